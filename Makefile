@@ -1,0 +1,82 @@
+# admit — build, test and run. `make run` and `make test` work on a fresh Debian 12 machine:
+# every target first makes sure the Debian packages below are installed (`make deps`).
+
+PREFIX  ?= /usr/local
+BUILD   ?= build
+CC      ?= cc
+
+# Debian 12 packages the build, the tests and the tools rely on.
+DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 lua-filesystem lua-cjson \
+            libcsv-dev lua-busted libreadline-dev libxlsxwriter-dev libutf8proc-dev \
+            clang libclang-rt-14-dev valgrind hyperfine
+
+PKG_LIBS := lua5.4 libutf8proc xlsxwriter
+WARN     := -Wall -Wextra -Wshadow -Wwrite-strings -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
+             $(shell pkg-config --cflags $(PKG_LIBS) 2>/dev/null)
+LDLIBS   = $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null) -lcsv -lreadline -lm
+
+SRCS := $(sort $(wildcard src/*.c))
+OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+DEPS := $(OBJS:.o=.d)
+
+.PHONY: all deps run test test-only asan bench fuzz install uninstall clean lint
+
+all: deps $(BUILD)/admit
+
+# Installs whichever packages are missing; does nothing (and needs no root) when all are present.
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing $$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/admit: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj:
+	mkdir -p $@
+
+-include $(DEPS)
+
+# The main job: the regional simulation on the embedded 2023 data.
+run: all
+	./$(BUILD)/admit scripts/main.lua
+
+# The whole suite: busted specs run inside build/admit, then the C tests.
+test: all
+	@tests/run $(BUILD)/admit
+
+# The whole suite again, on a build under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: deps
+	$(MAKE) BUILD=build/asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" build/asan/admit
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  tests/run build/asan/admit
+
+bench: all
+	@tests/bench/run $(BUILD)/admit
+
+fuzz: deps
+	@tests/fuzz/run $(FUZZ_SECONDS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/admit
+	install -m 755 $(BUILD)/admit $(DESTDIR)$(PREFIX)/bin/admit
+	rm -rf $(DESTDIR)$(PREFIX)/share/admit/lua $(DESTDIR)$(PREFIX)/share/admit/data $(DESTDIR)$(PREFIX)/share/admit/scripts
+	cp -R lua data scripts $(DESTDIR)$(PREFIX)/share/admit/
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/admit $(DESTDIR)$(PREFIX)/share/admit
+
+clean:
+	rm -rf build out

@@ -1,0 +1,90 @@
+--- admit.cli — `admit COMMAND args`: each lua/admit/commands/<name>.lua is a command,
+-- a table { summary = "one line", usage = "text", run = function(args) -> status }.
+-- Input errors raise admit.fail (exit 2); run returns the exit status (0 when nil).
+local lfs = require "lfs"
+local admit = require "admit"
+
+local cli = {}
+
+local commands_dir = admit.lua_dir .. "/admit/commands"
+
+function cli.names()
+  local names = {}
+  for file in lfs.dir(commands_dir) do
+    local name = file:match("^([%w_%-]+)%.lua$")
+    if name then names[#names + 1] = name end
+  end
+  table.sort(names)
+  return names
+end
+
+function cli.load(name)
+  return require("admit.commands." .. name)
+end
+
+function cli.command_list()
+  local lines = {}
+  for _, name in ipairs(cli.names()) do
+    lines[#lines + 1] = string.format("  %-16s %s\n", name, cli.load(name).summary or "")
+  end
+  return table.concat(lines)
+end
+
+local function known(name)
+  for _, n in ipairs(cli.names()) do if n == name then return true end end
+  return false
+end
+
+--- Runs command `name` with the list of its arguments; returns the exit status.
+function cli.run(name, args)
+  if not known(name) then
+    admit.fail(string.format(
+      "unknown command '%s' (a script must contain '/' or end in .lua)\ncommands:\n%s",
+      name, cli.command_list()))
+  end
+  local cmd = cli.load(name)
+  for _, a in ipairs(args) do
+    if a == "--help" or a == "-h" then
+      io.stdout:write(cmd.usage or cmd.summary or "", "\n")
+      return 0
+    end
+  end
+  return cmd.run(args) or 0
+end
+
+--- A small option parser shared by the commands.
+-- spec: { ["--out"] = "value", ["--allow-ties"] = "flag", ... }
+-- Returns opts (keys without the dashes, '-' → '_') and the positional arguments.
+function cli.parse(args, spec, usage)
+  local opts, positional = {}, {}
+  local i = 1
+  while i <= #args do
+    local a = args[i]
+    local name, inline = a:match("^(%-%-[%w%-]+)=(.*)$")
+    name = name or a
+    local kind = spec[name]
+    local key = name:gsub("^%-+", ""):gsub("%-", "_")
+    if a == "--" then
+      for j = i + 1, #args do positional[#positional + 1] = args[j] end
+      break
+    elseif kind == "flag" then
+      opts[key] = true
+    elseif kind == "value" then
+      local v = inline
+      if v == nil then
+        i = i + 1
+        v = args[i]
+      end
+      if v == nil then admit.fail(string.format("option %s needs a value\n%s", name, usage or "")) end
+      opts[key] = v
+    elseif a:match("^%-%-?%w") then
+      admit.fail(string.format("unknown option '%s'\n%s", a, usage or ""))
+    else
+      positional[#positional + 1] = a
+    end
+    i = i + 1
+  end
+  return opts, positional
+end
+
+return cli

@@ -1,0 +1,182 @@
+/* atomic.c — temporary-then-rename outputs, so that an error never leaves a half-written
+ * file and never destroys the previous result. */
+#include "atomic.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *str_printf2(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 1;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, "%s%s", a, b);
+    return s;
+}
+
+int atomic_open(atomic_file *af, const char *path, errloc *err)
+{
+    memset(af, 0, sizeof *af);
+    af->target = strdup(path);
+    af->tmp = str_printf2(path, ".tmp-XXXXXX");
+    if (!af->target || !af->tmp) {
+        errloc_set(err, path, 0, 0, "out of memory");
+        atomic_abort(af);
+        return -1;
+    }
+    int fd = mkstemp(af->tmp);
+    if (fd < 0) {
+        errloc_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+        free(af->tmp);
+        af->tmp = NULL;
+        atomic_abort(af);
+        return -1;
+    }
+    fchmod(fd, 0644);
+    af->fp = fdopen(fd, "wb");
+    if (!af->fp) {
+        close(fd);
+        errloc_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+        atomic_abort(af);
+        return -1;
+    }
+    return 0;
+}
+
+int atomic_commit(atomic_file *af, errloc *err)
+{
+    int bad = ferror(af->fp) | fflush(af->fp);
+    int saved = errno;
+    bad |= fclose(af->fp);
+    af->fp = NULL;
+    if (bad) {
+        errloc_set(err, af->target, 0, 0, "write failed: %s", strerror(saved ? saved : errno));
+        atomic_abort(af);
+        return -1;
+    }
+    if (rename(af->tmp, af->target) != 0) {
+        errloc_set(err, af->target, 0, 0, "cannot rename into place: %s", strerror(errno));
+        atomic_abort(af);
+        return -1;
+    }
+    free(af->tmp);
+    free(af->target);
+    af->tmp = af->target = NULL;
+    return 0;
+}
+
+void atomic_abort(atomic_file *af)
+{
+    if (af->fp) fclose(af->fp);
+    if (af->tmp) unlink(af->tmp);
+    free(af->tmp);
+    free(af->target);
+    memset(af, 0, sizeof *af);
+}
+
+/* ------------------------------------------------------------ directories */
+
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            size_t n = strlen(dir) + strlen(e->d_name) + 2;
+            char *p = malloc(n);
+            if (!p) continue;
+            snprintf(p, n, "%s/%s", dir, e->d_name);
+            struct stat st;
+            if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) remove_tree(p);
+            else unlink(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+int atomic_dir_open(atomic_dir *ad, const char *dir, errloc *err)
+{
+    memset(ad, 0, sizeof *ad);
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') n--;
+    ad->target = strndup(dir, n);
+    ad->tmp = ad->target ? str_printf2(ad->target, ".tmp-XXXXXX") : NULL;
+    if (!ad->tmp) {
+        errloc_set(err, dir, 0, 0, "out of memory");
+        atomic_dir_abort(ad);
+        return -1;
+    }
+    struct stat st;
+    if (stat(ad->target, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        errloc_set(err, dir, 0, 0, "exists and is not a directory");
+        atomic_dir_abort(ad);
+        return -1;
+    }
+    if (!mkdtemp(ad->tmp)) {
+        errloc_set(err, dir, 0, 0, "cannot create the output directory: %s", strerror(errno));
+        free(ad->tmp);
+        ad->tmp = NULL;
+        atomic_dir_abort(ad);
+        return -1;
+    }
+    chmod(ad->tmp, 0755);
+    return 0;
+}
+
+char *atomic_dir_path(const atomic_dir *ad, const char *name)
+{
+    size_t n = strlen(ad->tmp) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/%s", ad->tmp, name);
+    return p;
+}
+
+int atomic_dir_commit(atomic_dir *ad, errloc *err)
+{
+    char *old = str_printf2(ad->target, ".old-XXXXXX");
+    if (!old) {
+        errloc_set(err, ad->target, 0, 0, "out of memory");
+        atomic_dir_abort(ad);
+        return -1;
+    }
+    int had_old = 0;
+    struct stat st;
+    if (stat(ad->target, &st) == 0) {
+        /* move the previous result aside first; put it back if the swap fails */
+        if (!mkdtemp(old) || rename(ad->target, old) != 0) {
+            errloc_set(err, ad->target, 0, 0, "cannot replace: %s", strerror(errno));
+            rmdir(old);
+            free(old);
+            atomic_dir_abort(ad);
+            return -1;
+        }
+        had_old = 1;
+    }
+    if (rename(ad->tmp, ad->target) != 0) {
+        errloc_set(err, ad->target, 0, 0, "cannot rename into place: %s", strerror(errno));
+        if (had_old) rename(old, ad->target);
+        free(old);
+        atomic_dir_abort(ad);
+        return -1;
+    }
+    if (had_old) remove_tree(old);
+    free(old);
+    free(ad->tmp);
+    free(ad->target);
+    ad->tmp = ad->target = NULL;
+    return 0;
+}
+
+void atomic_dir_abort(atomic_dir *ad)
+{
+    if (ad->tmp) remove_tree(ad->tmp);
+    free(ad->tmp);
+    free(ad->target);
+    memset(ad, 0, sizeof *ad);
+}

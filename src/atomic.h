@@ -1,0 +1,36 @@
+/* atomic.h — outputs that appear whole or not at all: written under a temporary name
+ * beside the target, renamed into place only when complete. */
+#ifndef ADMIT_ATOMIC_H
+#define ADMIT_ATOMIC_H
+
+#include <stdio.h>
+#include "errloc.h"
+
+typedef struct atomic_file {
+    FILE *fp;
+    char *target;
+    char *tmp;
+} atomic_file;
+
+/* Opens a temporary file next to path. Returns 0, or -1 with err. */
+int atomic_open(atomic_file *af, const char *path, errloc *err);
+/* Flushes, checks for write errors and renames over path. Returns 0, or -1 with err
+ * (the temporary file is then removed and path left as it was). */
+int atomic_commit(atomic_file *af, errloc *err);
+/* Drops the temporary file; path is left as it was. Safe to call twice. */
+void atomic_abort(atomic_file *af);
+
+/* Directories: outputs are built in a fresh temporary directory beside dir, then
+ * atomic_dir_commit swaps it into place (an existing dir is replaced only then). */
+typedef struct atomic_dir {
+    char *target;
+    char *tmp;
+} atomic_dir;
+
+int atomic_dir_open(atomic_dir *ad, const char *dir, errloc *err);
+/* Path of name inside the temporary directory (malloc'd). */
+char *atomic_dir_path(const atomic_dir *ad, const char *name);
+int atomic_dir_commit(atomic_dir *ad, errloc *err);
+void atomic_dir_abort(atomic_dir *ad);
+
+#endif

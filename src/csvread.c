@@ -1,0 +1,373 @@
+/* csvread.c — the one CSV reader of admit (after libcsv's csvvalid.c and ReadStat's
+ * read_csv.c). The input is fed to libcsv line by line so that line numbers are exact;
+ * columns of field-level errors are found again from the record's raw text. Callbacks
+ * never longjmp: errors are recorded and reported after libcsv is freed. */
+#include "csvread.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <csv.h>
+
+#include "encoding.h"
+
+struct csv_reader {
+    const char *name;
+    const char *buf;       /* the text being parsed (UTF-8) */
+    size_t len;
+    csv_opts opts;
+    csv_row_fn fn;
+    void *ctx;
+    errloc *err;
+    int failed;
+    int converted;
+    /* the record being assembled */
+    char *text;            /* field texts, NUL-separated */
+    size_t text_len, text_cap;
+    size_t *offs, *lens;   /* per field: offset in text, length */
+    const char **ptrs;
+    size_t nfields, fields_cap;
+    size_t header_fields;
+    size_t row_index;
+    /* where things are */
+    size_t line;           /* physical line being fed (1-based) */
+    size_t line_off;       /* offset of that line */
+    size_t rec_off;        /* offset where the current record may start (blank lines later skipped) */
+    size_t rec_line;
+};
+
+/* ------------------------------------------------------------- locating */
+
+/* Finds where field `field` of the record starting at rd->rec_off begins; gives its
+ * 1-based line and column (in characters). quote_open receives the offset of an opening
+ * quote that is never closed, or (size_t)-1. */
+static void locate_field(const csv_reader *rd, size_t field, size_t *line, size_t *col)
+{
+    const char *s = rd->buf;
+    size_t i = rd->rec_off, ln = rd->rec_line, lstart = rd->rec_off;
+    /* skip the blank lines libcsv skipped */
+    while (i < rd->len && (s[i] == '\n' || s[i] == '\r')) {
+        if (s[i] == '\n') { ln++; lstart = i + 1; }
+        i++;
+    }
+    size_t f = 0;
+    int inq = 0, at_start = 1;
+    for (; i < rd->len; i++) {
+        char c = s[i];
+        if (f == field && at_start && c != ' ' && c != '\t')
+            break;
+        if (c == '"') { inq = !inq; at_start = 0; continue; }
+        if (c == '\n') {
+            if (!inq) break;
+            ln++; lstart = i + 1;
+            continue;
+        }
+        if (!inq && c == rd->opts.delim) { f++; at_start = 1; continue; }
+        if (!inq && c == '\r') break;
+        if (c != ' ' && c != '\t') at_start = 0;
+    }
+    *line = ln;
+    *col = encoding_utf8_count(s + lstart, i - lstart) + 1;
+}
+
+void csv_fail(csv_reader *rd, size_t field, const char *fmt, ...)
+{
+    size_t line, col;
+    char what[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    locate_field(rd, field, &line, &col);
+    errloc_set(rd->err, rd->name, line, col, "%s", what);
+    rd->failed = 1;
+}
+
+/* Offset of the opening quote of a field left open at end of input. */
+static size_t find_open_quote(const csv_reader *rd)
+{
+    size_t open = rd->rec_off;
+    int inq = 0;
+    for (size_t i = rd->rec_off; i < rd->len; i++) {
+        if (rd->buf[i] != '"') continue;
+        if (!inq) open = i;
+        inq = !inq;
+    }
+    return open;
+}
+
+static void offset_position(const csv_reader *rd, size_t off, size_t *line, size_t *col)
+{
+    size_t ln = 1, lstart = 0;
+    for (size_t i = 0; i < off && i < rd->len; i++)
+        if (rd->buf[i] == '\n') { ln++; lstart = i + 1; }
+    *line = ln;
+    *col = encoding_utf8_count(rd->buf + lstart, off - lstart) + 1;
+}
+
+/* ------------------------------------------------------------ callbacks */
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return 0;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) ncap *= 2;
+    void *np = realloc(*p, ncap * elem);
+    if (!np) return -1;
+    *p = np;
+    *cap = ncap;
+    return 0;
+}
+
+static void on_field(void *data, size_t n, void *rdv)
+{
+    csv_reader *rd = rdv;
+    if (rd->failed) return;
+    size_t fcap = rd->fields_cap;
+    if (rd->nfields + 1 > fcap) {
+        size_t c1 = fcap, c2 = fcap, c3 = fcap;
+        if (grow((void **)&rd->offs, &c1, rd->nfields + 1, sizeof *rd->offs) ||
+            grow((void **)&rd->lens, &c2, rd->nfields + 1, sizeof *rd->lens) ||
+            grow((void **)&rd->ptrs, &c3, rd->nfields + 1, sizeof *rd->ptrs)) {
+            errloc_set(rd->err, rd->name, 0, 0, "out of memory");
+            rd->failed = 1;
+            return;
+        }
+        rd->fields_cap = c1;
+    }
+    if (n > rd->opts.max_field) {
+        csv_fail(rd, rd->nfields, "field longer than %zu bytes", rd->opts.max_field);
+        return;
+    }
+    if (grow((void **)&rd->text, &rd->text_cap, rd->text_len + n + 1, 1)) {
+        errloc_set(rd->err, rd->name, 0, 0, "out of memory");
+        rd->failed = 1;
+        return;
+    }
+    memcpy(rd->text + rd->text_len, data ? data : "", n);
+    rd->text[rd->text_len + n] = '\0';
+    rd->offs[rd->nfields] = rd->text_len;
+    rd->lens[rd->nfields] = n;
+    rd->text_len += n + 1;
+    rd->nfields++;
+}
+
+static void on_record(int term, void *rdv)
+{
+    csv_reader *rd = rdv;
+    (void)term;
+    if (rd->failed) return;
+    /* A line of spaces only comes out as one empty field: treat it as blank. */
+    int blank = rd->nfields == 0 || (rd->nfields == 1 && rd->lens[0] == 0);
+    if (!blank) {
+        for (size_t i = 0; i < rd->nfields; i++)
+            rd->ptrs[i] = rd->text + rd->offs[i];
+        size_t line, col;
+        locate_field(rd, 0, &line, &col);
+        if (rd->row_index == 0)
+            rd->header_fields = rd->nfields;
+        else if (!rd->opts.allow_ragged && rd->nfields != rd->header_fields) {
+            size_t at = rd->nfields > rd->header_fields ? rd->header_fields : rd->nfields - 1;
+            csv_fail(rd, at, "%zu field%s where the header has %zu", rd->nfields,
+                     rd->nfields == 1 ? "" : "s", rd->header_fields);
+        }
+        if (!rd->failed) {
+            csv_row row = { rd->row_index, line, rd->nfields, rd->ptrs, rd->lens };
+            if (rd->fn(rd->ctx, rd, &row) != 0 && !rd->failed) {
+                errloc_set(rd->err, rd->name, line, 0, "rejected");
+                rd->failed = 1;
+            }
+        }
+        rd->row_index++;
+    }
+    rd->nfields = 0;
+    rd->text_len = 0;
+}
+
+/* ------------------------------------------------------------- the loop */
+
+static char detect_delim(const char *buf, size_t len)
+{
+    size_t commas = 0, semis = 0;
+    int inq = 0;
+    for (size_t i = 0; i < len && (inq || buf[i] != '\n'); i++) {
+        if (buf[i] == '"') inq = !inq;
+        else if (!inq && buf[i] == ',') commas++;
+        else if (!inq && buf[i] == ';') semis++;
+    }
+    return semis > commas ? ';' : ',';
+}
+
+static int keep_spaces(unsigned char c) { (void)c; return 0; }
+
+static int parse_lines(csv_reader *rd, struct csv_parser *p)
+{
+    const char *s = rd->buf;
+    size_t off = 0;
+    rd->line = 1;
+    rd->rec_off = 0;
+    rd->rec_line = 1;
+    while (off < rd->len && !rd->failed) {
+        const char *nl = memchr(s + off, '\n', rd->len - off);
+        size_t end = nl ? (size_t)(nl - s) + 1 : rd->len;
+        rd->line_off = off;
+        size_t n = csv_parse(p, s + off, end - off, on_field, on_record, rd);
+        if (n < end - off && !rd->failed) {
+            size_t line, col;
+            offset_position(rd, off + n, &line, &col);
+            errloc_set(rd->err, rd->name, line, col,
+                       "misplaced quote: a field containing quotes must be quoted whole, "
+                       "with inner quotes doubled (\"like \"\"this\"\"\")");
+            rd->failed = 1;
+        }
+        /* libcsv is between records again: the next one starts after this line. */
+        if (p->pstate == 0) {
+            rd->rec_off = end;
+            rd->rec_line = rd->line + 1;
+        }
+        off = end;
+        rd->line++;
+    }
+    return rd->failed ? -1 : 0;
+}
+
+int csv_read_buffer(const char *name, const char *buf, size_t len, const csv_opts *opts,
+                    csv_row_fn fn, void *ctx, errloc *err)
+{
+    csv_reader rd = { .name = name, .fn = fn, .ctx = ctx, .err = err };
+    char *converted = NULL;
+    if (opts) rd.opts = *opts;
+    if (!rd.opts.max_field) rd.opts.max_field = CSV_MAX_FIELD;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { buf += 3; len -= 3; }
+    rd.buf = buf;
+    rd.len = len;
+    if (len == 0) {
+        errloc_set(err, name, 0, 0, "empty file: expected a header line");
+        return -1;
+    }
+    size_t bad = 0, line, col;
+    switch (encoding_detect(buf, len, &bad)) {
+    case ENC_UTF8:
+        break;
+    case ENC_BINARY:
+        offset_position(&rd, bad, &line, &col);
+        errloc_set(err, name, line, col, "binary data (a NUL byte): expected a CSV text file");
+        return -1;
+    case ENC_BAD_UTF8:
+        offset_position(&rd, bad, &line, &col);
+        errloc_set(err, name, line, col, "invalid UTF-8 (byte 0x%02X): save the file as UTF-8",
+                   (unsigned char)buf[bad]);
+        return -1;
+    case ENC_CP1252:
+        if (rd.opts.refuse_cp1252) {
+            offset_position(&rd, bad, &line, &col);
+            errloc_set(err, name, line, col,
+                       "this file is Windows-1252 / Latin-1, not UTF-8: save it as UTF-8");
+            return -1;
+        }
+        converted = encoding_cp1252_to_utf8(buf, len, &len);
+        if (!converted) {
+            errloc_set(err, name, 0, 0, "out of memory");
+            return -1;
+        }
+        rd.buf = converted;
+        rd.len = len;
+        rd.converted = 1;
+        break;
+    }
+    if (!rd.opts.delim) rd.opts.delim = detect_delim(rd.buf, rd.len);
+
+    struct csv_parser p;
+    memset(&p, 0, sizeof p);
+    int rc = -1;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        errloc_set(err, name, 0, 0, "out of memory");
+        goto out;
+    }
+    csv_set_delim(&p, (unsigned char)rd.opts.delim);
+    csv_set_space_func(&p, keep_spaces);  /* fields are trimmed by the callers that want it */
+    if (parse_lines(&rd, &p) == 0) {
+        if (csv_fini(&p, on_field, on_record, &rd) != 0 && !rd.failed) {
+            size_t qoff = find_open_quote(&rd);
+            offset_position(&rd, qoff, &line, &col);
+            errloc_set(err, name, line, col, "unterminated quoted field: the quote opened here is never closed");
+            rd.failed = 1;
+        }
+        if (!rd.failed && rd.row_index == 0) {
+            errloc_set(err, name, 0, 0, "empty file: expected a header line");
+            rd.failed = 1;
+        }
+        rc = rd.failed ? -1 : 0;
+    }
+    csv_free(&p);
+out:
+    free(rd.text);
+    free(rd.offs);
+    free(rd.lens);
+    free(rd.ptrs);
+    free(converted);
+    return rc;
+}
+
+char *csv_slurp(const char *path, const char *display, size_t *len, errloc *err)
+{
+    int is_stdin = path == NULL || strcmp(path, "-") == 0;
+    const char *name = display ? display : is_stdin ? "stdin" : path;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        errloc_set(err, name, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        errloc_set(err, name, 0, 0, "is a directory, expected a file");
+        if (!is_stdin) fclose(f);
+        return NULL;
+    }
+    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0) break;
+        if (n + 1 == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) { free(buf); buf = NULL; break; }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    int rerr = ferror(f);
+    if (!is_stdin) fclose(f);
+    if (!buf) {
+        errloc_set(err, name, 0, 0, "out of memory");
+        return NULL;
+    }
+    if (rerr) {
+        errloc_set(err, name, 0, 0, "read error: %s", strerror(errno));
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+int csv_read_file(const char *path, const char *display, const csv_opts *opts,
+                  csv_row_fn fn, void *ctx, errloc *err)
+{
+    int is_stdin = path == NULL || strcmp(path, "-") == 0;
+    const char *name = display ? display : is_stdin ? "stdin" : path;
+    size_t len;
+    char *buf = csv_slurp(path, name, &len, err);
+    if (!buf) return -1;
+    int rc = csv_read_buffer(name, buf, len, opts, fn, ctx, err);
+    free(buf);
+    return rc;
+}
+
+char csv_delimiter(const csv_reader *rd) { return rd->opts.delim; }
+int csv_was_converted(const csv_reader *rd) { return rd->converted; }

@@ -1,0 +1,54 @@
+/* csvread.h — streaming CSV reader on libcsv, Lua-free. Reads a whole file (or stdin),
+ * checks its encoding, detects the separator, and hands each record to a callback with
+ * the line it starts on. Every error is located: "file:line:col: what". */
+#ifndef ADMIT_CSVREAD_H
+#define ADMIT_CSVREAD_H
+
+#include <stddef.h>
+#include "errloc.h"
+
+typedef struct csv_opts {
+    char delim;          /* ',' or ';'; 0 = detect from the header line */
+    int allow_ragged;    /* 1: rows may have another field count than the header */
+    int refuse_cp1252;   /* 1: a Windows-1252 file is an error instead of being converted */
+    size_t max_field;    /* longest field accepted, in bytes; 0 = CSV_MAX_FIELD */
+} csv_opts;
+
+#define CSV_MAX_FIELD (64 * 1024)
+
+typedef struct csv_row {
+    size_t index;        /* 0 for the header, then 1, 2, ... */
+    size_t line;         /* 1-based line where the record starts */
+    size_t nfields;
+    const char *const *field;  /* NUL-terminated texts, quotes removed */
+    const size_t *len;
+} csv_row;
+
+typedef struct csv_reader csv_reader;
+
+/* Return 0 to continue, or call csv_fail() and return -1 to stop. */
+typedef int (*csv_row_fn)(void *ctx, csv_reader *rd, const csv_row *row);
+
+/* path NULL or "-" reads stdin (named "stdin" in messages). display names the file in
+ * messages (NULL = path). Returns 0, or -1 with err filled. */
+int csv_read_file(const char *path, const char *display, const csv_opts *opts,
+                  csv_row_fn fn, void *ctx, errloc *err);
+
+/* Same on a buffer already in memory (fuzzing, tests). */
+int csv_read_buffer(const char *name, const char *buf, size_t len, const csv_opts *opts,
+                    csv_row_fn fn, void *ctx, errloc *err);
+
+/* From a callback: records an error located at the start of field `field` (0-based) of the
+ * current record. */
+void csv_fail(csv_reader *rd, size_t field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The delimiter in use and whether the input was converted from Windows-1252. */
+char csv_delimiter(const csv_reader *rd);
+int csv_was_converted(const csv_reader *rd);
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer (stdin for NULL or "-").
+ * Returns NULL with err filled ("cannot open", "is a directory", ...). */
+char *csv_slurp(const char *path, const char *display, size_t *len, errloc *err);
+
+#endif

@@ -1,0 +1,47 @@
+/* host.h — the Lua state admit runs: allocator with a cap, instruction budget,
+ * protected calls with a traceback, Ctrl-C, error reporting, paths of the install. */
+#ifndef ADMIT_HOST_H
+#define ADMIT_HOST_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <lua.h>
+
+/* Exit statuses shared by every command. */
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
+
+/* Per-state context, reachable from any C function through host_context(L). */
+typedef struct host_ctx {
+    size_t mem_used;          /* bytes currently allocated by the Lua state */
+    size_t mem_limit;         /* 0 = no cap */
+    long long instr_limit;    /* 0 = no budget; counted in steps of HOST_HOOK_STEP */
+    long long instr_used;
+    int instr_tripped;        /* set once the budget ran out: every line then raises */
+    const char *progname;     /* "admit" */
+    char home[4096];          /* root holding lua/ and data/ (source tree or PREFIX/share/admit) */
+} host_ctx;
+
+#define HOST_HOOK_STEP 1000
+
+lua_State *host_newstate(host_ctx *ctx);
+host_ctx *host_context(lua_State *L);
+
+/* Limits may be changed while running (also from Lua through admit.limits). */
+void host_set_memory_limit(lua_State *L, size_t bytes);
+void host_set_instruction_limit(lua_State *L, long long count);
+
+/* Runs the function below `narg` arguments under lua_pcall with the traceback handler,
+ * with Ctrl-C armed. Returns the lua_pcall status. */
+int host_docall(lua_State *L, int narg, int nres);
+
+/* Prints "progname: msg" on stderr. */
+void host_message(const char *progname, const char *msg);
+
+/* Reports a failed call's error (string, or a structured {message=, exit=} error) and
+ * returns the exit status it asks for. */
+int host_report(lua_State *L, int status);
+
+/* Opens the module tree: package.path to <home>/lua, admit.core preloaded, global `admit`. */
+void host_openlibs(lua_State *L);
+
+#endif

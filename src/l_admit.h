@@ -1,0 +1,13 @@
+/* l_admit.h — the C core module admit.core, assembled from one *_open per area. */
+#ifndef ADMIT_L_ADMIT_H
+#define ADMIT_L_ADMIT_H
+#include <lua.h>
+
+/* Each area adds its functions to the module table on top of the stack. */
+void util_open(lua_State *L);
+
+/* Shared binding helpers. */
+/* Pushes nil, msg and returns 2 (the environmental-failure convention). */
+int admit_pushfail(lua_State *L, const char *msg);
+
+#endif

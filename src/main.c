@@ -1,0 +1,397 @@
+/* main.c — admit's command line, shaped after lua.c of Lua 5.4 so that busted and any
+ * lua(1) user find the same options: admit [options] [script [args]] | admit COMMAND [args].
+ * Everything runs inside pmain under lua_pcall; the exit status comes from there. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "host.h"
+#include "repl.h"
+
+#define PROGNAME "admit"
+
+/* Bits of what collect_args found. */
+enum {
+    HAS_ERROR = 1, HAS_I = 2, HAS_V = 4, HAS_E = 8, HAS_BIGE = 16, HAS_HELP = 32,
+    HAS_SANDBOX = 64
+};
+
+typedef struct cli {
+    int argc;
+    char **argv;
+    int flags;
+    int script;              /* index of the script or command in argv, 0 if none */
+    long long max_memory_mb; /* 0 = none */
+    long long max_instr;     /* 0 = none */
+    const char *bad;         /* the option that was wrong */
+} cli;
+
+static const char usage_text[] =
+    "usage: " PROGNAME " [options] [script [args]]\n"
+    "       " PROGNAME " COMMAND [args]          (" PROGNAME " help COMMAND for its options)\n"
+    "Options (as in lua(1)):\n"
+    "  -e stat            execute string 'stat'\n"
+    "  -i                 enter interactive mode after running the script\n"
+    "  -l mod             require library 'mod' into global 'mod'\n"
+    "  -l g=mod           require library 'mod' into global 'g'\n"
+    "  -v                 show version information\n"
+    "  -E                 ignore environment variables (LUA_INIT, LUA_PATH, ...)\n"
+    "  -W                 turn warnings on\n"
+    "  --                 stop handling options\n"
+    "  -                  run the script on stdin and stop handling options\n"
+    "admit's own options:\n"
+    "  --sandbox          run the script with the safe globals only (no io, os, require of C)\n"
+    "  --max-memory MB    cap the memory of the Lua interpreter\n"
+    "  --max-instructions N  stop a script after about N virtual-machine instructions\n"
+    "  -h, --help         this help and the list of commands\n"
+    "A SCRIPT is anything containing '/' or ending in '.lua'; any other word is a COMMAND.\n";
+
+/* ----------------------------------------------------------- argument scan */
+
+static int parse_count(const char *s, long long *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v <= 0)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+/* A pure scan, as lua.c's collectargs: records flags and where the script starts. */
+static void collect_args(cli *c)
+{
+    char **argv = c->argv;
+    int i;
+    for (i = 1; argv[i] != NULL; i++) {
+        const char *a = argv[i];
+        c->script = i;
+        if (a[0] != '-')
+            return;                      /* script or command */
+        if (strcmp(a, "--") == 0) {
+            c->script = argv[i + 1] ? i + 1 : 0;
+            return;
+        }
+        if (strcmp(a, "-") == 0)
+            return;                      /* stdin is the script */
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            c->flags |= HAS_HELP;
+            continue;
+        }
+        if (strcmp(a, "--sandbox") == 0) {
+            c->flags |= HAS_SANDBOX;
+            continue;
+        }
+        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0) {
+            long long *dst = a[6] == 'm' ? &c->max_memory_mb : &c->max_instr;
+            if (argv[i + 1] == NULL || !parse_count(argv[i + 1], dst)) {
+                c->bad = a;
+                c->flags |= HAS_ERROR;
+                return;
+            }
+            i++;
+            continue;
+        }
+        if (a[0] == '-' && a[1] == '-') {
+            c->bad = a;
+            c->flags |= HAS_ERROR;
+            return;
+        }
+        switch (a[1]) {
+        case 'E': if (a[2]) goto bad; c->flags |= HAS_BIGE; break;
+        case 'W': if (a[2]) goto bad; break;
+        case 'i': if (a[2]) goto bad; c->flags |= HAS_I | HAS_V; break;
+        case 'v': if (a[2]) goto bad; c->flags |= HAS_V; break;
+        case 'e':
+            c->flags |= HAS_E;
+            /* fallthrough */
+        case 'l':
+            if (a[2] == '\0') {
+                i++;
+                if (argv[i] == NULL || argv[i][0] == '-') {
+                    c->bad = a;
+                    c->flags |= HAS_ERROR;
+                    return;
+                }
+            }
+            break;
+        default:
+        bad:
+            c->bad = a;
+            c->flags |= HAS_ERROR;
+            return;
+        }
+    }
+    c->script = 0;
+}
+
+static void print_usage(const cli *c)
+{
+    if (c->bad) {
+        if (strcmp(c->bad, "--max-memory") == 0 || strcmp(c->bad, "--max-instructions") == 0)
+            fprintf(stderr, PROGNAME ": '%s' needs a positive whole number\n", c->bad);
+        else if ((c->bad[1] == 'e' || c->bad[1] == 'l') && c->bad[2] == '\0')
+            fprintf(stderr, PROGNAME ": '%s' needs argument\n", c->bad);
+        else
+            fprintf(stderr, PROGNAME ": unrecognized option '%s'\n", c->bad);
+    }
+    fputs(usage_text, stderr);
+}
+
+/* ------------------------------------------------------------ run helpers */
+
+static int dochunk(lua_State *L, int status)
+{
+    if (status == LUA_OK)
+        status = host_docall(L, 0, 0);
+    return host_report(L, status);
+}
+
+static int dostring(lua_State *L, const char *s, const char *name)
+{
+    return dochunk(L, luaL_loadbuffer(L, s, strlen(s), name));
+}
+
+/* -l mod or -l g=mod: global g = require(mod). */
+static int dolibrary(lua_State *L, char *spec)
+{
+    char *eq = strchr(spec, '=');
+    const char *mod = eq ? eq + 1 : spec;
+    if (eq)
+        *eq = '\0';
+    lua_getglobal(L, "require");
+    lua_pushstring(L, mod);
+    int status = host_docall(L, 1, 1);
+    if (status == LUA_OK)
+        lua_setglobal(L, spec);
+    if (eq)
+        *eq = '=';
+    return host_report(L, status);
+}
+
+/* The arg table: script at 0, its arguments at 1..n, earlier words at negative indices. */
+static void create_arg_table(lua_State *L, char **argv, int argc, int script)
+{
+    int narg = argc - (script + 1);
+    lua_createtable(L, narg, script + 1);
+    for (int i = 0; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i - script);
+    }
+    lua_setglobal(L, "arg");
+}
+
+static int push_args(lua_State *L)
+{
+    if (lua_getglobal(L, "arg") != LUA_TTABLE)
+        luaL_error(L, "'arg' is not a table");
+    int n = (int)luaL_len(L, -1);
+    luaL_checkstack(L, n + 3, "too many arguments to script");
+    for (int i = 1; i <= n; i++)
+        lua_rawgeti(L, -i, i);
+    lua_remove(L, -n - 1);
+    return n;
+}
+
+static int is_script_path(const char *s)
+{
+    size_t n = strlen(s);
+    return strcmp(s, "-") == 0 || strchr(s, '/') != NULL || (n >= 4 && strcmp(s + n - 4, ".lua") == 0);
+}
+
+/* Loads a script (stdin for "-" or NULL), in the sandbox when asked, and runs it. */
+static int handle_script(lua_State *L, const char *fname, int sandbox)
+{
+    int status;
+    if (sandbox) {
+        /* admit.sandbox.loadfile(fname) returns the chunk bound to a safe environment */
+        lua_getglobal(L, "admit");
+        lua_getfield(L, -1, "sandbox");
+        lua_getfield(L, -1, "loadfile");
+        lua_remove(L, -2);
+        lua_remove(L, -2);
+        lua_pushstring(L, fname);
+        status = host_docall(L, 1, 1);
+    } else {
+        status = luaL_loadfile(L, fname);
+    }
+    if (status == LUA_OK) {
+        int n = push_args(L);
+        status = host_docall(L, n, 0);
+    }
+    return host_report(L, status);
+}
+
+/* admit COMMAND args: admit.cli.run(name, {args}) returns the exit status. */
+static int handle_command(lua_State *L, char **argv, int argc, int at)
+{
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "admit.cli");
+    int status = host_docall(L, 1, 1);
+    if (status != LUA_OK)
+        return host_report(L, status);
+    lua_getfield(L, -1, "run");
+    lua_remove(L, -2);
+    lua_pushstring(L, argv[at]);
+    lua_createtable(L, argc - at - 1, 0);
+    for (int i = at + 1; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i - at);
+    }
+    status = host_docall(L, 2, 1);
+    if (status != LUA_OK)
+        return host_report(L, status);
+    int code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : EXIT_OK;
+    lua_pop(L, 1);
+    return code;
+}
+
+static int handle_luainit(lua_State *L)
+{
+    const char *name = "=LUA_INIT_5_4";
+    const char *init = getenv(name + 1);
+    if (init == NULL) {
+        name = "=" "LUA_INIT";
+        init = getenv(name + 1);
+    }
+    if (init == NULL)
+        return EXIT_OK;
+    if (init[0] == '@')
+        return dochunk(L, luaL_loadfile(L, init + 1));
+    return dostring(L, init, name);
+}
+
+/* Runs -e and -l in the order given. */
+static int run_args(lua_State *L, char **argv, int n)
+{
+    for (int i = 1; i < n; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || (a[1] != 'e' && a[1] != 'l'))
+            continue;
+        char *extra = a[2] ? (char *)a + 2 : argv[++i];
+        int code = a[1] == 'e' ? dostring(L, extra, "=(command line)") : dolibrary(L, extra);
+        if (code != EXIT_OK)
+            return code;
+    }
+    return EXIT_OK;
+}
+
+static void print_version(void)
+{
+    printf("admit 0.1 (%s) — minimum-rate admissions for Parcoursup\n", LUA_RELEASE);
+    fflush(stdout);
+}
+
+static int print_help(lua_State *L)
+{
+    fputs(usage_text, stdout);
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "admit.cli");
+    int status = host_docall(L, 1, 1);
+    if (status == LUA_OK) {
+        lua_getfield(L, -1, "command_list");
+        lua_remove(L, -2);
+        status = host_docall(L, 0, 1);
+    }
+    if (status != LUA_OK)
+        return host_report(L, status);
+    printf("Commands:\n%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return EXIT_OK;
+}
+
+/* --------------------------------------------------------------- pmain */
+
+static int pmain(lua_State *L)
+{
+    cli *c = lua_touserdata(L, 1);
+    char **argv = c->argv;
+    host_ctx *ctx = host_context(L);
+
+    if (c->flags & HAS_ERROR) {
+        print_usage(c);
+        lua_pushinteger(L, EXIT_INPUT);
+        return 1;
+    }
+    if (c->flags & HAS_BIGE) {
+        lua_pushboolean(L, 1);
+        lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
+    }
+    host_openlibs(L);
+    create_arg_table(L, argv, c->argc, c->script);
+    lua_gc(L, LUA_GCGEN, 0, 0);
+
+    /* The global admit, the module every script and the REPL use. */
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "admit");
+    int code = host_report(L, host_docall(L, 1, 1));
+    if (code != EXIT_OK) {
+        lua_pushinteger(L, code);
+        return 1;
+    }
+    lua_setglobal(L, "admit");
+
+    if (c->max_memory_mb)
+        host_set_memory_limit(L, (size_t)c->max_memory_mb * 1024 * 1024);
+    if (c->max_instr)
+        host_set_instruction_limit(L, c->max_instr);
+    (void)ctx;
+
+    if (c->flags & HAS_HELP) {
+        lua_pushinteger(L, print_help(L));
+        return 1;
+    }
+    if (c->flags & HAS_V)
+        print_version();
+    if (!(c->flags & HAS_BIGE) && (code = handle_luainit(L)) != EXIT_OK)
+        goto done;
+    int stop = c->script > 0 ? c->script : c->argc;
+    if ((code = run_args(L, argv, stop)) != EXIT_OK)
+        goto done;
+    if (c->script > 0) {
+        const char *target = argv[c->script];
+        int after_dashdash = c->script > 1 && strcmp(argv[c->script - 1], "--") == 0;
+        if (!after_dashdash && !is_script_path(target))
+            code = handle_command(L, argv, c->argc, c->script);
+        else
+            code = handle_script(L, strcmp(target, "-") == 0 && !after_dashdash ? NULL : target,
+                                 c->flags & HAS_SANDBOX);
+        if (code != EXIT_OK)
+            goto done;
+    }
+    if (c->flags & HAS_I)
+        code = repl_run(L, 1);
+    else if (c->script == 0 && !(c->flags & (HAS_E | HAS_V))) {
+        if (isatty(0)) {
+            print_version();
+            code = repl_run(L, 0);
+        } else {
+            code = handle_script(L, NULL, c->flags & HAS_SANDBOX);
+        }
+    }
+done:
+    lua_pushinteger(L, code);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    static host_ctx ctx = { .progname = PROGNAME };
+    cli c = { .argc = argc, .argv = argv };
+    collect_args(&c);
+    lua_State *L = host_newstate(&ctx);
+    if (L == NULL) {
+        host_message(PROGNAME, "cannot create state: not enough memory");
+        return EXIT_RUNTIME;
+    }
+    lua_pushcfunction(L, pmain);
+    lua_pushlightuserdata(L, &c);
+    int status = lua_pcall(L, 1, 1, 0);
+    int code = status == LUA_OK ? (int)lua_tointeger(L, -1) : host_report(L, status);
+    lua_close(L);
+    return code;
+}

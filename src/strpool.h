@@ -1,0 +1,16 @@
+/* strpool.h — interned strings: each distinct text stored once, compared by pointer. */
+#ifndef ADMIT_STRPOOL_H
+#define ADMIT_STRPOOL_H
+
+#include <stddef.h>
+
+typedef struct strpool strpool;
+
+strpool *strpool_new(void);
+void strpool_free(strpool *sp);
+/* Returns the pool's copy of s[0..len) (NUL-terminated), NULL when out of memory. The
+ * pointer stays valid until strpool_free. */
+const char *strpool_intern(strpool *sp, const char *s, size_t len);
+size_t strpool_count(const strpool *sp);
+
+#endif
