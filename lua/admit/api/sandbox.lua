@@ -17,7 +17,7 @@ return function(admit)
   -- admit's functions a policy may use: pure computations and the embedded data.
   -- (An area adds to this list what it exposes that reads no path and writes nothing.)
   sandbox.admit_allowed = {
-    "version", "fail", "check", "InputError", "pretty",
+    "version", "fail", "check", "InputError", "fold", "nfc",
   }
 
   local function copy(t)
