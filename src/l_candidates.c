@@ -536,18 +536,24 @@ static int rank_filter(lua_State *L)
     return 1;
 }
 
-/* r:bac(name) -> the sub-ranking of the bac general/techno/pro candidates, ranks kept */
+/* r:bac(name, ...) -> the sub-ranking of the candidates whose bac is one of the names
+ * (general / techno / pro), ranks kept */
 static int rank_bac(lua_State *L)
 {
     l_ranking *r = lrank_check(L, 1);
-    size_t len;
-    const char *name = luaL_checklstring(L, 2, &len);
-    int bac = cand_parse_bac(name, len);
-    if (bac < 0) return luaL_argerror(L, 2, "expected 'general', 'techno' or 'pro'");
+    int want[3] = { 0, 0, 0 }, nargs = lua_gettop(L);
+    luaL_checkstring(L, 2);
+    for (int a = 2; a <= nargs; a++) {
+        size_t len;
+        const char *name = luaL_checklstring(L, a, &len);
+        int bac = cand_parse_bac(name, len);
+        if (bac < 0) return luaL_argerror(L, a, "expected 'general', 'techno' or 'pro'");
+        want[bac] = 1;
+    }
     l_ranking *v = lrank_push(L, r->set, r->n);
     size_t m = 0;
     for (size_t i = 0; i < r->n; i++)
-        if (r->set->bac[r->rows[i]] == bac) {
+        if (want[r->set->bac[r->rows[i]]]) {
             v->rows[m] = r->rows[i];
             v->rank[m++] = r->rank[i];
         }
