@@ -216,12 +216,15 @@ describe("formations: reserved seats for the techno and pro minimums", function(
   end)
 
   it("takes a missing minimum from the annexes (lookup path, on a given annex set)", function()
+    -- a stand-in with the annex datasets' min_rate(establishment, program [, commune])
     local rows = { { establishment = "IUT de Lille", program = "Informatique", min_pct = 40 } }
-    local annex = { techno = { find = function(_, q)
+    local annex = { techno = { min_rate = function(_, est, prog)
       for _, row in ipairs(rows) do
-        if admit.fold(row.establishment) == admit.fold(q.establishment)
-           and admit.fold(row.program) == admit.fold(q.program) then return row end
+        if admit.fold(row.establishment) == admit.fold(est) and admit.fold(row.program) == admit.fold(prog) then
+          return row.min_pct
+        end
       end
+      return nil, "no such formation"
     end } }
     local f = admit.formation { establishment = "IUT de Lille", program = "informatique", capacity = 30,
                                 annexes = annex }
@@ -232,7 +235,7 @@ describe("formations: reserved seats for the techno and pro minimums", function(
     assert.are.equal("no pro annex", f.rate_source.min_pro)
     local other = admit.formation { establishment = "IUT de Lens", program = "GEA", capacity = 30, annexes = annex }
     assert.are.equal(0, other.min_techno)
-    assert.are.equal("not in the techno annex", other.rate_source.min_techno)
+    assert.are.equal("not in the techno annex: no such formation", other.rate_source.min_techno)
   end)
 
   it("takes a missing minimum from admit.annexes() (the embedded 2023 decrees)", function()

@@ -44,23 +44,34 @@ return function(admit)
     return annex_cache
   end
 
-  --- The minimum rate of the formation in annex `kind`, or nil and why not.
+  --- The minimum rate of the formation in annex `kind`, or nil and why not. Uses the
+  -- annex dataset's min_rate(establishment, program [, commune]) (issue 3's contract),
+  -- or its find{...} for a set without it.
   local function annex_rate(spec, kind)
     local set, why = annex_set(spec)
     if not set then return nil, why end
     local ds = set[kind]
     if not ds then return nil, "no " .. kind .. " annex" end
-    local query = { establishment = spec.establishment, program = spec.program,
-                    commune = spec.commune, academie = spec.academie }
-    local v
-    if ds.min_rate then
-      v = ds:min_rate(query)
-    elseif ds.find then
-      local row = ds:find(query)
-      if type(row) == "table" and row.min_pct == nil and type(row[1]) == "table" then row = row[1] end
-      v = type(row) == "table" and row.min_pct or nil
+    if not spec.establishment or not spec.program then
+      return nil, "no establishment and program to look up in the " .. kind .. " annex"
     end
-    if v == nil then return nil, "not in the " .. kind .. " annex" end
+    local ok, v, reason = pcall(function()
+      if ds.min_rate then
+        return ds:min_rate(spec.establishment, spec.program, spec.commune)
+      end
+      local row = ds:find { establishment = spec.establishment, program = spec.program,
+                            commune = spec.commune }
+      if type(row) ~= "table" and type(row) ~= "userdata" then return nil end
+      if row.min_pct == nil then row = row[1] end
+      return row and row.min_pct
+    end)
+    if not ok then
+      error(string.format("admit.formation: looking up %s / %s in the %s annex failed: %s",
+                          spec.establishment, spec.program, kind, tostring(v)), 3)
+    end
+    if v == nil then
+      return nil, "not in the " .. kind .. " annex" .. (reason and (": " .. tostring(reason)) or "")
+    end
     return math.tointeger(tonumber(v)) or v
   end
   admit.annex_rate = annex_rate
