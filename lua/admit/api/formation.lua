@@ -74,7 +74,6 @@ return function(admit)
     end
     return math.tointeger(tonumber(v)) or v
   end
-  admit.annex_rate = annex_rate
 
   --- admit.formation{establishment=, program=, commune=, capacity=, min_techno=, min_pro=,
   -- min_boursier=, min_resident=, policy=, rank=} -> formation. A minimum left out is
