@@ -66,6 +66,8 @@ co_status callorder_compute(const co_cand *cand, size_t n, int rate_boursier, in
 {
     if (rate_boursier < 0 || rate_boursier > 100 || rate_resident < 0 || rate_resident > 100)
         return CO_ERR_RATE;
+    if (n > UINT32_MAX)  /* indices are 32-bit */
+        return CO_ERR_NOMEM;
     for (size_t i = 0; i < n; i++)
         if (cand[i].rank == 0) {
             *bad = i;
@@ -81,14 +83,21 @@ co_status callorder_compute(const co_cand *cand, size_t n, int rate_boursier, in
     for (size_t i = 0; i < n; i++)
         sorted[i] = (uint32_t)i;
     callorder_sort_by_rank(cand, sorted, tmp, n);
-    if (!allow_ties)
+    if (!allow_ties) {
+        /* Report the first candidate, in input order, whose rank an earlier one already
+         * has (the sort is stable, so in a run of equal ranks every index but the first
+         * repeats an earlier one): the line an officer must look at first. */
+        size_t first_dup = SIZE_MAX;
         for (size_t i = 1; i < n; i++)
-            if (cand[sorted[i]].rank == cand[sorted[i - 1]].rank) {
-                *bad = sorted[i] > sorted[i - 1] ? sorted[i] : sorted[i - 1];
-                free(sorted);
-                free(tmp);
-                return CO_ERR_TIE;
-            }
+            if (cand[sorted[i]].rank == cand[sorted[i - 1]].rank && sorted[i] < first_dup)
+                first_dup = sorted[i];
+        if (first_dup != SIZE_MAX) {
+            *bad = first_dup;
+            free(sorted);
+            free(tmp);
+            return CO_ERR_TIE;
+        }
+    }
 
     /* Split into the four queues (in tmp), keeping rank order inside each. */
     size_t start[NCAT + 1] = { 0 }, head[NCAT], end[NCAT];

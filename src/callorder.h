@@ -24,8 +24,8 @@ typedef enum {
 /* Computes the call order of cand[0..n): order[k] is the index in cand of the candidate
  * called at position k+1. Ranks must be distinct unless allow_ties, in which case equal
  * ranks are ordered by category (BR, B¬R, ¬BR, ¬B¬R) then input order (doc §3.4, E10).
- * On CO_ERR_TIE / CO_ERR_RANK, *bad is the index in cand of the offending candidate (the
- * later of the two for a tie). O(n) after a radix sort on the ranks. */
+ * On CO_ERR_TIE / CO_ERR_RANK, *bad is the index in cand of the offending candidate (for
+ * a tie: the first candidate, in input order, whose rank an earlier candidate has). O(n) after a radix sort on the ranks. */
 co_status callorder_compute(const co_cand *cand, size_t n, int rate_boursier, int rate_resident,
                             int allow_ties, uint32_t *order, size_t *bad);
 

@@ -18,5 +18,7 @@ int luaopen_admit_core(lua_State *L)
     lua_newtable(L);
     util_open(L);
     text_open(L);
+    candidates_open(L);
+    callorder_open(L);
     return 1;
 }

@@ -1,0 +1,48 @@
+-- Policy: BTS Négociation et digitalisation de la relation client (NDRC), every lycée of
+-- the académie that offers it.
+--
+-- HOW TO ADAPT IT: copy this file, change "which formation" and "how candidates are
+-- scored"; keep the return admit.policy{...} shape. Runs in the sandbox (no files).
+--
+-- What the law fixes: the rector's minimum rate of bacheliers professionnels (the "pro"
+-- annex) reserves ⌈rate × capacity / 100⌉ seats in a group ranked among bac pro
+-- candidates; the formation's boursier rate orders each group's ordre d'appel.
+
+-- Bac pro specialities closest to the BTS: a bonus on top of the grades.
+local CLOSE_SPECIALITIES = {
+  ["Bac-pro-Commerce"] = 3,
+  ["STMG"] = 2,
+}
+
+return admit.policy{
+  -- which formation: no establishment line, so it applies to every establishment whose
+  -- programme mentions NDRC.
+  program = "NDRC",
+
+  -- how candidates are scored (higher = better): the general average counts most, the
+  -- motivation letter a lot (a BTS recruits on the project), plus the speciality bonus.
+  rank = function(c)
+    local bonus = CLOSE_SPECIALITIES[c.specialite] or 0
+    return 2 * (c.moyenne or 0) + 1.5 * (c.motivation or 0) + bonus
+  end,
+
+  -- the seats: the reserved bac pro seats are kept for bac pro candidates up to their
+  -- number; any seat they cannot fill goes to the other group. In addition this BTS keeps
+  -- at least 2 seats for the other group whatever the split (a formation choice; the
+  -- total never grows).
+  groups = function(formation, caps, applicants)
+    local pro_applicants = 0
+    for _, c in ipairs(applicants) do
+      if c.bac == "pro" then pro_applicants = pro_applicants + 1 end
+    end
+    if caps.pro > pro_applicants then
+      caps.other = caps.other + (caps.pro - pro_applicants)
+      caps.pro = pro_applicants
+    end
+    if caps.other < 2 and caps.pro >= 2 - caps.other then
+      caps.pro = caps.pro - (2 - caps.other)
+      caps.other = 2
+    end
+    return caps
+  end,
+}

@@ -1,0 +1,30 @@
+-- Policy: the Instituts de formation en soins infirmiers (IFSI) of the Lille group.
+-- A health programme: no techno or pro reservation, but a minimum rate of boursiers
+-- (the "sante-boursiers" annex) that the ordre d'appel must meet.
+--
+-- HOW TO ADAPT IT: copy this file, change "which formation" and the scoring. This file
+-- returns a LIST of two policies (two establishments with different juries): a file may
+-- return one admit.policy{...} or a list of them. Runs in the sandbox (no files).
+
+-- The dossier score both juries share (grades out of 20, motivation out of 20).
+local function dossier(c)
+  return 2 * (c.moyenne or 0) + (c.francais or 0) + 2 * (c.motivation or 0)
+end
+
+return {
+  admit.policy{
+    name = "ifsi-lille-chu",
+    establishment = "CHU de Lille",
+    program = "infirmier",
+    rank = dossier,
+  },
+  admit.policy{
+    name = "ifsi-roubaix",
+    establishment = "Roubaix",
+    program = "infirmier",
+    -- this jury also weighs scientific grades (pharmacology, dosage calculations)
+    rank = function(c) return dossier(c) + (c.maths or 0) end,
+    -- a boursier rate set by the formation above the rector's minimum would go here,
+    -- e.g. rates = { boursier = 25 }; left out, the formation's rate (annex) applies.
+  },
+}

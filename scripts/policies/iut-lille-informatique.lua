@@ -1,0 +1,36 @@
+-- Policy: BUT Informatique at the IUT de Lille.
+--
+-- HOW TO ADAPT IT: copy this file to scripts/policies/<your-name>.lua, change the three
+-- lines under "which formation", the scoring under "how candidates are scored", and load
+-- it with admit.load_policy("<your-name>"). This file runs in the sandbox: it can
+-- compute, it cannot open files or run programs.
+--
+-- What the law fixes (and this file does not change): the rector's minimum rate of
+-- bacheliers technologiques (the "techno" annex) reserves ⌈rate × capacity / 100⌉ seats in
+-- a separate group ranked among bac techno candidates; the formation's boursier rate
+-- orders each group's ordre d'appel. Both come from the formation, not from here.
+
+return admit.policy{
+  -- which formation: pieces of text looked for in the formation's names, without caring
+  -- about capitals or accents ("iut de lille" matches "IUT DE LILLE").
+  establishment = "IUT de Lille",
+  program = "informatique",
+
+  -- how candidates are scored: a number, higher = better. Every candidate row has the
+  -- columns of the candidates file: here maths, francais and moyenne (grades out of 20)
+  -- and motivation (the jury's mark of the letter, out of 20). An empty cell is nil:
+  -- "or 0" counts a missing grade as 0.
+  -- Equal scores are never left to chance: the lower id goes first.
+  rank = function(c)
+    local maths = c.maths or 0
+    local francais = c.francais or 0
+    local moyenne = c.moyenne or 0
+    local motivation = c.motivation or 0
+    return 3 * maths + 1 * francais + 2 * moyenne + 1 * motivation
+  end,
+
+  -- the reserved seats: when fewer bac techno candidates apply than there are seats
+  -- reserved for them, the seats they cannot fill go to the other group instead of
+  -- staying empty (a decision of the formation, allowed by the decree).
+  groups = { unused_to_other = true },
+}

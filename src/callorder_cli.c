@@ -1,0 +1,256 @@
+/* callorder_cli.c — the whole `admit callorder` path in C: parse the CSV (csvread), check
+ * ids and ranks, compute the ordre d'appel (callorder_compute), format `id,call_rank` into
+ * one buffer, and write it only once everything has succeeded, so that a failed run leaves
+ * stdout empty. */
+#include "callorder_cli.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "callorder.h"
+#include "csvread.h"
+#include "fieldval.h"
+#include "idindex.h"
+
+enum { COL_ID, COL_RANK, COL_BOURSIER, COL_RESIDENT, NCOLS };
+static const char *const col_names[NCOLS] = { "id", "rank", "boursier", "resident" };
+
+#define MAX_RANK 2147483647u   /* ranks are Java ints in Parcoursup */
+#define SHOWN 40               /* characters of a bad value quoted back */
+
+typedef struct {
+    size_t col[NCOLS];         /* field index of each required column */
+    co_cand *cand;
+    size_t *line;              /* source line of each candidate */
+    size_t *id_off;            /* id of candidate i: ids + id_off[i], id_off[i+1]-id_off[i]-1 bytes */
+    char *ids;
+    size_t n, cap, ids_len, ids_cap;
+    idindex index;
+    int oom;
+} cli_input;
+
+static const char *id_text(const void *ctx, uint32_t row, size_t *len)
+{
+    const cli_input *in = ctx;
+    *len = in->id_off[row + 1] - in->id_off[row] - 1;
+    return in->ids + in->id_off[row];
+}
+
+static int find_columns(cli_input *in, csv_reader *rd, const csv_row *row)
+{
+    for (int c = 0; c < NCOLS; c++) {
+        in->col[c] = SIZE_MAX;
+        for (size_t f = 0; f < row->nfields && in->col[c] == SIZE_MAX; f++) {
+            size_t len = row->len[f];
+            const char *name = fieldval_trim(row->field[f], &len);
+            if (len == strlen(col_names[c]) && strncasecmp(name, col_names[c], len) == 0)
+                in->col[c] = f;
+        }
+        if (in->col[c] == SIZE_MAX) {
+            csv_fail(rd, 0, "missing column '%s': the header must name id,rank,boursier,resident",
+                     col_names[c]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int reserve(cli_input *in, size_t id_len)
+{
+    if (in->n + 2 > in->cap) {
+        size_t cap = in->cap ? in->cap * 2 : 4096;
+        co_cand *c = realloc(in->cand, cap * sizeof *c);
+        if (c) in->cand = c;
+        size_t *l = realloc(in->line, cap * sizeof *l);
+        if (l) in->line = l;
+        size_t *o = realloc(in->id_off, (cap + 1) * sizeof *o);
+        if (o) in->id_off = o;
+        if (!c || !l || !o) return -1;
+        in->cap = cap;
+    }
+    if (in->ids_len + id_len + 1 > in->ids_cap) {
+        size_t cap = in->ids_cap ? in->ids_cap * 2 : 65536;
+        while (cap < in->ids_len + id_len + 1) cap *= 2;
+        char *s = realloc(in->ids, cap);
+        if (!s) return -1;
+        in->ids = s;
+        in->ids_cap = cap;
+    }
+    return 0;
+}
+
+static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
+{
+    cli_input *in = ctx;
+    if (row->index == 0)
+        return find_columns(in, rd, row);
+    size_t id_len = row->len[in->col[COL_ID]];
+    const char *id = fieldval_trim(row->field[in->col[COL_ID]], &id_len);
+    if (id_len == 0) {
+        csv_fail(rd, in->col[COL_ID], "empty id");
+        return -1;
+    }
+    const char *rank_s = row->field[in->col[COL_RANK]];
+    uint32_t rank = fieldval_positive(rank_s, row->len[in->col[COL_RANK]], MAX_RANK);
+    if (rank == 0) {
+        csv_fail(rd, in->col[COL_RANK], "rank must be a positive integer (1 = best), got '%.*s'",
+                 SHOWN, rank_s);
+        return -1;
+    }
+    int flag[2];
+    for (int k = 0; k < 2; k++) {
+        size_t f = in->col[COL_BOURSIER + k];
+        flag[k] = fieldval_flag(row->field[f], row->len[f]);
+        if (flag[k] < 0) {
+            csv_fail(rd, f, "%s must be 0 or 1, got '%.*s'", col_names[COL_BOURSIER + k],
+                     SHOWN, row->field[f]);
+            return -1;
+        }
+    }
+    if (in->n >= UINT32_MAX - 1 || reserve(in, id_len) != 0) {
+        in->oom = 1;
+        csv_fail(rd, 0, "out of memory");
+        return -1;
+    }
+    size_t i = in->n;
+    memcpy(in->ids + in->ids_len, id, id_len);
+    in->ids[in->ids_len + id_len] = '\0';
+    in->id_off[i] = in->ids_len;
+    in->ids_len += id_len + 1;
+    in->id_off[i + 1] = in->ids_len;
+    long long prev = idindex_add(&in->index, id, id_len, (uint32_t)i, id_text, in);
+    if (prev == -2) {
+        csv_fail(rd, 0, "out of memory");
+        return -1;
+    }
+    if (prev >= 0) {
+        csv_fail(rd, in->col[COL_ID], "duplicate id '%.*s' (already on line %zu)",
+                 (int)(id_len < SHOWN ? id_len : SHOWN), id, in->line[prev]);
+        return -1;
+    }
+    in->cand[i] = (co_cand){ rank, (uint8_t)flag[0], (uint8_t)flag[1] };
+    in->line[i] = row->line;
+    in->n++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ output */
+
+static int needs_quotes(const char *s, size_t len)
+{
+    if (len && (s[0] == ' ' || s[len - 1] == ' ')) return 1;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r' || s[i] == ';') return 1;
+    return 0;
+}
+
+static char *put_uint(char *p, uint64_t v)
+{
+    char tmp[24];
+    int n = 0;
+    do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+    while (n) *p++ = tmp[--n];
+    return p;
+}
+
+/* Formats the result; returns the malloc'd text and its length, or NULL. */
+static char *format_output(const cli_input *in, const uint32_t *order, size_t *out_len)
+{
+    /* worst case per line: id doubled inside quotes, ',' , 10 digits, '\n' */
+    size_t cap = 16 + 2 * in->ids_len + in->n * 16;
+    char *buf = malloc(cap), *p = buf;
+    if (!buf) return NULL;
+    memcpy(p, "id,call_rank\n", 13);
+    p += 13;
+    for (size_t k = 0; k < in->n; k++) {
+        size_t len;
+        const char *id = id_text(in, order[k], &len);
+        if (needs_quotes(id, len)) {
+            *p++ = '"';
+            for (size_t i = 0; i < len; i++) {
+                if (id[i] == '"') *p++ = '"';
+                *p++ = id[i];
+            }
+            *p++ = '"';
+        } else {
+            memcpy(p, id, len);
+            p += len;
+        }
+        *p++ = ',';
+        p = put_uint(p, k + 1);
+        *p++ = '\n';
+    }
+    *out_len = (size_t)(p - buf);
+    return buf;
+}
+
+/* First candidate before `bad` with the same rank (for the tie message). */
+static size_t earlier_same_rank(const cli_input *in, size_t bad)
+{
+    for (size_t i = 0; i < bad; i++)
+        if (in->cand[i].rank == in->cand[bad].rank) return i;
+    return bad;
+}
+
+int callorder_cli_run(const char *path, int rate_boursier, int rate_resident, int allow_ties,
+                      FILE *out, errloc *err)
+{
+    const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
+    cli_input in = { 0 };
+    int rc = -1;
+    uint32_t *order = NULL;
+    char *text = NULL;
+    if (idindex_init(&in.index, 1024) != 0 || reserve(&in, 0) != 0) {
+        errloc_set(err, name, 0, 0, "out of memory");
+        goto done;
+    }
+    if (csv_read_file(path, NULL, NULL, on_row, &in, err) != 0)
+        goto done;
+    order = malloc((in.n ? in.n : 1) * sizeof *order);
+    if (!order) {
+        errloc_set(err, name, 0, 0, "out of memory");
+        goto done;
+    }
+    size_t bad = 0;
+    switch (callorder_compute(in.cand, in.n, rate_boursier, rate_resident, allow_ties, order, &bad)) {
+    case CO_OK:
+        break;
+    case CO_ERR_RATE:
+        errloc_set(err, "callorder", 0, 0, "a minimum rate must be an integer from 0 to 100");
+        goto done;
+    case CO_ERR_RANK:  /* the parser refuses rank 0 already */
+        errloc_set(err, name, in.line[bad], 0, "rank must be a positive integer (1 = best)");
+        goto done;
+    case CO_ERR_TIE:
+        errloc_set(err, name, in.line[bad], 0,
+                   "duplicate rank %u (already on line %zu): ranks must be distinct, "
+                   "or use --allow-ties for the documented tie rule",
+                   in.cand[bad].rank, in.line[earlier_same_rank(&in, bad)]);
+        goto done;
+    case CO_ERR_NOMEM:
+        errloc_set(err, name, 0, 0, "out of memory");
+        goto done;
+    }
+    size_t len;
+    text = format_output(&in, order, &len);
+    if (!text) {
+        errloc_set(err, name, 0, 0, "out of memory");
+        goto done;
+    }
+    if (fwrite(text, 1, len, out) != len || fflush(out) != 0) {
+        errloc_set(err, "callorder", 0, 0, "cannot write the result to the output");
+        goto done;
+    }
+    rc = 0;
+done:
+    free(text);
+    free(order);
+    free(in.cand);
+    free(in.line);
+    free(in.id_off);
+    free(in.ids);
+    idindex_free(&in.index);
+    return rc;
+}

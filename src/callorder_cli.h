@@ -1,0 +1,15 @@
+/* callorder_cli.h — `admit callorder` end to end in C: CSV `id,rank,boursier,resident` in,
+ * `id,call_rank` out, for speed on a million candidates. Lua-free. */
+#ifndef ADMIT_CALLORDER_CLI_H
+#define ADMIT_CALLORDER_CLI_H
+
+#include <stdio.h>
+#include "errloc.h"
+
+/* Reads path ("-" or NULL = stdin), computes the ordre d'appel with the rates (percent)
+ * and writes the whole result to out only when everything succeeded. Returns 0, or -1
+ * with err naming the problem and its line (nothing written to out). */
+int callorder_cli_run(const char *path, int rate_boursier, int rate_resident, int allow_ties,
+                      FILE *out, errloc *err);
+
+#endif
