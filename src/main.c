@@ -265,12 +265,22 @@ static int handle_luainit(lua_State *L)
     return dostring(L, init, name);
 }
 
-/* Runs -e and -l in the order given. */
+/* Runs -e, -l and -W in the order given (as lua.c: `-e 'warn"x"' -W` warns nothing). */
 static int run_args(lua_State *L, char **argv, int n)
 {
     for (int i = 1; i < n; i++) {
         const char *a = argv[i];
-        if (a[0] != '-' || (a[1] != 'e' && a[1] != 'l'))
+        if (a[0] != '-')
+            continue;
+        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0) {
+            i++;  /* skip the number */
+            continue;
+        }
+        if (strcmp(a, "-W") == 0) {
+            lua_warning(L, "@on", 0);
+            continue;
+        }
+        if (a[1] != 'e' && a[1] != 'l')
             continue;
         char *extra = a[2] ? (char *)a + 2 : argv[++i];
         int code = a[1] == 'e' ? dostring(L, extra, "=(command line)") : dolibrary(L, extra);
@@ -310,8 +320,8 @@ static int pmain(lua_State *L)
 {
     cli *c = lua_touserdata(L, 1);
     char **argv = c->argv;
-    host_ctx *ctx = host_context(L);
 
+    luaL_checkversion(L);
     if (c->flags & HAS_ERROR) {
         print_usage(c);
         lua_pushinteger(L, EXIT_INPUT);
@@ -339,7 +349,6 @@ static int pmain(lua_State *L)
         host_set_memory_limit(L, (size_t)c->max_memory_mb * 1024 * 1024);
     if (c->max_instr)
         host_set_instruction_limit(L, c->max_instr);
-    (void)ctx;
 
     if (c->flags & HAS_HELP) {
         lua_pushinteger(L, print_help(L));
@@ -364,11 +373,11 @@ static int pmain(lua_State *L)
             goto done;
     }
     if (c->flags & HAS_I)
-        code = repl_run(L, 1);
+        code = repl_run(L);
     else if (c->script == 0 && !(c->flags & (HAS_E | HAS_V))) {
         if (isatty(0)) {
             print_version();
-            code = repl_run(L, 0);
+            code = repl_run(L);
         } else {
             code = handle_script(L, NULL, c->flags & HAS_SANDBOX);
         }
