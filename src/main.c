@@ -32,23 +32,24 @@ typedef struct cli {
 
 static const char usage_text[] =
     "usage: " PROGNAME " [options] [script [args]]\n"
-    "       " PROGNAME " COMMAND [args]          (" PROGNAME " help COMMAND for its options)\n"
+    "       " PROGNAME " COMMAND [args]        (" PROGNAME " help COMMAND for its options)\n"
     "Options (as in lua(1)):\n"
-    "  -e stat            execute string 'stat'\n"
-    "  -i                 enter interactive mode after running the script\n"
-    "  -l mod             require library 'mod' into global 'mod'\n"
-    "  -l g=mod           require library 'mod' into global 'g'\n"
-    "  -v                 show version information\n"
-    "  -E                 ignore environment variables (LUA_INIT, LUA_PATH, ...)\n"
-    "  -W                 turn warnings on\n"
-    "  --                 stop handling options\n"
-    "  -                  run the script on stdin and stop handling options\n"
+    "  -e stat              execute string 'stat'\n"
+    "  -i                   enter interactive mode after running the script\n"
+    "  -l mod               require library 'mod' into global 'mod'\n"
+    "  -l g=mod             require library 'mod' into global 'g'\n"
+    "  -v                   show version information\n"
+    "  -E                   ignore environment variables (LUA_INIT, LUA_PATH, ...)\n"
+    "  -W                   turn warnings on\n"
+    "  --                   stop handling options\n"
+    "  -                    run the script on stdin and stop handling options\n"
     "admit's own options:\n"
-    "  --sandbox          run the script with the safe globals only (no io, os, require of C)\n"
-    "  --max-memory MB    cap the memory of the Lua interpreter\n"
-    "  --max-instructions N  stop a script after about N virtual-machine instructions\n"
-    "  -h, --help         this help and the list of commands\n"
-    "A SCRIPT is anything containing '/' or ending in '.lua'; any other word is a COMMAND.\n";
+    "  --sandbox            run the script with the safe globals only (no io, os, C modules)\n"
+    "  --max-memory MB      cap the memory of the Lua interpreter\n"
+    "  --max-instructions N stop a script after about N virtual-machine instructions\n"
+    "  -h, --help           this help and the list of commands\n"
+    "A SCRIPT is anything containing '/' or ending in '.lua'; any other word is a COMMAND.\n"
+    "Without a script or command: the REPL on a terminal, else the script on stdin.\n";
 
 /* ----------------------------------------------------------- argument scan */
 
@@ -218,6 +219,10 @@ static int handle_script(lua_State *L, const char *fname, int sandbox)
         status = host_docall(L, 1, 1);
     } else {
         status = luaL_loadfile(L, fname);
+        if (status == LUA_ERRFILE) {  /* a missing or unreadable script: bad input */
+            host_report(L, status);
+            return EXIT_INPUT;
+        }
     }
     if (status == LUA_OK) {
         int n = push_args(L);

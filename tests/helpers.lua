@@ -32,6 +32,13 @@ function helpers.tmpdir()
   return p
 end
 
+--- The absolute path of the admit binary under test.
+function helpers.exe()
+  local exe = helpers.admit
+  if exe:sub(1, 1) ~= "/" then exe = helpers.root .. "/" .. exe end
+  return exe
+end
+
 --- Runs admit with a list of arguments (strings, quoted for the shell), optional stdin
 -- text and options {cwd=, env=}; returns stdout, stderr, exit status.
 function helpers.run(args, stdin, opts)
