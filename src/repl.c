@@ -7,6 +7,7 @@
  * completion candidates come from admit.repl.complete. */
 #include "repl.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,21 +34,32 @@ static volatile sig_atomic_t prompt_interrupted;
 
 /* ----------------------------------------------------------------- Ctrl-C */
 
-/* At the prompt Ctrl-C only flags; readline then calls prompt_signal_hook, which ends
- * the current input so that read_line can drop it (the shells' behaviour). */
+/* At the prompt Ctrl-C only flags (installed without SA_RESTART, so that read() fails
+ * with EINTR); prompt_getc, readline's input function, then shows ^C and ends the line,
+ * which read_tty_line drops: a fresh prompt, as in the shells. readline's own signal
+ * handling is off (rl_catch_signals = 0): nothing else needs it here. */
 static void on_prompt_sigint(int sig)
 {
     (void)sig;
     prompt_interrupted = 1;
 }
 
-static int prompt_signal_hook(void)
+static int prompt_getc(FILE *in)
 {
-    if (prompt_interrupted) {
-        rl_replace_line("", 0);
-        rl_done = 1;
+    for (;;) {
+        unsigned char ch;
+        ssize_t n = read(fileno(in), &ch, 1);
+        if (n == 1)
+            return ch;
+        if (n == 0 || errno != EINTR)
+            return EOF;
+        if (prompt_interrupted) {
+            rl_point = rl_end;
+            rl_redisplay();
+            fputs("^C", rl_outstream);
+            return '\n';
+        }
     }
-    return 0;
 }
 
 /* ------------------------------------------------------------------ input */
@@ -62,14 +74,14 @@ static void get_prompt(lua_State *L, int first, char *buf, size_t size)
 
 static int read_tty_line(lua_State *L, const char *prompt)
 {
+    struct sigaction on_int = { .sa_handler = on_prompt_sigint }, saved;
+    sigemptyset(&on_int.sa_mask);
     prompt_interrupted = 0;
-    void (*old)(int) = signal(SIGINT, on_prompt_sigint);
+    sigaction(SIGINT, &on_int, &saved);
     char *line = readline(prompt);
-    signal(SIGINT, old);
+    sigaction(SIGINT, &saved, NULL);
     if (prompt_interrupted) {
         free(line);
-        fputs("\n", stdout);
-        fflush(stdout);
         return LINE_INTERRUPTED;
     }
     if (line == NULL)
@@ -287,7 +299,8 @@ static void setup_readline(void)
     rl_readline_name = "admit";
     rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{(,+-*/%^#~[].:";
     rl_attempted_completion_function = completion;
-    rl_signal_event_hook = prompt_signal_hook;
+    rl_catch_signals = 0;
+    rl_getc_function = prompt_getc;
     using_history();
     stifle_history(HISTORY_MAX);
     read_history(history_file);  /* a missing file is a first session */
