@@ -73,7 +73,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/admit
 	install -m 755 $(BUILD)/admit $(DESTDIR)$(PREFIX)/bin/admit
 	rm -rf $(DESTDIR)$(PREFIX)/share/admit/lua $(DESTDIR)$(PREFIX)/share/admit/data $(DESTDIR)$(PREFIX)/share/admit/scripts
-	cp -R lua data scripts $(DESTDIR)$(PREFIX)/share/admit/
+	for d in lua data scripts; do [ ! -d $$d ] || cp -R $$d $(DESTDIR)$(PREFIX)/share/admit/; done
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/admit $(DESTDIR)$(PREFIX)/share/admit
