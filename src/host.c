@@ -119,10 +119,16 @@ int host_docall(lua_State *L, int narg, int nres)
     int base = lua_gettop(L) - narg;
     lua_pushcfunction(L, msghandler);
     lua_insert(L, base);
+    /* Ctrl-C becomes a Lua error for the length of the call; the disposition before it
+     * comes back afterwards (the REPL's prompt handler when Tab completion calls Lua). */
+    lua_State *outerL = globalL;
+    struct sigaction on_int = { .sa_handler = on_sigint }, saved;
+    sigemptyset(&on_int.sa_mask);
     globalL = L;
-    signal(SIGINT, on_sigint);
+    sigaction(SIGINT, &on_int, &saved);
     int status = lua_pcall(L, narg, nres, base);
-    signal(SIGINT, SIG_DFL);
+    sigaction(SIGINT, &saved, NULL);
+    globalL = outerL ? outerL : L;
     lua_remove(L, base);
     return status;
 }

@@ -304,6 +304,13 @@ describe("the REPL on a terminal (tmux)", function()
     keys("'1 + 1'", "Enter")
     local s = wait_text("\n2")
     assert.falsy(s:find("syntax", 1, true))
+    -- Ctrl-C after a Tab (completion runs Lua) still only drops the line
+    keys("'string.fo'", "Tab")
+    wait_text("> string.format")
+    keys("C-c")
+    wait_for(function(sc) return sc:find("string%.format%^C\n>") ~= nil end, "a fresh prompt after ^C")
+    keys("'2 + 2'", "Enter")
+    wait_text("\n4")
     -- Ctrl-C in a continuation line drops the whole chunk
     keys("'for i = 1, 2 do'", "Enter")
     wait_for(function(sc) return sc:find("\n>>") ~= nil end, "the >> prompt")
