@@ -101,7 +101,7 @@ static int msghandler(lua_State *L)
     if (msg == NULL) {
         if (lua_istable(L, 1)) {
             lua_getfield(L, 1, "message");
-            int structured = lua_isstring(L, -1);
+            int structured = lua_type(L, -1) == LUA_TSTRING;
             lua_pop(L, 1);
             if (structured)
                 return 1;
@@ -148,16 +148,24 @@ int host_report(lua_State *L, int status)
     int code = EXIT_RUNTIME;
     const char *progname = host_context(L)->progname;
     if (lua_istable(L, -1)) {
-        lua_getfield(L, -1, "exit");
-        if (lua_isinteger(L, -1))
-            code = (int)lua_tointeger(L, -1);
-        lua_pop(L, 1);
         lua_getfield(L, -1, "message");
-        host_message(progname, lua_tostring(L, -1));
-        lua_pop(L, 2);
-        return code;
+        int structured = lua_type(L, -1) == LUA_TSTRING;
+        lua_pop(L, 1);
+        if (structured) {  /* admit.fail: {message=, exit=} */
+            lua_getfield(L, -1, "exit");
+            if (lua_isinteger(L, -1))
+                code = (int)lua_tointeger(L, -1);
+            lua_getfield(L, -2, "message");
+            host_message(progname, lua_tostring(L, -1));
+            lua_pop(L, 3);
+            return code;
+        }
     }
     const char *msg = lua_tostring(L, -1);
+    if (msg == NULL && luaL_callmeta(L, -1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+        lua_replace(L, -2);
+        msg = lua_tostring(L, -1);
+    }
     host_message(progname, msg ? msg : "(error object is not a string)");
     lua_pop(L, 1);
     return code;

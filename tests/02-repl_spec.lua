@@ -231,9 +231,12 @@ describe("the REPL on a terminal (tmux)", function()
   local function wait_text(text)
     return wait_for(function(s) return s:find(text, 1, true) ~= nil end, "'" .. text .. "'")
   end
-  local function start()
-    local cmd = string.format("env HOME=%s ADMIT_HISTORY=%s ASAN_OPTIONS=%s %s; echo exit=$? > %s",
-      h.quote(dir), h.quote(dir .. "/hist"), h.quote(os.getenv("ASAN_OPTIONS") or ""),
+  -- default_history: leave ADMIT_HISTORY unset, so that ~/.admit_history is used
+  local function start(default_history)
+    local unset = default_history and "-u ADMIT_HISTORY" or ""
+    local hist = default_history and "" or ("ADMIT_HISTORY=" .. h.quote(dir .. "/hist"))
+    local cmd = string.format("env %s HOME=%s %s ASAN_OPTIONS=%s %s; echo exit=$? > %s",
+      unset, h.quote(dir), hist, h.quote(os.getenv("ASAN_OPTIONS") or ""),
       h.quote(h.exe()), h.quote(dir .. "/status"))
     assert(tmux("new-session -d -s t -x 100 -y 30 " .. h.quote(cmd)))
     wait_for(function(s) return s:find("\n>") ~= nil end, "the prompt")
@@ -326,6 +329,15 @@ describe("the REPL on a terminal (tmux)", function()
     wait_text("\n6")
     keys("C-d")
     assert.are.equal("exit=0\n", wait_exit())
+  end)
+
+  it("keeps the history in ~/.admit_history without ADMIT_HISTORY, one copy of repeats", function()
+    start(true)
+    keys("'first_line = 1'", "Enter", "'first_line = 1'", "Enter", "'second_line = 2'", "Enter")
+    wait_for(function(sc) return select(2, sc:gsub("\n> ", "")) >= 3 end, "three prompts")
+    keys("C-d")
+    assert.are.equal("exit=0\n", wait_exit())
+    assert.are.equal("first_line = 1\nsecond_line = 2\n", h.slurp(dir .. "/.admit_history"))
   end)
 
   it("os.exit from the REPL still saves the history", function()

@@ -72,6 +72,13 @@ describe("make install", function()
     assert.are.equal(0, code)
   end)
 
+  it("make deps does nothing when every package is there", function()
+    local p = io.popen("cd " .. h.quote(h.root) .. " && env -u MAKEFLAGS -u MAKELEVEL make -s deps 2>&1; echo rc=$?")
+    local out = p:read("a")
+    p:close()
+    assert.are.equal("rc=0\n", out)
+  end)
+
   it("make uninstall removes it", function()
     local cmd = string.format("cd %s && env -u MAKEFLAGS -u MAKELEVEL make -s uninstall PREFIX=%s BUILD=%s > /dev/null 2>&1",
                               h.quote(h.root), h.quote(prefix), h.quote(build))
