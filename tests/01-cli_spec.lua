@@ -316,6 +316,16 @@ describe("admit command line", function()
       assert.are.equal(0, code)
     end)
 
+    it("ADMIT_HOME overrides where the library is found", function()
+      local dir = h.tmpdir()
+      assert(os.execute("ln -s " .. h.quote(h.root .. "/lua") .. " " .. h.quote(dir .. "/lua")))
+      local out, err, code = h.run({ "-e", "print(admit.home, admit.data_dir)" }, nil,
+                                   { env = "ADMIT_HOME=" .. h.quote(dir) })
+      assert.are.equal("", err)
+      assert.are.equal(dir .. "\t" .. dir .. "/data\n", out)
+      assert.are.equal(0, code)
+    end)
+
     it("LuaFileSystem is available as require 'lfs'", function()
       local out = h.run({ "-e", "print(require('lfs').attributes('/', 'mode'))" })
       assert.are.equal("directory\n", out)
