@@ -68,6 +68,8 @@ static void collect_args(cli *c)
 {
     char **argv = c->argv;
     int i;
+    if (c->argc < 1)
+        return;                          /* no program name, no arguments (execve quirk) */
     for (i = 1; argv[i] != NULL; i++) {
         const char *a = argv[i];
         c->script = i;

@@ -1,6 +1,7 @@
 /* repl.c — the interactive session, after lua.c's doREPL: each line is first tried as
  * `return <line>`, then as a statement; a chunk whose syntax error ends at <eof> continues
- * on the next line with the >> prompt. On a terminal it uses readline with persistent
+ * on the next line with the >> prompt. On a terminal it uses readline (unless built with
+ * -DADMIT_NO_READLINE, which falls back to plain lines) with persistent
  * history (~/.admit_history or $ADMIT_HISTORY) and Tab completion, and Ctrl-C at the
  * prompt drops the line being typed; on a pipe it reads stdin with prompts on stdout, so
  * tests can drive it. Results are printed by the Lua-side pretty printer admit.repl.show;
@@ -15,8 +16,10 @@
 #include <unistd.h>
 
 #include <lauxlib.h>
+#ifndef ADMIT_NO_READLINE
 #include <readline/readline.h>
 #include <readline/history.h>
+#endif
 
 #include "host.h"
 
@@ -26,9 +29,42 @@
 /* What read_line found. */
 enum { LINE_EOF = 0, LINE_OK = 1, LINE_INTERRUPTED = 2 };
 
-static lua_State *repl_L;      /* for the readline completion callback */
 static int repl_tty;
 static int show_ref = LUA_NOREF, complete_ref = LUA_NOREF;  /* admit.repl functions */
+
+/* ------------------------------------------------------------------ input */
+
+static void get_prompt(lua_State *L, int first, char *buf, size_t size)
+{
+    lua_getglobal(L, first ? "_PROMPT" : "_PROMPT2");
+    const char *p = lua_tostring(L, -1);
+    snprintf(buf, size, "%s", p ? p : first ? "> " : ">> ");
+    lua_pop(L, 1);
+}
+
+static int read_pipe_line(lua_State *L, const char *prompt)
+{
+    fputs(prompt, stdout);
+    fflush(stdout);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    int got = 0, ch;
+    while ((ch = getchar()) != EOF && ch != '\n') {
+        luaL_addchar(&b, (char)ch);
+        got = 1;
+    }
+    luaL_pushresult(&b);
+    if (ch == EOF && !got) {
+        lua_pop(L, 1);
+        return LINE_EOF;
+    }
+    return LINE_OK;
+}
+
+#ifndef ADMIT_NO_READLINE
+/* ============================================= readline: terminal input, Tab, history */
+
+static lua_State *repl_L;      /* for the readline completion callback */
 static char history_file[4096];
 static volatile sig_atomic_t prompt_interrupted;
 
@@ -62,16 +98,6 @@ static int prompt_getc(FILE *in)
     }
 }
 
-/* ------------------------------------------------------------------ input */
-
-static void get_prompt(lua_State *L, int first, char *buf, size_t size)
-{
-    lua_getglobal(L, first ? "_PROMPT" : "_PROMPT2");
-    const char *p = lua_tostring(L, -1);
-    snprintf(buf, size, "%s", p ? p : first ? "> " : ">> ");
-    lua_pop(L, 1);
-}
-
 static int read_tty_line(lua_State *L, const char *prompt)
 {
     struct sigaction on_int = { .sa_handler = on_prompt_sigint }, saved;
@@ -91,85 +117,6 @@ static int read_tty_line(lua_State *L, const char *prompt)
     return LINE_OK;
 }
 
-static int read_pipe_line(lua_State *L, const char *prompt)
-{
-    fputs(prompt, stdout);
-    fflush(stdout);
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    int got = 0, ch;
-    while ((ch = getchar()) != EOF && ch != '\n') {
-        luaL_addchar(&b, (char)ch);
-        got = 1;
-    }
-    luaL_pushresult(&b);
-    if (ch == EOF && !got) {
-        lua_pop(L, 1);
-        return LINE_EOF;
-    }
-    return LINE_OK;
-}
-
-/* Pushes the next line without its newline when it returns LINE_OK. */
-static int read_line(lua_State *L, int first)
-{
-    char prompt[256];
-    get_prompt(L, first, prompt, sizeof prompt);
-    return repl_tty ? read_tty_line(L, prompt) : read_pipe_line(L, prompt);
-}
-
-/* -------------------------------------------------------------- chunking */
-
-static int incomplete(lua_State *L, int status)
-{
-    if (status == LUA_ERRSYNTAX) {
-        size_t lmsg;
-        const char *msg = lua_tolstring(L, -1, &lmsg);
-        size_t lmark = sizeof(EOFMARK) - 1;
-        if (lmsg >= lmark && strcmp(msg + lmsg - lmark, EOFMARK) == 0) {
-            lua_pop(L, 1);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Line on top: try "return line" first, so an expression prints without `return` or `=`. */
-static int try_as_expression(lua_State *L)
-{
-    const char *line = lua_tostring(L, -1);
-    if (line[0] == '=')
-        line++;  /* Lua 5.1 habit */
-    const char *retline = lua_pushfstring(L, "return %s;", line);
-    int status = luaL_loadbuffer(L, retline, strlen(retline), "=stdin");
-    if (status == LUA_OK)
-        lua_remove(L, -2);  /* drop the "return" string, keep the function */
-    else
-        lua_pop(L, 2);
-    return status;
-}
-
-/* Line at index 1: keep reading lines while the chunk is incomplete. Returns a load
- * status, or -1 when Ctrl-C dropped the chunk. */
-static int multiline(lua_State *L)
-{
-    for (;;) {
-        size_t len;
-        const char *line = lua_tolstring(L, 1, &len);
-        int status = luaL_loadbuffer(L, line, len, "=stdin");
-        if (!incomplete(L, status))
-            return status;
-        int got = read_line(L, 0);
-        if (got == LINE_INTERRUPTED)
-            return -1;
-        if (got == LINE_EOF)  /* report the <eof> error as lua.c does */
-            return luaL_loadbuffer(L, line, len, "=stdin");
-        lua_pushliteral(L, "\n");
-        lua_insert(L, -2);
-        lua_concat(L, 3);
-    }
-}
-
 static void add_history_line(const char *line)
 {
     if (!repl_tty || line == NULL || *line == '\0')
@@ -177,40 +124,6 @@ static void add_history_line(const char *line)
     HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
     if (last == NULL || strcmp(last->line, line) != 0)
         add_history(line);
-}
-
-/* Reads a whole chunk and compiles it; leaves the function (or an error) on top.
- * Returns the load status, -1 at end of input, -2 when Ctrl-C dropped the input. */
-static int load_line(lua_State *L)
-{
-    lua_settop(L, 0);
-    int got = read_line(L, 1);
-    if (got == LINE_EOF)
-        return -1;
-    if (got == LINE_INTERRUPTED)
-        return -2;
-    int status = try_as_expression(L);
-    if (status != LUA_OK)
-        status = multiline(L);
-    add_history_line(lua_tostring(L, 1));
-    if (status == -1) {
-        lua_settop(L, 0);
-        return -2;
-    }
-    lua_remove(L, 1);
-    return status;
-}
-
-/* Prints every result on the stack through admit.repl.show(...). */
-static void print_results(lua_State *L)
-{
-    int n = lua_gettop(L);
-    if (n == 0)
-        return;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, show_ref);
-    lua_insert(L, 1);
-    if (host_docall(L, n, 0) != LUA_OK)
-        host_report(L, LUA_ERRRUN);
 }
 
 /* ------------------------------------------------------------- completion */
@@ -309,6 +222,111 @@ static void setup_readline(void)
         registered = atexit(save_history) == 0;
 }
 
+#else
+/* Built with -DADMIT_NO_READLINE: plain lines on a terminal too, no history, no Tab. */
+static int read_tty_line(lua_State *L, const char *prompt)
+{
+    return read_pipe_line(L, prompt);
+}
+static void add_history_line(const char *line) { (void)line; }
+static void setup_readline(void) {}
+static void save_history(void) {}
+#endif
+
+/* Pushes the next line without its newline when it returns LINE_OK. */
+static int read_line(lua_State *L, int first)
+{
+    char prompt[256];
+    get_prompt(L, first, prompt, sizeof prompt);
+    return repl_tty ? read_tty_line(L, prompt) : read_pipe_line(L, prompt);
+}
+
+/* -------------------------------------------------------------- chunking */
+
+static int incomplete(lua_State *L, int status)
+{
+    if (status == LUA_ERRSYNTAX) {
+        size_t lmsg;
+        const char *msg = lua_tolstring(L, -1, &lmsg);
+        size_t lmark = sizeof(EOFMARK) - 1;
+        if (lmsg >= lmark && strcmp(msg + lmsg - lmark, EOFMARK) == 0) {
+            lua_pop(L, 1);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Line on top: try "return line" first, so an expression prints without `return` or `=`. */
+static int try_as_expression(lua_State *L)
+{
+    const char *line = lua_tostring(L, -1);
+    if (line[0] == '=')
+        line++;  /* Lua 5.1 habit */
+    const char *retline = lua_pushfstring(L, "return %s;", line);
+    int status = luaL_loadbuffer(L, retline, strlen(retline), "=stdin");
+    if (status == LUA_OK)
+        lua_remove(L, -2);  /* drop the "return" string, keep the function */
+    else
+        lua_pop(L, 2);
+    return status;
+}
+
+/* Line at index 1: keep reading lines while the chunk is incomplete. Returns a load
+ * status, or -1 when Ctrl-C dropped the chunk. */
+static int multiline(lua_State *L)
+{
+    for (;;) {
+        size_t len;
+        const char *line = lua_tolstring(L, 1, &len);
+        int status = luaL_loadbuffer(L, line, len, "=stdin");
+        if (!incomplete(L, status))
+            return status;
+        int got = read_line(L, 0);
+        if (got == LINE_INTERRUPTED)
+            return -1;
+        if (got == LINE_EOF)  /* report the <eof> error as lua.c does */
+            return luaL_loadbuffer(L, line, len, "=stdin");
+        lua_pushliteral(L, "\n");
+        lua_insert(L, -2);
+        lua_concat(L, 3);
+    }
+}
+
+/* Reads a whole chunk and compiles it; leaves the function (or an error) on top.
+ * Returns the load status, -1 at end of input, -2 when Ctrl-C dropped the input. */
+static int load_line(lua_State *L)
+{
+    lua_settop(L, 0);
+    int got = read_line(L, 1);
+    if (got == LINE_EOF)
+        return -1;
+    if (got == LINE_INTERRUPTED)
+        return -2;
+    int status = try_as_expression(L);
+    if (status != LUA_OK)
+        status = multiline(L);
+    add_history_line(lua_tostring(L, 1));
+    if (status == -1) {
+        lua_settop(L, 0);
+        return -2;
+    }
+    lua_remove(L, 1);
+    return status;
+}
+
+/* Prints every result on the stack through admit.repl.show(...). */
+static void print_results(lua_State *L)
+{
+    int n = lua_gettop(L);
+    if (n == 0)
+        return;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, show_ref);
+    lua_insert(L, 1);
+    if (host_docall(L, n, 0) != LUA_OK)
+        host_report(L, LUA_ERRRUN);
+}
+
 /* ------------------------------------------------------------------- loop */
 
 /* Loads admit.repl once and keeps show and complete in the registry. */
@@ -328,7 +346,9 @@ static int load_callbacks(lua_State *L)
 
 int repl_run(lua_State *L)
 {
+#ifndef ADMIT_NO_READLINE
     repl_L = L;
+#endif
     repl_tty = isatty(0);
     lua_settop(L, 0);
     int code = load_callbacks(L);
