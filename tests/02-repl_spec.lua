@@ -74,6 +74,17 @@ describe("the REPL through a pipe", function()
     assert.are.equal("script ran\targ1\n> 42\n> \n", out)
   end)
 
+  it("runs -e before the REPL; a failing script stops before the REPL, exit 1", function()
+    local out = session("y\n", { "-e", "y = 'set by -e'" })
+    assert.are.equal('> "set by -e"\n> \n', out)
+    local dir = h.tmpdir()
+    local path = h.write(dir .. "/bad.lua", "error('script failed')\n")
+    local all, err, code = h.run({ "-i", path }, "print('never')\n")
+    assert.matches(BANNER .. "$", all)
+    assert.matches("^admit: [^\n]*bad%.lua:1: script failed\n", err)
+    assert.are.equal(1, code)
+  end)
+
   it("uses _PROMPT and _PROMPT2", function()
     local out = session("_PROMPT = 'admit> ' _PROMPT2 = '...> '\nif true then\nend\n")
     assert.are.equal("> admit> ...> admit> \n", out)
@@ -247,7 +258,7 @@ describe("the REPL on a terminal (tmux)", function()
   local function wait_exit()
     for _ = 1, 100 do
       local s = h.slurp(dir .. "/status")
-      if s then return s end
+      if s and s:sub(-1) == "\n" then return s end  -- complete, not just created
       os.execute("sleep 0.05")
     end
     error("admit did not leave; screen:\n" .. screen())
