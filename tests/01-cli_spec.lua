@@ -332,25 +332,35 @@ describe("admit command line", function()
     end)
   end)
 
-  it("Ctrl-C interrupts a running script with a Lua error, exit 1", function()
+  -- Runs admit in the background, waits until the Lua code says it is running (the file
+  -- $READY exists), sends SIGINT, waits; returns stderr and the exit status.
+  local function interrupt(args)
     local dir = h.tmpdir()
+    local quoted = {}
+    for i, a in ipairs(args) do quoted[i] = h.quote(a) end
     local cmd = string.format(
-      "%s -e 'while true do end' 2> %s & pid=$!; sleep 0.5; kill -INT $pid; wait $pid; echo $? > %s",
-      h.quote(h.exe()), h.quote(dir .. "/err"), h.quote(dir .. "/status"))
+      "READY=%s; export READY; %s %s 2> %s & pid=$!; n=0; "
+      .. "while [ ! -e \"$READY\" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done; "
+      .. "kill -INT $pid; wait $pid; echo $? > %s",
+      h.quote(dir .. "/ready"), h.quote(h.exe()), table.concat(quoted, " "),
+      h.quote(dir .. "/err"), h.quote(dir .. "/status"))
     assert(os.execute(cmd))
-    assert.are.equal("1\n", h.slurp(dir .. "/status"))
-    assert.matches("^admit: interrupted\nstack traceback:\n", h.slurp(dir .. "/err"))
+    return h.slurp(dir .. "/err"), h.slurp(dir .. "/status")
+  end
+  local SIGNAL_READY = "io.open(os.getenv('READY'), 'w'):close()"
+
+  it("Ctrl-C interrupts a running script with a Lua error, exit 1", function()
+    local err, status = interrupt({ "-e", SIGNAL_READY .. " while true do end" })
+    assert.are.equal("1\n", status)
+    assert.matches("^admit: interrupted\nstack traceback:\n", err)
   end)
 
   it("Ctrl-C interrupts a script busy inside a function; the traceback says where", function()
     local dir = h.tmpdir()
-    local path = h.write(dir .. "/busy.lua", "local function spin() while true do end end\nspin()\n")
-    local cmd = string.format(
-      "%s %s 2> %s & pid=$!; sleep 0.5; kill -INT $pid; wait $pid; echo $? > %s",
-      h.quote(h.exe()), h.quote(path), h.quote(dir .. "/err"), h.quote(dir .. "/status"))
-    assert(os.execute(cmd))
-    assert.are.equal("1\n", h.slurp(dir .. "/status"))
-    local err = h.slurp(dir .. "/err")
+    local path = h.write(dir .. "/busy.lua", "local function spin() while true do end end\n"
+                                             .. SIGNAL_READY .. "\nspin()\n")
+    local err, status = interrupt({ path })
+    assert.are.equal("1\n", status)
     assert.matches("^admit: interrupted\nstack traceback:\n", err)
     assert.matches("busy%.lua:1: in local 'spin'", err)
   end)
