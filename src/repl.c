@@ -66,6 +66,7 @@ static int read_pipe_line(lua_State *L, const char *prompt)
 
 static lua_State *repl_L;      /* for the readline completion callback */
 static char history_file[4096];
+static int session_lines;      /* lines added to the history by this session */
 static volatile sig_atomic_t prompt_interrupted;
 
 /* ----------------------------------------------------------------- Ctrl-C */
@@ -122,8 +123,10 @@ static void add_history_line(const char *line)
     if (!repl_tty || line == NULL || *line == '\0')
         return;
     HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
-    if (last == NULL || strcmp(last->line, line) != 0)
+    if (last == NULL || strcmp(last->line, line) != 0) {
         add_history(line);
+        session_lines++;
+    }
 }
 
 /* ------------------------------------------------------------- completion */
@@ -195,12 +198,16 @@ static void history_path(char *buf, size_t size)
         snprintf(buf, size, "%s/.admit_history", home ? home : ".");
 }
 
-/* Also runs at exit(), so that os.exit() in the REPL keeps the session's history. */
+/* Also runs at exit(), so that os.exit() in the REPL keeps the session's history. Only
+ * this session's lines are appended, so that two sessions at once both keep theirs. */
 static void save_history(void)
 {
     if (history_file[0] == '\0')
         return;
-    if (write_history(history_file) == 0)
+    int added = session_lines < history_length ? session_lines : history_length;
+    int failed = access(history_file, F_OK) == 0 ? append_history(added, history_file)
+                                                 : write_history(history_file);
+    if (!failed)
         history_truncate_file(history_file, HISTORY_MAX);
     history_file[0] = '\0';
     clear_history();
