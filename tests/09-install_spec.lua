@@ -1,5 +1,6 @@
 -- make install PREFIX=…: the installed copy (binary, Lua library, data, scripts) works on
 -- its own, from any directory, even once moved: nothing points back to the source tree.
+-- make deps, make uninstall, and tests/run's closing line in every case.
 local h = require "helpers"
 
 describe("make install", function()
@@ -86,5 +87,55 @@ describe("make install", function()
     local lfs = require "lfs"
     assert.is_nil(lfs.attributes(prefix .. "/bin/admit"))
     assert.is_nil(lfs.attributes(prefix .. "/share/admit"))
+  end)
+end)
+
+describe("tests/run", function()
+  -- Runs tests/run on a directory holding the given spec files; returns output, status.
+  local function run_specs(files)
+    local dir = h.tmpdir()
+    for name, text in pairs(files) do h.write(dir .. "/" .. name, text) end
+    local p = io.popen(string.format("cd %s && ADMIT_SPECS=%s tests/run %s 2>&1; echo \"status=$?\"",
+                                     h.quote(h.root), h.quote(dir), h.quote(h.exe())))
+    local out = p:read("a")
+    p:close()
+    return out:match("([^\n]*)\nstatus=%d+\n$"), tonumber(out:match("status=(%d+)\n$")), out
+  end
+
+  it("counts passes and failures, exit 0 only when all pass", function()
+    local last, status = run_specs({
+      ["a_spec.lua"] = 'describe("a", function() it("one", function() end) it("two", function() end) end)',
+    })
+    assert.are.equal("tests: 2 passed, 0 failed", last)
+    assert.are.equal(0, status)
+  end)
+
+  it("counts a spec file that does not load, or fails outside a test, as failures", function()
+    local last, status, out = run_specs({
+      ["a_spec.lua"] = 'describe("a", function() it("passes", function() end)\n'
+                       .. 'it("fails", function() assert.are.equal(1, 2) end)\n'
+                       .. 'it("waits", function() pending("later") end) end)',
+      ["b_spec.lua"] = "local x = = 1\n",
+      ["c_spec.lua"] = 'describe("c", function() error("in describe") end)',
+    })
+    assert.are.equal("tests: 1 passed, 3 failed", last)
+    assert.are.equal(1, status)
+    assert.truthy(out:find("# 1 pending (skipped)\n", 1, true))
+    assert.truthy(out:find("b_spec.lua:1: unexpected symbol near '='", 1, true))
+  end)
+
+  it("counts a run that stops before its end as a failure", function()
+    local last, status = run_specs({
+      ["a_spec.lua"] = 'describe("a", function() it("passes", function() end)\n'
+                       .. 'it("exits", function() os.exit(0) end) end)',
+    })
+    assert.are.equal("tests: 1 passed, 1 failed", last)
+    assert.are.equal(1, status)
+  end)
+
+  it("fails when no test ran", function()
+    local last, status = run_specs({ ["a_spec.lua"] = "-- nothing\n" })
+    assert.are.equal("tests: 0 passed, 0 failed", last)
+    assert.are.equal(1, status)
   end)
 end)
