@@ -216,7 +216,12 @@ static void find_home(host_ctx *ctx)
             return;
         }
     }
-    snprintf(ctx->home, sizeof ctx->home, "%.4000s/..", exe);
+    /* not found: the build-tree guess, so that the error names a plain path */
+    snprintf(joined, sizeof joined, "%s/..", exe);
+    if (realpath(joined, real))
+        memcpy(ctx->home, real, strlen(real) + 1);
+    else
+        snprintf(ctx->home, sizeof ctx->home, "%.4000s", joined);
 }
 
 host_ctx *host_context(lua_State *L)

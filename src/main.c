@@ -321,6 +321,18 @@ static int print_help(lua_State *L)
     return EXIT_OK;
 }
 
+/* After `require "admit"` failed: if the library is not where the host looked, say so
+ * (a binary copied without its lua/ directory) rather than leave only require's list. */
+static void explain_missing_library(lua_State *L)
+{
+    const char *home = host_context(L)->home;
+    char init[sizeof host_context(L)->home + 32];
+    snprintf(init, sizeof init, "%s/lua/admit/init.lua", home);
+    if (access(init, R_OK) != 0)
+        fprintf(stderr, PROGNAME ": the Lua library is not in %s/lua: install admit with "
+                "'make install', or set ADMIT_HOME to the directory holding lua/admit\n", home);
+}
+
 /* --------------------------------------------------------------- pmain */
 
 static int pmain(lua_State *L)
@@ -347,6 +359,7 @@ static int pmain(lua_State *L)
     lua_pushliteral(L, "admit");
     int code = host_report(L, host_docall(L, 1, 1));
     if (code != EXIT_OK) {
+        explain_missing_library(L);
         lua_pushinteger(L, code);
         return 1;
     }

@@ -73,6 +73,22 @@ describe("make install", function()
     assert.are.equal(0, code)
   end)
 
+  it("a binary copied without its library says where it looked, exit 1", function()
+    local dir = h.tmpdir()
+    assert(os.execute("mkdir -p " .. h.quote(dir .. "/bin") .. " && cp " .. h.quote(h.exe()) .. " "
+                      .. h.quote(dir .. "/bin/admit")))
+    local saved = h.admit
+    h.admit = dir .. "/bin/admit"
+    local out, err, code = h.run({ "-e", "print('not reached')" }, nil, { cwd = "/" })
+    h.admit = saved
+    assert.are.equal("", out)
+    assert.matches("^admit: module 'admit' not found:", err)
+    assert.truthy(err:find("\nadmit: the Lua library is not in " .. dir .. "/lua: install admit "
+                           .. "with 'make install', or set ADMIT_HOME to the directory holding lua/admit\n", 1, true),
+                  err)
+    assert.are.equal(1, code)
+  end)
+
   it("make deps does nothing when every package is there", function()
     local p = io.popen("cd " .. h.quote(h.root) .. " && env -u MAKEFLAGS -u MAKELEVEL make -s deps 2>&1; echo rc=$?")
     local out = p:read("a")
