@@ -133,6 +133,11 @@ describe("admit.pretty", function()
     assert.are.equal("{\n  {1},\n  {1},\n}", pretty.format({ shared, shared }))
   end)
 
+  it("survives a failing __tostring", function()
+    local bad = setmetatable({}, { __tostring = function() error("broken", 0) end })
+    assert.are.equal("{<table: __tostring failed: broken>}", pretty.format({ bad }))
+  end)
+
   it("cuts at max_items and max_depth", function()
     assert.are.equal("{1, 2, ... (3 more)}", pretty.format({ 1, 2, 3, 4, 5 }, { max_items = 2 }))
     assert.are.equal("{\n  a = {...},\n}", pretty.format({ a = { b = 1 } }, { max_depth = 1 }))
@@ -192,6 +197,13 @@ describe("Tab completion candidates (admit.repl.complete)", function()
     _G.obj = setmetatable({}, { __index = function() return 1 end })
     assert.are.same({}, repl.complete("obj.", ""))
     _G.obj = nil
+  end)
+
+  it("offers nothing inside a string literal", function()
+    assert.are.same({}, repl.complete('print("see string.fo', "fo"))
+    assert.are.same({}, repl.complete([[print('it\'s string.fo]], "fo"))
+    assert.are.same({ "format" }, repl.complete('print("a\\"" .. string.fo', "fo"))
+    assert.are.same({ "format" }, repl.complete([[x = 'it\'s' .. string.fo]], "fo"))
   end)
 
   it("offers nothing for unknown paths or after a call", function()

@@ -24,7 +24,10 @@ end
 
 local function scalar(v)
   if type(v) == "string" then return quoted(v) end
-  return tostring(v)  -- numbers, booleans, functions; userdata through __tostring
+  -- numbers, booleans, functions; userdata and tables through __tostring, which may fail
+  local ok, text = pcall(tostring, v)
+  if ok and type(text) == "string" then return text end
+  return string.format("<%s: __tostring failed: %s>", type(v), tostring(text))
 end
 
 local function has_tostring(v)

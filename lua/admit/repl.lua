@@ -70,8 +70,26 @@ repl.names_of = names_of
 -- (readline breaks words at '.' and ':', so the candidates are bare names).
 -- Completes globals and keywords, and the fields after `.` and the methods after `:`
 -- of the value that the dotted path before them names (looked up, never called).
+--- Whether text ends inside a quoted string literal ("..." or '...', with escapes).
+local function in_string(text)
+  local quote, i = nil, 1
+  while i <= #text do
+    local c = text:sub(i, i)
+    if quote and c == "\\" then
+      i = i + 1  -- skip the escaped character
+    elseif quote then
+      if c == quote then quote = nil end
+    elseif c == '"' or c == "'" then
+      quote = c
+    end
+    i = i + 1
+  end
+  return quote ~= nil
+end
+
 function repl.complete(line, word)
   local before = line:sub(1, #line - #word)
+  if in_string(before) then return {} end  -- inside a string literal: nothing to offer
   local path, sep = before:match("([%a_][%w_]*[%w_%.:]*)([%.:])$")
   if not path then
     if before:match("[%.:]$") or before:match("[%]%)\"']$") then return {} end
