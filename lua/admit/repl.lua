@@ -66,10 +66,6 @@ local function names_of(v, prefix, methods_only)
 end
 repl.names_of = names_of
 
---- Tab completion. line: the text before the cursor; word: the part being completed
--- (readline breaks words at '.' and ':', so the candidates are bare names).
--- Completes globals and keywords, and the fields after `.` and the methods after `:`
--- of the value that the dotted path before them names (looked up, never called).
 --- Whether text ends inside a quoted string literal ("..." or '...', with escapes).
 local function in_string(text)
   local quote, i = nil, 1
@@ -87,6 +83,11 @@ local function in_string(text)
   return quote ~= nil
 end
 
+--- Tab completion. line: the text before the cursor; word: the part being completed
+-- (readline breaks words at '.' and ':', so the candidates are bare names).
+-- Completes globals and keywords, and the fields after `.` and the methods after `:`
+-- of the value that the dotted path before them names: the path is indexed (which may
+-- run an __index metamethod), nothing in it is called.
 function repl.complete(line, word)
   local before = line:sub(1, #line - #word)
   if in_string(before) then return {} end  -- inside a string literal: nothing to offer
