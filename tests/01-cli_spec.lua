@@ -3,11 +3,13 @@
 local h = require "helpers"
 
 local function script(text)
-  local dir = h.tmpdir()
+  local dir = h.scratch()
   return h.write(dir .. "/s.lua", text), dir
 end
 
 describe("admit command line", function()
+  teardown(h.remove_scratch)
+
   it("runs -e chunks and exits 0", function()
     local out, err, code = h.run({ "-e", "print(1 + 2)" })
     assert.are.equal("3\n", out)
@@ -130,7 +132,7 @@ describe("admit command line", function()
     end)
 
     it("-- ends the options: what follows is a script, even a command's name", function()
-      local dir = h.tmpdir()
+      local dir = h.scratch()
       h.write(dir .. "/help", "print('the file help', ...)\n")
       local out, err, code = h.run({ "--", "help", "-e" }, nil, { cwd = dir })
       assert.are.equal("the file help\t-e\n", out)
@@ -270,7 +272,7 @@ describe("admit command line", function()
     end)
 
     it("an unknown word naming a file says how to run it", function()
-      local dir = h.tmpdir()
+      local dir = h.scratch()
       h.write(dir .. "/myscript", "print(1)\n")
       local _, err, code = h.run({ "myscript" }, nil, { cwd = dir })
       assert.matches("^admit: unknown command 'myscript' %(to run the file 'myscript' as a script, write %./myscript%)\n", err)
@@ -280,7 +282,7 @@ describe("admit command line", function()
     end)
 
     it("a word ending in .lua is a script, never a command", function()
-      local dir = h.tmpdir()
+      local dir = h.scratch()
       h.write(dir .. "/help.lua", "print('script help.lua')\n")
       local out, _, code = h.run({ "help.lua" }, nil, { cwd = dir })
       assert.are.equal("script help.lua\n", out)
@@ -304,7 +306,7 @@ describe("admit command line", function()
     end)
 
     it("finds its library next to the executable, not in the current directory", function()
-      local dir = h.tmpdir()
+      local dir = h.scratch()
       -- a decoy admit module in the current directory must not be picked up
       assert(os.execute("mkdir -p " .. h.quote(dir .. "/admit") .. " " .. h.quote(dir .. "/lua/admit")))
       h.write(dir .. "/admit/init.lua", "error('decoy loaded')\n")
@@ -317,7 +319,7 @@ describe("admit command line", function()
     end)
 
     it("ADMIT_HOME overrides where the library is found", function()
-      local dir = h.tmpdir()
+      local dir = h.scratch()
       assert(os.execute("ln -s " .. h.quote(h.root .. "/lua") .. " " .. h.quote(dir .. "/lua")))
       local out, err, code = h.run({ "-e", "print(admit.home, admit.data_dir)" }, nil,
                                    { env = "ADMIT_HOME=" .. h.quote(dir) })
@@ -335,7 +337,7 @@ describe("admit command line", function()
   -- Runs admit in the background, waits until the Lua code says it is running (the file
   -- $READY exists), sends SIGINT, waits; returns stderr and the exit status.
   local function interrupt(args)
-    local dir = h.tmpdir()
+    local dir = h.scratch()
     local quoted = {}
     for i, a in ipairs(args) do quoted[i] = h.quote(a) end
     local cmd = string.format(
@@ -356,7 +358,7 @@ describe("admit command line", function()
   end)
 
   it("Ctrl-C interrupts a script busy inside a function; the traceback says where", function()
-    local dir = h.tmpdir()
+    local dir = h.scratch()
     local path = h.write(dir .. "/busy.lua", "local function spin() while true do end end\n"
                                              .. SIGNAL_READY .. "\nspin()\n")
     local err, status = interrupt({ path })

@@ -14,6 +14,8 @@ local function session(input, args, opts)
 end
 
 describe("the REPL through a pipe", function()
+  teardown(h.remove_scratch)
+
   it("prints an expression without return or =, then leaves at end of input", function()
     local out, err, code = session("1 + 2\n")
     assert.are.equal("> 3\n> \n", out)
@@ -68,7 +70,7 @@ describe("the REPL through a pipe", function()
   end)
 
   it("runs the script first with -i, then the REPL sees its globals", function()
-    local dir = h.tmpdir()
+    local dir = h.scratch()
     local path = h.write(dir .. "/s.lua", "answer = 41 + 1\nprint('script ran', ...)\n")
     local out = session("answer\n", { path, "arg1" })
     assert.are.equal("script ran\targ1\n> 42\n> \n", out)
@@ -77,7 +79,7 @@ describe("the REPL through a pipe", function()
   it("runs -e before the REPL; a failing script stops before the REPL, exit 1", function()
     local out = session("y\n", { "-e", "y = 'set by -e'" })
     assert.are.equal('> "set by -e"\n> \n', out)
-    local dir = h.tmpdir()
+    local dir = h.scratch()
     local path = h.write(dir .. "/bad.lua", "error('script failed')\n")
     local all, err, code = h.run({ "-i", path }, "print('never')\n")
     assert.matches(BANNER .. "$", all)
@@ -106,6 +108,8 @@ describe("the REPL through a pipe", function()
 end)
 
 describe("admit.pretty", function()
+  teardown(h.remove_scratch)
+
   local pretty = require "admit.pretty"
 
   it("renders scalars as Lua literals", function()
@@ -153,6 +157,8 @@ describe("admit.pretty", function()
 end)
 
 describe("Tab completion candidates (admit.repl.complete)", function()
+  teardown(h.remove_scratch)
+
   local repl = require "admit.repl"
 
   it("completes globals and keywords", function()
@@ -226,6 +232,8 @@ local function have_tmux()
 end
 
 describe("the REPL on a terminal (tmux)", function()
+  teardown(h.remove_scratch)
+
   if not have_tmux() then
     it("needs tmux", function()
       pending("tmux is not installed (make deps installs it): the terminal REPL is untested")
@@ -277,7 +285,7 @@ describe("the REPL on a terminal (tmux)", function()
   end
 
   before_each(function()
-    dir = h.tmpdir()
+    dir = h.scratch()
     socket = "admit-spec-" .. tostring(os.time()) .. "-" .. math.random(1e6)
   end)
   after_each(function()

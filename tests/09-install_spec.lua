@@ -4,10 +4,12 @@
 local h = require "helpers"
 
 describe("make install", function()
+  teardown(h.remove_scratch)
+
   local prefix, build
 
   setup(function()
-    prefix = h.tmpdir() .. "/prefix"
+    prefix = h.scratch() .. "/prefix"
     -- install the binary under test (build/admit or build/asan/admit)
     build = h.exe():match("^(.*)/admit$")
     local cmd = string.format(
@@ -74,7 +76,7 @@ describe("make install", function()
   end)
 
   it("a binary copied without its library says where it looked, exit 1", function()
-    local dir = h.tmpdir()
+    local dir = h.scratch()
     assert(os.execute("mkdir -p " .. h.quote(dir .. "/bin") .. " && cp " .. h.quote(h.exe()) .. " "
                       .. h.quote(dir .. "/bin/admit")))
     local saved = h.admit
@@ -107,9 +109,11 @@ describe("make install", function()
 end)
 
 describe("tests/run", function()
+  teardown(h.remove_scratch)
+
   -- Runs tests/run on a directory holding the given spec files; returns output, status.
   local function run_specs(files)
-    local dir = h.tmpdir()
+    local dir = h.scratch()
     for name, text in pairs(files) do h.write(dir .. "/" .. name, text) end
     local p = io.popen(string.format("cd %s && ADMIT_SPECS=%s tests/run %s 2>&1; echo \"status=$?\"",
                                      h.quote(h.root), h.quote(dir), h.quote(h.exe())))

@@ -32,6 +32,19 @@ function helpers.tmpdir()
   return p
 end
 
+--- A temporary directory removed by helpers.remove_scratch() (call it in a teardown).
+local scratch_dirs = {}
+function helpers.scratch()
+  local dir = helpers.tmpdir()
+  scratch_dirs[#scratch_dirs + 1] = dir
+  return dir
+end
+
+function helpers.remove_scratch()
+  for _, dir in ipairs(scratch_dirs) do os.execute("rm -rf " .. quote(dir)) end
+  scratch_dirs = {}
+end
+
 --- The absolute path of the admit binary under test.
 function helpers.exe()
   local exe = helpers.admit
