@@ -101,12 +101,8 @@ static int prompt_getc(FILE *in)
 
 static int read_tty_line(lua_State *L, const char *prompt)
 {
-    struct sigaction on_int = { .sa_handler = on_prompt_sigint }, saved;
-    sigemptyset(&on_int.sa_mask);
     prompt_interrupted = 0;
-    sigaction(SIGINT, &on_int, &saved);
     char *line = readline(prompt);
-    sigaction(SIGINT, &saved, NULL);
     if (prompt_interrupted) {
         free(line);
         return LINE_INTERRUPTED;
@@ -198,6 +194,22 @@ static void history_path(char *buf, size_t size)
         snprintf(buf, size, "%s/.admit_history", home ? home : ".");
 }
 
+/* For the whole terminal session Ctrl-C only flags, between inputs too (host_docall arms
+ * the interrupting handler while Lua runs and then puts this one back). */
+static struct sigaction sigint_before_repl;
+
+static void arm_prompt_sigint(void)
+{
+    struct sigaction on_int = { .sa_handler = on_prompt_sigint };
+    sigemptyset(&on_int.sa_mask);
+    sigaction(SIGINT, &on_int, &sigint_before_repl);
+}
+
+static void disarm_prompt_sigint(void)
+{
+    sigaction(SIGINT, &sigint_before_repl, NULL);
+}
+
 /* Also runs at exit(), so that os.exit() in the REPL keeps the session's history. Only
  * this session's lines are appended, so that two sessions at once both keep theirs. */
 static void save_history(void)
@@ -238,6 +250,8 @@ static int read_tty_line(lua_State *L, const char *prompt)
 static void add_history_line(const char *line) { (void)line; }
 static void setup_readline(void) {}
 static void save_history(void) {}
+static void arm_prompt_sigint(void) {}
+static void disarm_prompt_sigint(void) {}
 #endif
 
 /* Pushes the next line without its newline when it returns LINE_OK. */
@@ -361,8 +375,10 @@ int repl_run(lua_State *L)
     int code = load_callbacks(L);
     if (code != EXIT_OK)
         return code;
-    if (repl_tty)
+    if (repl_tty) {
         setup_readline();
+        arm_prompt_sigint();
+    }
     int status;
     while ((status = load_line(L)) != -1) {
         if (status == -2)
@@ -381,8 +397,10 @@ int repl_run(lua_State *L)
     lua_settop(L, 0);
     fputs("\n", stdout);  /* Ctrl-D: leave the shell prompt on a line of its own */
     fflush(stdout);
-    if (repl_tty)
+    if (repl_tty) {
+        disarm_prompt_sigint();
         save_history();
+    }
     luaL_unref(L, LUA_REGISTRYINDEX, show_ref);
     luaL_unref(L, LUA_REGISTRYINDEX, complete_ref);
     show_ref = complete_ref = LUA_NOREF;
