@@ -9,6 +9,7 @@ CC      ?= cc
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 lua-filesystem lua-cjson \
             libcsv-dev lua-busted libreadline-dev libxlsxwriter-dev libutf8proc-dev \
             clang libclang-rt-14-dev valgrind hyperfine
+DEB_PKGS += tmux   # the terminal REPL spec (tests/02-repl_spec.lua) drives admit in tmux
 
 PKG_LIBS := lua5.4 libutf8proc xlsxwriter
 WARN     := -Wall -Wextra -Wshadow -Wwrite-strings -Wmissing-prototypes -Wno-unused-parameter
@@ -73,7 +74,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/admit
 	install -m 755 $(BUILD)/admit $(DESTDIR)$(PREFIX)/bin/admit
 	rm -rf $(DESTDIR)$(PREFIX)/share/admit/lua $(DESTDIR)$(PREFIX)/share/admit/data $(DESTDIR)$(PREFIX)/share/admit/scripts
-	cp -R lua data scripts $(DESTDIR)$(PREFIX)/share/admit/
+	for d in lua data scripts; do [ ! -d $$d ] || cp -R $$d $(DESTDIR)$(PREFIX)/share/admit/; done
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/admit $(DESTDIR)$(PREFIX)/share/admit

@@ -79,7 +79,9 @@ static void interrupt_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
     host_set_instruction_limit(L, host_context(L)->instr_limit);  /* restore budget hook */
-    luaL_error(L, "interrupted");
+    /* no position prefix: the traceback says where, whatever level the hook fired at */
+    lua_pushliteral(L, "interrupted");
+    lua_error(L);
 }
 
 /* Signal handler: only arms a hook (lua.c's laction); the hook raises inside Lua. */
@@ -99,7 +101,7 @@ static int msghandler(lua_State *L)
     if (msg == NULL) {
         if (lua_istable(L, 1)) {
             lua_getfield(L, 1, "message");
-            int structured = lua_isstring(L, -1);
+            int structured = lua_type(L, -1) == LUA_TSTRING;
             lua_pop(L, 1);
             if (structured)
                 return 1;
@@ -117,10 +119,16 @@ int host_docall(lua_State *L, int narg, int nres)
     int base = lua_gettop(L) - narg;
     lua_pushcfunction(L, msghandler);
     lua_insert(L, base);
+    /* Ctrl-C becomes a Lua error for the length of the call; the disposition before it
+     * comes back afterwards (the REPL's prompt handler when Tab completion calls Lua). */
+    lua_State *outerL = globalL;
+    struct sigaction on_int = { .sa_handler = on_sigint }, saved;
+    sigemptyset(&on_int.sa_mask);
     globalL = L;
-    signal(SIGINT, on_sigint);
+    sigaction(SIGINT, &on_int, &saved);
     int status = lua_pcall(L, narg, nres, base);
-    signal(SIGINT, SIG_DFL);
+    sigaction(SIGINT, &saved, NULL);
+    globalL = outerL ? outerL : L;
     lua_remove(L, base);
     return status;
 }
@@ -140,16 +148,24 @@ int host_report(lua_State *L, int status)
     int code = EXIT_RUNTIME;
     const char *progname = host_context(L)->progname;
     if (lua_istable(L, -1)) {
-        lua_getfield(L, -1, "exit");
-        if (lua_isinteger(L, -1))
-            code = (int)lua_tointeger(L, -1);
-        lua_pop(L, 1);
         lua_getfield(L, -1, "message");
-        host_message(progname, lua_tostring(L, -1));
-        lua_pop(L, 2);
-        return code;
+        int structured = lua_type(L, -1) == LUA_TSTRING;
+        lua_pop(L, 1);
+        if (structured) {  /* admit.fail: {message=, exit=} */
+            lua_getfield(L, -1, "exit");
+            if (lua_isinteger(L, -1))
+                code = (int)lua_tointeger(L, -1);
+            lua_getfield(L, -2, "message");
+            host_message(progname, lua_tostring(L, -1));
+            lua_pop(L, 3);
+            return code;
+        }
     }
     const char *msg = lua_tostring(L, -1);
+    if (msg == NULL && luaL_callmeta(L, -1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+        lua_replace(L, -2);
+        msg = lua_tostring(L, -1);
+    }
     host_message(progname, msg ? msg : "(error object is not a string)");
     lua_pop(L, 1);
     return code;
@@ -164,7 +180,9 @@ static int is_dir(const char *path)
 }
 
 /* The Lua library and the data are found next to the executable, never from the current
- * directory: <exe>/../lua for a build tree, <exe>/../share/admit/lua once installed.
+ * directory: <exe>/../share/admit/lua once installed (checked first, so that an install
+ * never picks up a stray tree above it), <exe>/../lua for build/admit, <exe>/../../lua
+ * for build/asan/admit.
  * ADMIT_HOME overrides both. */
 static void find_home(host_ctx *ctx)
 {
@@ -186,7 +204,7 @@ static void find_home(host_ctx *ctx)
     char probe[PATH_MAX + 64];
     char joined[PATH_MAX + 64], real[PATH_MAX];
     /* build/admit and build/asan/admit both live below the source tree */
-    const char *ups[] = { "/..", "/../..", "/../share/admit" };
+    const char *ups[] = { "/../share/admit", "/..", "/../.." };
     for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
         snprintf(probe, sizeof probe, "%s%s/lua/admit", exe, ups[i]);
         if (is_dir(probe)) {
@@ -198,12 +216,73 @@ static void find_home(host_ctx *ctx)
             return;
         }
     }
-    snprintf(ctx->home, sizeof ctx->home, "%.4000s/..", exe);
+    /* not found: the build-tree guess, so that the error names a plain path */
+    snprintf(joined, sizeof joined, "%s/..", exe);
+    if (realpath(joined, real))
+        memcpy(ctx->home, real, strlen(real) + 1);
+    else
+        snprintf(ctx->home, sizeof ctx->home, "%.4000s", joined);
 }
 
 host_ctx *host_context(lua_State *L)
 {
     return *(host_ctx **)lua_getextraspace(L);
+}
+
+/* ---------------------------------------------------------------- warnings */
+
+/* lua_newstate installs no warning function (luaL_newstate does): these are lauxlib's,
+ * off until "@on" (admit -W or warn("@on")), printed as "admit: warning: msg". */
+static void warn_off(void *ud, const char *msg, int tocont);
+static void warn_on(void *ud, const char *msg, int tocont);
+static void warn_cont(void *ud, const char *msg, int tocont);
+
+static int warn_control(lua_State *L, const char *msg, int tocont)
+{
+    if (tocont || msg[0] != '@')
+        return 0;
+    if (strcmp(msg, "@off") == 0)
+        lua_setwarnf(L, warn_off, L);
+    else if (strcmp(msg, "@on") == 0)
+        lua_setwarnf(L, warn_on, L);
+    return 1;  /* other controls are ignored */
+}
+
+static void warn_off(void *ud, const char *msg, int tocont)
+{
+    warn_control((lua_State *)ud, msg, tocont);
+}
+
+static void warn_cont(void *ud, const char *msg, int tocont)
+{
+    lua_State *L = ud;
+    fputs(msg, stderr);
+    if (tocont) {
+        lua_setwarnf(L, warn_cont, L);
+    } else {
+        fputs("\n", stderr);
+        fflush(stderr);
+        lua_setwarnf(L, warn_on, L);
+    }
+}
+
+static void warn_on(void *ud, const char *msg, int tocont)
+{
+    lua_State *L = ud;
+    if (warn_control(L, msg, tocont))
+        return;
+    fprintf(stderr, "%s: warning: ", host_context(L)->progname);
+    warn_cont(ud, msg, tocont);
+}
+
+/* An error outside any protected call: say it before aborting, as lauxlib's panic. */
+static int host_panic(lua_State *L)
+{
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "%s: PANIC: unprotected error in call to Lua API (%s)\n",
+            host_context(L)->progname, msg ? msg : "error object is not a string");
+    fflush(stderr);
+    return 0;
 }
 
 lua_State *host_newstate(host_ctx *ctx)
@@ -213,7 +292,8 @@ lua_State *host_newstate(host_ctx *ctx)
     if (L == NULL)
         return NULL;
     *(host_ctx **)lua_getextraspace(L) = ctx;
-    lua_atpanic(L, NULL);
+    lua_atpanic(L, host_panic);
+    lua_setwarnf(L, warn_off, L);
     return L;
 }
 

@@ -32,23 +32,24 @@ typedef struct cli {
 
 static const char usage_text[] =
     "usage: " PROGNAME " [options] [script [args]]\n"
-    "       " PROGNAME " COMMAND [args]          (" PROGNAME " help COMMAND for its options)\n"
+    "       " PROGNAME " COMMAND [args]        (" PROGNAME " help COMMAND for its options)\n"
     "Options (as in lua(1)):\n"
-    "  -e stat            execute string 'stat'\n"
-    "  -i                 enter interactive mode after running the script\n"
-    "  -l mod             require library 'mod' into global 'mod'\n"
-    "  -l g=mod           require library 'mod' into global 'g'\n"
-    "  -v                 show version information\n"
-    "  -E                 ignore environment variables (LUA_INIT, LUA_PATH, ...)\n"
-    "  -W                 turn warnings on\n"
-    "  --                 stop handling options\n"
-    "  -                  run the script on stdin and stop handling options\n"
+    "  -e stat              execute string 'stat'\n"
+    "  -i                   enter interactive mode after running the script\n"
+    "  -l mod               require library 'mod' into global 'mod'\n"
+    "  -l g=mod             require library 'mod' into global 'g'\n"
+    "  -v                   show version information\n"
+    "  -E                   ignore environment variables (LUA_INIT, LUA_PATH, ...)\n"
+    "  -W                   turn warnings on\n"
+    "  --                   stop handling options\n"
+    "  -                    run the script on stdin and stop handling options\n"
     "admit's own options:\n"
-    "  --sandbox          run the script with the safe globals only (no io, os, require of C)\n"
-    "  --max-memory MB    cap the memory of the Lua interpreter\n"
-    "  --max-instructions N  stop a script after about N virtual-machine instructions\n"
-    "  -h, --help         this help and the list of commands\n"
-    "A SCRIPT is anything containing '/' or ending in '.lua'; any other word is a COMMAND.\n";
+    "  --sandbox            run the script with the safe globals only (no io, os, C modules)\n"
+    "  --max-memory MB      cap the memory of the Lua interpreter\n"
+    "  --max-instructions N stop a script after about N virtual-machine instructions\n"
+    "  -h, --help           this help and the list of commands\n"
+    "A SCRIPT is anything containing '/' or ending in '.lua'; any other word is a COMMAND.\n"
+    "Without a script or command: the REPL on a terminal, else the script on stdin.\n";
 
 /* ----------------------------------------------------------- argument scan */
 
@@ -67,6 +68,8 @@ static void collect_args(cli *c)
 {
     char **argv = c->argv;
     int i;
+    if (c->argc < 1)
+        return;                          /* no program name, no arguments (execve quirk) */
     for (i = 1; argv[i] != NULL; i++) {
         const char *a = argv[i];
         c->script = i;
@@ -218,6 +221,10 @@ static int handle_script(lua_State *L, const char *fname, int sandbox)
         status = host_docall(L, 1, 1);
     } else {
         status = luaL_loadfile(L, fname);
+        if (status == LUA_ERRFILE) {  /* a missing or unreadable script: bad input */
+            host_report(L, status);
+            return EXIT_INPUT;
+        }
     }
     if (status == LUA_OK) {
         int n = push_args(L);
@@ -265,12 +272,22 @@ static int handle_luainit(lua_State *L)
     return dostring(L, init, name);
 }
 
-/* Runs -e and -l in the order given. */
+/* Runs -e, -l and -W in the order given (as lua.c: `-e 'warn"x"' -W` warns nothing). */
 static int run_args(lua_State *L, char **argv, int n)
 {
     for (int i = 1; i < n; i++) {
         const char *a = argv[i];
-        if (a[0] != '-' || (a[1] != 'e' && a[1] != 'l'))
+        if (a[0] != '-')
+            continue;
+        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0) {
+            i++;  /* skip the number */
+            continue;
+        }
+        if (strcmp(a, "-W") == 0) {
+            lua_warning(L, "@on", 0);
+            continue;
+        }
+        if (a[1] != 'e' && a[1] != 'l')
             continue;
         char *extra = a[2] ? (char *)a + 2 : argv[++i];
         int code = a[1] == 'e' ? dostring(L, extra, "=(command line)") : dolibrary(L, extra);
@@ -304,14 +321,26 @@ static int print_help(lua_State *L)
     return EXIT_OK;
 }
 
+/* After `require "admit"` failed: if the library is not where the host looked, say so
+ * (a binary copied without its lua/ directory) rather than leave only require's list. */
+static void explain_missing_library(lua_State *L)
+{
+    const char *home = host_context(L)->home;
+    char init[sizeof host_context(L)->home + 32];
+    snprintf(init, sizeof init, "%s/lua/admit/init.lua", home);
+    if (access(init, R_OK) != 0)
+        fprintf(stderr, PROGNAME ": the Lua library is not in %s/lua: install admit with "
+                "'make install', or set ADMIT_HOME to the directory holding lua/admit\n", home);
+}
+
 /* --------------------------------------------------------------- pmain */
 
 static int pmain(lua_State *L)
 {
     cli *c = lua_touserdata(L, 1);
     char **argv = c->argv;
-    host_ctx *ctx = host_context(L);
 
+    luaL_checkversion(L);
     if (c->flags & HAS_ERROR) {
         print_usage(c);
         lua_pushinteger(L, EXIT_INPUT);
@@ -330,6 +359,7 @@ static int pmain(lua_State *L)
     lua_pushliteral(L, "admit");
     int code = host_report(L, host_docall(L, 1, 1));
     if (code != EXIT_OK) {
+        explain_missing_library(L);
         lua_pushinteger(L, code);
         return 1;
     }
@@ -339,7 +369,6 @@ static int pmain(lua_State *L)
         host_set_memory_limit(L, (size_t)c->max_memory_mb * 1024 * 1024);
     if (c->max_instr)
         host_set_instruction_limit(L, c->max_instr);
-    (void)ctx;
 
     if (c->flags & HAS_HELP) {
         lua_pushinteger(L, print_help(L));
@@ -364,11 +393,11 @@ static int pmain(lua_State *L)
             goto done;
     }
     if (c->flags & HAS_I)
-        code = repl_run(L, 1);
+        code = repl_run(L);
     else if (c->script == 0 && !(c->flags & (HAS_E | HAS_V))) {
         if (isatty(0)) {
             print_version();
-            code = repl_run(L, 0);
+            code = repl_run(L);
         } else {
             code = handle_script(L, NULL, c->flags & HAS_SANDBOX);
         }

@@ -32,6 +32,26 @@ function helpers.tmpdir()
   return p
 end
 
+--- A temporary directory removed by helpers.remove_scratch() (call it in a teardown).
+local scratch_dirs = {}
+function helpers.scratch()
+  local dir = helpers.tmpdir()
+  scratch_dirs[#scratch_dirs + 1] = dir
+  return dir
+end
+
+function helpers.remove_scratch()
+  for _, dir in ipairs(scratch_dirs) do os.execute("rm -rf " .. quote(dir)) end
+  scratch_dirs = {}
+end
+
+--- The absolute path of the admit binary under test.
+function helpers.exe()
+  local exe = helpers.admit
+  if exe:sub(1, 1) ~= "/" then exe = helpers.root .. "/" .. exe end
+  return exe
+end
+
 --- Runs admit with a list of arguments (strings, quoted for the shell), optional stdin
 -- text and options {cwd=, env=}; returns stdout, stderr, exit status.
 function helpers.run(args, stdin, opts)

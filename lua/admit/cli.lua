@@ -25,7 +25,15 @@ end
 function cli.command_list()
   local lines = {}
   for _, name in ipairs(cli.names()) do
-    lines[#lines + 1] = string.format("  %-16s %s\n", name, cli.load(name).summary or "")
+    -- a broken command must not hide the others (nor break `admit --help`)
+    local ok, cmd = pcall(cli.load, name)
+    local summary
+    if not ok then
+      summary = "(cannot be loaded: " .. tostring(cmd):match("^[^\n]*") .. ")"
+    else
+      summary = type(cmd) == "table" and cmd.summary or ""
+    end
+    lines[#lines + 1] = string.format("  %-16s %s\n", name, summary)
   end
   return table.concat(lines)
 end
@@ -38,9 +46,12 @@ end
 --- Runs command `name` with the list of its arguments; returns the exit status.
 function cli.run(name, args)
   if not known(name) then
-    admit.fail(string.format(
-      "unknown command '%s' (a script must contain '/' or end in .lua)\ncommands:\n%s",
-      name, cli.command_list()))
+    local hint = "(a script must contain '/' or end in .lua)"
+    if lfs.attributes(name, "mode") == "file" then
+      hint = string.format("(to run the file '%s' as a script, write ./%s)", name, name)
+    end
+    admit.fail(string.format("unknown command '%s' %s\ncommands:\n%s", name, hint,
+                             (cli.command_list():gsub("\n$", ""))))
   end
   local cmd = cli.load(name)
   for _, a in ipairs(args) do

@@ -1,10 +1,11 @@
 --- admit.pretty — readable rendering of any Lua value for the REPL and for scripts:
 -- tables nested and indented, keys sorted, cycles marked, long tables cut with a count,
 -- userdata and tables with __tostring shown through it.
+--
+--   pretty.format(v [, {max_items = 20, max_depth = 4}]) --> string
 local pretty = {}
 
-local MAX_ITEMS = 20    -- entries shown per table before "... (N more)"
-local MAX_DEPTH = 4
+local DEFAULTS = { max_items = 20, max_depth = 4 }
 
 local function is_identifier(s)
   return type(s) == "string" and s:match("^[%a_][%w_]*$") ~= nil
@@ -17,35 +18,73 @@ local function key_order(a, b)
   return tostring(a) < tostring(b)
 end
 
-local function scalar(v)
-  if type(v) == "string" then return string.format("%q", v):gsub("\\\n", "\\n") end
-  local mt = getmetatable(v)
-  if type(mt) == "table" and mt.__tostring then return tostring(v) end
-  return tostring(v)
+local function quoted(s)
+  return (string.format("%q", s):gsub("\\\n", "\\n"))
 end
 
-local function render(v, indent, seen, depth, out)
-  if type(v) ~= "table" then
+local function scalar(v)
+  if type(v) == "string" then return quoted(v) end
+  -- numbers, booleans, functions; userdata and tables through __tostring, which may fail
+  local ok, text = pcall(tostring, v)
+  if ok and type(text) == "string" then return text end
+  return string.format("<%s: __tostring failed: %s>", type(v), tostring(text))
+end
+
+local function has_tostring(v)
+  local mt = getmetatable(v)
+  return type(mt) == "table" and rawget(mt, "__tostring") ~= nil
+end
+
+local LINE_WIDTH = 72
+
+local function is_flat(x)
+  return type(x) ~= "table" or has_tostring(x)
+end
+
+--- A table of scalars that fits on one line: {1, 2, 3} or {a = 1, b = "x"}; nil otherwise.
+local function one_line(v, n, keys, total, opts)
+  local parts, width = {}, 0
+  local function add(text)
+    parts[#parts + 1] = text
+    width = width + #text + 2
+    return width <= LINE_WIDTH
+  end
+  for i = 1, math.min(n, opts.max_items) do
+    local x = rawget(v, i)
+    if not is_flat(x) or not add(scalar(x)) then return nil end
+  end
+  for i = 1, math.min(#keys, opts.max_items - #parts) do
+    local k = keys[i]
+    local x = rawget(v, k)
+    local name = is_identifier(k) and k or ("[" .. scalar(k) .. "]")
+    if not is_flat(x) or not add(name .. " = " .. scalar(x)) then return nil end
+  end
+  if total > #parts and not add(string.format("... (%d more)", total - #parts)) then
+    return nil
+  end
+  return "{" .. table.concat(parts, ", ") .. "}"
+end
+
+-- seen: the tables being rendered (the ancestors) → their path from the top, so that a
+-- cycle names the table it goes back to: <cycle: top.a>.
+local function render(v, path, indent, seen, depth, out, opts)
+  if type(v) ~= "table" or has_tostring(v) then
     out[#out + 1] = scalar(v)
     return
   end
-  local mt = getmetatable(v)
-  if type(mt) == "table" and mt.__tostring then
-    out[#out + 1] = tostring(v)
-    return
-  end
   if seen[v] then
-    out[#out + 1] = "<cycle: " .. tostring(v) .. ">"
+    out[#out + 1] = "<cycle: " .. seen[v] .. ">"
     return
   end
-  if depth >= MAX_DEPTH then
+  if depth >= opts.max_depth then
     out[#out + 1] = "{...}"
     return
   end
-  seen[v] = true
-  local n = #v
+  seen[v] = path
+  -- raw access: shows what the table holds, not what its metamethods compute
+  local n = rawlen(v)
   local keys = {}
-  for k in pairs(v) do
+  for k in next, v do
     if not (math.type(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
   end
   table.sort(keys, key_order)
@@ -55,22 +94,30 @@ local function render(v, indent, seen, depth, out)
     seen[v] = nil
     return
   end
+  local inline = one_line(v, n, keys, total, opts)
+  if inline then
+    out[#out + 1] = inline
+    seen[v] = nil
+    return
+  end
   local pad = indent .. "  "
   out[#out + 1] = "{\n"
   local shown = 0
   for i = 1, n do
-    if shown >= MAX_ITEMS then break end
+    if shown >= opts.max_items then break end
     out[#out + 1] = pad
-    render(v[i], pad, seen, depth + 1, out)
+    render(rawget(v, i), path .. "[" .. i .. "]", pad, seen, depth + 1, out, opts)
     out[#out + 1] = ",\n"
     shown = shown + 1
   end
   for _, k in ipairs(keys) do
-    if shown >= MAX_ITEMS then break end
+    if shown >= opts.max_items then break end
     out[#out + 1] = pad
-    out[#out + 1] = is_identifier(k) and k or ("[" .. scalar(k) .. "]")
+    local name = is_identifier(k) and k or ("[" .. scalar(k) .. "]")
+    out[#out + 1] = name
     out[#out + 1] = " = "
-    render(v[k], pad, seen, depth + 1, out)
+    render(rawget(v, k), path .. (is_identifier(k) and "." or "") .. name, pad, seen,
+           depth + 1, out, opts)
     out[#out + 1] = ",\n"
     shown = shown + 1
   end
@@ -82,9 +129,14 @@ local function render(v, indent, seen, depth, out)
 end
 
 --- Returns the rendering of v as a string.
-function pretty.format(v)
+function pretty.format(v, opts)
+  opts = opts or {}
+  local o = {
+    max_items = opts.max_items or DEFAULTS.max_items,
+    max_depth = opts.max_depth or DEFAULTS.max_depth,
+  }
   local out = {}
-  render(v, "", {}, 0, out)
+  render(v, "top", "", {}, 0, out, o)
   return table.concat(out)
 end
 

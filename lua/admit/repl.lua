@@ -1,5 +1,11 @@
 --- admit.repl — what the interactive session calls back into: show (results) and
 -- complete (Tab).
+--
+-- Completion of userdata: the names after `.` and `:` come from the metatable's
+-- `__index` when it is a table (followed through its own metatables). A userdata type
+-- whose `__index` is a C function can list its names with an optional metamethod
+-- `__fields(u)` returning a list of strings (fields and methods alike); without it,
+-- Tab offers nothing for that value.
 local pretty = require "admit.pretty"
 
 local repl = {}
@@ -13,48 +19,96 @@ function repl.show(...)
   io.stdout:flush()
 end
 
-local function sorted_keys(t, prefix, methods_only, out)
-  local seen = {}
-  local function add(k, v)
+local KEYWORDS = {
+  "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if",
+  "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+}
+
+local MAX_INDEX_CHAIN = 10  -- __index tables followed, against cycles
+
+--- The names of value v starting with prefix; methods_only keeps the functions.
+local function names_of(v, prefix, methods_only)
+  local out, seen = {}, {}
+  local function add(k, item)
     if type(k) == "string" and k:sub(1, #prefix) == prefix and not seen[k]
-       and (not methods_only or type(v) == "function") and not k:match("^__") then
+       and k:match("^[%a_][%w_]*$") and not k:match("^__") then
+      if methods_only and type(item) ~= "function" then return end
       seen[k] = true
       out[#out + 1] = k
     end
   end
-  if type(t) == "table" then
-    for k, v in pairs(t) do add(k, v) end
-  end
-  local mt = getmetatable(t)
-  local index = type(mt) == "table" and mt.__index or nil
-  if type(index) == "table" then
-    for k, v in pairs(index) do add(k, v) end
-  elseif type(mt) == "table" and type(mt.__fields) == "function" then
-    for _, k in ipairs(mt.__fields(t)) do add(k, true) end
+  local t = v
+  for _ = 1, MAX_INDEX_CHAIN do
+    if type(t) == "table" then
+      for k, item in next, t do add(k, item) end
+    end
+    local mt = getmetatable(t)
+    if type(mt) ~= "table" then break end
+    local index = rawget(mt, "__index")
+    if type(index) == "table" then
+      t = index
+    else
+      local fields = rawget(mt, "__fields")
+      if type(index) == "function" and type(fields) == "function" then
+        local ok, list = pcall(fields, v)
+        if ok and type(list) == "table" then
+          for _, k in ipairs(list) do
+            local got, item = pcall(function() return v[k] end)
+            add(k, got and item)
+          end
+        end
+      end
+      break
+    end
   end
   table.sort(out)
   return out
 end
+repl.names_of = names_of
 
---- Tab completion. line: the text before the cursor; word: the part being completed.
--- Completes globals, and the fields after `.` and the methods after `:` of the value
--- the dotted path before it names (the path is looked up, never evaluated).
-function repl.complete(line, word)
-  local path, sep, partial = line:match("([%a_][%w_%.:]*)([%.:])([%w_]*)$")
-  if not path then
-    return sorted_keys(_G, word, false, {})
+--- Whether text ends inside a quoted string literal ("..." or '...', with escapes).
+local function in_string(text)
+  local quote, i = nil, 1
+  while i <= #text do
+    local c = text:sub(i, i)
+    if quote and c == "\\" then
+      i = i + 1  -- skip the escaped character
+    elseif quote then
+      if c == quote then quote = nil end
+    elseif c == '"' or c == "'" then
+      quote = c
+    end
+    i = i + 1
   end
+  return quote ~= nil
+end
+
+--- Tab completion. line: the text before the cursor; word: the part being completed
+-- (readline breaks words at '.' and ':', so the candidates are bare names).
+-- Completes globals and keywords, and the fields after `.` and the methods after `:`
+-- of the value that the dotted path before them names: the path is indexed (which may
+-- run an __index metamethod), nothing in it is called.
+function repl.complete(line, word)
+  local before = line:sub(1, #line - #word)
+  if in_string(before) then return {} end  -- inside a string literal: nothing to offer
+  local path, sep = before:match("([%a_][%w_]*[%w_%.:]*)([%.:])$")
+  if not path then
+    if before:match("[%.:]$") or before:match("[%]%)\"']$") then return {} end
+    local out = names_of(_G, word, false)
+    for _, k in ipairs(KEYWORDS) do
+      if k:sub(1, #word) == word then out[#out + 1] = k end
+    end
+    table.sort(out)
+    return out
+  end
+  if path:find(":", 1, true) then return {} end  -- a method call is never a value
   local value = _G
-  for part in path:gmatch("[^%.:]+") do
-    if type(value) ~= "table" and type(value) ~= "userdata" then return {} end
+  for part in path:gmatch("[^%.]+") do
     local ok, v = pcall(function() return value[part] end)
     if not ok or v == nil then return {} end
     value = v
   end
-  local names = sorted_keys(value, partial, sep == ":", {})
-  -- readline replaces only `word` (the text after the last break character, which
-  -- includes '.' and ':'), so return bare names.
-  return names
+  return names_of(value, word, sep == ":")
 end
 
 return repl

@@ -19,6 +19,7 @@ return {
         return 0
       end
     end
-    admit.fail(string.format("unknown command '%s'\ncommands:\n%s", name, cli.command_list()))
+    admit.fail(string.format("unknown command '%s'\ncommands:\n%s", name,
+                             (cli.command_list():gsub("\n$", ""))))
   end,
 }
