@@ -351,7 +351,8 @@ int annex_min_rate(const annex_table *t, const uint32_t *idx, size_t n,
         if (!key_matches(r, e, p, c, exact)) continue;
         if (listed++ < MAX_LISTED) {
             list_row(&b, r);
-            sb_printf(&b, " (line %u)", (unsigned)r->line);
+            const char *base = strrchr(t->source, '/');
+            sb_printf(&b, " (%s:%u)", base ? base + 1 : t->source, (unsigned)r->line);
         }
     }
     if (listed > MAX_LISTED) sb_printf(&b, "\n  ... and %zu more", listed - MAX_LISTED);

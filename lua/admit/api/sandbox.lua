@@ -18,6 +18,7 @@ return function(admit)
   -- (An area adds to this list what it exposes that reads no path and writes nothing.)
   sandbox.admit_allowed = {
     "version", "fail", "check", "InputError", "fold", "nfc",
+    "annexes",
   }
 
   local function copy(t)

@@ -1,0 +1,105 @@
+--- admit.annexes([dir]) — the minimum-rate annexes of the decrees as datasets.
+--
+--   local set = admit.check(admit.annexes())     -- the embedded 2023 data (cached)
+--   set.techno, set.pro, set.boursier             -- datasets (userdata admit.dataset)
+--   #set.pro, set.pro[1], set.pro:rows(), set.pro:find{program = "cybersecurite"}
+--   set.pro:min_rate("Lycée Louis Pasteur", "Gestion de la PME", "Somain")  --> 64
+--   set.anomalies                                  -- rows of anomalies.csv (if present)
+--
+-- Datasets are C arrays of rows (src/annex.c); this file only assembles the set.
+return function(admit)
+  local lfs = require "lfs"
+
+  local KINDS = { "techno", "pro", "boursier" }
+  admit.annex_kinds = KINDS
+  admit.annexes_default_dir = admit.data_dir .. "/2023-hauts-de-france"
+
+  local Set = {}
+  Set.__index = Set
+  function Set.__tostring(set)
+    local parts = {}
+    for _, kind in ipairs(KINDS) do
+      parts[#parts + 1] = string.format("%s %d rows", kind, #set[kind])
+    end
+    return string.format("annex set (%s): %s", set.dir, table.concat(parts, ", "))
+  end
+
+  --- Is sandboxed code (a policy) anywhere on the call stack? A sandboxed chunk's _ENV
+  -- holds a read-only copy of admit, never the module itself (see api/sandbox.lua).
+  local function called_from_sandbox()
+    local level = 3
+    while true do
+      local info = debug.getinfo(level, "f")
+      if not info then return false end
+      local i = 1
+      while true do
+        local name, value = debug.getupvalue(info.func, i)
+        if name == nil then break end
+        if name == "_ENV" then
+          if type(value) == "table" then
+            local a = rawget(value, "admit")
+            if a ~= nil and a ~= admit then return true end
+          end
+          break
+        end
+        i = i + 1
+      end
+      level = level + 1
+    end
+  end
+
+  local function read_anomalies(dir)
+    local path = dir .. "/anomalies.csv"
+    if lfs.attributes(path, "mode") ~= "file" then return {} end
+    local _, rows = admit.read_csv(path)
+    local list = {}
+    for i, r in ipairs(rows or {}) do
+      list[i] = {
+        anomaly = r.anomaly, annex = r.annex, academie = r.academie,
+        establishment = r.establishment, commune = r.commune, program = r.program,
+        min_pct = math.tointeger(tonumber(r.min_pct)), line = math.tointeger(tonumber(r.line)),
+        detail = r.detail,
+      }
+    end
+    return list
+  end
+
+  local function load_set(dir)
+    if lfs.attributes(dir, "mode") ~= "directory" then
+      return nil, dir .. ": no such directory (expected the annex files "
+        .. "iut-techno.csv, bts-pro.csv and sante-boursiers.csv in it)"
+    end
+    local set = { dir = dir }
+    for _, kind in ipairs(KINDS) do
+      local ds, err = admit.annex_load(dir .. "/" .. admit.annex_files[kind], kind)
+      if not ds then return nil, err end
+      set[kind] = ds
+    end
+    set.anomalies = read_anomalies(dir)
+    return setmetatable(set, Set)
+  end
+
+  local default_set
+
+  --- The annex set of dir (default: the embedded 2023 data, loaded once and shared).
+  -- Returns the set, or nil and "file:line:col: what". A policy (sandboxed code) may
+  -- use the embedded data but not name a directory: it must not read arbitrary paths.
+  function admit.annexes(dir)
+    if dir ~= nil then
+      if type(dir) ~= "string" then
+        error("admit.annexes: dir must be a string (a directory), got " .. type(dir), 2)
+      end
+      if called_from_sandbox() then
+        error("admit.annexes: a policy cannot read a directory; call admit.annexes() "
+          .. "for the embedded data", 2)
+      end
+      return load_set(dir)
+    end
+    if not default_set then
+      local set, err = load_set(admit.annexes_default_dir)
+      if not set then return nil, err end
+      default_set = set
+    end
+    return default_set
+  end
+end
