@@ -375,6 +375,26 @@ static int l_import_recueil(lua_State *L)
 
 /* ----------------------------------------------------------------- open */
 
+/* core.annex_entry(fn) -> a C function that calls fn with its arguments. admit.annexes is
+ * such an entry: a tail call to a C function keeps the caller's frame on the stack, so
+ * the Lua side can always see whether a sandboxed policy is calling it. */
+static int entry_trampoline(lua_State *L)
+{
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int l_annex_entry(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    lua_pushcclosure(L, entry_trampoline, 1);
+    return 1;
+}
+
 static const luaL_Reg dataset_methods[] = {
     { "rows", l_rows },
     { "find", l_find },
@@ -386,6 +406,7 @@ static const luaL_Reg dataset_methods[] = {
 static const luaL_Reg annex_funcs[] = {
     { "annex_load", l_annex_load },
     { "import_recueil", l_import_recueil },
+    { "annex_entry", l_annex_entry },
     { NULL, NULL }
 };
 

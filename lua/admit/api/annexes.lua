@@ -24,25 +24,34 @@ return function(admit)
     return string.format("annex set (%s): %s", set.dir, table.concat(parts, ", "))
   end
 
-  --- Is sandboxed code (a policy) anywhere on the call stack? A sandboxed chunk's _ENV
-  -- holds a read-only copy of admit, never the module itself (see api/sandbox.lua).
+  --- Is sandboxed code (a policy) calling? A sandboxed chunk's _ENV holds a read-only
+  -- copy of admit, never the module itself (see api/sandbox.lua). admit.annexes is a C
+  -- entry (core.annex_entry), so even a tail call leaves the caller's frame on the stack:
+  -- levels are 1 this function, 2 load_checked, 3 the C entry, 4+ the callers. In a
+  -- coroutine the resumer is out of sight: with no Lua caller there, refuse too.
   local function called_from_sandbox()
-    local level = 3
+    local level, seen_lua = 4, false
     while true do
-      local info = debug.getinfo(level, "f")
-      if not info then return false end
-      local i = 1
-      while true do
-        local name, value = debug.getupvalue(info.func, i)
-        if name == nil then break end
-        if name == "_ENV" then
-          if type(value) == "table" then
-            local a = rawget(value, "admit")
-            if a ~= nil and a ~= admit then return true end
+      local info = debug.getinfo(level, "fS")
+      if not info then
+        local _, is_main = coroutine.running()
+        return not is_main and not seen_lua
+      end
+      if info.what ~= "C" then
+        seen_lua = true
+        local i = 1
+        while true do
+          local name, value = debug.getupvalue(info.func, i)
+          if name == nil then break end
+          if name == "_ENV" then
+            if type(value) == "table" then
+              local a = rawget(value, "admit")
+              if a ~= nil and a ~= admit then return true end
+            end
+            break
           end
-          break
+          i = i + 1
         end
-        i = i + 1
       end
       level = level + 1
     end
@@ -84,14 +93,15 @@ return function(admit)
   --- The annex set of dir (default: the embedded 2023 data, loaded once and shared).
   -- Returns the set, or nil and "file:line:col: what". A policy (sandboxed code) may
   -- use the embedded data but not name a directory: it must not read arbitrary paths.
-  function admit.annexes(dir)
+  local function load_checked(dir)
     if dir ~= nil then
+      -- error level 3: the caller of the C entry
       if type(dir) ~= "string" then
-        error("admit.annexes: dir must be a string (a directory), got " .. type(dir), 2)
+        error("admit.annexes: dir must be a string (a directory), got " .. type(dir), 3)
       end
       if called_from_sandbox() then
         error("admit.annexes: a policy cannot read a directory; call admit.annexes() "
-          .. "for the embedded data", 2)
+          .. "for the embedded data", 3)
       end
       return load_set(dir)
     end
@@ -102,4 +112,5 @@ return function(admit)
     end
     return default_set
   end
+  admit.annexes = admit.annex_entry(load_checked)
 end
