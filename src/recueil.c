@@ -102,7 +102,8 @@ static int fail(parser *p, size_t line, size_t col, const char *fmt, const char 
 {
     char what[768];
     snprintf(what, sizeof what, fmt, arg ? arg : "");
-    errloc_set(p->err, p->name, line, col, "%s", what);
+    /* every error names a column: the first one when the whole line is at fault */
+    errloc_set(p->err, p->name, line, col ? col : 1, "%s", what);
     return -1;
 }
 

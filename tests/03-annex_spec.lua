@@ -247,7 +247,7 @@ describe("admit import-recueil on damaged copies", function()
 
   it("refuses a heading without its académie line", function()
     local err = import_error("noacad.txt", function(lines) table.remove(lines, 207) end)
-    assert.are.equal("admit: noacad.txt:206: annex heading without its académie line (expected "
+    assert.are.equal("admit: noacad.txt:206:1: annex heading without its académie line (expected "
       .. "'- Académie de Lille -' or '- Académie d'Amiens -')\n", err)
   end)
 
@@ -300,7 +300,7 @@ describe("admit import-recueil on damaged copies", function()
     local err = import_error("short.txt", function(lines)
       for _ = 701, #lines do table.remove(lines) end
     end)
-    assert.are.equal("admit: short.txt:264: decree N° L-23-153 (bacheliers professionnels in BTS) has "
+    assert.are.equal("admit: short.txt:264:1: decree N° L-23-153 (bacheliers professionnels in BTS) has "
       .. "no table for the académie of Amiens (is the file truncated?)\n", err)
   end)
 
@@ -308,7 +308,7 @@ describe("admit import-recueil on damaged copies", function()
     local err = import_error("short.txt", function(lines)
       for _ = 981, #lines do table.remove(lines) end
     end)
-    assert.are.equal("admit: short.txt:980: no decree with annexes for the boursiers de lycée in health "
+    assert.are.equal("admit: short.txt:980:1: no decree with annexes for the boursiers de lycée in health "
       .. "programmes was found (is the file truncated?)\n", err)
   end)
 
@@ -317,7 +317,7 @@ describe("admit import-recueil on damaged copies", function()
     assert.are.equal("admit: num.txt:264:4: decree number: expected a number like 'L-23-155', got "
       .. '"L-23-l53"\n', err)
     err = import_error("nonum.txt", function(lines) lines[264] = "" end)
-    assert.are.equal("admit: nonum.txt:318: annex heading for the bacheliers professionnels in BTS inside "
+    assert.are.equal("admit: nonum.txt:318:1: annex heading for the bacheliers professionnels in BTS inside "
       .. "decree N° L-23-155, whose annexes are for the bacheliers technologiques in IUT (BUT)\n", err)
   end)
 
