@@ -631,3 +631,22 @@ describe("the main job's annex summary", function()
     assert.is_truthy(out:find("64", 1, true))
   end)
 end)
+
+describe("SCRIPTING.md §2", function()
+  it("has examples that run and print what their comments say", function()
+    local doc = h.slurp(h.root .. "/SCRIPTING.md")
+    local section = doc:match("\n## 2%. Annex datasets\n(.-)\n## 3%.")
+    local outputs = {}
+    for code in section:gmatch("```lua\n(.-)```") do
+      local out, err, status = h.run({ "-" }, code)
+      assert.are.equal("", err, code)
+      assert.are.equal(0, status, code)
+      outputs[#outputs + 1] = out
+    end
+    assert.are.equal(3, #outputs)
+    assert.matches("^66\t382\t14\n6\tLycée Condorcet\t42\n", outputs[1])
+    assert.matches("^64\n44\nnil\tambiguous: 2 rows match", outputs[2])
+    assert.is_truthy(outputs[2]:find('\nnil\t"Lycée Colbert" / "Cybersécurité, Infor" has 2 different rates', 1, true))
+    assert.matches("^duplicate%-key\t331\tLycée Cesar Baggio\t", outputs[3])
+  end)
+end)
