@@ -6,6 +6,7 @@
 #include "recueil.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,11 +99,18 @@ static int fold_equals(text_span t, const char *word)
 
 /* -------------------------------------------------------------- recording */
 
-static int fail(parser *p, size_t line, size_t col, const char *fmt, const char *arg)
+static int fail(parser *p, size_t line, size_t col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Records a located error and returns -1. Every error names a column: the first one
+ * when the whole line is at fault. */
+static int fail(parser *p, size_t line, size_t col, const char *fmt, ...)
 {
     char what[768];
-    snprintf(what, sizeof what, fmt, arg ? arg : "");
-    /* every error names a column: the first one when the whole line is at fault */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
     errloc_set(p->err, p->name, line, col ? col : 1, "%s", what);
     return -1;
 }
@@ -114,7 +122,7 @@ static int add_row(parser *p, text_span est, text_span commune, text_span progra
     if (rc->nrows == rc->rows_cap) {
         size_t cap = rc->rows_cap ? rc->rows_cap * 2 : 256;
         recueil_row *r = realloc(rc->rows, cap * sizeof *r);
-        if (!r) return fail(p, line, 0, "out of memory%s", NULL);
+        if (!r) return fail(p, line, 0, "out of memory");
         rc->rows = r;
         rc->rows_cap = cap;
     }
@@ -129,7 +137,7 @@ static int add_row(parser *p, text_span est, text_span commune, text_span progra
     r->program = text_nfc(program.s, program.len, NULL);
     rc->nrows++;
     if (!r->establishment || !r->commune || !r->program)
-        return fail(p, line, 0, "out of memory%s", NULL);
+        return fail(p, line, 0, "out of memory");
     recueil_decree *d = &rc->decrees[p->decree];
     if (d->rows[p->acad]++ == 0) d->first_line[p->acad] = line;
     d->last_line[p->acad] = line;
@@ -209,26 +217,21 @@ static int take_heading(parser *p, annex_kind kind, annex_academie acad, size_t 
     if (p->pending)
         return fail(p, p->pending_line, 0,
                     "annex heading not followed by its table (expected a '| Libell\xC3\xA9 "
-                    "\xC3\xA9tablissement | ...' header row)%s", NULL);
+                    "\xC3\xA9tablissement | ...' header row)");
     if (p->decree < 0)
         return fail(p, line, 0, "annex heading before any decree number "
-                    "(expected a line 'N\xC2\xB0 L-23-155' first)%s", NULL);
+                    "(expected a line 'N\xC2\xB0 L-23-155' first)");
     recueil_decree *d = &p->rc->decrees[p->decree];
     if (d->kind < 0) {
         for (size_t i = 0; i < p->rc->ndecrees; i++)
-            if (p->rc->decrees[i].kind == (int)kind) {
-                char what[200];
-                snprintf(what, sizeof what, "a second decree for the %s (the first is N\xC2\xB0 %s)",
-                         annex_kind_title(kind), p->rc->decrees[i].number);
-                return fail(p, line, 0, "%s", what);
-            }
+            if (p->rc->decrees[i].kind == (int)kind)
+                return fail(p, line, 0, "a second decree for the %s (the first is N\xC2\xB0 %s)",
+                            annex_kind_title(kind), p->rc->decrees[i].number);
         d->kind = (int)kind;
     } else if (d->kind != (int)kind) {
-        char what[300];
-        snprintf(what, sizeof what, "annex heading for the %s inside decree N\xC2\xB0 %s, "
-                 "whose annexes are for the %s", annex_kind_title(kind), d->number,
-                 annex_kind_title((annex_kind)d->kind));
-        return fail(p, line, 0, "%s", what);
+        return fail(p, line, 0, "annex heading for the %s inside decree N\xC2\xB0 %s, "
+                    "whose annexes are for the %s", annex_kind_title(kind), d->number,
+                    annex_kind_title((annex_kind)d->kind));
     }
     p->pending = 1;
     p->pending_line = line;
@@ -251,7 +254,7 @@ static int flush_paragraph(parser *p)
     if (titled && !marked) {
         rc = fail(p, p->para_line[p->npara - 1], 0,
                   "annex heading without its acad\xC3\xA9mie line (expected '- Acad\xC3\xA9mie "
-                  "de Lille -' or '- Acad\xC3\xA9mie d'Amiens -')%s", NULL);
+                  "de Lille -' or '- Acad\xC3\xA9mie d'Amiens -')");
     } else if (marked) {
         annex_kind kind;
         char name[128];
@@ -266,7 +269,7 @@ static int flush_paragraph(parser *p)
             rc = fail(p, l, c, "unknown acad\xC3\xA9mie \"%s\": expected Lille or Amiens", name);
         } else if (classify_title(text, &kind) != 0) {
             rc = fail(p, line, 1, "annex heading of unknown kind: expected a title on the "
-                      "bacheliers TECHNOLOGIQUES, PROFESSIONNELS or the BOURSIERS%s", NULL);
+                      "bacheliers TECHNOLOGIQUES, PROFESSIONNELS or the BOURSIERS");
         } else {
             rc = take_heading(p, kind, acad, line);
         }
@@ -302,9 +305,9 @@ static int decree_number(parser *p, const char *line, text_span t, size_t lineno
                     "decree number: expected a number like 'L-23-155', got \"%s\"", got);
     }
     if (p->pending)
-        return fail(p, p->pending_line, 0, "annex heading not followed by its table%s", NULL);
+        return fail(p, p->pending_line, 0, "annex heading not followed by its table");
     if (p->rc->ndecrees == RECUEIL_MAX_DECREES)
-        return fail(p, lineno, 0, "too many decrees%s", NULL);
+        return fail(p, lineno, 0, "too many decrees");
     recueil_decree *d = &p->rc->decrees[p->rc->ndecrees];
     memset(d, 0, sizeof *d);
     memcpy(d->number, num.s, num.len);
@@ -363,13 +366,13 @@ static int split_cells(parser *p, const char *line, size_t len, size_t lineno, c
     text_span t = trim(line, len);
     if (t.len < 2 || t.s[t.len - 1] != '|')
         return fail(p, lineno, column_of(line, (size_t)(t.s + t.len - line)),
-                    "truncated table row: expected '|' at the end of the line%s", NULL);
+                    "truncated table row: expected '|' at the end of the line");
     int n = 0;
     const char *start = t.s + 1, *end = t.s + t.len;
     for (const char *s = start; s < end; s++) {
         if (*s != '|') continue;
         if (n == MAX_CELLS)
-            return fail(p, lineno, column_of(line, (size_t)(s - line)), "too many cells%s", NULL);
+            return fail(p, lineno, column_of(line, (size_t)(s - line)), "too many cells");
         cells[n].off = (size_t)(start - line);
         cells[n].text = trim(start, (size_t)(s - start));
         n++;
@@ -404,7 +407,7 @@ static int header_row(parser *p, const char *line, const cell *cells, int n, siz
     int repeated = p->table == TABLE_ROWS;   /* a page's header row again, same table */
     if (!repeated && !p->pending)
         return fail(p, lineno, 1, "table header without an annex heading above it (expected "
-                    "e.g. 'OBJECTIFS MINIMAUX ... - Acad\xC3\xA9mie de Lille -')%s", NULL);
+                    "e.g. 'OBJECTIFS MINIMAUX ... - Acad\xC3\xA9mie de Lille -')");
     int ok = (n == 3 && (fold_contains(cells[1].text, "specialite") ||
                          fold_contains(cells[1].text, "domaine"))) ||
              (n == 4 && fold_equals(cells[1].text, "commune") &&
@@ -413,17 +416,14 @@ static int header_row(parser *p, const char *line, const cell *cells, int n, siz
     if (!ok)
         return fail(p, lineno, cell_col(line, &cells[n > 1 ? 1 : 0]),
                     "unexpected table header: expected 'Libell\xC3\xA9 \xC3\xA9tablissement | "
-                    "[Commune |] Sp\xC3\xA9" "cialit\xC3\xA9/mention or Domaine | percentage'%s", NULL);
+                    "[Commune |] Sp\xC3\xA9" "cialit\xC3\xA9/mention or Domaine | percentage'");
     annex_kind kind = repeated ? p->kind : p->pending_kind;
     size_t want = kind == ANNEX_TECHNO ? 3 : 4;
-    if ((size_t)n != want) {
-        char what[200];
-        snprintf(what, sizeof what, "a %d-column table under a heading for the %s: expected %zu "
-                 "columns", n, annex_kind_title(kind), want);
-        return fail(p, lineno, 1, "%s", what);
-    }
+    if ((size_t)n != want)
+        return fail(p, lineno, 1, "a %d-column table under a heading for the %s: expected %zu "
+                    "columns", n, annex_kind_title(kind), want);
     if (repeated && (size_t)n != p->ncols)
-        return fail(p, lineno, 1, "repeated header row with another number of columns%s", NULL);
+        return fail(p, lineno, 1, "repeated header row with another number of columns");
     if (!repeated) {
         p->kind = p->pending_kind;
         p->acad = p->pending_acad;
@@ -451,26 +451,22 @@ static int parse_pct(text_span t, int *pct)
 static int data_row(parser *p, const char *line, size_t len, const cell *cells, int n,
                     size_t lineno)
 {
-    if ((size_t)n != p->ncols) {
-        char what[160];
-        if ((size_t)n > p->ncols) {
-            snprintf(what, sizeof what, "extra column: %d cells where the header (line %zu) has %zu",
-                     n, p->header_line, p->ncols);
-            return fail(p, lineno, cell_col(line, &cells[p->ncols]), "%s", what);
-        }
-        snprintf(what, sizeof what, "missing column: %d cells where the header (line %zu) has %zu",
-                 n, p->header_line, p->ncols);
-        return fail(p, lineno, column_of(line, trim(line, len).len + (size_t)(trim(line, len).s - line)),
-                    "%s", what);
+    if ((size_t)n > p->ncols)
+        return fail(p, lineno, cell_col(line, &cells[p->ncols]), "extra column: %d cells where "
+                    "the header (line %zu) has %zu", n, p->header_line, p->ncols);
+    if ((size_t)n < p->ncols) {
+        text_span t = trim(line, len);   /* located at the end of the row */
+        return fail(p, lineno, column_of(line, (size_t)(t.s + t.len - line)), "missing column: "
+                    "%d cells where the header (line %zu) has %zu", n, p->header_line, p->ncols);
     }
     const cell *est = &cells[0], *prog = &cells[n - 2], *pct = &cells[n - 1];
     const cell *commune = n == 4 ? &cells[1] : NULL;
     if (est->text.len == 0)
-        return fail(p, lineno, cell_col(line, est), "empty establishment%s", NULL);
+        return fail(p, lineno, cell_col(line, est), "empty establishment");
     if (commune && commune->text.len == 0)
-        return fail(p, lineno, cell_col(line, commune), "empty commune%s", NULL);
+        return fail(p, lineno, cell_col(line, commune), "empty commune");
     if (prog->text.len == 0)
-        return fail(p, lineno, cell_col(line, prog), "empty programme label%s", NULL);
+        return fail(p, lineno, cell_col(line, prog), "empty programme label");
     int v;
     if (parse_pct(pct->text, &v) != 0) {
         char got[64];
@@ -489,10 +485,10 @@ static int table_line(parser *p, const char *line, size_t len, size_t lineno)
     if (n < 0) return -1;
     if (is_header(cells, n)) return header_row(p, line, cells, n, lineno);
     if (p->table == TABLE_NONE)
-        return fail(p, lineno, 1, "table row without a header row above it%s", NULL);
+        return fail(p, lineno, 1, "table row without a header row above it");
     if (p->table == TABLE_HEADER) {
         if (!is_separator(cells, n))
-            return fail(p, lineno, 1, "expected the '|---|---|' line under the header row%s", NULL);
+            return fail(p, lineno, 1, "expected the '|---|---|' line under the header row");
         p->table = TABLE_ROWS;
         return 0;
     }
@@ -505,7 +501,7 @@ static int end_table(parser *p)
 {
     if (p->table == TABLE_HEADER)
         return fail(p, p->header_line, 0, "table header row without the '|---|---|' line "
-                    "under it%s", NULL);
+                    "under it");
     p->table = TABLE_NONE;
     return 0;
 }
@@ -542,22 +538,20 @@ static int check_complete(parser *p, size_t last_line)
     recueil *rc = p->rc;
     if (p->pending)
         return fail(p, p->pending_line, 0, "annex heading not followed by its table "
-                    "(is the file truncated?)%s", NULL);
+                    "(is the file truncated?)");
     for (size_t i = 0; i < rc->ndecrees; i++) {
         recueil_decree *d = &rc->decrees[i];
-        char what[300];
         if (d->kind < 0)
-            return fail(p, d->line, 0, "decree without any annex table (is the file truncated?)%s", NULL);
+            return fail(p, d->line, 0, "decree without any annex table (is the file truncated?)");
         for (int a = 0; a < ACAD_N; a++)
-            if (d->rows[a] == 0) {
-                snprintf(what, sizeof what, "decree N\xC2\xB0 %s (%s) has no table for the "
-                         "acad\xC3\xA9mie of %s (is the file truncated?)", d->number,
-                         annex_kind_title((annex_kind)d->kind), annex_academie_name((annex_academie)a));
-                return fail(p, d->line, 0, "%s", what);
-            }
+            if (d->rows[a] == 0)
+                return fail(p, d->line, 0, "decree N\xC2\xB0 %s (%s) has no table for the "
+                            "acad\xC3\xA9mie of %s (is the file truncated?)", d->number,
+                            annex_kind_title((annex_kind)d->kind),
+                            annex_academie_name((annex_academie)a));
         if (!d->date_iso[0])
             return fail(p, d->line, 0, "decree without its date (expected a line 'Fait \xC3\xA0 "
-                        "Lille, le 5 mai 2023')%s", NULL);
+                        "Lille, le 5 mai 2023')");
     }
     for (int k = 0; k < ANNEX_NKINDS; k++) {
         int found = 0;
@@ -578,9 +572,9 @@ int recueil_parse(recueil *rc, const char *name, const char *buf, size_t len, er
         size_t line = 1, lstart = 0;
         for (size_t i = 0; i < bad; i++)
             if (buf[i] == '\n') { line++; lstart = i + 1; }
-        return fail(&p, line, column_of(buf + lstart, bad - lstart),
-                    enc == ENC_BINARY ? "binary data (a NUL byte): expected a text file%s"
-                                      : "not UTF-8 text: expected the recueil as UTF-8%s", NULL);
+        return fail(&p, line, column_of(buf + lstart, bad - lstart), "%s",
+                    enc == ENC_BINARY ? "binary data (a NUL byte): expected a text file"
+                                      : "not UTF-8 text: expected the recueil as UTF-8");
     }
     size_t off = 0, lineno = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) off = 3;

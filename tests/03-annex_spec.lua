@@ -285,6 +285,13 @@ describe("admit import-recueil on damaged copies", function()
     assert.are.equal("admit: extra.txt:322:93: extra column: 5 cells where the header (line 320) has 4\n", err)
   end)
 
+  it("refuses a missing column, located at the end of the row", function()
+    local err = import_error("missing.txt", function(lines)
+      lines[322] = lines[322]:gsub(" 46 |$", "")
+    end)
+    assert.are.equal("admit: missing.txt:322:87: missing column: 3 cells where the header (line 320) has 4\n", err)
+  end)
+
   it("refuses a file cut in the middle of a row", function()
     local dir = h.tmpdir()
     local text = h.slurp(SOURCE)
