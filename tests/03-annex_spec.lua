@@ -423,6 +423,19 @@ describe("admit.annexes()", function()
       .. "pro 382 rows, boursier 14 rows", tostring(set))
   end)
 
+  it("cannot be changed (it is shared)", function()
+    assert.has_error(function() set.pro = nil end, "the annex set is read-only (cannot set 'pro')")
+    assert.has_error(function() set.anomalies[1].line = 0 end, "an anomaly is read-only (cannot set 'line')")
+    local keys = {}
+    for k in pairs(set) do keys[#keys + 1] = k end
+    table.sort(keys)
+    assert.are.same({ "anomalies", "boursier", "dir", "pro", "techno" }, keys)
+    assert.are.equal(380, set.anomalies[21].line)
+    local ok, err = pcall(admit.sandbox.load("admit.annexes().techno = nil", "=policy"))
+    assert.is_false(ok)
+    assert.matches("the annex set is read%-only", err)
+  end)
+
   it("gives rows as tables with the six fields", function()
     assert.are.same({ annex = "techno", academie = "Amiens", establishment = "IUT de l'Aisne - Site de "
       .. "Soissons-Cuffies", commune = "", program = "BUT - Qualité, logistique industrielle et "

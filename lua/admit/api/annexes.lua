@@ -14,14 +14,26 @@ return function(admit)
   admit.annex_kinds = KINDS
   admit.annexes_default_dir = admit.data_dir .. "/2023-hauts-de-france"
 
-  local Set = {}
-  Set.__index = Set
-  function Set.__tostring(set)
+  local function set_tostring(set)
     local parts = {}
     for _, kind in ipairs(KINDS) do
       parts[#parts + 1] = string.format("%s %d rows", kind, #set[kind])
     end
     return string.format("annex set (%s): %s", set.dir, table.concat(parts, ", "))
+  end
+
+  --- A read-only view of t: the default set is shared by every script and policy, so
+  -- nobody may change it under the others' feet.
+  local function readonly(t, what, tostring_fn)
+    return setmetatable({}, {
+      __index = t,
+      __newindex = function(_, k)
+        error(string.format("%s is read-only (cannot set '%s')", what, tostring(k)), 2)
+      end,
+      __len = function() return #t end,
+      __pairs = function() return next, t, nil end,
+      __tostring = tostring_fn,
+    })
   end
 
   --- Is sandboxed code (a policy) calling? A sandboxed chunk's _ENV holds a read-only
@@ -69,8 +81,9 @@ return function(admit)
         min_pct = math.tointeger(tonumber(r.min_pct)), line = math.tointeger(tonumber(r.line)),
         detail = r.detail,
       }
+      list[i] = readonly(list[i], "an anomaly")
     end
-    return list
+    return readonly(list, "the anomaly list")
   end
 
   local function load_set(dir)
@@ -85,7 +98,7 @@ return function(admit)
       set[kind] = ds
     end
     set.anomalies = read_anomalies(dir)
-    return setmetatable(set, Set)
+    return readonly(set, "the annex set", set_tostring)
   end
 
   local default_set
