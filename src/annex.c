@@ -18,7 +18,7 @@ static const char *const KIND_FILES[] = { "iut-techno.csv", "bts-pro.csv", "sant
 static const char *const KIND_TITLES[] = {
     "bacheliers technologiques in IUT (BUT)",
     "bacheliers professionnels in BTS",
-    "boursiers de lyc\xC3\xA9" "e in health programmes",
+    "boursiers de lycée in health programmes",
 };
 static const char *const ACAD_NAMES[] = { "Lille", "Amiens" };
 
