@@ -525,6 +525,15 @@ describe("admit.annexes()", function()
     assert.are.equal("techno: 0 rows", tostring(set.techno:find("nothing like this")))
   end)
 
+  it("is shown by the REPL as its table", function()
+    local out, err, code = h.run({ "-i" }, "admit.annexes().boursier:find{academie = 'lille'}\n")
+    assert.are.equal("", err)
+    assert.are.equal(0, code)
+    assert.is_truthy(out:find("\n> academie  establishment ", 1, true))
+    assert.is_truthy(out:find("\nLille     Regroupement d'IFSI Université Lille", 1, true))
+    assert.is_truthy(out:find("\nboursier: 7 rows\n> ", 1, true))
+  end)
+
   it("offers its methods to the REPL's Tab completion", function()
     local repl = require "admit.repl"
     local globals = debug.getregistry()[2]   -- LUA_RIDX_GLOBALS: what the REPL sees
