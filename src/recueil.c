@@ -586,6 +586,7 @@ int recueil_parse(recueil *rc, const char *name, const char *buf, size_t len, er
         off = nl ? end + 1 : len;
     }
     rc->lines = lineno;
+    rc->last_line_open = len > 0 && buf[len - 1] != '\n';
     if (end_table(&p) || flush_paragraph(&p)) return -1;
     return check_complete(&p, lineno ? lineno : 1);
 }

@@ -50,6 +50,7 @@ typedef struct recueil {
     char *source_name;      /* base name of the source, for messages and SOURCE.md */
     unsigned char sha256[32];
     size_t bytes, lines;
+    int last_line_open;     /* the last line has no line break (wc -l counts one less) */
     char title[256];        /* "RECUEIL DES ACTES ADMINISTRATIFS N°..." if present */
     char published[128];    /* "Publié le 23 mai 2023" if present */
     recueil_decree decrees[RECUEIL_MAX_DECREES];

@@ -85,8 +85,9 @@ static void write_source_md(FILE *f, const recueil *rc)
     char hex[65];
     for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", rc->sha256[i]);
     fprintf(f, "# Source of these annex files\n\n"
-            "Written by `admit import-recueil` from `%s` (%zu lines, %zu bytes),\n"
-            "SHA-256 `%s`.\n\n", rc->source_name, rc->lines, rc->bytes, hex);
+            "Written by `admit import-recueil` from `%s` (%zu lines%s, %zu bytes),\n"
+            "SHA-256 `%s`.\n\n", rc->source_name, rc->lines,
+            rc->last_line_open ? ", the last without a line break" : "", rc->bytes, hex);
     if (rc->title[0] || rc->published[0])
         fprintf(f, "%s%s%s.\n\n", rc->title, rc->title[0] && rc->published[0] ? " — " : "",
                 rc->published);

@@ -206,7 +206,7 @@ describe("admit import-recueil on the 2023 recueil", function()
     local sum = p:read("a"):match("^(%x+)")
     p:close()
     assert.are.equal(64, #sum)
-    assert.is_truthy(md:find("from `" .. SOURCE_NAME .. "` (1060 lines, 69633 bytes),\nSHA-256 `"
+    assert.is_truthy(md:find("from `" .. SOURCE_NAME .. "` (1060 lines, the last without a line break, 69633 bytes),\nSHA-256 `"
       .. sum .. "`.", 1, true))
     assert.is_truthy(md:find("| N° L-23-155 (line 49) | 2023-05-05 (5 mai 2023) | bacheliers "
       .. "technologiques in IUT (BUT) | iut-techno.csv | 47 | 19 | 104–200, 211–249 |", 1, true))
