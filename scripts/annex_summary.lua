@@ -11,6 +11,9 @@ local ANNEXES = {
 }
 local ACADEMIES = { "Lille", "Amiens" }
 
+-- string.format pads bytes; labels have accents, so pad by characters
+local function pad(s, width) return s .. string.rep(" ", width - utf8.len(s)) end
+
 print(string.format("== Annex data: %s", set.dir))
 print()
 print(string.format("%-9s %-40s %6s %7s %6s", "annex", "minimum rate of", "Lille", "Amiens", "total"))
@@ -22,7 +25,7 @@ for _, a in ipairs(ANNEXES) do
     n[acad] = #ds:find { academie = acad }
     totals[acad] = totals[acad] + n[acad]
   end
-  print(string.format("%-9s %-40s %6d %7d %6d", a[1], a[2], n.Lille, n.Amiens, #ds))
+  print(string.format("%-9s %s %6d %7d %6d", a[1], pad(a[2], 40), n.Lille, n.Amiens, #ds))
 end
 print(string.format("%-9s %-40s %6d %7d %6d", "all", "", totals.Lille, totals.Amiens,
   totals.Lille + totals.Amiens))
@@ -83,8 +86,6 @@ for _, an in ipairs(by_kind["cut-label"]) do
   end
   cut_rows[an.program] = cut_rows[an.program] + 1
 end
--- string.format pads bytes; labels have accents, so pad by characters
-local function pad(s, width) return s .. string.rep(" ", width - utf8.len(s)) end
 print(string.format("  %d rows with a cut label:", #by_kind["cut-label"]))
 for _, label in ipairs(cut_order) do
   print(string.format("    %s %3d row%s", pad('"' .. label .. '"', 45), cut_rows[label],

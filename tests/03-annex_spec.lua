@@ -639,7 +639,7 @@ describe("the main job's annex summary", function()
     for _, want in ipairs({
       "techno    bacheliers technologiques, IUT (BUT)         47      19     66",
       "pro       bacheliers professionnels, BTS              265     117    382",
-      "boursier  boursiers de lycée, health programmes        7       7     14",
+      "boursier  boursiers de lycée, health programmes         7       7     14",
       "all                                                   319     143    462",
       "techno      18  50.0    50.0  50.0   60   47.3",
       "pro         11  44.0    54.5  61.0   80   49.1",
