@@ -194,7 +194,8 @@ static int l_find(lua_State *L)
     dataset *ds = check_dataset(L, 1);
     int by_text = lua_type(L, 2) == LUA_TSTRING;
     if (!by_text) {
-        luaL_argexpected(L, lua_istable(L, 2), 2, "table {academie=, establishment=, commune=, program=} or string");
+        luaL_argexpected(L, lua_istable(L, 2), 2,
+                         "table {academie=, establishment=, commune=, program=} or string");
         check_filter_keys(L, 2);
     }
     lua_settop(L, 7);
