@@ -8,10 +8,10 @@ CC      ?= cc
 # Debian 12 packages the build, the tests and the tools rely on.
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 lua-filesystem lua-cjson \
             libcsv-dev lua-busted libreadline-dev libxlsxwriter-dev libutf8proc-dev \
-            clang libclang-rt-14-dev valgrind hyperfine
+            clang libclang-rt-14-dev valgrind hyperfine nettle-dev
 DEB_PKGS += tmux   # the terminal REPL spec (tests/02-repl_spec.lua) drives admit in tmux
 
-PKG_LIBS := lua5.4 libutf8proc xlsxwriter
+PKG_LIBS := lua5.4 libutf8proc xlsxwriter nettle
 WARN     := -Wall -Wextra -Wshadow -Wwrite-strings -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \

@@ -20,5 +20,6 @@ int luaopen_admit_core(lua_State *L)
     text_open(L);
     candidates_open(L);
     callorder_open(L);
+    annex_open(L);
     return 1;
 }

@@ -19,6 +19,7 @@ return function(admit)
   sandbox.admit_allowed = {
     "version", "fail", "check", "InputError", "fold", "nfc",
     "policy", "is_policy", "call_order", "groups_split", "bac_of", "id_before",
+    "annexes",
   }
 
   local function copy(t)

@@ -1,0 +1,106 @@
+-- The annex summary (first stage of the main job, `make run`): rows per annex and
+-- académie, the spread of the minimum rates per annex, and the source's anomalies.
+--   build/admit scripts/annex_summary.lua [DIR]     (default: the embedded 2023 data)
+local dir = ...
+local set = admit.check(admit.annexes(dir))
+
+local ANNEXES = {
+  { "techno",   "bacheliers technologiques, IUT (BUT)" },
+  { "pro",      "bacheliers professionnels, BTS" },
+  { "boursier", "boursiers de lycée, health programmes" },
+}
+local ACADEMIES = { "Lille", "Amiens" }
+
+-- string.format pads bytes; labels have accents, so pad by characters
+local function pad(s, width) return s .. string.rep(" ", width - utf8.len(s)) end
+
+print(string.format("== Annex data: %s", set.dir))
+print()
+print(string.format("%-9s %-40s %6s %7s %6s", "annex", "minimum rate of", "Lille", "Amiens", "total"))
+local totals = { Lille = 0, Amiens = 0 }
+for _, a in ipairs(ANNEXES) do
+  local ds = set[a[1]]
+  local n = {}
+  for _, acad in ipairs(ACADEMIES) do
+    n[acad] = #ds:find { academie = acad }
+    totals[acad] = totals[acad] + n[acad]
+  end
+  print(string.format("%-9s %s %6d %7d %6d", a[1], pad(a[2], 40), n.Lille, n.Amiens, #ds))
+end
+print(string.format("%-9s %-40s %6d %7d %6d", "all", "", totals.Lille, totals.Amiens,
+  totals.Lille + totals.Amiens))
+
+-- Quantile of a sorted list (linear interpolation between closest ranks).
+local function quantile(sorted, q)
+  local pos = 1 + (#sorted - 1) * q
+  local lo = math.floor(pos)
+  local hi = math.min(lo + 1, #sorted)
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
+end
+
+print()
+print("Minimum rates (%) per annex:")
+print(string.format("%-9s %4s %5s %7s %5s %4s %6s", "annex", "min", "q1", "median", "q3", "max", "mean"))
+for _, a in ipairs(ANNEXES) do
+  local rates, sum = {}, 0
+  for _, row in set[a[1]]:rows() do
+    rates[#rates + 1] = row.min_pct
+    sum = sum + row.min_pct
+  end
+  table.sort(rates)
+  print(string.format("%-9s %4d %5.1f %7.1f %5.1f %4d %6.1f", a[1], rates[1], quantile(rates, 0.25),
+    quantile(rates, 0.5), quantile(rates, 0.75), rates[#rates], sum / #rates))
+end
+
+print()
+print("Distribution of the minimum rates (rows per band of 10 points):")
+for _, a in ipairs(ANNEXES) do
+  local bands = {}
+  for b = 0, 9 do bands[b] = 0 end
+  for _, row in set[a[1]]:rows() do
+    local b = math.min(row.min_pct // 10, 9)   -- 100 goes with 90-99
+    bands[b] = bands[b] + 1
+  end
+  print("  " .. a[1])
+  for b = 0, 9 do
+    if bands[b] > 0 then
+      local bar = string.rep("#", math.max(1, math.floor(bands[b] * 50 / #set[a[1]] + 0.5)))
+      print(string.format("    %3d-%-3d %4d %s", b * 10, b == 9 and 100 or b * 10 + 9, bands[b], bar))
+    end
+  end
+end
+
+print()
+local by_kind = { ["cut-label"] = {}, ["duplicate-key"] = {}, homonym = {} }
+for _, an in ipairs(set.anomalies) do
+  local list = by_kind[an.anomaly]
+  if list then list[#list + 1] = an end
+end
+print(string.format("Anomalies of the source (anomalies.csv, carried over, not corrected): %d",
+  #set.anomalies))
+local cut_rows, cut_order = {}, {}
+for _, an in ipairs(by_kind["cut-label"]) do
+  if not cut_rows[an.program] then
+    cut_rows[an.program] = 0
+    cut_order[#cut_order + 1] = an.program
+  end
+  cut_rows[an.program] = cut_rows[an.program] + 1
+end
+print(string.format("  %d rows with a cut label:", #by_kind["cut-label"]))
+for _, label in ipairs(cut_order) do
+  print(string.format("    %s %3d row%s", pad('"' .. label .. '"', 45), cut_rows[label],
+    cut_rows[label] == 1 and "" or "s"))
+end
+print(string.format("  %d keys (establishment, commune, label) repeated with another rate:",
+  #by_kind["duplicate-key"]))
+for _, an in ipairs(by_kind["duplicate-key"]) do
+  local first = an.detail:match("as line (%d+)")
+  local r1, r2 = an.detail:match("(%d+) there, (%d+) here")
+  print(string.format("    %s (%s), \"%s\": %s%% (source line %s) and %s%% (line %d)",
+    an.establishment, an.commune, an.program, r1 or "?", first or "?", r2 or "?", an.line))
+end
+print(string.format("  %d establishment names shared by several communes (an establishment is "
+  .. "its name and its commune):", #by_kind.homonym))
+for _, an in ipairs(by_kind.homonym) do
+  print(string.format("    %s: %s", an.establishment, an.detail:match("commune: (.*)$") or an.detail))
+end
