@@ -76,27 +76,29 @@ static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, u
 
 /* ------------------------------------------------- candidates propose */
 
-/* Max-heap of held vœux keyed on call position: the root is the one to drop first. */
-static void heap_up(uint32_t *h, uint32_t i, const uint32_t *key)
+/* Max-heap of held vœux, each entry (call position << 32 | vœu) so that comparisons
+ * need no lookup: the root is the last called, the one to drop first. */
+static void heap_up(uint64_t *h, uint32_t i)
 {
-    uint32_t x = h[i];
+    uint64_t x = h[i];
     while (i > 0) {
         uint32_t parent = (i - 1) / 2;
-        if (key[h[parent]] >= key[x]) break;
+        if (h[parent] >= x) break;
         h[i] = h[parent];
         i = parent;
     }
     h[i] = x;
 }
 
-static void heap_down(uint32_t *h, uint32_t n, const uint32_t *key)
+static void heap_down(uint64_t *h, uint32_t n)
 {
-    uint32_t i = 0, x = h[0];
+    uint32_t i = 0;
+    uint64_t x = h[0];
     for (;;) {
         uint32_t c = 2 * i + 1;
         if (c >= n) break;
-        if (c + 1 < n && key[h[c + 1]] > key[h[c]]) c++;
-        if (key[h[c]] <= key[x]) break;
+        if (c + 1 < n && h[c + 1] > h[c]) c++;
+        if (h[c] <= x) break;
         h[i] = h[c];
         i = c;
     }
@@ -120,7 +122,7 @@ static int students_propose(const sim_problem *p, sim_result *r, const uint32_t 
     uint32_t *next = calloc(p->nc ? p->nc : 1, sizeof *next);
     uint32_t *cur = malloc(((size_t)p->nc + 1) * sizeof *cur);
     uint32_t *nxt = malloc(((size_t)p->nc + 1) * sizeof *nxt);
-    uint32_t *heap = NULL;
+    uint64_t *heap = NULL;
     int rc = -1;
     if (!h_start || !h_size || !next || !cur || !nxt) goto out;
     size_t total = 0;
@@ -145,15 +147,15 @@ static int students_propose(const sim_problem *p, sim_result *r, const uint32_t 
             if (next[c] >= deg) continue;             /* no vœu left: stays unassigned */
             uint32_t w = p->c_wish[p->c_start[c] + next[c]++];
             uint32_t s = SCHOOL(p, w, r), k = h_start[s + 1] - h_start[s];
-            uint32_t *h = heap + h_start[s];
+            uint64_t *h = heap + h_start[s], entry = (uint64_t)r->w_callpos[w] << 32 | w;
             if (h_size[s] < k) {
-                h[h_size[s]] = w;
-                heap_up(h, h_size[s]++, r->w_callpos);
+                h[h_size[s]] = entry;
+                heap_up(h, h_size[s]++);
                 settled++;
-            } else if (k > 0 && r->w_callpos[w] < r->w_callpos[h[0]]) {
-                nxt[nnxt++] = p->w_cand[h[0]];        /* the last called is displaced */
-                h[0] = w;
-                heap_down(h, k, r->w_callpos);
+            } else if (k > 0 && entry < h[0]) {
+                nxt[nnxt++] = p->w_cand[(uint32_t)h[0]];  /* the last called is displaced */
+                h[0] = entry;
+                heap_down(h, k);
             } else {
                 nxt[nnxt++] = c;                      /* refused: next vœu next round */
             }
@@ -165,7 +167,7 @@ static int students_propose(const sim_problem *p, sim_result *r, const uint32_t 
     for (uint32_t c = 0; c < p->nc; c++) r->c_wish[c] = SIM_NONE;
     for (size_t s = 0; s < ns; s++)
         for (uint32_t i = 0; i < h_size[s]; i++) {
-            uint32_t w = heap[h_start[s] + i];
+            uint32_t w = (uint32_t)heap[h_start[s] + i];
             r->c_wish[p->w_cand[w]] = w;
         }
     rc = 0;

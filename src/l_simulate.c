@@ -3,6 +3,7 @@
  * ("admit.simulation": the result with its tables), and the cohort generator. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -656,6 +657,15 @@ static int l_stderr_is_tty(lua_State *L)
     return 1;
 }
 
+/* core.wall_clock() -> seconds (monotonic, for timing phases in scripts and benchmarks) */
+static int l_wall_clock(lua_State *L)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
+    return 1;
+}
+
 /* ------------------------------------------------------------- opening */
 
 static const luaL_Reg problem_methods[] = {
@@ -672,7 +682,7 @@ static const luaL_Reg result_methods[] = {
 
 static const luaL_Reg sim_funcs[] = {
     { "sim_load", l_sim_load }, { "sim_build", l_sim_build }, { "generate", l_generate },
-    { "stderr_is_tty", l_stderr_is_tty }, { NULL, NULL }
+    { "stderr_is_tty", l_stderr_is_tty }, { "wall_clock", l_wall_clock }, { NULL, NULL }
 };
 
 void simulate_open(lua_State *L)

@@ -27,16 +27,30 @@ typedef struct sim_maps {
 
 static sim_maps *maps_of(const sim_problem *p);
 
-static uint64_t hash_ptr(const char *s)
+/* Hash of an id, eight bytes at a time (ids are short: C0000001, F000001...). */
+static uint64_t hash_text(const char *s)
 {
-    uint64_t x = (uint64_t)(uintptr_t)s;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
+    size_t n = strlen(s);
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    h ^= w;
+    h ^= h >> 33;  /* murmur3's finaliser: every input bit reaches the low bits we index on */
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
 }
 
-/* Adds ids[from..n) to the map, growing it to keep the load under 1/2. */
+/* Adds ids[count..n) to the map, growing it to keep the load under 1/2. */
 static int idmap_sync(idmap *m, const char *const *ids, uint32_t n)
 {
     if ((size_t)n * 2 >= m->nslots) {
@@ -50,7 +64,7 @@ static int idmap_sync(idmap *m, const char *const *ids, uint32_t n)
         m->count = 0;
     }
     for (uint32_t i = m->count; i < n; i++) {
-        size_t j = hash_ptr(ids[i]) & (m->nslots - 1);
+        size_t j = hash_text(ids[i]) & (m->nslots - 1);
         while (m->slot[j]) j = (j + 1) & (m->nslots - 1);
         m->slot[j] = i + 1;
     }
@@ -61,9 +75,9 @@ static int idmap_sync(idmap *m, const char *const *ids, uint32_t n)
 static uint32_t idmap_find(const idmap *m, const char *const *ids, const char *key)
 {
     if (!m->nslots) return SIM_NONE;
-    size_t j = hash_ptr(key) & (m->nslots - 1);
+    size_t j = hash_text(key) & (m->nslots - 1);
     for (uint32_t v; (v = m->slot[j]) != 0; j = (j + 1) & (m->nslots - 1))
-        if (ids[v - 1] == key) return v - 1;
+        if (strcmp(ids[v - 1], key) == 0) return v - 1;
     return SIM_NONE;
 }
 
@@ -202,17 +216,15 @@ uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pre
 uint32_t sim_find_formation(sim_problem *p, const char *id)
 {
     sim_maps *m = maps_of(p);
-    const char *key = strpool_intern(p->pool, id, strlen(id));
-    if (!key || (m->form.count != p->nf && idmap_sync(&m->form, p->f_id, p->nf))) return SIM_NONE;
-    return idmap_find(&m->form, p->f_id, key);
+    if (m->form.count != p->nf && idmap_sync(&m->form, p->f_id, p->nf)) return SIM_NONE;
+    return idmap_find(&m->form, p->f_id, id);
 }
 
 uint32_t sim_find_candidate(sim_problem *p, const char *id)
 {
     sim_maps *m = maps_of(p);
-    const char *key = strpool_intern(p->pool, id, strlen(id));
-    if (!key || (m->cand.count != p->nc && idmap_sync(&m->cand, p->c_id, p->nc))) return SIM_NONE;
-    return idmap_find(&m->cand, p->c_id, key);
+    if (m->cand.count != p->nc && idmap_sync(&m->cand, p->c_id, p->nc)) return SIM_NONE;
+    return idmap_find(&m->cand, p->c_id, id);
 }
 
 /* ------------------------------------------------------------------ bac */
@@ -306,18 +318,19 @@ static int check_ranks(const sim_problem *p, uint32_t *bad, errloc *err)
     for (uint32_t f = 0; f < p->nf && rc == 0; f++) {
         uint32_t n = p->f_start[f + 1] - p->f_start[f];
         const uint32_t *list = p->f_wish + p->f_start[f];
-        /* LSD radix on 32-bit ranks, 16 bits per pass (or insertion for small lists) */
+        /* LSD radix on the ranks, 8 bits per pass and only the passes the largest rank
+         * needs (or insertion for small lists) */
         memcpy(a, list, n * sizeof *a);
         if (n <= 48) {
             sort_small(a, n, p->w_rank);
         } else {
-            uint32_t *src = a, *dst = b;
-            for (int shift = 0; shift < 32; shift += 16) {
-                static uint32_t count[65537];
-                memset(count, 0, sizeof count);
-                for (uint32_t i = 0; i < n; i++) count[((p->w_rank[src[i]] >> shift) & 0xFFFF) + 1]++;
-                for (int d = 0; d < 65536; d++) count[d + 1] += count[d];
-                for (uint32_t i = 0; i < n; i++) dst[count[(p->w_rank[src[i]] >> shift) & 0xFFFF]++] = src[i];
+            uint32_t max = 0, *src = a, *dst = b;
+            for (uint32_t i = 0; i < n; i++) if (p->w_rank[a[i]] > max) max = p->w_rank[a[i]];
+            for (int shift = 0; shift < 32 && (max >> shift) != 0; shift += 8) {
+                uint32_t count[257] = { 0 };
+                for (uint32_t i = 0; i < n; i++) count[((p->w_rank[src[i]] >> shift) & 0xFF) + 1]++;
+                for (int d = 0; d < 256; d++) count[d + 1] += count[d];
+                for (uint32_t i = 0; i < n; i++) dst[count[(p->w_rank[src[i]] >> shift) & 0xFF]++] = src[i];
                 uint32_t *t = src; src = dst; dst = t;
             }
             if (src != a) memcpy(a, src, n * sizeof *a);

@@ -199,11 +199,29 @@ enum {
     COL_END = COL_PER_KIND + 5 * NKINDS
 };
 
+/* Header of column code c (into buf). */
+static void column_name(int c, char *buf, size_t n)
+{
+    static const char *const fmt[5] = { "min_%s", "%s_met", "%s_why", "applicants_%s", "elsewhere_%s" };
+    switch (c) {
+    case COL_ID: snprintf(buf, n, "formation_id"); return;
+    case COL_GROUP: snprintf(buf, n, "group"); return;
+    case COL_CAPACITY: snprintf(buf, n, "capacity"); return;
+    case COL_APPLICANTS: snprintf(buf, n, "applicants"); return;
+    case COL_ADMITTED: snprintf(buf, n, "admitted"); return;
+    }
+    if (c < COL_CAPACITY) snprintf(buf, n, "%s", sim_desc_names[c - COL_DESC]);
+    else if (c < COL_SHARE) snprintf(buf, n, "admitted_%s", sim_kind_names[c - COL_ADM]);
+    else if (c < COL_PER_KIND) snprintf(buf, n, "share_%s", sim_kind_names[c - COL_SHARE]);
+    else snprintf(buf, n, fmt[(c - COL_PER_KIND) % 5], sim_kind_names[(c - COL_PER_KIND) / 5]);
+}
+
 static void set_columns(sim_report *rep)
 {
     int n = 0;
     for (int c = 0; c < COL_END; c++) {
         if (c >= COL_DESC && c < COL_DESC + SIM_NDESC && !rep->p->f_desc[c - COL_DESC]) continue;
+        column_name(c, rep->names[n], sizeof rep->names[n]);
         rep->cols[n++] = c;
     }
     rep->ncols = n;
@@ -211,26 +229,7 @@ static void set_columns(sim_report *rep)
 
 const char *sim_report_header(const sim_report *rep, int i)
 {
-    static char names[COL_END][40];
-    int c = rep->cols[i];
-    switch (c) {
-    case COL_ID: return "formation_id";
-    case COL_GROUP: return "group";
-    case COL_CAPACITY: return "capacity";
-    case COL_APPLICANTS: return "applicants";
-    case COL_ADMITTED: return "admitted";
-    }
-    if (c < COL_CAPACITY) return sim_desc_names[c - COL_DESC];
-    if (!names[c][0]) {
-        if (c < COL_SHARE) snprintf(names[c], sizeof names[c], "admitted_%s", sim_kind_names[c - COL_ADM]);
-        else if (c < COL_PER_KIND) snprintf(names[c], sizeof names[c], "share_%s", sim_kind_names[c - COL_SHARE]);
-        else {
-            static const char *const fmt[5] = { "min_%s", "%s_met", "%s_why", "applicants_%s", "elsewhere_%s" };
-            int k = (c - COL_PER_KIND) / 5, what = (c - COL_PER_KIND) % 5;
-            snprintf(names[c], sizeof names[c], fmt[what], sim_kind_names[k]);
-        }
-    }
-    return names[c];
+    return rep->names[i];
 }
 
 sim_cell sim_report_cell(const sim_report *rep, uint32_t ri, int i)

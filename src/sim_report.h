@@ -51,6 +51,7 @@ typedef struct sim_report {
     sim_row *rows;
     uint32_t nrows;
     int cols[64];                  /* column codes present (see sim_report.c) */
+    char names[64][40];            /* their headers */
     int ncols;
     sim_summary sum;
 } sim_report;
