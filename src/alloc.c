@@ -135,7 +135,7 @@ static int students_propose(const sim_problem *p, sim_result *r, const uint32_t 
     if (!heap) goto out;
 
     uint32_t ncur = 0, settled = 0;
-    for (uint32_t c = 0; c < p->nc; c++)
+    for (uint32_t c = 0; c < p->nc; c++)   /* a candidate is queued only with a vœu left */
         if (p->c_start[c + 1] > p->c_start[c]) cur[ncur++] = c;
     r->rounds = 0;
     while (ncur > 0) {
@@ -144,7 +144,6 @@ static int students_propose(const sim_problem *p, sim_result *r, const uint32_t 
         for (uint32_t i = 0; i < ncur; i++) {
             uint32_t c = cur[i];
             uint32_t deg = p->c_start[c + 1] - p->c_start[c];
-            if (next[c] >= deg) continue;             /* no vœu left: stays unassigned */
             uint32_t w = p->c_wish[p->c_start[c] + next[c]++];
             uint32_t s = SCHOOL(p, w, r), k = h_start[s + 1] - h_start[s];
             uint64_t *h = heap + h_start[s], entry = (uint64_t)r->w_callpos[w] << 32 | w;
@@ -153,10 +152,11 @@ static int students_propose(const sim_problem *p, sim_result *r, const uint32_t 
                 heap_up(h, h_size[s]++);
                 settled++;
             } else if (k > 0 && entry < h[0]) {
-                nxt[nnxt++] = p->w_cand[(uint32_t)h[0]];  /* the last called is displaced */
+                uint32_t out = p->w_cand[(uint32_t)h[0]];  /* the last called is displaced */
                 h[0] = entry;
                 heap_down(h, k);
-            } else {
+                if (next[out] < p->c_start[out + 1] - p->c_start[out]) nxt[nnxt++] = out;
+            } else if (next[c] < deg) {
                 nxt[nnxt++] = c;                      /* refused: next vœu next round */
             }
         }

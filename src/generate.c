@@ -338,9 +338,10 @@ static int draw_candidate(gen *g, uint32_t c)
         int t = 0;
         for (; t < NTYPES - 1; t++) if (x < (cum += type_share[bac][t])) break;
         uint32_t f = UINT32_MAX;
-        for (int attempt = 0; attempt < 8; attempt++) {
+        for (int attempt = 0; attempt < 12; attempt++) {
             uint32_t local = t * (g->nacad + 1) + acad, any = t * (g->nacad + 1) + g->nacad;
-            int here = acad < g->nacad && g->pool_start[local] < g->pool_start[local + 1] &&
+            /* after a few duplicates the local pool is exhausted: look anywhere */
+            int here = attempt < 4 && acad < g->nacad && g->pool_start[local] < g->pool_start[local + 1] &&
                        rng_uniform(r) < P_LOCAL;
             f = draw_pool(g, here ? local : any);
             if (f == UINT32_MAX) break;             /* no such formation simulated */
