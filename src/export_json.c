@@ -44,8 +44,8 @@ int export_summary_json(FILE *fp, const sim_report *rep)
     fprintf(fp, "{\n  \"mode\": \"%s\",\n  \"rounds\": %u,\n", sim_mode_name(s->mode), s->rounds);
     fprintf(fp, "  \"candidates\": %u,\n  \"wishes\": %u,\n  \"formations\": %u,\n  \"seats\": %u,\n",
             s->candidates, s->wishes, s->formations, s->seats);
-    fprintf(fp, "  \"admitted\": %u,\n  \"unassigned\": %u,\n  \"first_choice\": %u,\n",
-            s->admitted, s->unassigned, s->first_choice);
+    fprintf(fp, "  \"with_wishes\": %u,\n  \"admitted\": %u,\n  \"unassigned\": %u,\n  \"first_choice\": %u,\n",
+            s->with_wishes, s->admitted, s->unassigned, s->first_choice);
     fprintf(fp, "  \"candidates_by_bac\": {\"general\": %u, \"techno\": %u, \"pro\": %u},\n",
             s->cand_by_bac[BAC_GENERAL], s->cand_by_bac[BAC_TECHNO], s->cand_by_bac[BAC_PRO]);
     fprintf(fp, "  \"admitted_by_bac\": {\"general\": %u, \"techno\": %u, \"pro\": %u},\n",

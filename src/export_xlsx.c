@@ -41,6 +41,7 @@ static void summary_sheet(xl *x, const sim_report *rep)
     kv(ws, &row, "wishes", s->wishes);
     kv(ws, &row, "formations", s->formations);
     kv(ws, &row, "seats", s->seats);
+    kv(ws, &row, "with_wishes", s->with_wishes);
     kv(ws, &row, "admitted", s->admitted);
     kv(ws, &row, "unassigned", s->unassigned);
     kv(ws, &row, "first_choice", s->first_choice);

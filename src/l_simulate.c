@@ -538,6 +538,7 @@ static void push_summary(lua_State *L, const sim_summary *s)
     set_int(L, "admitted", s->admitted);
     set_int(L, "unassigned", s->unassigned);
     set_int(L, "first_choice", s->first_choice);
+    set_int(L, "with_wishes", s->with_wishes);
     set_int(L, "boursiers", s->boursiers);
     set_int(L, "boursiers_admitted", s->boursiers_admitted);
     const uint32_t *byb[2] = { s->cand_by_bac, s->adm_by_bac };

@@ -154,6 +154,7 @@ static int summarise(sim_report *rep)
         uint32_t w = r->c_wish[c];
         s->cand_by_bac[p->c_bac[c]]++;
         s->boursiers += p->c_boursier[c];
+        s->with_wishes += p->c_start[c + 1] > p->c_start[c];
         if (w == SIM_NONE) { s->unassigned++; continue; }
         s->admitted++;
         s->adm_by_bac[p->c_bac[c]]++;

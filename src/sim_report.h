@@ -30,7 +30,7 @@ typedef struct sim_bucket {        /* totals over formations sharing an annex / 
 typedef struct sim_summary {
     sim_mode mode;
     uint32_t rounds, candidates, wishes, formations, seats, admitted, unassigned;
-    uint32_t first_choice;
+    uint32_t first_choice, with_wishes;  /* with_wishes: candidates with at least one vœu */
     uint32_t cand_by_bac[3], adm_by_bac[3], boursiers, boursiers_admitted;
     uint32_t with_min[NKINDS], met[NKINDS], not_enough[NKINDS], elsewhere[NKINDS];
     sim_bucket *by_annex, *by_academie;
