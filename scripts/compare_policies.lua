@@ -71,6 +71,10 @@ table.sort(ids)
 print(string.format("%d policies (%s) applied to %d formations; seed %s, %s candidates",
   #policies, table.concat(names, ", "), (function() local n = 0 for _ in pairs(applied) do n = n + 1 end return n end)(),
   opts.seed, opts.candidates))
+if next(applied) == nil then
+  print("No formation of the cohort matches these policies: check their establishment, program"
+    .. " and commune against the formations (admit.annexes(), SCRIPTING.md §2).")
+end
 for _, id in ipairs(ids) do
   local changes = {}
   for _, f in ipairs(fields) do

@@ -83,7 +83,7 @@ typedef struct gen {
     /* candidates */
     uint8_t *c_bac, *c_bours, *c_res;
     uint16_t *c_acad;
-    float *c_maths, *c_french;
+    float *c_grade[4];           /* moyenne, maths, francais, motivation (out of 20) */
     /* vœux, by candidate then preference */
     uint32_t *w_cand, *w_form, *w_rank;
     uint16_t *w_pref;
@@ -325,8 +325,10 @@ static int draw_candidate(gen *g, uint32_t c)
     g->c_acad[c] = (uint16_t)acad;
     g->c_res[c] = acad < g->nacad;
     double level = rng_normal(r);
-    g->c_maths[c] = grade(level, r);
-    g->c_french[c] = grade(level, r);
+    g->c_grade[0][c] = grade(level, r);            /* moyenne */
+    g->c_grade[1][c] = grade(level, r);            /* maths */
+    g->c_grade[2][c] = grade(level, r);            /* francais */
+    g->c_grade[3][c] = grade(0.3 * level, r);      /* motivation: the jury's mark of the letter */
 
     uint32_t n = 1 + rng_poisson(r, wishes_mean[bac] - 1.0);
     if (n > g->o->max_wishes) n = g->o->max_wishes;
@@ -533,7 +535,7 @@ static void write_formations(gen *g, out *o, int annexes)
 
 static void write_candidates(gen *g, out *o, uint32_t nc)
 {
-    out_str(o, "id,bac,boursier,resident,academie,maths,french\n");
+    out_str(o, "id,bac,boursier,resident,academie,moyenne,maths,francais,motivation\n");
     int cw = width_for(nc);
     for (uint32_t c = 0; c < nc; c++) {
         out_id(o, 'C', c, cw);
@@ -542,10 +544,10 @@ static void write_candidates(gen *g, out *o, uint32_t nc)
         out_str(o, g->c_bours[c] ? ",1," : ",0,");
         out_str(o, g->c_res[c] ? "1," : "0,");
         out_field(o, g->c_acad[c] < g->nacad ? g->acad[g->c_acad[c]] : "hors académie");
-        out_char(o, ',');
-        out_grade(o, g->c_maths[c]);
-        out_char(o, ',');
-        out_grade(o, g->c_french[c]);
+        for (int k = 0; k < 4; k++) {
+            out_char(o, ',');
+            out_grade(o, g->c_grade[k][c]);
+        }
         out_char(o, '\n');
     }
 }
@@ -605,7 +607,8 @@ static void gen_free(gen *g)
 {
     strpool_free(g->pool);
     free(g->f); free(g->pool_start); free(g->pool_f); free(g->pool_cum);
-    free(g->c_bac); free(g->c_bours); free(g->c_res); free(g->c_acad); free(g->c_maths); free(g->c_french);
+    free(g->c_bac); free(g->c_bours); free(g->c_res); free(g->c_acad);
+    for (int k = 0; k < 4; k++) free(g->c_grade[k]);
     free(g->w_cand); free(g->w_form); free(g->w_rank); free(g->w_pref); free(g->w_score);
 }
 
@@ -633,8 +636,9 @@ int gen_run(const gen_opts *o, gen_stats *st, errloc *err)
     uint32_t nc = o->candidates;
     g.c_bac = malloc(nc + 1); g.c_bours = malloc(nc + 1); g.c_res = malloc(nc + 1);
     g.c_acad = malloc(((size_t)nc + 1) * 2);
-    g.c_maths = malloc(((size_t)nc + 1) * 4); g.c_french = malloc(((size_t)nc + 1) * 4);
-    if (!g.c_bac || !g.c_bours || !g.c_res || !g.c_acad || !g.c_maths || !g.c_french) goto oom;
+    for (int k = 0; k < 4; k++)
+        if (!(g.c_grade[k] = malloc(((size_t)nc + 1) * sizeof *g.c_grade[k]))) goto oom;
+    if (!g.c_bac || !g.c_bours || !g.c_res || !g.c_acad) goto oom;
     if (grow_wishes(&g, (size_t)nc * 14 + 16) != 0) goto oom;
     for (uint32_t c = 0; c < nc; c++) {
         if (draw_candidate(&g, c) != 0) goto oom;
