@@ -277,6 +277,12 @@ static int problem_formation(lua_State *L)
     return 1;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 /* p:applicants(i) -> list of {candidate_id=, bac=, boursier=, resident=, rank=, preference=}
  * in the formation's current classement order (best first). */
 static int problem_applicants(lua_State *L)
@@ -284,17 +290,16 @@ static int problem_applicants(lua_State *L)
     const sim_problem *p = check_problem(L, 1)->p;
     uint32_t f = check_formation_index(L, p, 2);
     uint32_t n = p->f_start[f + 1] - p->f_start[f];
-    uint32_t *list = malloc((n ? n : 1) * sizeof *list);
-    if (!list) return luaL_error(L, "out of memory");
-    memcpy(list, p->f_wish + p->f_start[f], n * sizeof *list);
-    for (uint32_t i = 1; i < n; i++) {  /* by rank; lists are per formation: moderate */
-        uint32_t x = list[i], j = i;
-        while (j > 0 && p->w_rank[list[j - 1]] > p->w_rank[x]) { list[j] = list[j - 1]; j--; }
-        list[j] = x;
+    /* scratch as userdata: collected even if a Lua allocation below raises */
+    uint64_t *list = lua_newuserdatauv(L, (n ? n : 1) * sizeof *list, 0);
+    for (uint32_t i = 0; i < n; i++) {   /* (rank, vœu): sorting them sorts by rank */
+        uint32_t w = p->f_wish[p->f_start[f] + i];
+        list[i] = (uint64_t)p->w_rank[w] << 32 | w;
     }
+    qsort(list, n, sizeof *list, cmp_u64);
     lua_createtable(L, (int)n, 0);
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t w = list[i], c = p->w_cand[w];
+        uint32_t w = (uint32_t)list[i], c = p->w_cand[w];
         lua_createtable(L, 0, 6);
         lua_pushstring(L, p->c_id[c]); lua_setfield(L, -2, "candidate_id");
         lua_pushstring(L, sim_bac_name(p->c_bac[c])); lua_setfield(L, -2, "bac");
@@ -304,7 +309,6 @@ static int problem_applicants(lua_State *L)
         lua_pushinteger(L, p->w_pref[w]); lua_setfield(L, -2, "preference");
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
-    free(list);
     return 1;
 }
 
@@ -319,24 +323,35 @@ static int problem_set_ranking(lua_State *L)
     if (luaL_len(L, 3) != (lua_Integer)n)
         return luaL_error(L, "ranking of formation '%s' lists %d candidates, it has %d applicants",
                           p->f_id[f], (int)luaL_len(L, 3), (int)n);
-    uint32_t *newrank = calloc(n ? n : 1, sizeof *newrank);
-    if (!newrank) return luaL_error(L, "out of memory");
+    /* (candidate, position in the formation's list), sorted to find each id in log n */
+    uint64_t *by_cand = lua_newuserdatauv(L, (n ? n : 1) * sizeof *by_cand, 0);
+    uint32_t *newrank = lua_newuserdatauv(L, (n ? n : 1) * sizeof *newrank, 0);
+    memset(newrank, 0, (n ? n : 1) * sizeof *newrank);
     const uint32_t *list = p->f_wish + p->f_start[f];
+    for (uint32_t i = 0; i < n; i++) by_cand[i] = (uint64_t)p->w_cand[list[i]] << 32 | i;
+    qsort(by_cand, n, sizeof *by_cand, cmp_u64);
     for (uint32_t k = 1; k <= n; k++) {
-        lua_geti(L, 3, k);
+        lua_rawgeti(L, 3, k);
         const char *id = lua_tostring(L, -1);
-        uint32_t c = id ? sim_find_candidate(p, id) : SIM_NONE, i = 0;
-        while (i < n && p->w_cand[list[i]] != c) i++;
-        lua_pop(L, 1);
-        if (i == n || newrank[i]) {
-            free(newrank);
-            return luaL_error(L, "ranking of formation '%s': entry %d ('%s') is %s", p->f_id[f], (int)k,
-                              id ? id : "?", i == n ? "not an applicant" : "listed twice");
+        char idbuf[64];
+        if (!id) { snprintf(idbuf, sizeof idbuf, "?"); id = idbuf; }
+        uint32_t c = sim_find_candidate(p, id), lo = 0, hi = n;
+        while (lo < hi) {   /* first entry of candidate c */
+            uint32_t mid = lo + (hi - lo) / 2;
+            if ((uint32_t)(by_cand[mid] >> 32) < c) lo = mid + 1; else hi = mid;
+        }
+        int found = c != SIM_NONE && lo < n && (uint32_t)(by_cand[lo] >> 32) == c;
+        uint32_t i = found ? (uint32_t)by_cand[lo] : 0;
+        if (!found || newrank[i]) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "ranking of formation '%s': entry %d ('%.200s') is %s", p->f_id[f],
+                     (int)k, id, !found ? "not an applicant" : "listed twice");
+            return luaL_error(L, "%s", msg);
         }
         newrank[i] = k;
+        lua_pop(L, 1);
     }
     for (uint32_t i = 0; i < n; i++) p->w_rank[list[i]] = newrank[i];
-    free(newrank);
     return 0;
 }
 
