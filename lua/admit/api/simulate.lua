@@ -22,6 +22,9 @@ return function(admit)
 
   -- Numbers where a CSV gave numeric text (so that policies can compare grades), id kept.
   local function typed_row(row)
+    if type(row) ~= "table" then  -- a dataset row (userdata): read through it
+      return setmetatable({}, { __index = function(_, k) return row[k] end })
+    end
     local t = {}
     for k, v in pairs(row) do
       if k ~= "id" and k ~= "_line" and type(v) == "string" and v:match("^%s*%-?%d+%.?%d*%s*$") then
