@@ -4,6 +4,8 @@
 #include "export.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 #include <xlsxwriter.h>
 
 #define XLSX_MAX_ROWS 1048576u
@@ -131,6 +133,11 @@ int export_xlsx(const char *path, const sim_report *rep, errloc *err)
         errloc_set(err, path, 0, 0, "cannot create the workbook");
         return -1;
     }
+    /* A fixed creation date, so that the same allocation gives the same bytes:
+     * SOURCE_DATE_EPOCH when set (reproducible-builds convention), else 2023-01-01. */
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    lxw_doc_properties props = { .created = epoch && *epoch ? (time_t)strtoll(epoch, NULL, 10) : 1672531200 };
+    workbook_set_properties(x.wb, &props);
     x.bold = workbook_add_format(x.wb);
     format_set_bold(x.bold);
     x.pct = workbook_add_format(x.wb);

@@ -122,6 +122,16 @@ describe("admit allocate on a hand-computed instance", function()
     assert.matches("<t>admitted</t></is></c><c r=\"B%d+\"[^>]*><v>9</v>", summary)
   end)
 
+  it("gives the same bytes for the same input, workbook included", function()
+    local base = h.tmpdir()
+    assert.are.equal(0, select(3, allocate(base .. "/a", "school")))
+    os.execute("sleep 1.1")  -- a creation time taken from the clock would differ
+    assert.are.equal(0, select(3, allocate(base .. "/b", "school")))
+    for _, f in ipairs { "assignments.csv", "formations.csv", "summary.json", "results.xlsx" } do
+      assert.are.equal(h.slurp(base .. "/a/" .. f), h.slurp(base .. "/b/" .. f), f)
+    end
+  end)
+
   it("replaces a previous output directory whole", function()
     local dir = h.tmpdir() .. "/out"
     assert.are.equal(0, select(3, allocate(dir)))
