@@ -86,8 +86,8 @@ int sim_index(sim_problem *p, uint32_t *bad_wish, char *bad_what, errloc *err);
 
 /* ----------------------------------------------------------- allocating */
 
-/* Group capacities from groups_split for every formation (done by sim_index; call again
- * to undo policy overrides). */
+/* Group capacities from groups_split for every formation (sim_add_formation sets them;
+ * this undoes policy overrides). */
 void sim_default_caps(sim_problem *p);
 
 /* The allocation: call orders per group, then deferred acceptance (candidates or

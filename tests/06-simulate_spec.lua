@@ -383,6 +383,34 @@ describe("admit.simulate", function()
     assert.are.equal("", got.g1)
   end)
 
+  it("refuses a policy ranking that is not a permutation of the applicants", function()
+    local function bad_policy(list)
+      return { matches = function(_, f) return f.formation_id == "T" end,
+               classement = function() return list end }
+    end
+    local spec = { formations = HAND .. "formations.csv", candidates = HAND .. "candidates.csv",
+                   wishes = HAND .. "wishes.csv" }
+    spec.policies = bad_policy { { id = "g1" }, { id = "g2" }, { id = "t1" } }
+    local ok, err = pcall(admit.simulate, spec)
+    assert.is_false(ok)
+    assert.matches("ranking of formation 'T' lists 3 candidates, it has 4 applicants", err, 1, true)
+    spec.policies = bad_policy { { id = "g1" }, { id = "g2" }, { id = "t1" }, { id = "x" } }
+    ok, err = pcall(admit.simulate, spec)
+    assert.is_false(ok)
+    assert.matches("entry 4 ('x') is not an applicant", err, 1, true)
+    spec.policies = bad_policy { { id = "g1" }, { id = "g2" }, { id = "t1" }, { id = "g1" } }
+    ok, err = pcall(admit.simulate, spec)
+    assert.is_false(ok)
+    assert.matches("entry 4 ('g1') is listed twice", err, 1, true)
+  end)
+
+  it("checks its arguments", function()
+    assert.has_error(function() admit.simulate { formations = {}, candidates = {}, wishes = {}, mode = "x" } end,
+      "admit.simulate: mode must be 'student' or 'school', got 'x'")
+    assert.has_error(function() admit.simulate { formations = {}, candidates = {} } end,
+      "admit.simulate: wishes is missing")
+  end)
+
   it("reports bad rows with their index", function()
     local ok, err = pcall(admit.simulate, { formations = { { formation_id = "A", capacity = "x" } },
       candidates = {}, wishes = {} })
