@@ -513,3 +513,42 @@ describe("admit generate", function()
     assert.matches("--out DIR is required", err, 1, true)
   end)
 end)
+
+-- ---------------------------------------------------------------- scripts
+
+describe("the main job and the comparison script", function()
+  local annexes = h.root .. "/" .. ANNEXES
+
+  it("scripts/main.lua simulates the annex formations, prints the audit, writes out/", function()
+    local cwd = h.tmpdir()
+    local out, err, code = h.run({ h.root .. "/scripts/main.lua", annexes }, nil, { cwd = cwd })
+    assert.are.equal(0, code, err)
+    assert.matches("Simulation of the 2023 Hauts%-de%-France formations", out)
+    assert.matches("40000 candidates, %d+ vœux, 24 formations", out)
+    assert.matches("Minimum rates", out, 1, true)
+    assert.matches("Totals per annex and académie", out, 1, true)
+    assert.matches("Formations whose minimum is not met: %d+", out)
+    assert.are.equal("", err)  -- no progress bar: stderr is not a terminal
+    for _, f in ipairs { "assignments.csv", "formations.csv", "summary.json", "results.xlsx",
+                         "cohort/formations.csv", "cohort/candidates.csv", "cohort/wishes.csv" } do
+      assert.is_true(exists(cwd .. "/out/" .. f), f)
+    end
+    local summary = cjson.decode(h.slurp(cwd .. "/out/summary.json"))
+    assert.are.equal(40000, summary.candidates)
+    assert.are.equal(24, summary.formations)
+    assert.are.equal(3, #summary.by_annex)
+    assert.are.equal(2, #summary.by_academie)
+  end)
+
+  it("scripts/compare_policies.lua compares the simulation with and without policies", function()
+    if not admit.load_policy then
+      pending("needs admit.load_policy (the policies area)")
+      return
+    end
+    local out, err, code = h.run { h.root .. "/scripts/compare_policies.lua", "--annexes", annexes,
+                                   "--candidates", "5000" }
+    assert.are.equal(0, code, err)
+    assert.matches("policies %(.-%) applied to %d+ formations", out)
+    assert.matches("%d+ formations changed; %d+ candidates get another seat", out)
+  end)
+end)
