@@ -304,48 +304,63 @@ static uint32_t later(const sim_problem *p, uint32_t a, uint32_t b)
     return p->w_line[a] > p->w_line[b] || (p->w_line[a] == p->w_line[b] && a > b) ? a : b;
 }
 
-/* Checks that the ranks inside each formation are distinct: sorts each formation's
- * vœux by rank through callorder's radix sort (on a scratch co_cand-free path). */
+/* Reports the rank shared by vœux a and b of one formation. */
+static int rank_tie(const sim_problem *p, uint32_t a, uint32_t b, uint32_t *bad, errloc *err)
+{
+    uint32_t w = later(p, a, b), o = w == a ? b : a;
+    *bad = w;
+    snprintf(err->msg, sizeof err->msg, "rank %u appears twice in formation '%s' (also on line %u)",
+             p->w_rank[w], p->f_id[p->w_form[w]], p->w_line[o]);
+    return -1;
+}
+
+/* Checks that the ranks inside each formation are distinct. Ranks are usually 1..n with
+ * few gaps: a table of seen ranks does it in one pass; sparse ranks are sorted instead
+ * (LSD radix, 8 bits per pass, only the passes the largest rank needs). */
 static int check_ranks(const sim_problem *p, uint32_t *bad, errloc *err)
 {
     uint32_t maxn = 0;
     for (uint32_t f = 0; f < p->nf; f++)
         if (p->f_start[f + 1] - p->f_start[f] > maxn) maxn = p->f_start[f + 1] - p->f_start[f];
+    size_t dense = 4 * (size_t)maxn + 64;
     uint32_t *tmp = malloc(((size_t)maxn + 1) * 2 * sizeof *tmp);
-    if (!tmp) { errloc_set(err, "vœux", 0, 0, "out of memory"); return -1; }
+    uint32_t *seen = calloc(dense + 1, sizeof *seen);   /* vœu + 1 holding each rank */
+    if (!tmp || !seen) {
+        free(tmp);
+        free(seen);
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        *bad = SIM_NONE;
+        return -1;
+    }
     uint32_t *a = tmp, *b = tmp + maxn + 1;
     int rc = 0;
     for (uint32_t f = 0; f < p->nf && rc == 0; f++) {
-        uint32_t n = p->f_start[f + 1] - p->f_start[f];
+        uint32_t n = p->f_start[f + 1] - p->f_start[f], max = 0;
         const uint32_t *list = p->f_wish + p->f_start[f];
-        /* LSD radix on the ranks, 8 bits per pass and only the passes the largest rank
-         * needs (or insertion for small lists) */
-        memcpy(a, list, n * sizeof *a);
-        if (n <= 48) {
-            sort_small(a, n, p->w_rank);
-        } else {
-            uint32_t max = 0, *src = a, *dst = b;
-            for (uint32_t i = 0; i < n; i++) if (p->w_rank[a[i]] > max) max = p->w_rank[a[i]];
-            for (int shift = 0; shift < 32 && (max >> shift) != 0; shift += 8) {
-                uint32_t count[257] = { 0 };
-                for (uint32_t i = 0; i < n; i++) count[((p->w_rank[src[i]] >> shift) & 0xFF) + 1]++;
-                for (int d = 0; d < 256; d++) count[d + 1] += count[d];
-                for (uint32_t i = 0; i < n; i++) dst[count[(p->w_rank[src[i]] >> shift) & 0xFF]++] = src[i];
-                uint32_t *t = src; src = dst; dst = t;
+        for (uint32_t i = 0; i < n; i++) if (p->w_rank[list[i]] > max) max = p->w_rank[list[i]];
+        if (max <= dense) {
+            for (uint32_t i = 0; i < n && rc == 0; i++) {
+                uint32_t w = list[i], r = p->w_rank[w];
+                if (seen[r]) rc = rank_tie(p, w, seen[r] - 1, bad, err);
+                seen[r] = w + 1;
             }
-            if (src != a) memcpy(a, src, n * sizeof *a);
+            for (uint32_t i = 0; i < n; i++) seen[p->w_rank[list[i]]] = 0;
+            continue;
         }
-        for (uint32_t i = 1; i < n; i++)
-            if (p->w_rank[a[i]] == p->w_rank[a[i - 1]]) {
-                uint32_t w = later(p, a[i], a[i - 1]), o = w == a[i] ? a[i - 1] : a[i];
-                *bad = w;
-                snprintf(err->msg, sizeof err->msg, "rank %u appears twice in formation '%s' (also on line %u)",
-                           p->w_rank[w], p->f_id[p->w_form[w]], p->w_line[o]);
-                rc = -1;
-                break;
-            }
+        memcpy(a, list, n * sizeof *a);
+        uint32_t *src = a, *dst = b;
+        for (int shift = 0; shift < 32 && (max >> shift) != 0; shift += 8) {
+            uint32_t count[257] = { 0 };
+            for (uint32_t i = 0; i < n; i++) count[((p->w_rank[src[i]] >> shift) & 0xFF) + 1]++;
+            for (int d = 0; d < 256; d++) count[d + 1] += count[d];
+            for (uint32_t i = 0; i < n; i++) dst[count[(p->w_rank[src[i]] >> shift) & 0xFF]++] = src[i];
+            uint32_t *t = src; src = dst; dst = t;
+        }
+        for (uint32_t i = 1; i < n && rc == 0; i++)
+            if (p->w_rank[src[i]] == p->w_rank[src[i - 1]]) rc = rank_tie(p, src[i], src[i - 1], bad, err);
     }
     free(tmp);
+    free(seen);
     return rc;
 }
 

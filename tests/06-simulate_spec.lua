@@ -189,6 +189,10 @@ describe("admit allocate input errors", function()
     bad({ wishes = W .. "x,A,1,1\ny,A,1,1\n" },
       "wishes.csv:3:7: rank 1 appears twice in formation 'A' (also on line 2)")
   end)
+  it("refuses a duplicate rank among sparse ranks too", function()
+    bad({ wishes = W .. "x,A,1,900000\ny,A,1,5\nw,A,1,900000\n" },
+      "wishes.csv:4:7: rank 900000 appears twice in formation 'A' (also on line 2)")
+  end)
   it("refuses bad numbers where they stand", function()
     bad({ wishes = W .. "x,A,1,first\n" }, "wishes.csv:2:7: rank: 'first' is not a whole number")
     bad({ wishes = W .. "x,A,0,1\n" }, "wishes.csv:2:5: preference must be 1 or more")
@@ -258,7 +262,8 @@ local function random_instance(seed)
     for k = nf, 2, -1 do local j = math.random(k); order[k], order[j] = order[j], order[k] end
     for p = 1, math.random(0, nf) do
       local f = order[p]
-      ranks[f] = ranks[f] + math.random(1, 3)  -- distinct ranks with gaps, random order below
+      -- distinct ranks with gaps (sometimes huge ones: the sorting path), random order below
+      ranks[f] = ranks[f] + (math.random() < 0.1 and 1000000 or math.random(1, 3))
       W[#W + 1] = { candidate_id = "c" .. i, formation_id = "f" .. f, preference = p * 2,
                     rank = ranks[f] }
     end
