@@ -24,19 +24,32 @@ static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, u
     uint32_t maxn = 0;
     for (uint32_t f = 0; f < p->nf; f++)
         if (p->f_start[f + 1] - p->f_start[f] > maxn) maxn = p->f_start[f + 1] - p->f_start[f];
-    co_cand *cand = malloc(((size_t)maxn + 1) * sizeof *cand);
+    /* one byte per candidate: bac (2 bits), boursier, résident; read once per vœu */
+    uint8_t *flags = malloc(p->nc ? p->nc : 1);
+    co_cand *all = malloc(((size_t)maxn + 1) * sizeof *all);     /* the formation's vœux */
+    co_cand *cand = malloc(((size_t)maxn + 1) * sizeof *cand);   /* one group's */
+    uint8_t *group = malloc((size_t)maxn + 1);
     uint32_t *order = malloc(((size_t)maxn + 1) * sizeof *order);
-    if (!cand || !order) { free(cand); free(order); return -1; }
-    int rc = 0;
+    int rc = -1;
+    if (!flags || !all || !cand || !group || !order) goto out;
+    for (uint32_t c = 0; c < p->nc; c++)
+        flags[c] = (uint8_t)(p->c_bac[c] | p->c_boursier[c] << 2 | p->c_resident[c] << 3);
+    rc = 0;
     for (uint32_t f = 0; f < p->nf && rc == 0; f++) {
         const uint32_t *list = p->f_wish + p->f_start[f];
         uint32_t n = p->f_start[f + 1] - p->f_start[f], count[NGROUPS] = { 0 };
         int caps[NGROUPS];
         for (int g = 0; g < NGROUPS; g++) caps[g] = p->f_caps[f][g];
+        /* gather, in one pass over the vœux (the only scattered reads) */
         for (uint32_t i = 0; i < n; i++) {
             uint32_t w = list[i];
-            int g = groups_of_bac(p->c_bac[p->w_cand[w]], caps, p->f_min_techno[f], p->f_min_pro[f]);
+            uint8_t fl = flags[p->w_cand[w]];
+            int g = groups_of_bac(fl & 3, caps, p->f_min_techno[f], p->f_min_pro[f]);
+            group[i] = (uint8_t)g;
             r->w_group[w] = (uint8_t)g;
+            all[i].rank = p->w_rank[w];
+            all[i].boursier = (fl >> 2) & 1;
+            all[i].resident = (fl >> 3) & 1;
             count[g]++;
         }
         uint32_t at = p->f_start[f];
@@ -47,13 +60,10 @@ static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, u
         for (int g = 0; g < NGROUPS && rc == 0; g++) {
             uint32_t *grp = s_order + s_start[f * NGROUPS + g], k = 0;
             for (uint32_t i = 0; i < n; i++)
-                if (r->w_group[list[i]] == g) grp[k++] = list[i];
-            for (uint32_t i = 0; i < k; i++) {
-                uint32_t w = grp[i];
-                cand[i].rank = p->w_rank[w];
-                cand[i].boursier = p->c_boursier[p->w_cand[w]];
-                cand[i].resident = p->c_resident[p->w_cand[w]];
-            }
+                if (group[i] == g) {
+                    cand[k] = all[i];
+                    grp[k++] = list[i];
+                }
             size_t bad;
             if (callorder_compute(cand, k, p->f_min_boursier[f], p->f_min_resident[f], 0, order, &bad) != CO_OK) {
                 rc = -1;  /* ranks and rates were checked on loading: only memory can fail */
@@ -69,7 +79,11 @@ static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, u
         if (progress && (f & 1023) == 0) progress(pctx, "ordres d'appel", (double)f / p->nf);
     }
     s_start[(size_t)p->nf * NGROUPS] = p->nw;
+out:
+    free(flags);
+    free(all);
     free(cand);
+    free(group);
     free(order);
     return rc;
 }
