@@ -114,6 +114,15 @@ static int find_columns(csv_reader *rd, const csv_row *row, columns *cols, const
 static int field_count(csv_reader *rd, const csv_row *row, int col, long long max, int empty_ok,
                        const char *what, long long *out)
 {
+    /* the usual case, plain digits, read in place */
+    const char *f = row->field[col];
+    size_t len = row->len[col];
+    if (len > 0 && len <= 18) {
+        long long v = 0;
+        size_t i = 0;
+        for (; i < len && f[i] >= '0' && f[i] <= '9'; i++) v = v * 10 + (f[i] - '0');
+        if (i == len && v <= max) { *out = v; return 0; }
+    }
     char buf[64], why[160];
     if (row->len[col] >= sizeof buf - 1) {
         fail_at(rd, (size_t)col, "%s: too long for a number", what);
