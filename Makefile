@@ -8,7 +8,7 @@ CC      ?= cc
 # Debian 12 packages the build, the tests and the tools rely on.
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 lua-filesystem lua-cjson \
             libcsv-dev lua-busted libreadline-dev libxlsxwriter-dev libutf8proc-dev \
-            clang libclang-rt-14-dev valgrind hyperfine nettle-dev
+            clang libclang-rt-14-dev valgrind hyperfine nettle-dev unzip
 DEB_PKGS += tmux   # the terminal REPL spec (tests/02-repl_spec.lua) drives admit in tmux
 
 PKG_LIBS := lua5.4 libutf8proc xlsxwriter nettle

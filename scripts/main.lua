@@ -2,3 +2,39 @@
 -- simulation of the 2023 Hauts-de-France formations.
 print(string.format("admit %s — data in %s", admit.version, admit.data_dir))
 dofile(admit.scripts_dir .. "/annex_summary.lua")
+
+-- Regional simulation (issue 5): a seeded synthetic cohort for the formations of the 2023
+-- Hauts-de-France annexes, allocated with the minimum rates; results in out/.
+-- `admit scripts/main.lua [ANNEX_DIR]` (default: the embedded 2023 data).
+do
+  local lfs = require "lfs"
+  local annex_dir = arg and arg[1] or admit.annex_dir()
+  local cohort = { seed = 2023, candidates = 40000, annex_dir = annex_dir, progress = true }
+  local work = os.tmpname()
+  os.remove(work)
+  assert(lfs.mkdir(work))
+  local function cleanup()
+    for _, f in ipairs { "formations.csv", "candidates.csv", "wishes.csv" } do
+      os.remove(work .. "/cohort/" .. f)
+    end
+    lfs.rmdir(work .. "/cohort")
+    lfs.rmdir(work)
+  end
+  local ok, err = pcall(function()
+    cohort.out = work .. "/cohort"
+    admit.check(admit.generate(cohort))
+    local r = admit.simulate { formations = cohort.out .. "/formations.csv",
+      candidates = cohort.out .. "/candidates.csv", wishes = cohort.out .. "/wishes.csv",
+      mode = "student", progress = true }
+    io.write("\n", admit.simulation_report(r, { title = string.format(
+      "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)", cohort.seed) }))
+    admit.check(r:write("out"))
+    -- the cohort itself, beside the results (same seed: the same bytes)
+    cohort.out = "out/cohort"
+    admit.check(admit.generate(cohort))
+  end)
+  cleanup()
+  if not ok then error(err, 0) end
+  print("\nResults in out/: assignments.csv, formations.csv, summary.json, results.xlsx; "
+    .. "the cohort in out/cohort/.")
+end

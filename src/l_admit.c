@@ -21,5 +21,6 @@ int luaopen_admit_core(lua_State *L)
     candidates_open(L);
     callorder_open(L);
     annex_open(L);
+    simulate_open(L);
     return 1;
 }

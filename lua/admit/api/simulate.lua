@@ -1,0 +1,238 @@
+--- Simulation (issue 5): admit.simulate, admit.annex_dir. The engine is C (l_simulate.c);
+-- this file turns paths or loaded rows into an instance, applies policies, runs it.
+return function(admit)
+  --- Where the embedded 2023 annexes live (data/2023-hauts-de-france).
+  function admit.annex_dir()
+    return admit.data_dir .. "/2023-hauts-de-france"
+  end
+
+  -- A table of rows from a path (admit.read_csv) or the rows given.
+  local function rows_of(what, name)
+    if type(what) == "string" then
+      local _, rows = admit.read_csv(what)
+      if not rows then admit.fail(select(2, admit.read_csv(what))) end
+      return rows
+    end
+    if type(what) ~= "table" and type(what) ~= "userdata" then
+      error(string.format("admit.simulate: %s must be a CSV path or a list of rows, got %s",
+        name, type(what)), 3)
+    end
+    return what
+  end
+
+  -- Numbers where a CSV gave numeric text (so that policies can compare grades), id kept.
+  local function typed_row(row)
+    if type(row) ~= "table" then  -- a dataset row (userdata): read through it
+      return setmetatable({}, { __index = function(_, k) return row[k] end })
+    end
+    local t = {}
+    for k, v in pairs(row) do
+      if k ~= "id" and k ~= "_line" and type(v) == "string" and v:match("^%s*%-?%d+%.?%d*%s*$") then
+        t[k] = tonumber(v)
+      elseif k ~= "_line" then
+        t[k] = v
+      end
+    end
+    return t
+  end
+
+  local function policy_list(policies)
+    if policies == nil then return {} end
+    if type(policies) ~= "table" then
+      error("admit.simulate: policies must be a policy or a list of policies", 3)
+    end
+    if policies.matches then return { policies } end
+    return policies
+  end
+
+  -- Applies the first matching policy of each formation: its classement (ranks 1..n),
+  -- its capacities per group and its rates. Returns {formation_id = policy name}.
+  local function apply_policies(prob, policies, candidate_rows)
+    local applied = {}
+    if #policies == 0 then return applied end
+    local by_id = {}
+    for i = 1, #candidate_rows do
+      local row = candidate_rows[i]
+      by_id[tostring(row.id)] = row
+    end
+    for i = 1, #prob do
+      local f = prob:formation(i)
+      local policy
+      for _, p in ipairs(policies) do
+        if p:matches(f) then policy = p break end
+      end
+      if policy then
+        local applicants = {}
+        for k, a in ipairs(prob:applicants(i)) do
+          local row = typed_row(by_id[a.candidate_id] or {})
+          row.id = a.candidate_id
+          row.rank, row.preference = a.rank, a.preference
+          applicants[k] = row
+        end
+        if policy.classement then
+          local ordered = policy:classement(f, applicants)
+          local ids = {}
+          for k, row in ipairs(ordered) do ids[k] = row.id end
+          prob:set_ranking(i, ids)
+        end
+        if policy.capacities then
+          local caps = policy:capacities(f, f.caps, applicants)
+          if caps then prob:set_caps(i, caps) end
+        end
+        if type(policy.rates) == "table" then prob:set_rates(i, policy.rates) end
+        applied[f.formation_id] = policy.name or "policy"
+      end
+    end
+    return applied
+  end
+
+  --- admit.simulate{formations=, candidates=, wishes=, mode=, policies=, progress=}
+  -- formations / candidates / wishes: CSV paths (the `admit allocate` formats) or lists of
+  -- rows with the same fields. mode: "student" (default) or "school". policies: one policy
+  -- or a list (admit.policy); the first that matches a formation ranks its applicants and
+  -- may change its group capacities. Returns the simulation (userdata) and the table
+  -- {formation_id = policy name} of the formations a policy applied to.
+  function admit.simulate(spec)
+    if type(spec) ~= "table" then
+      error("admit.simulate: expects a table {formations=, candidates=, wishes=, ...}", 2)
+    end
+    for _, k in ipairs { "formations", "candidates", "wishes" } do
+      if spec[k] == nil then error("admit.simulate: " .. k .. " is missing", 2) end
+    end
+    local mode = spec.mode or "student"
+    if mode ~= "student" and mode ~= "school" then
+      error("admit.simulate: mode must be 'student' or 'school', got '" .. tostring(mode) .. "'", 2)
+    end
+    local policies = policy_list(spec.policies)
+    local prob
+    local all_paths = type(spec.formations) == "string" and type(spec.candidates) == "string"
+      and type(spec.wishes) == "string"
+    if all_paths then
+      prob = admit.check(admit.sim_load(spec.formations, spec.candidates, spec.wishes))
+    else
+      prob = admit.check(admit.sim_build(rows_of(spec.formations, "formations"),
+        rows_of(spec.candidates, "candidates"), rows_of(spec.wishes, "wishes")))
+    end
+    local applied = {}
+    if #policies > 0 then
+      applied = apply_policies(prob, policies, rows_of(spec.candidates, "candidates"))
+    end
+    return prob:run(mode, spec.progress), applied
+  end
+
+  -- ------------------------------------------------------------ reports
+
+  local kind_label = {
+    techno = "bac techno (IUT)", pro = "bac pro (BTS)", boursier = "boursiers (health)",
+    resident = "résidents",
+  }
+  local kinds = { "techno", "pro", "boursier", "resident" }
+
+  local function pct(x, total)
+    if total == 0 then return "—" end
+    return string.format("%.1f%%", 100 * x / total)
+  end
+
+  --- admit.unmet(r) -> the formations of simulation r whose minimums are not met: a list of
+  -- {row = formations row, kind = "techno"|..., share =, min =, why =, needed =, applicants =}
+  -- sorted by annex, académie, establishment, program, formation_id.
+  function admit.unmet(r)
+    local list = {}
+    for _, row in ipairs(r:formations()) do
+      if row.group == "all" then
+        for _, k in ipairs(kinds) do
+          if row[k .. "_met"] == "no" then
+            list[#list + 1] = { row = row, kind = k, share = row["share_" .. k] or 0,
+              min = row["min_" .. k], why = row[k .. "_why"],
+              needed = (row["min_" .. k] * row.admitted + 99) // 100,
+              applicants = row["applicants_" .. k], elsewhere = row["elsewhere_" .. k] }
+          end
+        end
+      end
+    end
+    local function key(u)
+      local r0 = u.row
+      return table.concat({ r0.annex or "", r0.academie or "", r0.establishment or "",
+        r0.program or "", r0.formation_id, u.kind }, "\0")
+    end
+    table.sort(list, function(a, b) return key(a) < key(b) end)
+    return list
+  end
+
+  --- admit.simulation_report(r [, {title =, limit =}]) -> text: the totals, the minimum
+  -- rates met or not (and why), totals per annex and académie, the formations that miss
+  -- a minimum (at most limit of them, default 100).
+  function admit.simulation_report(r, opts)
+    opts = opts or {}
+    local s = r.summary
+    local out = {}
+    local function say(fmt, ...) out[#out + 1] = string.format(fmt, ...) end
+    if opts.title then say("%s", opts.title) end
+    say("  %d candidates, %d vœux, %d formations, %d seats", s.candidates, s.wishes, s.formations, s.seats)
+    say("  %s mode (%s): %d rounds", s.mode, s.mode == "student" and "candidates propose"
+      or "formations offer seats down their ordre d'appel", s.rounds)
+    say("  %d candidates have a vœu here; admitted %d (%s of them), %d at their first choice",
+      s.with_wishes, s.admitted, pct(s.admitted, s.with_wishes), s.first_choice)
+    say("  boursiers: %d of %d admitted (%s)", s.boursiers_admitted, s.boursiers,
+      pct(s.boursiers_admitted, s.boursiers))
+    say("")
+    say("Minimum rates            formations   met  not met  (not enough applicants / placed elsewhere)")
+    for _, k in ipairs(kinds) do
+      local m = s.minimums[k]
+      if m.formations > 0 then
+        say("  %-22s %10d %5d %8d  (%d / %d)", kind_label[k], m.formations, m.met, m.not_met,
+          m.not_enough_applicants, m.applicants_placed_elsewhere)
+      end
+    end
+    -- totals per annex and académie, from the formation rows
+    local cells, annexes, academies = {}, {}, {}
+    for _, row in ipairs(r:formations()) do
+      if row.group == "all" and (row.annex or row.academie) then
+        local a, c = row.annex or "-", row.academie or "-"
+        if not annexes[a] then annexes[a] = true; annexes[#annexes + 1] = a end
+        if not academies[c] then academies[c] = true; academies[#academies + 1] = c end
+        local key = a .. "\0" .. c
+        local t = cells[key] or { formations = 0, seats = 0, admitted = 0, unmet = 0 }
+        cells[key] = t
+        t.formations, t.seats, t.admitted = t.formations + 1, t.seats + row.capacity, t.admitted + row.admitted
+        for _, k in ipairs(kinds) do
+          if row[k .. "_met"] == "no" then t.unmet = t.unmet + 1 break end
+        end
+      end
+    end
+    if #annexes > 0 then
+      table.sort(annexes)
+      table.sort(academies)
+      say("")
+      say("Totals per annex and académie   formations   seats  admitted  fill   minimum not met")
+      for _, a in ipairs(annexes) do
+        for _, c in ipairs(academies) do
+          local t = cells[a .. "\0" .. c]
+          if t then
+            say("  %-10s %-20s %10d %7d %9d %5s %8d", a, c, t.formations, t.seats, t.admitted,
+              pct(t.admitted, t.seats), t.unmet)
+          end
+        end
+      end
+    end
+    local unmet = admit.unmet(r)
+    local limit = opts.limit or 100
+    say("")
+    say("Formations whose minimum is not met: %d", #unmet)
+    for i, u in ipairs(unmet) do
+      if i > limit then
+        say("  ... and %d more (see formations.csv)", #unmet - limit)
+        break
+      end
+      local row = u.row
+      local name = row.establishment and (row.establishment .. " — " .. (row.program or "")) or ""
+      say("  %-8s %s%s", row.formation_id, name, row.commune and row.commune ~= ""
+        and (" (" .. row.commune .. ")") or row.academie and (" (" .. row.academie .. ")") or "")
+      -- shares shown rounded down, so that a share just under the minimum never reads as equal
+      say("           %s %.1f%% < %d%%: %s (%d applied, %d needed%s)", u.kind,
+        math.floor(u.share * 10) / 10, u.min, u.why, u.applicants, u.needed,
+        u.elsewhere > 0 and string.format(", %d admitted to a vœu they prefer", u.elsewhere) or "")
+    end
+    return table.concat(out, "\n") .. "\n"
+  end
+end

@@ -1,0 +1,277 @@
+/* alloc.c — seat allocation by deferred acceptance over the groups of every formation.
+ * A "school" is one group of one formation (index f·NGROUPS + g) with its seats
+ * (f_caps) and its priority: the ordre d'appel of the group's applicants, computed once
+ * with callorder_compute from their rank and the formation's boursier / résident rates.
+ * student mode: candidates propose (the candidate-optimal stable assignment);
+ * school mode: groups offer seats down their ordre d'appel, candidates keep their best
+ * offer (the formation-optimal stable assignment, where Parcoursup's daily offers end). */
+#include "sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "callorder.h"
+
+#define SCHOOL(p, w, r) ((p)->w_form[w] * NGROUPS + (r)->w_group[w])
+
+/* -------------------------------------------------------- ordres d'appel */
+
+/* Fills r->w_group, r->w_callpos and, per school s, s_order[s_start[s] .. s_start[s+1]):
+ * its applicants' vœux in call order. Returns 0 or -1 (out of memory). */
+static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, uint32_t *s_order,
+                       sim_progress_fn progress, void *pctx)
+{
+    uint32_t maxn = 0;
+    for (uint32_t f = 0; f < p->nf; f++)
+        if (p->f_start[f + 1] - p->f_start[f] > maxn) maxn = p->f_start[f + 1] - p->f_start[f];
+    /* one byte per candidate: bac (2 bits), boursier, résident; read once per vœu */
+    uint8_t *flags = malloc(p->nc ? p->nc : 1);
+    co_cand *all = malloc(((size_t)maxn + 1) * sizeof *all);     /* the formation's vœux */
+    co_cand *cand = malloc(((size_t)maxn + 1) * sizeof *cand);   /* one group's */
+    uint8_t *group = malloc((size_t)maxn + 1);
+    uint32_t *order = malloc(((size_t)maxn + 1) * sizeof *order);
+    int rc = -1;
+    if (!flags || !all || !cand || !group || !order) goto out;
+    for (uint32_t c = 0; c < p->nc; c++)
+        flags[c] = (uint8_t)(p->c_bac[c] | p->c_boursier[c] << 2 | p->c_resident[c] << 3);
+    rc = 0;
+    for (uint32_t f = 0; f < p->nf && rc == 0; f++) {
+        const uint32_t *list = p->f_wish + p->f_start[f];
+        uint32_t n = p->f_start[f + 1] - p->f_start[f], count[NGROUPS] = { 0 };
+        int caps[NGROUPS];
+        for (int g = 0; g < NGROUPS; g++) caps[g] = p->f_caps[f][g];
+        /* gather, in one pass over the vœux (the only scattered reads) */
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t w = list[i];
+            uint8_t fl = flags[p->w_cand[w]];
+            int g = groups_of_bac(fl & 3, caps, p->f_min_techno[f], p->f_min_pro[f]);
+            group[i] = (uint8_t)g;
+            r->w_group[w] = (uint8_t)g;
+            all[i].rank = p->w_rank[w];
+            all[i].boursier = (fl >> 2) & 1;
+            all[i].resident = (fl >> 3) & 1;
+            count[g]++;
+        }
+        uint32_t at = p->f_start[f];
+        for (int g = 0; g < NGROUPS; g++) {
+            s_start[f * NGROUPS + g] = at;
+            at += count[g];
+        }
+        for (int g = 0; g < NGROUPS && rc == 0; g++) {
+            uint32_t *grp = s_order + s_start[f * NGROUPS + g], k = 0;
+            for (uint32_t i = 0; i < n; i++)
+                if (group[i] == g) {
+                    cand[k] = all[i];
+                    grp[k++] = list[i];
+                }
+            size_t bad;
+            if (callorder_compute(cand, k, p->f_min_boursier[f], p->f_min_resident[f], 0, order, &bad) != CO_OK) {
+                rc = -1;  /* ranks and rates were checked on loading: only memory can fail */
+                break;
+            }
+            /* order[] indexes grp[]: rewrite grp in call order through cand as scratch */
+            for (uint32_t i = 0; i < k; i++) cand[i].rank = grp[i];
+            for (uint32_t i = 0; i < k; i++) {
+                grp[i] = cand[order[i]].rank;
+                r->w_callpos[grp[i]] = i + 1;
+            }
+        }
+        if (progress && (f & 1023) == 0) progress(pctx, "ordres d'appel", (double)f / p->nf);
+    }
+    s_start[(size_t)p->nf * NGROUPS] = p->nw;
+out:
+    free(flags);
+    free(all);
+    free(cand);
+    free(group);
+    free(order);
+    return rc;
+}
+
+/* ------------------------------------------------- candidates propose */
+
+/* Max-heap of held vœux, each entry (call position << 32 | vœu) so that comparisons
+ * need no lookup: the root is the last called, the one to drop first. */
+static void heap_up(uint64_t *h, uint32_t i)
+{
+    uint64_t x = h[i];
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 2;
+        if (h[parent] >= x) break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = x;
+}
+
+static void heap_down(uint64_t *h, uint32_t n)
+{
+    uint32_t i = 0;
+    uint64_t x = h[0];
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && h[c + 1] > h[c]) c++;
+        if (h[c] <= x) break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = x;
+}
+
+/* Seats a school can actually hold: its capacity, bounded by its applicants. */
+static uint32_t seats(const sim_problem *p, const uint32_t *s_start, uint32_t s)
+{
+    int32_t cap = p->f_caps[s / NGROUPS][s % NGROUPS];
+    uint32_t n = s_start[s + 1] - s_start[s];
+    return cap <= 0 ? 0 : (uint32_t)cap < n ? (uint32_t)cap : n;
+}
+
+static int students_propose(const sim_problem *p, sim_result *r, const uint32_t *s_start,
+                            sim_progress_fn progress, void *pctx)
+{
+    size_t ns = (size_t)p->nf * NGROUPS;
+    uint32_t *h_start = malloc((ns + 1) * sizeof *h_start);
+    uint32_t *h_size = calloc(ns ? ns : 1, sizeof *h_size);
+    uint32_t *next = calloc(p->nc ? p->nc : 1, sizeof *next);
+    uint32_t *cur = malloc(((size_t)p->nc + 1) * sizeof *cur);
+    uint32_t *nxt = malloc(((size_t)p->nc + 1) * sizeof *nxt);
+    uint64_t *heap = NULL;
+    int rc = -1;
+    if (!h_start || !h_size || !next || !cur || !nxt) goto out;
+    size_t total = 0;
+    for (size_t s = 0; s < ns; s++) {
+        h_start[s] = (uint32_t)total;
+        total += seats(p, s_start, (uint32_t)s);
+    }
+    h_start[ns] = (uint32_t)total;
+    heap = malloc((total ? total : 1) * sizeof *heap);
+    if (!heap) goto out;
+
+    uint32_t ncur = 0, settled = 0;
+    for (uint32_t c = 0; c < p->nc; c++)   /* a candidate is queued only with a vœu left */
+        if (p->c_start[c + 1] > p->c_start[c]) cur[ncur++] = c;
+    r->rounds = 0;
+    while (ncur > 0) {
+        uint32_t nnxt = 0;
+        r->rounds++;
+        for (uint32_t i = 0; i < ncur; i++) {
+            uint32_t c = cur[i];
+            uint32_t deg = p->c_start[c + 1] - p->c_start[c];
+            uint32_t w = p->c_wish[p->c_start[c] + next[c]++];
+            uint32_t s = SCHOOL(p, w, r), k = h_start[s + 1] - h_start[s];
+            uint64_t *h = heap + h_start[s], entry = (uint64_t)r->w_callpos[w] << 32 | w;
+            if (h_size[s] < k) {
+                h[h_size[s]] = entry;
+                heap_up(h, h_size[s]++);
+                settled++;
+            } else if (k > 0 && entry < h[0]) {
+                uint32_t out = p->w_cand[(uint32_t)h[0]];  /* the last called is displaced */
+                h[0] = entry;
+                heap_down(h, k);
+                if (next[out] < p->c_start[out + 1] - p->c_start[out]) nxt[nnxt++] = out;
+            } else if (next[c] < deg) {
+                nxt[nnxt++] = c;                      /* refused: next vœu next round */
+            }
+        }
+        uint32_t *t = cur; cur = nxt; nxt = t;
+        ncur = nnxt;
+        if (progress) progress(pctx, "allocation", p->nc ? (double)settled / p->nc : 1.0);
+    }
+    for (uint32_t c = 0; c < p->nc; c++) r->c_wish[c] = SIM_NONE;
+    for (size_t s = 0; s < ns; s++)
+        for (uint32_t i = 0; i < h_size[s]; i++) {
+            uint32_t w = (uint32_t)heap[h_start[s] + i];
+            r->c_wish[p->w_cand[w]] = w;
+        }
+    rc = 0;
+out:
+    free(h_start); free(h_size); free(next); free(cur); free(nxt); free(heap);
+    return rc;
+}
+
+/* ------------------------------------------------- formations propose */
+
+static int schools_propose(const sim_problem *p, sim_result *r, const uint32_t *s_start,
+                           const uint32_t *s_order, sim_progress_fn progress, void *pctx)
+{
+    uint32_t ns = p->nf * NGROUPS;
+    uint32_t *ptr = malloc(((size_t)ns + 1) * sizeof *ptr);
+    uint32_t *held = calloc((size_t)ns + 1, sizeof *held);
+    uint32_t *queued = calloc((size_t)ns + 1, sizeof *queued);  /* round it is queued for */
+    uint32_t *cur = malloc(((size_t)ns + 1) * sizeof *cur);
+    uint32_t *nxt = malloc(((size_t)ns + 1) * sizeof *nxt);
+    int rc = -1;
+    if (!ptr || !held || !queued || !cur || !nxt) goto out;
+    for (uint32_t c = 0; c < p->nc; c++) r->c_wish[c] = SIM_NONE;
+    uint32_t ncur = 0;
+    for (uint32_t s = 0; s < ns; s++) {
+        ptr[s] = s_start[s];
+        if (seats(p, s_start, s) > 0) { cur[ncur++] = s; queued[s] = 1; }
+    }
+    r->rounds = 0;
+    while (ncur > 0) {
+        uint32_t nnxt = 0, round = ++r->rounds;
+        for (uint32_t i = 0; i < ncur; i++) {
+            uint32_t s = cur[i], cap = seats(p, s_start, s), end = s_start[s + 1];
+            while (held[s] < cap && ptr[s] < end) {
+                uint32_t w = s_order[ptr[s]++], c = p->w_cand[w], old = r->c_wish[c];
+                if (old != SIM_NONE && p->w_pref[old] < p->w_pref[w]) continue;  /* declined */
+                if (old != SIM_NONE) {
+                    uint32_t s2 = SCHOOL(p, old, r);
+                    held[s2]--;                          /* a seat freed there: offers tomorrow */
+                    if (queued[s2] != round + 1 && ptr[s2] < s_start[s2 + 1]) {
+                        queued[s2] = round + 1;
+                        nxt[nnxt++] = s2;
+                    }
+                }
+                r->c_wish[c] = w;
+                held[s]++;
+            }
+        }
+        uint32_t *t = cur; cur = nxt; nxt = t;
+        ncur = nnxt;
+        if (progress) progress(pctx, "allocation", ns ? 1.0 - (double)ncur / ns : 1.0);
+    }
+    rc = 0;
+out:
+    free(ptr); free(held); free(queued); free(cur); free(nxt);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- entry */
+
+sim_result *sim_allocate(const sim_problem *p, sim_mode mode, sim_progress_fn progress, void *pctx)
+{
+    sim_result *r = calloc(1, sizeof *r);
+    size_t ns = (size_t)p->nf * NGROUPS;
+    uint32_t *s_start = malloc((ns + 1) * sizeof *s_start);
+    uint32_t *s_order = malloc((p->nw ? p->nw : 1) * sizeof *s_order);
+    if (!r || !s_start || !s_order) goto fail;
+    r->mode = mode;
+    r->c_wish = malloc((p->nc ? p->nc : 1) * sizeof *r->c_wish);
+    r->w_callpos = malloc((p->nw ? p->nw : 1) * sizeof *r->w_callpos);
+    r->w_group = malloc(p->nw ? p->nw : 1);
+    if (!r->c_wish || !r->w_callpos || !r->w_group) goto fail;
+    if (call_orders(p, r, s_start, s_order, progress, pctx) != 0) goto fail;
+    int rc = mode == SIM_STUDENT ? students_propose(p, r, s_start, progress, pctx)
+                                 : schools_propose(p, r, s_start, s_order, progress, pctx);
+    if (rc != 0) goto fail;
+    free(s_start);
+    free(s_order);
+    return r;
+fail:
+    free(s_start);
+    free(s_order);
+    sim_result_free(r);
+    return NULL;
+}
+
+void sim_result_free(sim_result *r)
+{
+    if (!r) return;
+    free(r->c_wish);
+    free(r->w_callpos);
+    free(r->w_group);
+    free(r);
+}

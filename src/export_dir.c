@@ -1,0 +1,68 @@
+/* export_dir.c — the output directory of `admit allocate`: assignments.csv,
+ * formations.csv, summary.json and results.xlsx, built in a temporary directory and
+ * swapped into place only when all four are complete (a previous result stays otherwise). */
+#include "export.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "atomic.h"
+
+typedef int (*writer_fn)(FILE *fp, const sim_report *rep);
+
+static int write_one(const atomic_dir *ad, const char *name, writer_fn fn, const sim_report *rep,
+                     errloc *err)
+{
+    char *path = atomic_dir_path(ad, name);
+    FILE *fp = path ? fopen(path, "wb") : NULL;
+    if (!fp) {
+        errloc_set(err, ad->target, 0, 0, "cannot write %s", name);
+        free(path);
+        return -1;
+    }
+    setvbuf(fp, NULL, _IOFBF, 1 << 20);
+    int rc = fn(fp, rep);
+    rc |= fclose(fp);
+    if (rc) errloc_set(err, ad->target, 0, 0, "write failed on %s", name);
+    free(path);
+    return rc ? -1 : 0;
+}
+
+/* results.xlsx is the slowest file (zlib): it is written on a second thread while the
+ * CSV and JSON files are written on this one. The report is only read by both. */
+typedef struct xlsx_job {
+    char *path;
+    const sim_report *rep;
+    errloc err;
+    int rc;
+} xlsx_job;
+
+static void *xlsx_thread(void *arg)
+{
+    xlsx_job *job = arg;
+    job->rc = export_xlsx(job->path, job->rep, &job->err);
+    return NULL;
+}
+
+int export_dir(const char *dir, const sim_report *rep, errloc *err)
+{
+    atomic_dir ad;
+    if (atomic_dir_open(&ad, dir, err) != 0) return -1;
+    xlsx_job job = { atomic_dir_path(&ad, "results.xlsx"), rep, { { 0 } }, -1 };
+    if (!job.path) { errloc_set(err, dir, 0, 0, "out of memory"); goto fail; }
+    pthread_t tid;
+    int threaded = pthread_create(&tid, NULL, xlsx_thread, &job) == 0;
+    if (!threaded) xlsx_thread(&job);
+    int rc = write_one(&ad, "assignments.csv", export_assignments_csv, rep, err) ||
+             write_one(&ad, "formations.csv", export_formations_csv, rep, err) ||
+             write_one(&ad, "summary.json", export_summary_json, rep, err);
+    if (threaded) pthread_join(tid, NULL);
+    if (rc) goto fail;
+    if (job.rc) { *err = job.err; goto fail; }
+    free(job.path);
+    return atomic_dir_commit(&ad, err);
+fail:
+    free(job.path);
+    atomic_dir_abort(&ad);
+    return -1;
+}

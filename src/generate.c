@@ -1,0 +1,666 @@
+/* generate.c — `admit generate`: a synthetic cohort in the three files of `admit allocate`.
+ *
+ * Where each default comes from (shared/docs/parcoursup-facts.md unless said otherwise):
+ * - vœux per candidate: mean 15.7 (bac général), 11.8 (techno), 7.4 (pro), SIES note on
+ *   new bacheliers; drawn as 1 + Poisson(mean − 1), capped by --max-wishes.
+ * - what the vœux go to: BTS is 74% of bac pro and 47% of bac techno vœux (SIES); the
+ *   other per-bac shares below are our assumption, chosen so that the overall shares
+ *   match the SIES ones (licence 35%, PASS 4%, BTS 28%, BUT 11%, CPGE 6%, health 6%).
+ * - boursiers: about 20% of candidates (parliamentary report 2019), split by bac with
+ *   more boursiers among bac pro and techno (assumed 14% / 26% / 33%, overall 20%).
+ * - the bac mix 60% général / 22% techno / 18% pro is an assumption (facts.md has none):
+ *   with it the mean is 13.4 vœux per candidate, 12.9 in Parcoursup 2023 (11.8 M / 917 k).
+ * - geography: 90% of candidates live in one of the académies simulated, spread like the
+ *   seats, and make 85% of their vœux there when they can (assumption); the other 10%
+ *   come from elsewhere (non-résidents) and choose anywhere.
+ * - capacities are synthetic (marked capacity_source=synthetic): BUT 28–84 seats, BTS
+ *   24–35, health 40–150, licence 60–400, PASS 200–800, CPGE 40–48, other 20–100.
+ * - classements: each candidate has a latent academic level; a formation ranks its
+ *   applicants on level + fit of their bac with the programme + noise (own per vœu).
+ * With the annexes, only vœux for BUT, BTS and health formations are kept: the others go
+ * to formations outside the simulation (licences, CPGE...).
+ */
+#include "generate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic.h"
+#include "csvread.h"
+#include "rng.h"
+
+enum { T_BTS, T_BUT, T_HEALTH, T_LICENCE, T_PASS, T_CPGE, T_OTHER, NTYPES };
+static const char *const type_names[NTYPES] = { "BTS", "BUT", "sante", "licence", "PASS", "CPGE", "autre" };
+
+/* Share of each bac's vœux per type (rows: général, techno, pro); see the header. */
+static const double type_share[3][NTYPES] = {
+    { 0.163, 0.080, 0.054, 0.420, 0.050, 0.080, 0.153 },
+    { 0.470, 0.250, 0.080, 0.150, 0.000, 0.020, 0.030 },
+    { 0.740, 0.050, 0.060, 0.120, 0.000, 0.000, 0.030 },
+};
+static const double bac_share[3] = { 0.60, 0.22, 0.18 };
+static const double wishes_mean[3] = { 15.7, 11.8, 7.4 };
+static const double boursier_rate[3] = { 0.14, 0.26, 0.33 };
+#define P_OUTSIDE 0.10       /* candidates from outside the simulated académies */
+#define P_LOCAL 0.85         /* share of vœux made in one's own académie, when possible */
+
+/* How well a bac fits a programme in the formations' eyes (added to the latent level). */
+static double fit(int bac, int type)
+{
+    switch (type) {
+    case T_BTS: return bac == BAC_PRO ? 0.4 : bac == BAC_TECHNO ? 0.3 : 0.0;
+    case T_BUT: return bac == BAC_TECHNO ? 0.2 : bac == BAC_PRO ? -0.6 : 0.1;
+    case T_LICENCE: case T_PASS: case T_CPGE: return bac == BAC_GENERAL ? 0.5 : bac == BAC_TECHNO ? -0.3 : -0.8;
+    default: return bac == BAC_PRO ? -0.3 : 0.0;
+    }
+}
+
+#define MAX_ACAD 64
+
+typedef struct gform {
+    uint8_t type, min_t, min_p, min_b, min_r;
+    uint16_t acad;
+    uint32_t capacity;
+    double weight;               /* attractiveness */
+    const char *annex, *establishment, *commune, *program;
+    int annex_min;
+} gform;
+
+typedef struct gen {
+    const gen_opts *o;
+    rng r;
+    strpool *pool;
+    gform *f;
+    uint32_t nf, cap_f;
+    const char *acad[MAX_ACAD + 1];   /* the last one: "hors académie" */
+    uint32_t nacad;
+    double acad_cum[MAX_ACAD];
+    /* pools of formations per (type, académie) and per type (académie index nacad) */
+    uint32_t *pool_start, *pool_f;
+    double *pool_cum;
+    /* candidates */
+    uint8_t *c_bac, *c_bours, *c_res;
+    uint16_t *c_acad;
+    float *c_grade[4];           /* moyenne, maths, francais, motivation (out of 20) */
+    /* vœux, by candidate then preference */
+    uint32_t *w_cand, *w_form, *w_rank;
+    uint16_t *w_pref;
+    float *w_score;
+    size_t nw, cap_w;
+} gen;
+
+/* ------------------------------------------------------------ formations */
+
+static uint16_t acad_index(gen *g, const char *name)
+{
+    const char *s = strpool_intern(g->pool, name, strlen(name));
+    for (uint32_t i = 0; i < g->nacad; i++)
+        if (g->acad[i] == s) return (uint16_t)i;
+    if (g->nacad == MAX_ACAD) return MAX_ACAD - 1;
+    g->acad[g->nacad] = s;
+    return (uint16_t)g->nacad++;
+}
+
+static gform *new_form(gen *g)
+{
+    if (g->nf == g->cap_f) {
+        uint32_t c = g->cap_f ? g->cap_f * 2 : 512;
+        gform *n = realloc(g->f, c * sizeof *n);
+        if (!n) return NULL;
+        g->f = n;
+        g->cap_f = c;
+    }
+    gform *f = &g->f[g->nf++];
+    memset(f, 0, sizeof *f);
+    return f;
+}
+
+static uint32_t synthetic_capacity(rng *r, int type)
+{
+    switch (type) {
+    case T_BUT: return 28 + 14 * rng_below(r, 5);
+    case T_BTS: return 24 + rng_below(r, 12);
+    case T_HEALTH: return 40 + 5 * rng_below(r, 23);
+    case T_LICENCE: return 60 + 10 * rng_below(r, 35);
+    case T_PASS: return 200 + 50 * rng_below(r, 13);
+    case T_CPGE: return 40 + rng_below(r, 9);
+    default: return 20 + 5 * rng_below(r, 17);
+    }
+}
+
+typedef struct annex_ctx {
+    gen *g;
+    int type;
+    const char *annex;
+    int col[5];
+} annex_ctx;
+
+static const char *const annex_cols[5] = { "academie", "establishment", "commune", "program", "min_pct" };
+
+static const char *field_copy(const csv_row *row, int col, char *buf, size_t n)
+{
+    size_t len = row->len[col] < n - 1 ? row->len[col] : n - 1;
+    memcpy(buf, row->field[col], len);
+    buf[len] = '\0';
+    return buf;
+}
+
+static int on_annex(void *vctx, csv_reader *rd, const csv_row *row)
+{
+    annex_ctx *x = vctx;
+    if (row->index == 0) {
+        for (int i = 0; i < 5; i++) {
+            x->col[i] = -1;
+            for (size_t f = 0; f < row->nfields; f++)
+                if (row->len[f] == strlen(annex_cols[i]) && strcmp(row->field[f], annex_cols[i]) == 0) x->col[i] = (int)f;
+            if (x->col[i] < 0) {
+                csv_fail(rd, 0, "missing column '%s' (annex header: academie,establishment,commune,program,min_pct)",
+                         annex_cols[i]);
+                return -1;
+            }
+        }
+        return 0;
+    }
+    gen *g = x->g;
+    char buf[1024];
+    field_copy(row, x->col[4], buf, sizeof buf);
+    char *end;
+    long pct = strtol(buf, &end, 10);
+    if (!buf[0] || *end || pct < 0 || pct > 100) {
+        csv_fail(rd, (size_t)x->col[4], "min_pct: '%s' is not a whole percent (0 to 100)", buf);
+        return -1;
+    }
+    gform *f = new_form(g);
+    if (!f) { csv_fail(rd, 0, "out of memory"); return -1; }
+    f->type = (uint8_t)x->type;
+    f->acad = acad_index(g, field_copy(row, x->col[0], buf, sizeof buf));
+    const char **dst[3] = { &f->establishment, &f->commune, &f->program };
+    for (int i = 0; i < 3; i++) {
+        field_copy(row, x->col[1 + i], buf, sizeof buf);
+        *dst[i] = strpool_intern(g->pool, buf, strlen(buf));
+    }
+    f->annex = x->annex;
+    f->annex_min = (int)pct;
+    if (x->type == T_BUT) f->min_t = (uint8_t)pct;
+    else if (x->type == T_BTS) f->min_p = (uint8_t)pct;
+    else f->min_b = (uint8_t)pct;
+    return 0;
+}
+
+static int load_annexes(gen *g, errloc *err)
+{
+    static const struct { const char *file, *annex; int type; } annexes[3] = {
+        { "iut-techno.csv", "techno", T_BUT },
+        { "bts-pro.csv", "pro", T_BTS },
+        { "sante-boursiers.csv", "boursier", T_HEALTH },
+    };
+    for (int i = 0; i < 3; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", g->o->annex_dir, annexes[i].file);
+        annex_ctx x = { g, annexes[i].type, annexes[i].annex, { 0 } };
+        if (csv_read_file(path, NULL, NULL, on_annex, &x, err) != 0) return -1;
+    }
+    /* capacities and attractiveness after reading, in file order: seeded, reproducible */
+    for (uint32_t i = 0; i < g->nf; i++) {
+        g->f[i].capacity = synthetic_capacity(&g->r, g->f[i].type);
+        g->f[i].weight = exp(0.7 * rng_normal(&g->r));
+    }
+    return 0;
+}
+
+static const char *const academies[] = {
+    "Aix-Marseille", "Amiens", "Besançon", "Bordeaux", "Clermont-Ferrand", "Corse", "Créteil",
+    "Dijon", "Grenoble", "Guadeloupe", "Guyane", "La Réunion", "Lille", "Limoges", "Lyon",
+    "Martinique", "Mayotte", "Montpellier", "Nancy-Metz", "Nantes", "Nice", "Normandie",
+    "Orléans-Tours", "Paris", "Poitiers", "Reims", "Rennes", "Strasbourg", "Toulouse", "Versailles",
+};
+
+/* Share of formations per type among the synthetic ones (assumption; BTS sections are
+ * many and small, licences few and large). */
+static const double type_count_share[NTYPES] = { 0.40, 0.06, 0.08, 0.25, 0.01, 0.08, 0.12 };
+
+static int synthetic_formations(gen *g)
+{
+    for (size_t i = 0; i < sizeof academies / sizeof academies[0]; i++) acad_index(g, academies[i]);
+    for (uint32_t i = 0; i < g->o->formations; i++) {
+        gform *f = new_form(g);
+        if (!f) return -1;
+        double u = rng_uniform(&g->r), c = 0;
+        int t = 0;
+        for (; t < NTYPES - 1; t++) if (u < (c += type_count_share[t])) break;
+        f->type = (uint8_t)t;
+        f->acad = (uint16_t)rng_below(&g->r, g->nacad);
+        f->capacity = synthetic_capacity(&g->r, t);
+        f->weight = exp(0.7 * rng_normal(&g->r));
+        if (t == T_BUT) f->min_t = (uint8_t)(20 + 5 * rng_below(&g->r, 7));
+        if (t == T_BTS && rng_uniform(&g->r) < 0.9) f->min_p = (uint8_t)(10 + 5 * rng_below(&g->r, 11));
+        if (rng_uniform(&g->r) < 0.8) f->min_b = (uint8_t)(5 + rng_below(&g->r, 26));  /* ml/taux.csv: mostly 5–30% */
+        if (t == T_LICENCE && rng_uniform(&g->r) < 0.5) f->min_r = (uint8_t)(70 + 5 * rng_below(&g->r, 6));
+        f->program = type_names[t];
+    }
+    return 0;
+}
+
+/* Pools to draw a formation of a type, in an académie (or anywhere), by attractiveness. */
+static int build_pools(gen *g)
+{
+    uint32_t npools = NTYPES * (g->nacad + 1);
+    g->pool_start = calloc(npools + 1, sizeof *g->pool_start);
+    g->pool_f = malloc(((size_t)g->nf * 2 + 1) * sizeof *g->pool_f);
+    g->pool_cum = malloc(((size_t)g->nf * 2 + 1) * sizeof *g->pool_cum);
+    if (!g->pool_start || !g->pool_f || !g->pool_cum) return -1;
+    for (uint32_t i = 0; i < g->nf; i++) {
+        g->pool_start[g->f[i].type * (g->nacad + 1) + g->f[i].acad + 1]++;
+        g->pool_start[g->f[i].type * (g->nacad + 1) + g->nacad + 1]++;
+    }
+    for (uint32_t k = 0; k < npools; k++) g->pool_start[k + 1] += g->pool_start[k];
+    uint32_t *fill = malloc((npools + 1) * sizeof *fill);
+    if (!fill) return -1;
+    memcpy(fill, g->pool_start, (npools + 1) * sizeof *fill);
+    for (uint32_t i = 0; i < g->nf; i++) {
+        g->pool_f[fill[g->f[i].type * (g->nacad + 1) + g->f[i].acad]++] = i;
+        g->pool_f[fill[g->f[i].type * (g->nacad + 1) + g->nacad]++] = i;
+    }
+    free(fill);
+    for (uint32_t k = 0; k < npools; k++) {
+        double sum = 0;
+        for (uint32_t j = g->pool_start[k]; j < g->pool_start[k + 1]; j++)
+            g->pool_cum[j] = sum += g->f[g->pool_f[j]].weight;
+    }
+    /* candidates' académies follow the seats */
+    double seats[MAX_ACAD] = { 0 }, sum = 0;
+    for (uint32_t i = 0; i < g->nf; i++) seats[g->f[i].acad] += g->f[i].capacity;
+    for (uint32_t a = 0; a < g->nacad; a++) g->acad_cum[a] = sum += seats[a];
+    return 0;
+}
+
+static uint32_t draw_pool(gen *g, uint32_t k)
+{
+    uint32_t lo = g->pool_start[k], hi = g->pool_start[k + 1];
+    if (lo == hi) return UINT32_MAX;
+    double x = rng_uniform(&g->r) * g->pool_cum[hi - 1];
+    while (lo < hi - 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (g->pool_cum[mid - 1] > x) hi = mid; else lo = mid;
+    }
+    return g->pool_f[lo];
+}
+
+/* ------------------------------------------------------------ candidates */
+
+static int grow_wishes(gen *g, size_t need)
+{
+    if (need <= g->cap_w) return 0;
+    size_t c = g->cap_w ? g->cap_w : 1 << 16;
+    while (c < need) c *= 2;
+    if (!(g->w_cand = realloc(g->w_cand, c * 4)) || !(g->w_form = realloc(g->w_form, c * 4)) ||
+        !(g->w_pref = realloc(g->w_pref, c * 2)) || !(g->w_score = realloc(g->w_score, c * 4)))
+        return -1;
+    g->cap_w = c;
+    return 0;
+}
+
+static float grade(double level, rng *r)
+{
+    double v = 10.5 + 3.0 * level + 1.5 * rng_normal(r);
+    v = v < 0 ? 0 : v > 20 ? 20 : v;
+    return (float)(round(v * 10) / 10);
+}
+
+static int draw_candidate(gen *g, uint32_t c)
+{
+    rng *r = &g->r;
+    double u = rng_uniform(r);
+    int bac = u < bac_share[0] ? BAC_GENERAL : u < bac_share[0] + bac_share[1] ? BAC_TECHNO : BAC_PRO;
+    g->c_bac[c] = (uint8_t)bac;
+    g->c_bours[c] = rng_uniform(r) < boursier_rate[bac];
+    uint32_t acad = g->nacad;                       /* outside */
+    if (rng_uniform(r) >= P_OUTSIDE && g->nacad) {
+        double x = rng_uniform(r) * g->acad_cum[g->nacad - 1];
+        acad = 0;
+        while (acad < g->nacad - 1 && g->acad_cum[acad] <= x) acad++;
+    }
+    g->c_acad[c] = (uint16_t)acad;
+    g->c_res[c] = acad < g->nacad;
+    double level = rng_normal(r);
+    g->c_grade[0][c] = grade(level, r);            /* moyenne */
+    g->c_grade[1][c] = grade(level, r);            /* maths */
+    g->c_grade[2][c] = grade(level, r);            /* francais */
+    g->c_grade[3][c] = grade(0.3 * level, r);      /* motivation: the jury's mark of the letter */
+
+    uint32_t n = 1 + rng_poisson(r, wishes_mean[bac] - 1.0);
+    if (n > g->o->max_wishes) n = g->o->max_wishes;
+    if (grow_wishes(g, g->nw + n) != 0) return -1;
+    uint32_t *forms = g->w_form + g->nw, k = 0;
+    float utility[256];
+    for (uint32_t i = 0; i < n && k < 256; i++) {
+        double x = rng_uniform(r), cum = 0;
+        int t = 0;
+        for (; t < NTYPES - 1; t++) if (x < (cum += type_share[bac][t])) break;
+        uint32_t f = UINT32_MAX;
+        for (int attempt = 0; attempt < 12; attempt++) {
+            uint32_t local = t * (g->nacad + 1) + acad, any = t * (g->nacad + 1) + g->nacad;
+            /* after a few duplicates the local pool is exhausted: look anywhere */
+            int here = attempt < 4 && acad < g->nacad && g->pool_start[local] < g->pool_start[local + 1] &&
+                       rng_uniform(r) < P_LOCAL;
+            f = draw_pool(g, here ? local : any);
+            if (f == UINT32_MAX) break;             /* no such formation simulated */
+            for (uint32_t j = 0; j < k && f != UINT32_MAX; j++) if (forms[j] == f) f = UINT32_MAX;
+            if (f != UINT32_MAX) break;
+        }
+        if (f == UINT32_MAX) continue;
+        forms[k] = f;
+        utility[k] = (float)(log(g->f[f].weight) + (g->f[f].acad == acad ? 0.7 : 0.0) + rng_normal(r));
+        g->w_score[g->nw + k] = (float)(level + fit(bac, g->f[f].type) + 0.6 * rng_normal(r));
+        k++;
+    }
+    /* preferences: by utility, best first (insertion sort: k is small) */
+    float *score = g->w_score + g->nw;
+    for (uint32_t i = 1; i < k; i++) {
+        uint32_t fi = forms[i];
+        float ui = utility[i], si = score[i];
+        uint32_t j = i;
+        while (j > 0 && utility[j - 1] < ui) {
+            forms[j] = forms[j - 1]; utility[j] = utility[j - 1]; score[j] = score[j - 1];
+            j--;
+        }
+        forms[j] = fi; utility[j] = ui; score[j] = si;
+    }
+    for (uint32_t i = 0; i < k; i++) {
+        g->w_cand[g->nw + i] = c;
+        g->w_pref[g->nw + i] = (uint16_t)(i + 1);
+    }
+    g->nw += k;
+    return 0;
+}
+
+/* ------------------------------------------------------------- rankings */
+
+static uint32_t float_key_desc(float x)
+{
+    uint32_t b;
+    memcpy(&b, &x, sizeof b);
+    b = (b & 0x80000000u) ? ~b : b | 0x80000000u;   /* ascending order of floats */
+    return ~b;                                       /* best (largest) first */
+}
+
+/* Classement of each formation: its applicants by score, best first; ties by candidate
+ * order. Counting sort by formation, then a stable radix sort inside each. */
+static int rank_all(gen *g)
+{
+    uint32_t *start = calloc((size_t)g->nf + 1, sizeof *start);
+    uint32_t *list = malloc((g->nw ? g->nw : 1) * sizeof *list);
+    g->w_rank = malloc((g->nw ? g->nw : 1) * sizeof *g->w_rank);
+    if (!start || !list || !g->w_rank) { free(start); free(list); return -1; }
+    for (size_t w = 0; w < g->nw; w++) start[g->w_form[w] + 1]++;
+    uint32_t maxn = 0;
+    for (uint32_t f = 0; f < g->nf; f++) {
+        if (start[f + 1] > maxn) maxn = start[f + 1];
+        start[f + 1] += start[f];
+    }
+    uint32_t *fill = malloc(((size_t)g->nf + 1) * sizeof *fill);
+    uint32_t *key = malloc(((size_t)maxn + 1) * 2 * sizeof *key);
+    uint32_t *tmp = malloc(((size_t)maxn + 1) * 2 * sizeof *tmp);
+    if (!fill || !key || !tmp) { free(start); free(list); free(fill); free(key); free(tmp); return -1; }
+    memcpy(fill, start, ((size_t)g->nf + 1) * sizeof *fill);
+    for (size_t w = 0; w < g->nw; w++) list[fill[g->w_form[w]]++] = (uint32_t)w;
+    for (uint32_t f = 0; f < g->nf; f++) {
+        uint32_t n = start[f + 1] - start[f], *l = list + start[f];
+        /* (key, vœu) pairs, LSD radix 8 bits × 4 passes */
+        uint32_t *a = key, *b = tmp;
+        for (uint32_t i = 0; i < n; i++) { a[2 * i] = float_key_desc(g->w_score[l[i]]); a[2 * i + 1] = l[i]; }
+        for (int shift = 0; shift < 32; shift += 8) {
+            uint32_t count[257] = { 0 };
+            for (uint32_t i = 0; i < n; i++) count[((a[2 * i] >> shift) & 0xFF) + 1]++;
+            for (int d = 0; d < 256; d++) count[d + 1] += count[d];
+            for (uint32_t i = 0; i < n; i++) {
+                uint32_t at = count[(a[2 * i] >> shift) & 0xFF]++;
+                b[2 * at] = a[2 * i];
+                b[2 * at + 1] = a[2 * i + 1];
+            }
+            uint32_t *t = a; a = b; b = t;
+        }
+        for (uint32_t i = 0; i < n; i++) g->w_rank[a[2 * i + 1]] = i + 1;
+        if (g->o->progress && (f & 1023) == 0) g->o->progress(g->o->pctx, "classements", (double)f / g->nf);
+    }
+    free(start); free(list); free(fill); free(key); free(tmp);
+    return 0;
+}
+
+/* --------------------------------------------------------------- output */
+
+typedef struct out {
+    FILE *fp;
+    char *buf;
+    size_t len, cap;
+} out;
+
+static void out_flush(out *o)
+{
+    fwrite(o->buf, 1, o->len, o->fp);
+    o->len = 0;
+}
+
+static void out_str(out *o, const char *s)
+{
+    size_t n = strlen(s);
+    if (o->len + n > o->cap) out_flush(o);
+    if (n > o->cap) { fwrite(s, 1, n, o->fp); return; }
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+}
+
+/* Text as one CSV field (quoted when needed). */
+static void out_field(out *o, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) { out_str(o, s); return; }
+    out_str(o, "\"");
+    for (const char *p = s; *p; p++) {
+        char two[3] = { *p, *p == '"' ? '"' : '\0', '\0' };
+        out_str(o, two);
+    }
+    out_str(o, "\"");
+}
+
+static void out_uint(out *o, uint64_t v)
+{
+    char tmp[24];
+    int n = 0;
+    do tmp[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
+    if (o->len + (size_t)n + 1 > o->cap) out_flush(o);
+    while (n) o->buf[o->len++] = tmp[--n];
+}
+
+static void out_char(out *o, char c)
+{
+    if (o->len + 1 > o->cap) out_flush(o);
+    o->buf[o->len++] = c;
+}
+
+static void out_grade(out *o, float v)
+{
+    int tenths = (int)lroundf(v * 10);
+    out_uint(o, (uint64_t)(tenths / 10));
+    out_char(o, '.');
+    out_char(o, (char)('0' + tenths % 10));
+}
+
+/* Ids: F000001, C0000001 — fixed width from the count, so they sort as numbers. */
+static void out_id(out *o, char prefix, uint32_t i, int width)
+{
+    char tmp[16];
+    uint32_t v = i + 1;
+    for (int k = width - 1; k >= 0; k--) { tmp[k] = (char)('0' + v % 10); v /= 10; }
+    if (o->len + (size_t)width + 1 > o->cap) out_flush(o);
+    o->buf[o->len++] = prefix;
+    memcpy(o->buf + o->len, tmp, (size_t)width);
+    o->len += (size_t)width;
+}
+
+static int width_for(uint32_t n)
+{
+    int w = 1;
+    while (n >= 10) { n /= 10; w++; }
+    return w < 6 ? 6 : w;
+}
+
+static void write_formations(gen *g, out *o, int annexes)
+{
+    out_str(o, "formation_id,capacity,min_techno,min_pro,min_boursier,min_resident,");
+    out_str(o, annexes ? "annex,academie,establishment,commune,program,annex_min_pct,capacity_source\n"
+                       : "academie,program,capacity_source\n");
+    int fw = width_for(g->nf);
+    for (uint32_t i = 0; i < g->nf; i++) {
+        const gform *f = &g->f[i];
+        out_id(o, 'F', i, fw);
+        uint32_t v[5] = { f->capacity, f->min_t, f->min_p, f->min_b, f->min_r };
+        for (int k = 0; k < 5; k++) { out_char(o, ','); out_uint(o, v[k]); }
+        out_char(o, ',');
+        if (annexes) {
+            out_field(o, f->annex); out_char(o, ',');
+            out_field(o, g->acad[f->acad]); out_char(o, ',');
+            out_field(o, f->establishment); out_char(o, ',');
+            out_field(o, f->commune); out_char(o, ',');
+            out_field(o, f->program); out_char(o, ',');
+            out_uint(o, (uint64_t)f->annex_min);
+        } else {
+            out_field(o, g->acad[f->acad]); out_char(o, ',');
+            out_field(o, f->program);
+        }
+        out_str(o, ",synthetic\n");
+    }
+}
+
+static void write_candidates(gen *g, out *o, uint32_t nc)
+{
+    out_str(o, "id,bac,boursier,resident,academie,moyenne,maths,francais,motivation\n");
+    int cw = width_for(nc);
+    for (uint32_t c = 0; c < nc; c++) {
+        out_id(o, 'C', c, cw);
+        out_char(o, ',');
+        out_str(o, sim_bac_name(g->c_bac[c]));
+        out_str(o, g->c_bours[c] ? ",1," : ",0,");
+        out_str(o, g->c_res[c] ? "1," : "0,");
+        out_field(o, g->c_acad[c] < g->nacad ? g->acad[g->c_acad[c]] : "hors académie");
+        for (int k = 0; k < 4; k++) {
+            out_char(o, ',');
+            out_grade(o, g->c_grade[k][c]);
+        }
+        out_char(o, '\n');
+    }
+}
+
+static void write_wishes(gen *g, out *o, uint32_t nc)
+{
+    out_str(o, "candidate_id,formation_id,preference,rank\n");
+    int cw = width_for(nc), fw = width_for(g->nf);
+    for (size_t w = 0; w < g->nw; w++) {
+        out_id(o, 'C', g->w_cand[w], cw);
+        out_char(o, ',');
+        out_id(o, 'F', g->w_form[w], fw);
+        out_char(o, ',');
+        out_uint(o, g->w_pref[w]);
+        out_char(o, ',');
+        out_uint(o, g->w_rank[w]);
+        out_char(o, '\n');
+        if (g->o->progress && (w & 0xFFFFF) == 0) g->o->progress(g->o->pctx, "writing", (double)w / g->nw);
+    }
+}
+
+typedef void (*writer_fn)(gen *g, out *o, uint32_t arg);
+
+static int write_file(gen *g, const atomic_dir *ad, const char *name, writer_fn fn, uint32_t arg,
+                      errloc *err)
+{
+    char *path = atomic_dir_path(ad, name);
+    FILE *fp = path ? fopen(path, "wb") : NULL;
+    out o = { fp, malloc(1 << 22), 0, 1 << 22 };
+    int rc = -1;
+    if (fp && o.buf) {
+        fn(g, &o, arg);
+        out_flush(&o);
+        rc = ferror(fp) ? -1 : 0;
+    }
+    if (fp && fclose(fp) != 0) rc = -1;
+    if (rc) errloc_set(err, g->o->out, 0, 0, "cannot write %s", name);
+    free(o.buf);
+    free(path);
+    return rc;
+}
+
+static void write_formations_cb(gen *g, out *o, uint32_t annexes) { write_formations(g, o, (int)annexes); }
+
+/* ----------------------------------------------------------------- entry */
+
+void gen_defaults(gen_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = 1;
+    o->candidates = 40000;   /* about the new bacheliers of Hauts-de-France in a year */
+    o->formations = 0;
+    o->max_wishes = 30;      /* 10 vœux and up to 20 sous-vœux in Parcoursup */
+}
+
+static void gen_free(gen *g)
+{
+    strpool_free(g->pool);
+    free(g->f); free(g->pool_start); free(g->pool_f); free(g->pool_cum);
+    free(g->c_bac); free(g->c_bours); free(g->c_res); free(g->c_acad);
+    for (int k = 0; k < 4; k++) free(g->c_grade[k]);
+    free(g->w_cand); free(g->w_form); free(g->w_rank); free(g->w_pref); free(g->w_score);
+}
+
+int gen_run(const gen_opts *o, gen_stats *st, errloc *err)
+{
+    gen g;
+    memset(&g, 0, sizeof g);
+    g.o = o;
+    rng_seed(&g.r, o->seed);
+    int rc = -1;
+    atomic_dir ad = { 0 };
+    if (o->max_wishes == 0 || o->max_wishes > 255) {
+        errloc_set(err, "--max-wishes", 0, 0, "must be between 1 and 255");
+        return -1;
+    }
+    if (!(g.pool = strpool_new())) goto oom;
+    if (o->formations == 0) {
+        if (load_annexes(&g, err) != 0) goto out;
+    } else if (synthetic_formations(&g) != 0) goto oom;
+    if (g.nf == 0) {
+        errloc_set(err, o->annex_dir ? o->annex_dir : "formations", 0, 0, "no formation to simulate");
+        goto out;
+    }
+    if (build_pools(&g) != 0) goto oom;
+    uint32_t nc = o->candidates;
+    g.c_bac = malloc(nc + 1); g.c_bours = malloc(nc + 1); g.c_res = malloc(nc + 1);
+    g.c_acad = malloc(((size_t)nc + 1) * 2);
+    for (int k = 0; k < 4; k++)
+        if (!(g.c_grade[k] = malloc(((size_t)nc + 1) * sizeof *g.c_grade[k]))) goto oom;
+    if (!g.c_bac || !g.c_bours || !g.c_res || !g.c_acad) goto oom;
+    if (grow_wishes(&g, (size_t)nc * 14 + 16) != 0) goto oom;
+    for (uint32_t c = 0; c < nc; c++) {
+        if (draw_candidate(&g, c) != 0) goto oom;
+        if (o->progress && (c & 0xFFFF) == 0) o->progress(o->pctx, "candidates", (double)c / nc);
+    }
+    if (rank_all(&g) != 0) goto oom;
+    if (atomic_dir_open(&ad, o->out, err) != 0) goto out;
+    if (write_file(&g, &ad, "formations.csv", write_formations_cb, o->formations == 0, err) ||
+        write_file(&g, &ad, "candidates.csv", write_candidates, nc, err) ||
+        write_file(&g, &ad, "wishes.csv", write_wishes, nc, err)) {
+        atomic_dir_abort(&ad);
+        goto out;
+    }
+    if (atomic_dir_commit(&ad, err) != 0) goto out;
+    st->candidates = nc;
+    st->formations = g.nf;
+    st->wishes = g.nw;
+    rc = 0;
+    goto out;
+oom:
+    errloc_set(err, o->out, 0, 0, "out of memory");
+out:
+    gen_free(&g);
+    return rc;
+}

@@ -1,0 +1,401 @@
+/* sim.c — the allocation instance: growth of the flat arrays, id lookup through
+ * open-addressing hash maps, and the indexing pass (vœux grouped by formation and by
+ * candidate, by counting sort: no per-vœu allocation). */
+#include "sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const sim_desc_names[SIM_NDESC] = {
+    "annex", "academie", "establishment", "commune", "program"
+};
+
+/* ------------------------------------------------------------- hash maps */
+
+/* Keys are interned pointers into p->pool, so equal ids are equal pointers. The maps are
+ * private to this file: slots hold index + 1 (0 = empty). */
+typedef struct idmap {
+    uint32_t *slot;
+    size_t nslots;
+    uint32_t count;
+} idmap;
+
+typedef struct sim_maps {
+    idmap form, cand;
+} sim_maps;
+
+static sim_maps *maps_of(const sim_problem *p);
+
+/* Hash of an id, eight bytes at a time (ids are short: C0000001, F000001...). */
+static uint64_t hash_text(const char *s)
+{
+    size_t n = strlen(s);
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    h ^= w;
+    h ^= h >> 33;  /* murmur3's finaliser: every input bit reaches the low bits we index on */
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+/* Adds ids[count..n) to the map, growing it to keep the load under 1/2. */
+static int idmap_sync(idmap *m, const char *const *ids, uint32_t n)
+{
+    if ((size_t)n * 2 >= m->nslots) {
+        size_t ns = m->nslots ? m->nslots : 64;
+        while ((size_t)n * 2 >= ns) ns *= 2;
+        uint32_t *s = calloc(ns, sizeof *s);
+        if (!s) return -1;
+        free(m->slot);
+        m->slot = s;
+        m->nslots = ns;
+        m->count = 0;
+    }
+    for (uint32_t i = m->count; i < n; i++) {
+        size_t j = hash_text(ids[i]) & (m->nslots - 1);
+        while (m->slot[j]) j = (j + 1) & (m->nslots - 1);
+        m->slot[j] = i + 1;
+    }
+    m->count = n;
+    return 0;
+}
+
+static uint32_t idmap_find(const idmap *m, const char *const *ids, const char *key)
+{
+    if (!m->nslots) return SIM_NONE;
+    size_t j = hash_text(key) & (m->nslots - 1);
+    for (uint32_t v; (v = m->slot[j]) != 0; j = (j + 1) & (m->nslots - 1))
+        if (strcmp(ids[v - 1], key) == 0) return v - 1;
+    return SIM_NONE;
+}
+
+/* ------------------------------------------------------------- building */
+
+typedef struct sim_problem_full {
+    sim_problem pub;
+    sim_maps maps;
+} sim_problem_full;
+
+static sim_maps *maps_of(const sim_problem *p)
+{
+    return &((sim_problem_full *)(uintptr_t)p)->maps;
+}
+
+sim_problem *sim_problem_new(void)
+{
+    sim_problem_full *pf = calloc(1, sizeof *pf);
+    if (!pf) return NULL;
+    pf->pub.pool = strpool_new();
+    if (!pf->pub.pool) { free(pf); return NULL; }
+    return &pf->pub;
+}
+
+void sim_problem_free(sim_problem *p)
+{
+    if (!p) return;
+    sim_maps *m = maps_of(p);
+    free(m->form.slot);
+    free(m->cand.slot);
+    strpool_free(p->pool);
+    free(p->f_id); free(p->f_capacity); free(p->f_min_techno); free(p->f_min_pro);
+    free(p->f_min_boursier); free(p->f_min_resident); free(p->f_caps);
+    for (int d = 0; d < SIM_NDESC; d++) free(p->f_desc[d]);
+    free(p->c_id); free(p->c_bac); free(p->c_boursier); free(p->c_resident);
+    free(p->w_cand); free(p->w_form); free(p->w_pref); free(p->w_rank); free(p->w_line);
+    free(p->f_start); free(p->f_wish); free(p->c_start); free(p->c_wish);
+    free(p);
+}
+
+/* Grows *arr (elements of size elem) to ncap; 0 or -1. */
+static int regrow(void *arr, size_t ncap, size_t elem)
+{
+    void **a = arr;
+    void *n = realloc(*a, ncap * elem);
+    if (!n) return -1;
+    *a = n;
+    return 0;
+}
+
+static size_t next_cap(size_t cap) { return cap ? cap * 2 : 256; }
+
+uint32_t sim_add_formation(sim_problem *p, const char *id, int capacity, int min_techno,
+                           int min_pro, int min_boursier, int min_resident)
+{
+    if (p->nf == p->cap_f) {
+        size_t c = next_cap(p->cap_f);
+        if (regrow(&p->f_id, c, sizeof *p->f_id) || regrow(&p->f_capacity, c, sizeof *p->f_capacity) ||
+            regrow(&p->f_min_techno, c, 1) || regrow(&p->f_min_pro, c, 1) ||
+            regrow(&p->f_min_boursier, c, 1) || regrow(&p->f_min_resident, c, 1) ||
+            regrow(&p->f_caps, c, sizeof *p->f_caps))
+            return SIM_NONE;
+        for (int d = 0; d < SIM_NDESC; d++)
+            if (p->f_desc[d]) {
+                if (regrow(&p->f_desc[d], c, sizeof *p->f_desc[d])) return SIM_NONE;
+                memset(p->f_desc[d] + p->cap_f, 0, (c - p->cap_f) * sizeof *p->f_desc[d]);
+            }
+        p->cap_f = c;
+    }
+    const char *s = strpool_intern(p->pool, id, strlen(id));
+    if (!s) return SIM_NONE;
+    uint32_t f = p->nf++;
+    p->f_id[f] = s;
+    p->f_capacity[f] = capacity;
+    p->f_min_techno[f] = (uint8_t)min_techno;
+    p->f_min_pro[f] = (uint8_t)min_pro;
+    p->f_min_boursier[f] = (uint8_t)min_boursier;
+    p->f_min_resident[f] = (uint8_t)min_resident;
+    int caps[NGROUPS];
+    groups_split(capacity, min_techno, min_pro, caps);
+    for (int g = 0; g < NGROUPS; g++) p->f_caps[f][g] = caps[g];
+    return f;
+}
+
+int sim_set_desc(sim_problem *p, uint32_t f, int which, const char *text)
+{
+    if (!p->f_desc[which]) {
+        p->f_desc[which] = calloc(p->cap_f ? p->cap_f : 1, sizeof *p->f_desc[which]);
+        if (!p->f_desc[which]) return -1;
+    }
+    const char *s = strpool_intern(p->pool, text, strlen(text));
+    if (!s) return -1;
+    p->f_desc[which][f] = s;
+    return 0;
+}
+
+uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier, int resident)
+{
+    if (p->nc == p->cap_c) {
+        size_t c = next_cap(p->cap_c);
+        if (regrow(&p->c_id, c, sizeof *p->c_id) || regrow(&p->c_bac, c, 1) ||
+            regrow(&p->c_boursier, c, 1) || regrow(&p->c_resident, c, 1))
+            return SIM_NONE;
+        p->cap_c = c;
+    }
+    const char *s = strpool_intern(p->pool, id, strlen(id));
+    if (!s) return SIM_NONE;
+    uint32_t i = p->nc++;
+    p->c_id[i] = s;
+    p->c_bac[i] = (uint8_t)bac;
+    p->c_boursier[i] = (uint8_t)(boursier != 0);
+    p->c_resident[i] = (uint8_t)(resident != 0);
+    return i;
+}
+
+uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pref,
+                      uint32_t rank, uint32_t line)
+{
+    if (p->nw == p->cap_w) {
+        if (p->nw == UINT32_MAX - 1) return SIM_NONE;
+        size_t c = next_cap(p->cap_w);
+        if (regrow(&p->w_cand, c, 4) || regrow(&p->w_form, c, 4) || regrow(&p->w_pref, c, 4) ||
+            regrow(&p->w_rank, c, 4) || regrow(&p->w_line, c, 4))
+            return SIM_NONE;
+        p->cap_w = c;
+    }
+    uint32_t w = p->nw++;
+    p->w_cand[w] = cand;
+    p->w_form[w] = form;
+    p->w_pref[w] = pref;
+    p->w_rank[w] = rank;
+    p->w_line[w] = line;
+    return w;
+}
+
+uint32_t sim_find_formation(sim_problem *p, const char *id)
+{
+    sim_maps *m = maps_of(p);
+    if (m->form.count != p->nf && idmap_sync(&m->form, p->f_id, p->nf)) return SIM_NONE;
+    return idmap_find(&m->form, p->f_id, id);
+}
+
+uint32_t sim_find_candidate(sim_problem *p, const char *id)
+{
+    sim_maps *m = maps_of(p);
+    if (m->cand.count != p->nc && idmap_sync(&m->cand, p->c_id, p->nc)) return SIM_NONE;
+    return idmap_find(&m->cand, p->c_id, id);
+}
+
+/* ------------------------------------------------------------------ bac */
+
+int sim_parse_bac(const char *s)
+{
+    static const struct { const char *name; int bac; } names[] = {
+        { "general", BAC_GENERAL }, { "g\xc3\xa9n\xc3\xa9ral", BAC_GENERAL },
+        { "generale", BAC_GENERAL }, { "g\xc3\xa9n\xc3\xa9rale", BAC_GENERAL },
+        { "techno", BAC_TECHNO }, { "technologique", BAC_TECHNO },
+        { "pro", BAC_PRO }, { "professionnel", BAC_PRO }, { "professionnelle", BAC_PRO },
+    };
+    char low[32];
+    size_t n = strlen(s);
+    if (n >= sizeof low) return -1;
+    for (size_t i = 0; i <= n; i++) {
+        char c = s[i];
+        low[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    /* "G\xc3\x89N\xc3\x89RAL": fold the capital É too */
+    for (size_t i = 0; i + 1 < n; i++)
+        if ((unsigned char)low[i] == 0xc3 && (unsigned char)low[i + 1] == 0x89) low[i + 1] = (char)0xa9;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(low, names[i].name) == 0) return names[i].bac;
+    return -1;
+}
+
+const char *sim_bac_name(int bac)
+{
+    return bac == BAC_TECHNO ? "techno" : bac == BAC_PRO ? "pro" : "general";
+}
+
+/* ------------------------------------------------------------- indexing */
+
+void sim_default_caps(sim_problem *p)
+{
+    for (uint32_t f = 0; f < p->nf; f++) {
+        int caps[NGROUPS];
+        groups_split(p->f_capacity[f], p->f_min_techno[f], p->f_min_pro[f], caps);
+        for (int g = 0; g < NGROUPS; g++) p->f_caps[f][g] = caps[g];
+    }
+}
+
+/* Counting sort of the vœux on key[w] (0..nkeys): start[] gets nkeys+1 offsets, out[]
+ * the vœux in key order, W.csv order kept inside a key. */
+static int bucket(const uint32_t *key, uint32_t nw, uint32_t nkeys, uint32_t **start, uint32_t **out)
+{
+    uint32_t *s = calloc((size_t)nkeys + 1, sizeof *s);
+    uint32_t *o = malloc((nw ? nw : 1) * sizeof *o);
+    if (!s || !o) { free(s); free(o); return -1; }
+    for (uint32_t w = 0; w < nw; w++) s[key[w] + 1]++;
+    for (uint32_t k = 0; k < nkeys; k++) s[k + 1] += s[k];
+    uint32_t *fill = malloc(((size_t)nkeys + 1) * sizeof *fill);
+    if (!fill) { free(s); free(o); return -1; }
+    memcpy(fill, s, ((size_t)nkeys + 1) * sizeof *fill);
+    for (uint32_t w = 0; w < nw; w++) o[fill[key[w]]++] = w;
+    free(fill);
+    free(*start); free(*out);
+    *start = s;
+    *out = o;
+    return 0;
+}
+
+/* Insertion sort of list[0..n) by key[]; stable. Lists are a candidate's vœux: short. */
+static void sort_small(uint32_t *list, uint32_t n, const uint32_t *key)
+{
+    for (uint32_t i = 1; i < n; i++) {
+        uint32_t x = list[i], j = i;
+        while (j > 0 && key[list[j - 1]] > key[x]) { list[j] = list[j - 1]; j--; }
+        list[j] = x;
+    }
+}
+
+/* The later (in W.csv) of two vœux. */
+static uint32_t later(const sim_problem *p, uint32_t a, uint32_t b)
+{
+    return p->w_line[a] > p->w_line[b] || (p->w_line[a] == p->w_line[b] && a > b) ? a : b;
+}
+
+/* Reports the rank shared by vœux a and b of one formation. */
+static int rank_tie(const sim_problem *p, uint32_t a, uint32_t b, uint32_t *bad, errloc *err)
+{
+    uint32_t w = later(p, a, b), o = w == a ? b : a;
+    *bad = w;
+    snprintf(err->msg, sizeof err->msg, "rank %u appears twice in formation '%s' (also on line %u)",
+             p->w_rank[w], p->f_id[p->w_form[w]], p->w_line[o]);
+    return -1;
+}
+
+/* Checks that the ranks inside each formation are distinct. Ranks are usually 1..n with
+ * few gaps: a table of seen ranks does it in one pass; sparse ranks are sorted instead
+ * (LSD radix, 8 bits per pass, only the passes the largest rank needs). */
+static int check_ranks(const sim_problem *p, uint32_t *bad, errloc *err)
+{
+    uint32_t maxn = 0;
+    for (uint32_t f = 0; f < p->nf; f++)
+        if (p->f_start[f + 1] - p->f_start[f] > maxn) maxn = p->f_start[f + 1] - p->f_start[f];
+    size_t dense = 4 * (size_t)maxn + 64;
+    uint32_t *tmp = malloc(((size_t)maxn + 1) * 2 * sizeof *tmp);
+    uint32_t *seen = calloc(dense + 1, sizeof *seen);   /* vœu + 1 holding each rank */
+    if (!tmp || !seen) {
+        free(tmp);
+        free(seen);
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        *bad = SIM_NONE;
+        return -1;
+    }
+    uint32_t *a = tmp, *b = tmp + maxn + 1;
+    int rc = 0;
+    for (uint32_t f = 0; f < p->nf && rc == 0; f++) {
+        uint32_t n = p->f_start[f + 1] - p->f_start[f], max = 0;
+        const uint32_t *list = p->f_wish + p->f_start[f];
+        for (uint32_t i = 0; i < n; i++) if (p->w_rank[list[i]] > max) max = p->w_rank[list[i]];
+        if (max <= dense) {
+            for (uint32_t i = 0; i < n && rc == 0; i++) {
+                uint32_t w = list[i], r = p->w_rank[w];
+                if (seen[r]) rc = rank_tie(p, w, seen[r] - 1, bad, err);
+                seen[r] = w + 1;
+            }
+            for (uint32_t i = 0; i < n; i++) seen[p->w_rank[list[i]]] = 0;
+            continue;
+        }
+        memcpy(a, list, n * sizeof *a);
+        uint32_t *src = a, *dst = b;
+        for (int shift = 0; shift < 32 && (max >> shift) != 0; shift += 8) {
+            uint32_t count[257] = { 0 };
+            for (uint32_t i = 0; i < n; i++) count[((p->w_rank[src[i]] >> shift) & 0xFF) + 1]++;
+            for (int d = 0; d < 256; d++) count[d + 1] += count[d];
+            for (uint32_t i = 0; i < n; i++) dst[count[(p->w_rank[src[i]] >> shift) & 0xFF]++] = src[i];
+            uint32_t *t = src; src = dst; dst = t;
+        }
+        for (uint32_t i = 1; i < n && rc == 0; i++)
+            if (p->w_rank[src[i]] == p->w_rank[src[i - 1]]) rc = rank_tie(p, src[i], src[i - 1], bad, err);
+    }
+    free(tmp);
+    free(seen);
+    return rc;
+}
+
+int sim_index(sim_problem *p, uint32_t *bad_wish, char *bad_what, errloc *err)
+{
+    if (bucket(p->w_form, p->nw, p->nf, &p->f_start, &p->f_wish) ||
+        bucket(p->w_cand, p->nw, p->nc, &p->c_start, &p->c_wish)) {
+        errloc_set(err, "vœux", 0, 0, "out of memory");
+        *bad_wish = SIM_NONE;
+        return -1;
+    }
+    for (uint32_t c = 0; c < p->nc; c++) {
+        uint32_t *list = p->c_wish + p->c_start[c], n = p->c_start[c + 1] - p->c_start[c];
+        sort_small(list, n, p->w_pref);
+        for (uint32_t i = 1; i < n; i++)
+            if (p->w_pref[list[i]] == p->w_pref[list[i - 1]]) {
+                uint32_t w = later(p, list[i], list[i - 1]), o = w == list[i] ? list[i - 1] : list[i];
+                *bad_wish = w;
+                *bad_what = 'p';
+                snprintf(err->msg, sizeof err->msg, "candidate '%s' has two vœux of preference %u (also on line %u)",
+                           p->c_id[c], p->w_pref[w], p->w_line[o]);
+                return -1;
+            }
+        /* a formation twice: n is small, so quadratic is the fast way */
+        for (uint32_t i = 0; i < n; i++)
+            for (uint32_t j = i + 1; j < n; j++)
+                if (p->w_form[list[i]] == p->w_form[list[j]]) {
+                    uint32_t w = later(p, list[i], list[j]), o = w == list[i] ? list[j] : list[i];
+                    *bad_wish = w;
+                    *bad_what = 'f';
+                    snprintf(err->msg, sizeof err->msg, "candidate '%s' wishes formation '%s' twice (also on line %u)",
+                               p->c_id[c], p->f_id[p->w_form[w]], p->w_line[o]);
+                    return -1;
+                }
+    }
+    *bad_what = 'r';
+    return check_ranks(p, bad_wish, err);
+}

@@ -1,0 +1,100 @@
+/* sim.h — a seat-allocation instance (formations, candidates, vœux) in flat arrays, and
+ * the result of allocating it. Lua-free. Integer indices everywhere: a formation, a
+ * candidate or a vœu is a uint32_t index into the arrays below (ids only at the edges). */
+#ifndef ADMIT_SIM_H
+#define ADMIT_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errloc.h"
+#include "groups.h"
+#include "strpool.h"
+
+#define SIM_NONE UINT32_MAX
+
+/* Descriptive formation columns carried through to the reports when F.csv has them. */
+enum { SIM_DESC_ANNEX, SIM_DESC_ACADEMIE, SIM_DESC_ESTABLISHMENT, SIM_DESC_COMMUNE,
+       SIM_DESC_PROGRAM, SIM_NDESC };
+extern const char *const sim_desc_names[SIM_NDESC];
+
+typedef struct sim_problem {
+    strpool *pool;                 /* every id and descriptive text */
+    /* formations */
+    uint32_t nf;
+    const char **f_id;
+    int32_t *f_capacity;
+    uint8_t *f_min_techno, *f_min_pro, *f_min_boursier, *f_min_resident;  /* percents */
+    int32_t (*f_caps)[NGROUPS];    /* seats per group: groups_split, or a policy's choice */
+    const char **f_desc[SIM_NDESC];/* NULL when F.csv has no such column */
+    /* candidates */
+    uint32_t nc;
+    const char **c_id;
+    uint8_t *c_bac;                /* BAC_* */
+    uint8_t *c_boursier, *c_resident;
+    /* vœux, in the order of W.csv */
+    uint32_t nw;
+    uint32_t *w_cand, *w_form;
+    uint32_t *w_pref;              /* 1 = the candidate's favourite */
+    uint32_t *w_rank;              /* classement pédagogique in the formation, 1 = best */
+    uint32_t *w_line;              /* line in W.csv (0 when built in memory) */
+    /* derived by sim_index */
+    uint32_t *f_start, *f_wish;    /* vœux of formation f: f_wish[f_start[f] .. f_start[f+1]) */
+    uint32_t *c_start, *c_wish;    /* vœux of candidate c, by preference */
+    size_t cap_f, cap_c, cap_w;    /* allocated room */
+} sim_problem;
+
+typedef enum { SIM_STUDENT = 0, SIM_SCHOOL = 1 } sim_mode;
+
+typedef struct sim_result {
+    sim_mode mode;
+    uint32_t rounds;
+    uint32_t *c_wish;              /* per candidate: the vœu it holds, SIM_NONE if none */
+    uint32_t *w_callpos;           /* per vœu: 1-based position in its group's ordre d'appel */
+    uint8_t *w_group;              /* per vœu: GROUP_* it competes in */
+} sim_result;
+
+/* ------------------------------------------------------------ building */
+
+sim_problem *sim_problem_new(void);
+void sim_problem_free(sim_problem *p);
+
+/* Appends; the return is the new index, or SIM_NONE when out of memory. Ids are interned;
+ * duplicate checks are the loader's job (sim_find_*). */
+uint32_t sim_add_formation(sim_problem *p, const char *id, int capacity, int min_techno,
+                           int min_pro, int min_boursier, int min_resident);
+uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier, int resident);
+uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pref,
+                      uint32_t rank, uint32_t line);
+int sim_set_desc(sim_problem *p, uint32_t f, int which, const char *text);
+
+/* Id → index through hash maps rebuilt lazily; SIM_NONE when absent. */
+uint32_t sim_find_formation(sim_problem *p, const char *id);
+uint32_t sim_find_candidate(sim_problem *p, const char *id);
+
+/* Parses a bac spelling (general/techno/pro, général/technologique/professionnel, any
+ * case); -1 when unknown. */
+int sim_parse_bac(const char *s);
+const char *sim_bac_name(int bac);
+
+/* Builds the per-formation and per-candidate vœu lists and checks what only the whole
+ * instance shows: a candidate with two vœux for one formation or two vœux of the same
+ * preference, two vœux of one formation with the same rank. On such an error, *bad_wish
+ * is the later vœu (by line) and *bad_what says which field: 'f' formation, 'p' preference,
+ * 'r' rank; err has the message without a location. */
+int sim_index(sim_problem *p, uint32_t *bad_wish, char *bad_what, errloc *err);
+
+/* ----------------------------------------------------------- allocating */
+
+/* Group capacities from groups_split for every formation (sim_add_formation sets them;
+ * this undoes policy overrides). */
+void sim_default_caps(sim_problem *p);
+
+/* The allocation: call orders per group, then deferred acceptance (candidates or
+ * formations proposing). progress may be NULL. Returns NULL when out of memory. */
+typedef void (*sim_progress_fn)(void *ctx, const char *phase, double fraction);
+sim_result *sim_allocate(const sim_problem *p, sim_mode mode, sim_progress_fn progress,
+                         void *pctx);
+void sim_result_free(sim_result *r);
+
+#endif

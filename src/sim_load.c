@@ -1,0 +1,479 @@
+/* sim_load.c — the CSV loaders of `admit allocate`, on csvread: columns found by header
+ * name (extra columns allowed), every field checked where it stands, errors located. */
+#include "sim_load.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csvread.h"
+#include "encoding.h"
+
+/* ------------------------------------------------------------- fields */
+
+/* csv_fail, or nothing on the fast path (rd NULL): the caller then reads the file again
+ * through csvread, which finds the same fault and locates it. */
+static void fail_at(csv_reader *rd, size_t field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fail_at(csv_reader *rd, size_t field, const char *fmt, ...)
+{
+    if (!rd) return;
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    csv_fail(rd, field, "%s", msg);
+}
+
+static int blank_char(char c) { return c == ' ' || c == '\t'; }
+
+/* Copies field f of row, spaces and tabs trimmed, into buf (NUL-terminated). */
+static const char *trimmed(const csv_row *row, size_t f, char *buf, size_t n)
+{
+    const char *s = row->field[f];
+    size_t len = row->len[f];
+    while (len && blank_char(*s)) { s++; len--; }
+    while (len && blank_char(s[len - 1])) len--;
+    if (len >= n) len = n - 1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+int sim_parse_count(const char *s, long long max, int empty_ok, long long *out, char *why, size_t n)
+{
+    if (*s == '\0') {
+        if (empty_ok) { *out = 0; return 0; }
+        snprintf(why, n, "empty, expected a whole number");
+        return -1;
+    }
+    long long v = 0;
+    for (const char *c = s; *c; c++) {
+        if (*c < '0' || *c > '9') {
+            snprintf(why, n, "'%s' is not a whole number (0 to %lld)", s, max);
+            return -1;
+        }
+        v = v * 10 + (*c - '0');
+        if (v > max) {
+            snprintf(why, n, "%s is too large (at most %lld)", s, max);
+            return -1;
+        }
+    }
+    *out = v;
+    return 0;
+}
+
+int sim_parse_flag(const char *s, int *out, char *why, size_t n)
+{
+    if (strcmp(s, "0") == 0 || strcmp(s, "1") == 0) { *out = s[0] == '1'; return 0; }
+    snprintf(why, n, "'%s' is not a flag: expected 0 or 1", s);
+    return -1;
+}
+
+/* ------------------------------------------------------------- headers */
+
+typedef struct columns {
+    const char *const *want;    /* required names */
+    int nwant;
+    int at[16];                 /* field index of each, -1 until found */
+    int desc[SIM_NDESC];        /* optional descriptive columns (formations) */
+} columns;
+
+static int find_columns(csv_reader *rd, const csv_row *row, columns *cols, const char *expect)
+{
+    char name[128];
+    for (int i = 0; i < cols->nwant; i++) cols->at[i] = -1;
+    for (int d = 0; d < SIM_NDESC; d++) cols->desc[d] = -1;
+    for (size_t f = 0; f < row->nfields; f++) {
+        trimmed(row, f, name, sizeof name);
+        for (char *c = name; *c; c++) *c = (char)tolower((unsigned char)*c);
+        for (int i = 0; i < cols->nwant; i++)
+            if (strcmp(name, cols->want[i]) == 0) {
+                if (cols->at[i] >= 0) {
+                    fail_at(rd, f, "column '%s' appears twice", cols->want[i]);
+                    return -1;
+                }
+                cols->at[i] = (int)f;
+            }
+        for (int d = 0; d < SIM_NDESC; d++)
+            if (strcmp(name, sim_desc_names[d]) == 0 && cols->desc[d] < 0) cols->desc[d] = (int)f;
+    }
+    for (int i = 0; i < cols->nwant; i++)
+        if (cols->at[i] < 0) {
+            fail_at(rd, 0, "missing column '%s' (the header must name %s)", cols->want[i], expect);
+            return -1;
+        }
+    return 0;
+}
+
+/* Parses field `col` of row as a whole number, failing at its place. */
+static int field_count(csv_reader *rd, const csv_row *row, int col, long long max, int empty_ok,
+                       const char *what, long long *out)
+{
+    /* the usual case, plain digits, read in place */
+    const char *f = row->field[col];
+    size_t len = row->len[col];
+    if (len > 0 && len <= 18) {
+        long long v = 0;
+        size_t i = 0;
+        for (; i < len && f[i] >= '0' && f[i] <= '9'; i++) v = v * 10 + (f[i] - '0');
+        if (i == len && v <= max) { *out = v; return 0; }
+    }
+    char buf[64], why[160];
+    if (row->len[col] >= sizeof buf - 1) {
+        fail_at(rd, (size_t)col, "%s: too long for a number", what);
+        return -1;
+    }
+    trimmed(row, (size_t)col, buf, sizeof buf);
+    if (sim_parse_count(buf, max, empty_ok, out, why, sizeof why) != 0) {
+        fail_at(rd, (size_t)col, "%s: %s", what, why);
+        return -1;
+    }
+    return 0;
+}
+
+static int read_rows(const char *path, csv_row_fn fn, void *ctx, int fast, errloc *err);
+
+/* ---------------------------------------------------------- formations */
+
+static const char *const form_cols[] = { "formation_id", "capacity", "min_techno", "min_pro",
+                                         "min_boursier", "min_resident" };
+#define FORM_EXPECT "formation_id,capacity,min_techno,min_pro,min_boursier,min_resident"
+
+typedef struct load_ctx {
+    sim_problem *p;
+    columns cols;
+    uint32_t last_cand;         /* the previous vœu's candidate, SIM_NONE at first */
+    char last_cid[512];
+} load_ctx;
+
+static int id_field(csv_reader *rd, const csv_row *row, int col, const char *what, char *buf, size_t n)
+{
+    if (row->len[col] >= n) {
+        fail_at(rd, (size_t)col, "%s longer than %zu bytes", what, n - 1);
+        return -1;
+    }
+    trimmed(row, (size_t)col, buf, n);
+    if (!buf[0]) {
+        fail_at(rd, (size_t)col, "empty %s", what);
+        return -1;
+    }
+    return 0;
+}
+
+static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
+{
+    load_ctx *x = vctx;
+    if (row->index == 0) return find_columns(rd, row, &x->cols, FORM_EXPECT);
+    char id[512];
+    long long v[6];
+    if (id_field(rd, row, x->cols.at[0], "formation_id", id, sizeof id)) return -1;
+    if (field_count(rd, row, x->cols.at[1], 10000000, 0, "capacity", &v[1])) return -1;
+    for (int i = 2; i < 6; i++)
+        if (field_count(rd, row, x->cols.at[i], 100, 1, form_cols[i], &v[i])) return -1;
+    if (sim_find_formation(x->p, id) != SIM_NONE) {
+        fail_at(rd, (size_t)x->cols.at[0], "duplicate formation_id '%s'", id);
+        return -1;
+    }
+    uint32_t f = sim_add_formation(x->p, id, (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5]);
+    if (f == SIM_NONE) { fail_at(rd, 0, "out of memory"); return -1; }
+    for (int d = 0; d < SIM_NDESC; d++)
+        if (x->cols.desc[d] >= 0) {
+            char text[1024];
+            trimmed(row, (size_t)x->cols.desc[d], text, sizeof text);
+            if (sim_set_desc(x->p, f, d, text) != 0) { fail_at(rd, 0, "out of memory"); return -1; }
+        }
+    return 0;
+}
+
+static int load_formations(sim_problem *p, const char *path, int fast, errloc *err)
+{
+    load_ctx x = { .p = p, .cols = { .want = form_cols, .nwant = 6 } };
+    return read_rows(path, on_formation, &x, fast, err);
+}
+
+int sim_load_formations(sim_problem *p, const char *path, errloc *err)
+{
+    return load_formations(p, path, 0, err);
+}
+
+/* ---------------------------------------------------------- candidates */
+
+static const char *const cand_cols[] = { "id", "bac", "boursier", "resident" };
+
+static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
+{
+    load_ctx *x = vctx;
+    if (row->index == 0) return find_columns(rd, row, &x->cols, "id,bac,boursier,resident");
+    char id[512], text[64], why[160];
+    int flags[2];
+    if (id_field(rd, row, x->cols.at[0], "candidate id", id, sizeof id)) return -1;
+    trimmed(row, (size_t)x->cols.at[1], text, sizeof text);
+    int bac = sim_parse_bac(text);
+    if (bac < 0) {
+        fail_at(rd, (size_t)x->cols.at[1], "unknown bac '%s': expected general, techno or pro "
+                 "(or général, technologique, professionnel)", text);
+        return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        trimmed(row, (size_t)x->cols.at[2 + i], text, sizeof text);
+        if (sim_parse_flag(text, &flags[i], why, sizeof why) != 0) {
+            fail_at(rd, (size_t)x->cols.at[2 + i], "%s: %s", cand_cols[2 + i], why);
+            return -1;
+        }
+    }
+    if (sim_find_candidate(x->p, id) != SIM_NONE) {
+        fail_at(rd, (size_t)x->cols.at[0], "duplicate candidate id '%s'", id);
+        return -1;
+    }
+    if (sim_add_candidate(x->p, id, bac, flags[0], flags[1]) == SIM_NONE) {
+        fail_at(rd, 0, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int load_candidates(sim_problem *p, const char *path, int fast, errloc *err)
+{
+    load_ctx x = { .p = p, .cols = { .want = cand_cols, .nwant = 4 } };
+    return read_rows(path, on_candidate, &x, fast, err);
+}
+
+int sim_load_candidates(sim_problem *p, const char *path, errloc *err)
+{
+    return load_candidates(p, path, 0, err);
+}
+
+/* -------------------------------------------------------------- vœux */
+
+static const char *const wish_cols[] = { "candidate_id", "formation_id", "preference", "rank" };
+
+static int on_wish(void *vctx, csv_reader *rd, const csv_row *row)
+{
+    load_ctx *x = vctx;
+    if (row->index == 0) return find_columns(rd, row, &x->cols, "candidate_id,formation_id,preference,rank");
+    char cid[512], fid[512];
+    long long pref, rank;
+    if (id_field(rd, row, x->cols.at[0], "candidate_id", cid, sizeof cid) ||
+        id_field(rd, row, x->cols.at[1], "formation_id", fid, sizeof fid))
+        return -1;
+    /* vœux usually come grouped by candidate: look the id up once per group */
+    uint32_t c = x->last_cand != SIM_NONE && strcmp(cid, x->last_cid) == 0 ? x->last_cand
+                                                                          : sim_find_candidate(x->p, cid);
+    if (c != SIM_NONE && c != x->last_cand) {
+        x->last_cand = c;
+        snprintf(x->last_cid, sizeof x->last_cid, "%s", cid);
+    }
+    if (c == SIM_NONE) {
+        fail_at(rd, (size_t)x->cols.at[0], "unknown candidate '%s' (not in the candidates file)", cid);
+        return -1;
+    }
+    uint32_t f = sim_find_formation(x->p, fid);
+    if (f == SIM_NONE) {
+        fail_at(rd, (size_t)x->cols.at[1], "unknown formation '%s' (not in the formations file)", fid);
+        return -1;
+    }
+    if (field_count(rd, row, x->cols.at[2], 1000000, 0, "preference", &pref) ||
+        field_count(rd, row, x->cols.at[3], 2147483647, 0, "rank", &rank))
+        return -1;
+    if (pref == 0 || rank == 0) {
+        fail_at(rd, (size_t)x->cols.at[pref == 0 ? 2 : 3], "%s must be 1 or more (1 = %s)",
+                 pref == 0 ? "preference" : "rank", pref == 0 ? "favourite" : "best ranked");
+        return -1;
+    }
+    if (sim_add_wish(x->p, c, f, (uint32_t)pref, (uint32_t)rank, (uint32_t)row->line) == SIM_NONE) {
+        fail_at(rd, 0, "out of memory (or more than 4 billion vœux)");
+        return -1;
+    }
+    return 0;
+}
+
+static int load_wishes(sim_problem *p, const char *path, int fast, errloc *err)
+{
+    load_ctx x = { .p = p, .cols = { .want = wish_cols, .nwant = 4 }, .last_cand = SIM_NONE };
+    return read_rows(path, on_wish, &x, fast, err);
+}
+
+int sim_load_wishes(sim_problem *p, const char *path, errloc *err)
+{
+    return load_wishes(p, path, 0, err);
+}
+
+/* ------------------------------------------------------------ fast path */
+
+/* The inputs of a large simulation are machine-written: ASCII, no quotes. Such a file is
+ * split here in place and fed to the same row callbacks, several times faster than
+ * through libcsv. Anything else (a quote, a non-ASCII byte, a stray CR, a ragged row, a
+ * field the callbacks refuse) sends the caller back to csvread, which stays the
+ * reference for what is accepted and for every located message. */
+typedef enum { FAST_OK, FAST_FALLBACK, FAST_ERROR } fast_status;
+
+static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc *err)
+{
+    size_t len, cap = 0, n, index = 0, header_fields = 0, line = 1;
+    char *buf = csv_slurp(path, NULL, &len, err);
+    if (!buf) return FAST_ERROR;
+    const char **ptrs = NULL;
+    size_t *lens = NULL;
+    fast_status st = FAST_FALLBACK;
+    char *s = buf, *end = buf + len;
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
+    size_t n_text = (size_t)(end - s), bad;
+    if (memchr(s, '"', n_text) || strlen(s) != n_text) goto clean;   /* quotes, NUL bytes */
+    uint64_t high = 0;
+    size_t i8 = 0;
+    for (; i8 + 8 <= n_text; i8 += 8) {   /* any byte >= 0x80, eight at a time */
+        uint64_t word;
+        memcpy(&word, s + i8, 8);
+        high |= word;
+    }
+    for (; i8 < n_text; i8++) high |= (unsigned char)s[i8];
+    if ((high & 0x8080808080808080ULL) && encoding_detect(s, n_text, &bad) != ENC_UTF8) goto clean;
+    size_t commas = 0, semis = 0;
+    for (const char *q = s; q < end && *q != '\n'; q++) {
+        commas += *q == ',';
+        semis += *q == ';';
+    }
+    char delim = semis > commas ? ';' : ',';
+    for (char *p = s; p < end; line++) {
+        char *e = memchr(p, '\n', (size_t)(end - p));
+        if (!e) e = end;
+        char *stop = e > p && e[-1] == '\r' ? e - 1 : e;
+        if (memchr(p, '\r', (size_t)(stop - p))) goto out;
+        if (stop == p) { p = e + 1; continue; }          /* blank line */
+        n = 0;
+        for (char *f = p;;) {
+            char *d = memchr(f, delim, (size_t)(stop - f));
+            char *fe = d ? d : stop;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                const char **np = realloc(ptrs, cap * sizeof *np);
+                size_t *nl = np ? realloc(lens, cap * sizeof *nl) : NULL;
+                if (np) ptrs = np;
+                if (!np || !nl) goto out;
+                lens = nl;
+            }
+            ptrs[n] = f;
+            lens[n] = (size_t)(fe - f);
+            n++;
+            *fe = '\0';
+            if (!d) break;
+            f = d + 1;
+        }
+        if (index == 0) header_fields = n;
+        else if (n != header_fields) goto out;
+        csv_row row = { index, line, n, ptrs, lens };
+        if (fn(ctx, NULL, &row) != 0) goto out;
+        index++;
+        p = e + 1;
+    }
+    if (index > 0) st = FAST_OK;
+out:
+    free(buf);
+    free(ptrs);
+    free(lens);
+    return st;
+clean:  /* nothing was read yet: csvread takes this file over, no need to start again */
+    free(buf);
+    return csv_read_file(path, NULL, NULL, fn, ctx, err) == 0 ? FAST_OK : FAST_ERROR;
+}
+
+/* Reads path into the callback, fast when allowed; 1 = start again without the fast path. */
+static int read_rows(const char *path, csv_row_fn fn, void *ctx, int fast, errloc *err)
+{
+    if (!fast) return csv_read_file(path, NULL, NULL, fn, ctx, err);
+    fast_status st = fast_read(path, fn, ctx, err);
+    return st == FAST_OK ? 0 : st == FAST_ERROR ? -1 : 1;
+}
+
+/* ----------------------------------------------------------- relocating */
+
+typedef struct reloc {
+    size_t line, field;
+    const char *msg;
+    int done;
+} reloc;
+
+static int on_reloc(void *vctx, csv_reader *rd, const csv_row *row)
+{
+    reloc *x = vctx;
+    if (row->line != x->line) return 0;
+    csv_fail(rd, x->field < row->nfields ? x->field : 0, "%s", x->msg);
+    x->done = 1;
+    return -1;
+}
+
+void sim_relocate(const char *path, size_t line, size_t field, const char *msg, errloc *err)
+{
+    reloc x = { line, field, msg, 0 };
+    errloc tmp;
+    csv_read_file(path, NULL, NULL, on_reloc, &x, &tmp);
+    if (x.done) *err = tmp;
+    else errloc_set(err, path, line, 0, "%s", msg);
+}
+
+/* Field index of column `name` in path's header line (for relocating), 0 if not found.
+ * Only on the error path, so a plain scan of the first line is enough. */
+static size_t column_index(const char *path, const char *name)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return 0;
+    char line[8192];
+    size_t idx = 0, found = 0, want = strlen(name);
+    if (fgets(line, sizeof line, fp)) {
+        char *s = line;
+        if (strncmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
+        char delim = strchr(s, ';') && !strchr(s, ',') ? ';' : ',';
+        for (char *tok = s;; idx++) {
+            char *end = strchr(tok, delim);
+            size_t n = end ? (size_t)(end - tok) : strcspn(tok, "\r\n");
+            while (n && (tok[0] == ' ' || tok[0] == '"')) { tok++; n--; }
+            while (n && (tok[n - 1] == ' ' || tok[n - 1] == '"')) n--;
+            if (n == want && strncasecmp(tok, name, n) == 0) { found = idx; break; }
+            if (!end) break;
+            tok = end + 1;
+        }
+    }
+    fclose(fp);
+    return found;
+}
+
+/* One attempt; 1 = something the fast path does not take: start again through csvread. */
+static int load_all(sim_problem *p, const char *fpath, const char *cpath, const char *wpath,
+                    int fast, errloc *err)
+{
+    int rc;
+    if ((rc = load_formations(p, fpath, fast, err)) != 0) return rc;
+    if ((rc = load_candidates(p, cpath, fast, err)) != 0) return rc;
+    return load_wishes(p, wpath, fast, err);
+}
+
+sim_problem *sim_load(const char *fpath, const char *cpath, const char *wpath, errloc *err)
+{
+    sim_problem *p = NULL;
+    for (int fast = 1; fast >= 0; fast--) {
+        sim_problem_free(p);
+        p = sim_problem_new();
+        if (!p) { errloc_set(err, fpath, 0, 0, "out of memory"); return NULL; }
+        int rc = load_all(p, fpath, cpath, wpath, fast, err);
+        if (rc < 0) goto fail;
+        if (rc == 0) break;
+    }
+    uint32_t bad;
+    char what;
+    errloc ierr;
+    if (sim_index(p, &bad, &what, &ierr) != 0) {
+        if (bad == SIM_NONE) { errloc_set(err, wpath, 0, 0, "%s", ierr.msg); goto fail; }
+        const char *col = what == 'f' ? "formation_id" : what == 'p' ? "preference" : "rank";
+        sim_relocate(wpath, p->w_line[bad], column_index(wpath, col), ierr.msg, err);
+        goto fail;
+    }
+    return p;
+fail:
+    sim_problem_free(p);
+    return NULL;
+}

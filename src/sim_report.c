@@ -1,0 +1,298 @@
+/* sim_report.c — per-formation audit of an allocation and its totals. A minimum of kind k
+ * (techno, pro, boursier, résident) is met when 100·admitted_k ≥ min·admitted (a share of
+ * the admitted, as the decrees word it). When not, the reason is "not enough applicants"
+ * if fewer candidates of that kind applied than the minimum needs (⌈min·admitted/100⌉),
+ * else "applicants placed elsewhere": enough applied, but they hold a vœu they prefer or
+ * were called after the seats ran out. */
+#include "sim_report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const sim_kind_names[NKINDS] = { "techno", "pro", "boursier", "resident" };
+
+const char *sim_mode_name(sim_mode m) { return m == SIM_SCHOOL ? "school" : "student"; }
+
+const char *sim_group_name(int group)
+{
+    switch (group) {
+    case GROUP_TECHNO: return "techno";
+    case GROUP_PRO: return "pro";
+    case GROUP_OTHER: return "other";
+    default: return "all";
+    }
+}
+
+static int min_of(const sim_problem *p, uint32_t f, int k)
+{
+    switch (k) {
+    case KIND_TECHNO: return p->f_min_techno[f];
+    case KIND_PRO: return p->f_min_pro[f];
+    case KIND_BOURSIER: return p->f_min_boursier[f];
+    default: return p->f_min_resident[f];
+    }
+}
+
+static void kinds_of(const sim_problem *p, uint32_t c, int is[NKINDS])
+{
+    is[KIND_TECHNO] = p->c_bac[c] == BAC_TECHNO;
+    is[KIND_PRO] = p->c_bac[c] == BAC_PRO;
+    is[KIND_BOURSIER] = p->c_boursier[c];
+    is[KIND_RESIDENT] = p->c_resident[c];
+}
+
+sim_why sim_report_why(const sim_report *rep, const sim_row *row, int k)
+{
+    int min = min_of(rep->p, row->f, k);
+    if (row->group >= 0 || min == 0) return WHY_NONE;
+    if (100ull * row->adm[k] >= (unsigned long long)min * row->admitted) return WHY_MET;
+    uint64_t needed = ((uint64_t)min * row->admitted + 99) / 100;
+    return row->app[k] < needed ? WHY_NOT_ENOUGH : WHY_ELSEWHERE;
+}
+
+const char *sim_why_text(sim_why why)
+{
+    switch (why) {
+    case WHY_NOT_ENOUGH: return "not enough applicants";
+    case WHY_ELSEWHERE: return "applicants placed elsewhere";
+    default: return "";
+    }
+}
+
+/* ------------------------------------------------------------- counting */
+
+static int has_groups(const sim_problem *p, uint32_t f)
+{
+    return p->f_min_techno[f] > 0 || p->f_min_pro[f] > 0;
+}
+
+/* rows: per formation its whole row, then one per group when it has reserved groups. */
+static int count_rows(sim_report *rep)
+{
+    const sim_problem *p = rep->p;
+    const sim_result *r = rep->r;
+    uint32_t n = 0;
+    for (uint32_t f = 0; f < p->nf; f++) n += has_groups(p, f) ? 1 + (p->f_min_techno[f] > 0) + (p->f_min_pro[f] > 0) + 1 : 1;
+    rep->rows = calloc(n ? n : 1, sizeof *rep->rows);
+    uint32_t *row_of = malloc(((size_t)p->nf + 1) * sizeof *row_of);
+    if (!rep->rows || !row_of) { free(row_of); return -1; }
+    rep->nrows = n;
+    uint32_t at = 0;
+    for (uint32_t f = 0; f < p->nf; f++) {
+        row_of[f] = at;
+        sim_row *all = &rep->rows[at++];
+        all->f = f;
+        all->group = -1;
+        for (int g = 0; g < NGROUPS; g++) all->capacity += p->f_caps[f][g] > 0 ? (uint32_t)p->f_caps[f][g] : 0;
+        if (!has_groups(p, f)) continue;
+        static const int order[NGROUPS] = { GROUP_TECHNO, GROUP_PRO, GROUP_OTHER };
+        for (int i = 0; i < NGROUPS; i++) {
+            int g = order[i];
+            if ((g == GROUP_TECHNO && !p->f_min_techno[f]) || (g == GROUP_PRO && !p->f_min_pro[f])) continue;
+            sim_row *gr = &rep->rows[at++];
+            gr->f = f;
+            gr->group = g;
+            gr->capacity = p->f_caps[f][g] > 0 ? (uint32_t)p->f_caps[f][g] : 0;
+        }
+    }
+    /* one pass over the vœux */
+    for (uint32_t w = 0; w < p->nw; w++) {
+        uint32_t f = p->w_form[w], c = p->w_cand[w], held = r->c_wish[c];
+        sim_row *all = &rep->rows[row_of[f]], *gr = NULL;
+        if (has_groups(p, f))
+            for (sim_row *x = all + 1; x < rep->rows + n && x->f == f; x++)
+                if (x->group == r->w_group[w]) gr = x;
+        int is[NKINDS];
+        kinds_of(p, c, is);
+        int admitted = held == w;
+        int elsewhere = held != SIM_NONE && held != w && p->w_pref[held] < p->w_pref[w];
+        for (sim_row *x = all; x; x = x == all ? gr : NULL) {
+            x->applicants++;
+            x->admitted += admitted;
+            for (int k = 0; k < NKINDS; k++) {
+                x->app[k] += is[k];
+                x->adm[k] += is[k] && admitted;
+                x->elsewhere[k] += is[k] && elsewhere;
+            }
+        }
+    }
+    free(row_of);
+    return 0;
+}
+
+/* ------------------------------------------------------------- summary */
+
+static sim_bucket *bucket_for(sim_bucket **b, uint32_t *n, const char *name)
+{
+    for (uint32_t i = 0; i < *n; i++)
+        if (strcmp((*b)[i].name, name) == 0) return &(*b)[i];
+    sim_bucket *nb = realloc(*b, (*n + 1) * sizeof *nb);
+    if (!nb) return NULL;
+    *b = nb;
+    memset(&nb[*n], 0, sizeof nb[*n]);
+    nb[*n].name = name;
+    return &nb[(*n)++];
+}
+
+static int cmp_bucket(const void *a, const void *b)
+{
+    return strcmp(((const sim_bucket *)a)->name, ((const sim_bucket *)b)->name);
+}
+
+static int summarise(sim_report *rep)
+{
+    const sim_problem *p = rep->p;
+    const sim_result *r = rep->r;
+    sim_summary *s = &rep->sum;
+    s->mode = r->mode;
+    s->rounds = r->rounds;
+    s->candidates = p->nc;
+    s->wishes = p->nw;
+    s->formations = p->nf;
+    for (uint32_t c = 0; c < p->nc; c++) {
+        uint32_t w = r->c_wish[c];
+        s->cand_by_bac[p->c_bac[c]]++;
+        s->boursiers += p->c_boursier[c];
+        s->with_wishes += p->c_start[c + 1] > p->c_start[c];
+        if (w == SIM_NONE) { s->unassigned++; continue; }
+        s->admitted++;
+        s->adm_by_bac[p->c_bac[c]]++;
+        s->boursiers_admitted += p->c_boursier[c];
+        s->first_choice += p->c_wish[p->c_start[c]] == w;
+    }
+    for (uint32_t i = 0; i < rep->nrows; i++) {
+        const sim_row *row = &rep->rows[i];
+        if (row->group >= 0) continue;
+        uint32_t f = row->f;
+        s->seats += row->capacity;
+        sim_bucket *bk[2] = { NULL, NULL };
+        if (p->f_desc[SIM_DESC_ANNEX] && p->f_desc[SIM_DESC_ANNEX][f])
+            if (!(bk[0] = bucket_for(&s->by_annex, &s->n_annex, p->f_desc[SIM_DESC_ANNEX][f]))) return -1;
+        if (p->f_desc[SIM_DESC_ACADEMIE] && p->f_desc[SIM_DESC_ACADEMIE][f])
+            if (!(bk[1] = bucket_for(&s->by_academie, &s->n_academie, p->f_desc[SIM_DESC_ACADEMIE][f]))) return -1;
+        for (int j = 0; j < 2; j++)
+            if (bk[j]) { bk[j]->formations++; bk[j]->capacity += row->capacity; bk[j]->admitted += row->admitted; }
+        for (int k = 0; k < NKINDS; k++) {
+            sim_why why = sim_report_why(rep, row, k);
+            if (why == WHY_NONE) continue;
+            s->with_min[k]++;
+            s->met[k] += why == WHY_MET;
+            s->not_enough[k] += why == WHY_NOT_ENOUGH;
+            s->elsewhere[k] += why == WHY_ELSEWHERE;
+            for (int j = 0; j < 2; j++)
+                if (bk[j]) { bk[j]->with_min[k]++; bk[j]->not_met[k] += why != WHY_MET; }
+        }
+    }
+    if (s->n_annex) qsort(s->by_annex, s->n_annex, sizeof *s->by_annex, cmp_bucket);
+    if (s->n_academie) qsort(s->by_academie, s->n_academie, sizeof *s->by_academie, cmp_bucket);
+    return 0;
+}
+
+/* --------------------------------------------------------------- columns */
+
+enum {
+    COL_ID, COL_GROUP, COL_DESC, /* + SIM_NDESC */
+    COL_CAPACITY = COL_DESC + SIM_NDESC, COL_APPLICANTS, COL_ADMITTED,
+    COL_ADM, /* + NKINDS */
+    COL_SHARE = COL_ADM + NKINDS,
+    COL_PER_KIND = COL_SHARE + NKINDS,  /* + 5 per kind: min, met, why, applicants, elsewhere */
+    COL_END = COL_PER_KIND + 5 * NKINDS
+};
+
+/* Header of column code c (into buf). */
+static void column_name(int c, char *buf, size_t n)
+{
+    static const char *const fmt[5] = { "min_%s", "%s_met", "%s_why", "applicants_%s", "elsewhere_%s" };
+    switch (c) {
+    case COL_ID: snprintf(buf, n, "formation_id"); return;
+    case COL_GROUP: snprintf(buf, n, "group"); return;
+    case COL_CAPACITY: snprintf(buf, n, "capacity"); return;
+    case COL_APPLICANTS: snprintf(buf, n, "applicants"); return;
+    case COL_ADMITTED: snprintf(buf, n, "admitted"); return;
+    }
+    if (c < COL_CAPACITY) snprintf(buf, n, "%s", sim_desc_names[c - COL_DESC]);
+    else if (c < COL_SHARE) snprintf(buf, n, "admitted_%s", sim_kind_names[c - COL_ADM]);
+    else if (c < COL_PER_KIND) snprintf(buf, n, "share_%s", sim_kind_names[c - COL_SHARE]);
+    else snprintf(buf, n, fmt[(c - COL_PER_KIND) % 5], sim_kind_names[(c - COL_PER_KIND) / 5]);
+}
+
+static void set_columns(sim_report *rep)
+{
+    int n = 0;
+    for (int c = 0; c < COL_END; c++) {
+        if (c >= COL_DESC && c < COL_DESC + SIM_NDESC && !rep->p->f_desc[c - COL_DESC]) continue;
+        column_name(c, rep->names[n], sizeof rep->names[n]);
+        rep->cols[n++] = c;
+    }
+    rep->ncols = n;
+}
+
+const char *sim_report_header(const sim_report *rep, int i)
+{
+    return rep->names[i];
+}
+
+sim_cell sim_report_cell(const sim_report *rep, uint32_t ri, int i)
+{
+    const sim_row *row = &rep->rows[ri];
+    const sim_problem *p = rep->p;
+    int c = rep->cols[i];
+    sim_cell cell = { CELL_EMPTY, 0, NULL };
+#define INT(v) (cell.type = CELL_INT, cell.num = (double)(v), cell)
+#define TEXT(s) (cell.type = CELL_TEXT, cell.text = (s), cell)
+    switch (c) {
+    case COL_ID: return TEXT(p->f_id[row->f]);
+    case COL_GROUP: return TEXT(sim_group_name(row->group));
+    case COL_CAPACITY: return INT(row->capacity);
+    case COL_APPLICANTS: return INT(row->applicants);
+    case COL_ADMITTED: return INT(row->admitted);
+    }
+    if (c < COL_CAPACITY) {
+        const char *s = p->f_desc[c - COL_DESC][row->f];
+        return s ? TEXT(s) : cell;
+    }
+    if (c < COL_SHARE) return INT(row->adm[c - COL_ADM]);
+    if (c < COL_PER_KIND) {
+        if (row->admitted == 0) return cell;
+        cell.type = CELL_PCT;
+        cell.num = 100.0 * row->adm[c - COL_SHARE] / row->admitted;
+        return cell;
+    }
+    int k = (c - COL_PER_KIND) / 5, what = (c - COL_PER_KIND) % 5;
+    sim_why why = sim_report_why(rep, row, k);
+    switch (what) {
+    case 0: return row->group >= 0 ? cell : INT(min_of(p, row->f, k));
+    case 1: return why == WHY_NONE ? cell : TEXT(why == WHY_MET ? "yes" : "no");
+    case 2: return why == WHY_NONE || why == WHY_MET ? cell : TEXT(sim_why_text(why));
+    case 3: return INT(row->app[k]);
+    default: return INT(row->elsewhere[k]);
+    }
+#undef INT
+#undef TEXT
+}
+
+/* ----------------------------------------------------------------- life */
+
+sim_report *sim_report_build(const sim_problem *p, const sim_result *r)
+{
+    sim_report *rep = calloc(1, sizeof *rep);
+    if (!rep) return NULL;
+    rep->p = p;
+    rep->r = r;
+    if (count_rows(rep) != 0 || summarise(rep) != 0) {
+        sim_report_free(rep);
+        return NULL;
+    }
+    set_columns(rep);
+    return rep;
+}
+
+void sim_report_free(sim_report *rep)
+{
+    if (!rep) return;
+    free(rep->rows);
+    free(rep->sum.by_annex);
+    free(rep->sum.by_academie);
+    free(rep);
+}

@@ -1,0 +1,73 @@
+/* sim_report.h — the audit of an allocation: per formation and group, who was admitted,
+ * each minimum rate and whether it is met (and if not, why); totals for summary.json.
+ * Lua-free; the exporters (CSV, JSON, XLSX) and the Lua binding all read it. */
+#ifndef ADMIT_SIM_REPORT_H
+#define ADMIT_SIM_REPORT_H
+
+#include "sim.h"
+
+enum { KIND_TECHNO, KIND_PRO, KIND_BOURSIER, KIND_RESIDENT, NKINDS };
+extern const char *const sim_kind_names[NKINDS];
+
+/* One row: a whole formation (group -1) or one of its groups. */
+typedef struct sim_row {
+    uint32_t f;
+    int group;                     /* -1 = the formation; else GROUP_* */
+    uint32_t capacity, applicants, admitted;
+    uint32_t adm[NKINDS];          /* admitted of each kind */
+    uint32_t app[NKINDS];          /* applicants of each kind */
+    uint32_t elsewhere[NKINDS];    /* applicants of the kind admitted to a vœu they prefer */
+} sim_row;
+
+typedef enum { WHY_NONE, WHY_MET, WHY_NOT_ENOUGH, WHY_ELSEWHERE } sim_why;
+
+typedef struct sim_bucket {        /* totals over formations sharing an annex / académie */
+    const char *name;
+    uint32_t formations, capacity, admitted;
+    uint32_t with_min[NKINDS], not_met[NKINDS];
+} sim_bucket;
+
+typedef struct sim_summary {
+    sim_mode mode;
+    uint32_t rounds, candidates, wishes, formations, seats, admitted, unassigned;
+    uint32_t first_choice, with_wishes;  /* with_wishes: candidates with at least one vœu */
+    uint32_t cand_by_bac[3], adm_by_bac[3], boursiers, boursiers_admitted;
+    uint32_t with_min[NKINDS], met[NKINDS], not_enough[NKINDS], elsewhere[NKINDS];
+    sim_bucket *by_annex, *by_academie;
+    uint32_t n_annex, n_academie;
+} sim_summary;
+
+/* Cell types of the formations table. */
+typedef enum { CELL_EMPTY, CELL_INT, CELL_PCT, CELL_TEXT } sim_cell_type;
+typedef struct sim_cell {
+    sim_cell_type type;
+    double num;
+    const char *text;
+} sim_cell;
+
+typedef struct sim_report {
+    const sim_problem *p;
+    const sim_result *r;
+    sim_row *rows;
+    uint32_t nrows;
+    int cols[64];                  /* column codes present (see sim_report.c) */
+    char names[64][40];            /* their headers */
+    int ncols;
+    sim_summary sum;
+} sim_report;
+
+sim_report *sim_report_build(const sim_problem *p, const sim_result *r);
+void sim_report_free(sim_report *rep);
+
+/* Whether the formation of row meets its minimum of kind k, and why not. */
+sim_why sim_report_why(const sim_report *rep, const sim_row *row, int k);
+const char *sim_why_text(sim_why why);
+
+/* The formations table: header of column i, cell (row, i). */
+const char *sim_report_header(const sim_report *rep, int i);
+sim_cell sim_report_cell(const sim_report *rep, uint32_t row, int i);
+
+const char *sim_mode_name(sim_mode m);
+const char *sim_group_name(int group);
+
+#endif
