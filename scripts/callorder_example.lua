@@ -11,7 +11,7 @@ print(string.format("%d candidates from %s", #candidates, path))
 
 -- Every policy file; the first policy matching a formation gives it its rules.
 local policies = {}
-for _, name in ipairs { "iut-lille-informatique", "bts-ndrc", "ifsi-lille" } do
+for _, name in ipairs { "iut-lille-informatique", "bts-ndrc", "ifsi-hauts-de-france" } do
   local loaded = admit.load_policy(name)
   if admit.is_policy(loaded) then loaded = { loaded } end
   for _, p in ipairs(loaded) do policies[#policies + 1] = p end
@@ -24,15 +24,17 @@ local function policy_for(f)
   end
 end
 
--- The formations. Rates written here are explicit; leave one out and admit takes it from
--- the rector's annexes (admit.annexes) when the formation is listed there.
+-- Three formations of the 2023 annexes. A minimum left out is taken from the rector's
+-- annexes (admit.annexes): techno 50% for the IUT, pro 61% for the BTS, boursiers 21% for
+-- the IFSI. The boursier rates of the IUT and the BTS are not in these decrees: they are
+-- written here, as the formation's recruitment record would give them.
 local specs = {
-  { establishment = "IUT de Lille", program = "BUT Informatique",
-    capacity = 30, min_techno = 50, min_boursier = 20 },
-  { establishment = "Lycée Baggio", commune = "Lille", program = "BTS NDRC",
-    capacity = 24, min_pro = 30, min_boursier = 15 },
-  { establishment = "IFSI CHU de Lille", program = "Diplôme d'Etat infirmier",
-    capacity = 20, min_boursier = 25 },
+  { establishment = "Institut universitaire de technologie de Lille", program = "BUT - Informatique",
+    capacity = 30, min_boursier = 20 },
+  { establishment = "Lycée Gaston Berger", commune = "Lille", program = "Relation Client",
+    capacity = 24, min_boursier = 15 },
+  { establishment = "Regroupement d'IFSI Université Lille", program = "D.E Infirmier",
+    capacity = 20 },
 }
 
 for _, spec in ipairs(specs) do

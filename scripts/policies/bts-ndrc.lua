@@ -16,8 +16,9 @@ local CLOSE_SPECIALITIES = {
 
 return admit.policy{
   -- which formation: no establishment line, so it applies to every establishment whose
-  -- programme mentions NDRC.
-  program = "NDRC",
+  -- programme is the BTS NDRC, written "Négociation et digitalisation de la Relation
+  -- Client" in the annexes (eight lycées in 2023: admit annexes --find "relation client").
+  program = "Relation Client",
 
   -- how candidates are scored (higher = better): the general average counts most, the
   -- motivation letter a lot (a BTS recruits on the project), plus the speciality bonus.

@@ -1,4 +1,5 @@
--- Policy: BUT Informatique at the IUT de Lille.
+-- Policy: BUT Informatique at the Institut universitaire de technologie de Lille
+-- (2023 techno annex: minimum 50% of bacheliers technologiques).
 --
 -- HOW TO ADAPT IT: copy this file to scripts/policies/<your-name>.lua, change the three
 -- lines under "which formation", the scoring under "how candidates are scored", and load
@@ -12,9 +13,11 @@
 
 return admit.policy{
   -- which formation: pieces of text looked for in the formation's names, without caring
-  -- about capitals or accents ("iut de lille" matches "IUT DE LILLE").
-  establishment = "IUT de Lille",
-  program = "informatique",
+  -- about capitals or accents, as they are written in the annexes (admit annexes --find
+  -- informatique). "BUT - Informatique" leaves out "Génie électrique et informatique
+  -- industrielle", which only contains "informatique".
+  establishment = "Institut universitaire de technologie de Lille",
+  program = "BUT - Informatique",
 
   -- how candidates are scored: a number, higher = better. Every candidate row has the
   -- columns of the candidates file: here maths, francais and moyenne (grades out of 20)

@@ -1,9 +1,10 @@
--- Policy: the Instituts de formation en soins infirmiers (IFSI) of the Lille group.
+-- Policy: the Instituts de formation en soins infirmiers (IFSI) of the two regional
+-- groupings, "Regroupement d'IFSI Université Lille" and "... Université Amiens".
 -- A health programme: no techno or pro reservation, but a minimum rate of boursiers
 -- (the "sante-boursiers" annex) that the ordre d'appel must meet.
 --
 -- HOW TO ADAPT IT: copy this file, change "which formation" and the scoring. This file
--- returns a LIST of two policies (two establishments with different juries): a file may
+-- returns a LIST of two policies (two groupings with different juries): a file may
 -- return one admit.policy{...} or a list of them. Runs in the sandbox (no files).
 
 -- The dossier score both juries share (grades out of 20, motivation out of 20).
@@ -13,14 +14,14 @@ end
 
 return {
   admit.policy{
-    name = "ifsi-lille-chu",
-    establishment = "CHU de Lille",
+    name = "ifsi-lille",
+    establishment = "IFSI Université Lille",
     program = "infirmier",
     rank = dossier,
   },
   admit.policy{
-    name = "ifsi-roubaix",
-    establishment = "Roubaix",
+    name = "ifsi-amiens",
+    establishment = "IFSI Université Amiens",
     program = "infirmier",
     -- this jury also weighs scientific grades (pharmacology, dosage calculations)
     rank = function(c) return dossier(c) + (c.maths or 0) end,
