@@ -398,7 +398,7 @@ describe("policies", function()
     assert.matches("group techno 15 seats by the decree, 15 by the policy, 16 candidates", out)
     -- pro 61% of 24 seats (2023 annex, Lycée Gaston Berger) = 15; 5 bac pro applicants
     assert.matches("group pro    15 seats by the decree,  5 by the policy,  5 candidates", out)
-    assert.matches("boursiers 21%", out)  -- the IFSI's rate, from the annex
+    assert.matches("boursiers 21%%", out)  -- the IFSI's rate, from the annex
     assert.matches("policy: ifsi%-lille\n", out)
   end)
 end)
