@@ -8,6 +8,8 @@
 --                              capacity = 30, min_techno = 50, min_boursier = 10 }
 --   local groups = f:call_orders(candidates)      -- or a ranking
 --   print(groups.techno.capacity, groups.techno.call_order[1].id)
+local fields = require "admit.fields"
+
 return function(admit)
   local Formation = {}
   Formation.__index = Formation
@@ -81,18 +83,8 @@ return function(admit)
   -- f.rate_source tells where each came from. min_resident is never in an annex (0).
   function admit.formation(spec)
     if type(spec) ~= "table" then fail("expected a table {establishment=, program=, capacity=, ...}") end
-    for k, v in pairs(spec) do
-      local want = FIELDS[k]
-      if not want then
-        local names = {}
-        for n in pairs(FIELDS) do names[#names + 1] = n end
-        table.sort(names)
-        fail(string.format("unknown field '%s' (fields: %s)", tostring(k), table.concat(names, ", ")))
-      end
-      if not want:find(type(v), 1, true) then
-        fail(string.format("'%s' must be a %s, got %s", k, want:gsub("|", " or "), type(v)))
-      end
-    end
+    local known, problem = fields.check(spec, FIELDS)
+    if not known then fail(problem) end
     if math.type(spec.capacity) ~= "integer" or spec.capacity < 0 then
       fail("capacity must be a whole number of seats >= 0, got " .. tostring(spec.capacity))
     end

@@ -10,6 +10,8 @@
 --     groups = { unused_to_other = true },                 -- or function(f, caps, applicants)
 --     rates = { boursier = nil, resident = nil },          -- overrides of the formation's
 --   }
+local fields = require "admit.fields"
+
 return function(admit)
   local Policy = {}
   Policy.__index = Policy
@@ -43,18 +45,8 @@ return function(admit)
   --- admit.policy{...} -> policy (checks every field; an unknown one is an error naming it)
   function admit.policy(spec)
     if type(spec) ~= "table" then fail("expected a table {establishment=, program=, rank=, ...}") end
-    for k, v in pairs(spec) do
-      local want = FIELDS[k]
-      if not want then
-        local names = {}
-        for n in pairs(FIELDS) do names[#names + 1] = n end
-        table.sort(names)
-        fail(string.format("unknown field '%s' (fields: %s)", tostring(k), table.concat(names, ", ")))
-      end
-      if not want:find(type(v), 1, true) then
-        fail(string.format("'%s' must be a %s, got %s", k, want:gsub("|", " or "), type(v)))
-      end
-    end
+    local known, problem = fields.check(spec, FIELDS)
+    if not known then fail(problem) end
     if type(spec.groups) == "table" then
       for k in pairs(spec.groups) do
         if k ~= "unused_to_other" then
