@@ -533,9 +533,34 @@ static void write_formations(gen *g, out *o, int annexes)
     }
 }
 
+/* The candidate's spécialité: for a bac général its main spécialité, for a bac techno its
+ * série, for a bac pro its field, so that policies can give a bonus to close profiles.
+ * The weights are illustrative orders of magnitude, not published figures. Drawn from a
+ * stream of its own (seed, candidate), so the rest of the cohort does not depend on it. */
+static const char *speciality(uint64_t seed, uint32_t c, int bac)
+{
+    static const struct { const char *name; int weight; } table[3][6] = {
+        [BAC_GENERAL] = { { "Mathématiques", 30 }, { "SES", 20 }, { "SVT", 20 },
+                          { "HGGSP", 15 }, { "Physique-chimie", 10 }, { "NSI", 5 } },
+        [BAC_TECHNO] = { { "STMG", 50 }, { "STI2D", 20 }, { "ST2S", 20 }, { "STL", 7 },
+                         { "STD2A", 3 }, { NULL, 0 } },
+        [BAC_PRO] = { { "Bac-pro-Commerce", 25 }, { "Bac-pro-Gestion", 20 },
+                      { "Bac-pro-MELEC", 15 }, { "Bac-pro-Maintenance", 15 },
+                      { "Bac-pro-ASSP", 15 }, { "Bac-pro-Cuisine", 10 } },
+    };
+    uint64_t x = seed * 0x9e3779b97f4a7c15ULL + c;
+    uint32_t u = (uint32_t)(rng_splitmix(&x) % 100);
+    int sum = 0;
+    for (int i = 0; i < 6 && table[bac][i].name; i++) {
+        sum += table[bac][i].weight;
+        if ((int)u < sum) return table[bac][i].name;
+    }
+    return table[bac][0].name;
+}
+
 static void write_candidates(gen *g, out *o, uint32_t nc)
 {
-    out_str(o, "id,bac,boursier,resident,academie,moyenne,maths,francais,motivation\n");
+    out_str(o, "id,bac,boursier,resident,academie,moyenne,maths,francais,motivation,specialite\n");
     int cw = width_for(nc);
     for (uint32_t c = 0; c < nc; c++) {
         out_id(o, 'C', c, cw);
@@ -548,6 +573,8 @@ static void write_candidates(gen *g, out *o, uint32_t nc)
             out_char(o, ',');
             out_grade(o, g->c_grade[k][c]);
         }
+        out_char(o, ',');
+        out_str(o, speciality(g->o->seed, c, g->c_bac[c]));
         out_char(o, '\n');
     }
 }

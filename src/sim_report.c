@@ -256,7 +256,9 @@ sim_cell sim_report_cell(const sim_report *rep, uint32_t ri, int i)
     if (c < COL_PER_KIND) {
         if (row->admitted == 0) return cell;
         cell.type = CELL_PCT;
-        cell.num = 100.0 * row->adm[c - COL_SHARE] / row->admitted;
+        /* rounded down to a tenth, as in the printed report: a share just under its
+         * minimum never reads as equal to it */
+        cell.num = (double)(1000LL * row->adm[c - COL_SHARE] / row->admitted) / 10.0;
         return cell;
     }
     int k = (c - COL_PER_KIND) / 5, what = (c - COL_PER_KIND) % 5;

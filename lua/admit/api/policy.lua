@@ -30,7 +30,8 @@ return function(admit)
     return msg
   end
 
-  SANDBOX_HINT = "policies run in the sandbox: no files, no programs, no network "
+  SANDBOX_HINT = "a misspelt name? or something policies cannot use: policies run in the "
+    .. "sandbox, with no files, no programs, no network "
     .. "(io, os.execute, require are not available); only math, string, table, os.time/date "
     .. "and admit's pure functions"
 
@@ -106,12 +107,49 @@ return function(admit)
 
   --- p:classement(f, applicants) -> a new list, best first: score (p.rank) descending, then
   -- id ascending. Without a rank function, the applicants' own `rank` field (ascending).
+  -- The rank function sees each candidate through a strict view: reading a column no
+  -- candidate has is an error naming it (a typo such as c.mahts would otherwise score 0
+  -- silently); an empty cell of a real column is nil.
+  local function strict_views(applicants)
+    local known = {}
+    for _, c in ipairs(applicants) do
+      for k in pairs(c) do known[k] = true end
+    end
+    local names
+    local ROW = {}  -- private key: the row behind a view
+    local mt = {
+      __index = function(view, k)
+        local v = rawget(view, ROW)[k]
+        if v == nil and not known[k] then
+          if not names then
+            names = {}
+            for n in pairs(known) do names[#names + 1] = tostring(n) end
+            table.sort(names)
+          end
+          error(string.format("unknown column '%s' (the candidates have: %s)", tostring(k),
+                              table.concat(names, ", ")), 2)
+        end
+        return v
+      end,
+      __newindex = function() error("a candidate is read-only in a rank function", 2) end,
+      __pairs = function(view) return next, rawget(view, ROW), nil end,
+    }
+    local views = {}
+    for i, c in ipairs(applicants) do
+      local view = setmetatable({}, mt)
+      rawset(view, ROW, c)
+      views[i] = view
+    end
+    return views
+  end
+
   function Policy:classement(f, applicants)
     local scored = {}
+    local views = self.rank and strict_views(applicants)
     for i, c in ipairs(applicants) do
       local s
       if self.rank then
-        local ok, v = pcall(self.rank, c)
+        local ok, v = pcall(self.rank, views[i])
         if not ok then
           error(string.format("policy '%s': the rank function failed for candidate '%s': %s",
                               self.name or "?", tostring(c.id), hint(tostring(v))), 2)
