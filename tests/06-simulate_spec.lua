@@ -2,6 +2,7 @@
 local h = require "helpers"
 local admit = require "admit"
 local cjson = require "cjson"
+local lfs = require "lfs"
 
 local HAND = "tests/fixtures/sim/hand/"
 local ANNEXES = "tests/fixtures/sim/annexes"
@@ -523,6 +524,7 @@ end)
 
 describe("the main job and the comparison script", function()
   local annexes = h.root .. "/" .. ANNEXES
+  teardown(h.remove_scratch)
 
   it("scripts/main.lua simulates the annex formations, prints the audit, writes out/", function()
     local cwd = h.tmpdir()
@@ -553,7 +555,69 @@ describe("the main job and the comparison script", function()
     local out, err, code = h.run { h.root .. "/scripts/compare_policies.lua", "--annexes", annexes,
                                    "--candidates", "5000" }
     assert.are.equal(0, code, err)
-    assert.matches("policies %(.-%) applied to %d+ formations", out)
-    assert.matches("%d+ formations changed; %d+ candidates get another seat", out)
+    assert.matches("^3 policy files %(bts%-ndrc, ifsi%-hauts%-de%-france, iut%-lille%-informatique%), "
+                   .. "4 policies; applied to %d+ formations?; seed 2023, 5000 candidates\n", out)
+    assert.matches("\nFormations with a policy that changed: %d+\n", out)
+    assert.matches("\nOther formations changed as candidates moved: %d+\n", out)
+    assert.matches("%d+ formations? changed; %d+ candidates? gets? another seat", out)
+  end)
+
+  it("compare_policies: singular wording for one policy file holding one policy", function()
+    local out, err, code = h.run { h.root .. "/scripts/compare_policies.lua", "bts-ndrc",
+                                   "--annexes", annexes, "--candidates", "1" }
+    assert.are.equal(0, code, err)
+    assert.matches("^1 policy file %(bts%-ndrc%), 1 policy; applied to %d+ formations?; seed 2023, 1 candidate\n", out)
+  end)
+
+  it("compare_policies: --policies DIR reads the policies of another directory", function()
+    local dir = h.scratch()
+    h.write(dir .. "/mine.lua", 'return admit.policy{ program = "informatique",'
+      .. ' rank = function(c) return c.maths or 0 end }')
+    local out, err, code = h.run { h.root .. "/scripts/compare_policies.lua", "--policies", dir,
+                                   "--annexes", annexes, "--candidates", "2000" }
+    assert.are.equal(0, code, err)
+    assert.matches("^1 policy file %(mine%), 1 policy; applied to [1-9]%d* formations?", out)
+    _, err, code = h.run { h.root .. "/scripts/compare_policies.lua", "--policies", dir .. "/none" }
+    assert.are.equal(2, code)
+    assert.matches("--policies: '" .. dir .. "/none' is not a directory", err, 1, true)
+  end)
+
+  it("compare_policies: the temporary cohort is removed even when a policy fails", function()
+    local dir, tmp = h.scratch(), h.scratch()
+    h.write(dir .. "/broken.lua", 'return admit.policy{ program = "informatique",'
+      .. ' rank = function(c) error("boom in rank") end }')
+    local _, err, code = h.run({ h.root .. "/scripts/compare_policies.lua", "--policies", dir,
+                                 "--annexes", annexes, "--candidates", "2000" }, nil,
+                               { env = "TMPDIR=" .. h.quote(tmp) })
+    assert.are_not.equal(0, code)
+    assert.matches("boom in rank", err, 1, true)
+    local left = {}
+    for entry in lfs.dir(tmp) do
+      if entry ~= "." and entry ~= ".." then left[#left + 1] = entry end
+    end
+    assert.are.same({}, left)
+  end)
+
+  it("compare_policies: every option is checked (exit 2, a clear message)", function()
+    local script = h.root .. "/scripts/compare_policies.lua"
+    for _, case in ipairs {
+      { { "--candidates", "abc" }, "--candidates: 'abc' is not a whole number between 1 and 1000000" },
+      { { "--candidates", "-5" }, "--candidates: '-5' is not a whole number between 1 and 1000000" },
+      { { "--candidates", "0" }, "--candidates: '0' is not a whole number between 1 and 1000000" },
+      { { "--seed", "1.5" }, "--seed: '1.5' is not a whole number" },
+      { { "--seed" }, "--seed needs a value" },
+      { { "--candidates", "--seed", "3" }, "--candidates needs a value" },
+      { { "--colour", "red" }, "unknown option --colour" },
+      { { "-x" }, "unknown option -x" },
+      { { "--annexes", "/nonexistent-dir" }, "--annexes: '/nonexistent-dir' is not a directory" },
+      { { "no-such-policy" }, "load_policy: no policy 'no-such-policy'" },
+    } do
+      local args = { script }
+      for _, a in ipairs(case[1]) do args[#args + 1] = a end
+      local _, err, code = h.run(args)
+      assert.are.equal(2, code, table.concat(case[1], " "))
+      assert.matches("admit: " .. case[2], err, 1, true)
+      assert.is_nil(err:find("traceback", 1, true))
+    end
   end)
 end)
