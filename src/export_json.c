@@ -22,6 +22,14 @@ static void kinds_object(FILE *fp, const uint32_t v[NKINDS])
     fputc('}', fp);
 }
 
+static void reserved_object(FILE *fp, const uint32_t v[NRESERVED])
+{
+    fputc('{', fp);
+    for (int g = 0; g < NRESERVED; g++)
+        fprintf(fp, "%s\"%s\": %u", g ? ", " : "", sim_reserved_names[g], v[g]);
+    fputc('}', fp);
+}
+
 static void buckets(FILE *fp, const char *key, const char *label, const sim_bucket *b, uint32_t n)
 {
     fprintf(fp, ",\n  \"%s\": [", key);
@@ -33,6 +41,10 @@ static void buckets(FILE *fp, const char *key, const char *label, const sim_buck
         kinds_object(fp, b[i].with_min);
         fputs(", \"not_met\": ", fp);
         kinds_object(fp, b[i].not_met);
+        fputs(", \"reserved_seats\": ", fp);
+        reserved_object(fp, b[i].reserved);
+        fputs(", \"reserved_seats_empty\": ", fp);
+        reserved_object(fp, b[i].reserved_empty);
         fputc('}', fp);
     }
     fputs(n ? "\n  ]" : "]", fp);
@@ -57,7 +69,10 @@ int export_summary_json(FILE *fp, const sim_report *rep)
                 "\"not_enough_applicants\": %u, \"applicants_placed_elsewhere\": %u}",
                 k ? "," : "", sim_kind_names[k], s->with_min[k], s->met[k],
                 s->with_min[k] - s->met[k], s->not_enough[k], s->elsewhere[k]);
-    fputs("\n  }", fp);
+    fputs("\n  },\n  \"reserved_seats\": ", fp);
+    reserved_object(fp, s->reserved);
+    fputs(",\n  \"reserved_seats_empty\": ", fp);
+    reserved_object(fp, s->reserved_empty);
     buckets(fp, "by_annex", "annex", s->by_annex, s->n_annex);
     buckets(fp, "by_academie", "academie", s->by_academie, s->n_academie);
     fputs("\n}\n", fp);

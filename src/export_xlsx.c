@@ -63,6 +63,12 @@ static void summary_sheet(xl *x, const sim_report *rep)
         snprintf(key, sizeof key, "min_%s_not_enough_applicants", n); kv(ws, &row, key, s->not_enough[k]);
         snprintf(key, sizeof key, "min_%s_applicants_placed_elsewhere", n); kv(ws, &row, key, s->elsewhere[k]);
     }
+    for (int g = 0; g < NRESERVED; g++) {
+        snprintf(key, sizeof key, "reserved_seats_%s", sim_reserved_names[g]);
+        kv(ws, &row, key, s->reserved[g]);
+        snprintf(key, sizeof key, "reserved_seats_empty_%s", sim_reserved_names[g]);
+        kv(ws, &row, key, s->reserved_empty[g]);
+    }
     /* totals per annex and per académie, below */
     const sim_bucket *bs[2] = { s->by_annex, s->by_academie };
     uint32_t ns[2] = { s->n_annex, s->n_academie };

@@ -525,6 +525,12 @@ static void push_kinds(lua_State *L, const uint32_t v[NKINDS])
     for (int k = 0; k < NKINDS; k++) set_int(L, sim_kind_names[k], v[k]);
 }
 
+static void push_reserved(lua_State *L, const uint32_t v[NRESERVED])
+{
+    lua_createtable(L, 0, NRESERVED);
+    for (int g = 0; g < NRESERVED; g++) set_int(L, sim_reserved_names[g], v[g]);
+}
+
 static void push_buckets(lua_State *L, const char *label, const sim_bucket *bk, uint32_t n)
 {
     lua_createtable(L, (int)n, 0);
@@ -536,6 +542,8 @@ static void push_buckets(lua_State *L, const char *label, const sim_bucket *bk, 
         set_int(L, "admitted", bk[i].admitted);
         push_kinds(L, bk[i].with_min); lua_setfield(L, -2, "with_minimum");
         push_kinds(L, bk[i].not_met); lua_setfield(L, -2, "not_met");
+        push_reserved(L, bk[i].reserved); lua_setfield(L, -2, "reserved_seats");
+        push_reserved(L, bk[i].reserved_empty); lua_setfield(L, -2, "reserved_seats_empty");
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
 }
@@ -574,6 +582,8 @@ static void push_summary(lua_State *L, const sim_summary *s)
         lua_setfield(L, -2, sim_kind_names[k]);
     }
     lua_setfield(L, -2, "minimums");
+    push_reserved(L, s->reserved); lua_setfield(L, -2, "reserved_seats");
+    push_reserved(L, s->reserved_empty); lua_setfield(L, -2, "reserved_seats_empty");
     push_buckets(L, "annex", s->by_annex, s->n_annex);
     lua_setfield(L, -2, "by_annex");
     push_buckets(L, "academie", s->by_academie, s->n_academie);
@@ -623,9 +633,9 @@ static int result_tostring(lua_State *L)
     result_box *b = luaL_checkudata(L, 1, RESULT_MT);
     if (!b->rep) { lua_pushliteral(L, "admit.simulation (freed)"); return 1; }
     const sim_summary *s = &b->rep->sum;
-    lua_pushfstring(L, "admit.simulation (%s mode, %d rounds: %d of %d candidates admitted, %d formations)",
-                    sim_mode_name(s->mode), (int)s->rounds, (int)s->admitted, (int)s->candidates,
-                    (int)s->formations);
+    lua_pushfstring(L, "admit.simulation (%s mode, %d round%s: %d of %d candidates admitted, %d formations)",
+                    sim_mode_name(s->mode), (int)s->rounds, s->rounds == 1 ? "" : "s", (int)s->admitted,
+                    (int)s->candidates, (int)s->formations);
     return 1;
 }
 

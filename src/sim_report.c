@@ -11,6 +11,7 @@
 #include <string.h>
 
 const char *const sim_kind_names[NKINDS] = { "techno", "pro", "boursier", "resident" };
+const char *const sim_reserved_names[NRESERVED] = { "techno", "pro" };
 
 const char *sim_mode_name(sim_mode m) { return m == SIM_SCHOOL ? "school" : "student"; }
 
@@ -161,12 +162,22 @@ static int summarise(sim_report *rep)
         s->boursiers_admitted += p->c_boursier[c];
         s->first_choice += p->c_wish[p->c_start[c]] == w;
     }
+    sim_bucket *bk[2] = { NULL, NULL };  /* the buckets of the last whole-formation row */
     for (uint32_t i = 0; i < rep->nrows; i++) {
         const sim_row *row = &rep->rows[i];
-        if (row->group >= 0) continue;
+        if (row->group >= 0) {  /* a group row follows its formation's row: same buckets */
+            int res = row->group == GROUP_TECHNO ? RESERVED_TECHNO : row->group == GROUP_PRO ? RESERVED_PRO : -1;
+            if (res < 0) continue;
+            uint32_t empty = row->capacity > row->admitted ? row->capacity - row->admitted : 0;
+            s->reserved[res] += row->capacity;
+            s->reserved_empty[res] += empty;
+            for (int j = 0; j < 2; j++)
+                if (bk[j]) { bk[j]->reserved[res] += row->capacity; bk[j]->reserved_empty[res] += empty; }
+            continue;
+        }
         uint32_t f = row->f;
         s->seats += row->capacity;
-        sim_bucket *bk[2] = { NULL, NULL };
+        bk[0] = bk[1] = NULL;
         if (p->f_desc[SIM_DESC_ANNEX] && p->f_desc[SIM_DESC_ANNEX][f])
             if (!(bk[0] = bucket_for(&s->by_annex, &s->n_annex, p->f_desc[SIM_DESC_ANNEX][f]))) return -1;
         if (p->f_desc[SIM_DESC_ACADEMIE] && p->f_desc[SIM_DESC_ACADEMIE][f])

@@ -21,10 +21,15 @@ typedef struct sim_row {
 
 typedef enum { WHY_NONE, WHY_MET, WHY_NOT_ENOUGH, WHY_ELSEWHERE } sim_why;
 
+/* Reserved groups whose seats are counted: the techno and pro groups (groups.h). */
+enum { RESERVED_TECHNO, RESERVED_PRO, NRESERVED };
+extern const char *const sim_reserved_names[NRESERVED];
+
 typedef struct sim_bucket {        /* totals over formations sharing an annex / académie */
     const char *name;
     uint32_t formations, capacity, admitted;
     uint32_t with_min[NKINDS], not_met[NKINDS];
+    uint32_t reserved[NRESERVED], reserved_empty[NRESERVED];  /* seats of the reserved groups */
 } sim_bucket;
 
 typedef struct sim_summary {
@@ -33,6 +38,7 @@ typedef struct sim_summary {
     uint32_t first_choice, with_wishes;  /* with_wishes: candidates with at least one vœu */
     uint32_t cand_by_bac[3], adm_by_bac[3], boursiers, boursiers_admitted;
     uint32_t with_min[NKINDS], met[NKINDS], not_enough[NKINDS], elsewhere[NKINDS];
+    uint32_t reserved[NRESERVED], reserved_empty[NRESERVED];  /* seats of the reserved groups */
     sim_bucket *by_annex, *by_academie;
     uint32_t n_annex, n_academie;
 } sim_summary;

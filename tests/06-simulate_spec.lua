@@ -49,6 +49,7 @@ describe("admit allocate on a hand-computed instance", function()
       local summary = cjson.decode(h.slurp(dir .. "/summary.json"))
       assert.are.equal(mode, summary.mode)
       assert.are.equal(mode == "student" and 2 or 1, summary.rounds)
+      assert.matches(mode == "student" and "2 rounds: 9 of 13" or "1 round: 9 of 13", err, 1, true)
       assert.are.equal(9, summary.admitted)
       assert.are.equal(4, summary.unassigned)
     end)
@@ -356,6 +357,33 @@ describe("admit.simulate", function()
     assert.matches("cannot create the output directory", msg, 1, true)
   end)
 
+  it("the report counts the empty reserved seats, says what unassigned means, plurals right", function()
+    local r = admit.simulate { formations = HAND .. "formations.csv", candidates = HAND .. "candidates.csv",
+                               wishes = HAND .. "wishes.csv", mode = "school" }
+    -- T: 1 techno seat, filled by t1; E: 1 pro seat, its only bac pro applicant (p1) took P1
+    assert.are.same({ techno = 1, pro = 1 }, r.summary.reserved_seats)
+    assert.are.same({ techno = 0, pro = 1 }, r.summary.reserved_seats_empty)
+    local text = admit.simulation_report(r)
+    assert.matches("school mode (formations offer seats down their ordre d'appel): 1 round\n", text, 1, true)
+    assert.matches("reserved seats left empty: 1 of 2 (techno groups 0 of 1, pro groups 1 of 1)", text, 1, true)
+    assert.matches("unassigned: 4 candidates have no seat among the simulated formations (0 of them"
+      .. " with no vœu here);", text, 1, true)
+    assert.matches("most bac général candidates (8 here) also apply to formations not simulated", text, 1, true)
+    assert.matches("^admit.simulation %(school mode, 1 round: 9 of 13", tostring(r))
+    -- summary.json and formations.csv say the same
+    local dir = h.tmpdir() .. "/w"
+    assert.is_true(r:write(dir))
+    local summary = cjson.decode(h.slurp(dir .. "/summary.json"))
+    assert.are.same({ techno = 1, pro = 1 }, summary.reserved_seats)
+    assert.are.same({ techno = 0, pro = 1 }, summary.reserved_seats_empty)
+    local _, rows = admit.read_csv(dir .. "/formations.csv")
+    local empty = { techno = 0, pro = 0 }
+    for _, row in ipairs(rows) do
+      if empty[row.group] then empty[row.group] = empty[row.group] + row.capacity - row.admitted end
+    end
+    assert.are.same({ techno = 0, pro = 1 }, empty)
+  end)
+
   it("applies a policy: its classement and its capacities", function()
     -- a tiny policy object with the methods of the policy contract (BRIEF.md)
     local policy = {
@@ -545,6 +573,23 @@ describe("the main job and the comparison script", function()
     assert.are.equal(24, summary.formations)
     assert.are.equal(3, #summary.by_annex)
     assert.are.equal(2, #summary.by_academie)
+    -- the empty reserved seats: in total, per annex, and the same as formations.csv
+    local _, rows = admit.read_csv(cwd .. "/out/formations.csv")
+    local empty, per_annex = { techno = 0, pro = 0 }, {}
+    for _, row in ipairs(rows) do
+      if empty[row.group] then
+        local n = tonumber(row.capacity) - tonumber(row.admitted)
+        empty[row.group] = empty[row.group] + n
+        per_annex[row.annex] = (per_annex[row.annex] or 0) + n
+      end
+    end
+    assert.are.same(empty, summary.reserved_seats_empty)
+    for _, b in ipairs(summary.by_annex) do
+      assert.are.equal(per_annex[b.annex] or 0, b.reserved_seats_empty.techno + b.reserved_seats_empty.pro)
+    end
+    assert.matches(string.format("reserved seats left empty: %d of %d", empty.techno + empty.pro,
+      summary.reserved_seats.techno + summary.reserved_seats.pro), out, 1, true)
+    assert.matches("reserved seats empty", out, 1, true)
   end)
 
   it("scripts/compare_policies.lua compares the simulation with and without policies", function()

@@ -128,6 +128,10 @@ return function(admit)
   }
   local kinds = { "techno", "pro", "boursier", "resident" }
 
+  local function plural(n, one, many)
+    return string.format("%d %s", n, n == 1 and one or (many or one .. "s"))
+  end
+
   local function pct(x, total)
     if total == 0 then return "—" end
     return string.format("%.1f%%", 100 * x / total)
@@ -168,13 +172,27 @@ return function(admit)
     local out = {}
     local function say(fmt, ...) out[#out + 1] = string.format(fmt, ...) end
     if opts.title then say("%s", opts.title) end
-    say("  %d candidates, %d vœux, %d formations, %d seats", s.candidates, s.wishes, s.formations, s.seats)
-    say("  %s mode (%s): %d rounds", s.mode, s.mode == "student" and "candidates propose"
-      or "formations offer seats down their ordre d'appel", s.rounds)
-    say("  %d candidates have a vœu here; admitted %d (%s of them), %d at their first choice",
-      s.with_wishes, s.admitted, pct(s.admitted, s.with_wishes), s.first_choice)
+    say("  %s, %s, %s, %s", plural(s.candidates, "candidate"), plural(s.wishes, "vœu", "vœux"),
+      plural(s.formations, "formation"), plural(s.seats, "seat"))
+    say("  %s mode (%s): %s", s.mode, s.mode == "student" and "candidates propose"
+      or "formations offer seats down their ordre d'appel", plural(s.rounds, "round"))
+    say("  %s a vœu among these formations; admitted %d (%s of them), %d at their first choice",
+      s.with_wishes == 1 and "1 candidate has" or string.format("%d candidates have", s.with_wishes),
+      s.admitted, pct(s.admitted, s.with_wishes), s.first_choice)
+    local bac = s.candidates_by_bac or {}
+    say("  unassigned: %s no seat among the simulated formations (%d of them with no vœu here);",
+      s.unassigned == 1 and "1 candidate has" or string.format("%d candidates have", s.unassigned),
+      s.candidates - s.with_wishes)
+    say("    not a seat lost: most bac général candidates (%d here) also apply to formations"
+      .. " not simulated (licences...)", bac.general or 0)
     say("  boursiers: %d of %d admitted (%s)", s.boursiers_admitted, s.boursiers,
       pct(s.boursiers_admitted, s.boursiers))
+    local rs, re = s.reserved_seats or {}, s.reserved_seats_empty or {}
+    if (rs.techno or 0) + (rs.pro or 0) > 0 then
+      say("  reserved seats left empty: %d of %d (techno groups %d of %d, pro groups %d of %d)",
+        (re.techno or 0) + (re.pro or 0), (rs.techno or 0) + (rs.pro or 0),
+        re.techno or 0, rs.techno or 0, re.pro or 0, rs.pro or 0)
+    end
     say("")
     say("Minimum rates            formations   met  not met  (not enough applicants / placed elsewhere)")
     for _, k in ipairs(kinds) do
@@ -184,19 +202,28 @@ return function(admit)
           m.not_enough_applicants, m.applicants_placed_elsewhere)
       end
     end
-    -- totals per annex and académie, from the formation rows
+    -- totals per annex and académie, from the formation rows (reserved seats from the group rows)
     local cells, annexes, academies = {}, {}, {}
+    local function cell(row)
+      local a, c = row.annex or "-", row.academie or "-"
+      if not annexes[a] then annexes[a] = true; annexes[#annexes + 1] = a end
+      if not academies[c] then academies[c] = true; academies[#academies + 1] = c end
+      local key = a .. "\0" .. c
+      local t = cells[key] or { formations = 0, seats = 0, admitted = 0, unmet = 0, reserved = 0, empty = 0 }
+      cells[key] = t
+      return t
+    end
     for _, row in ipairs(r:formations()) do
-      if row.group == "all" and (row.annex or row.academie) then
-        local a, c = row.annex or "-", row.academie or "-"
-        if not annexes[a] then annexes[a] = true; annexes[#annexes + 1] = a end
-        if not academies[c] then academies[c] = true; academies[#academies + 1] = c end
-        local key = a .. "\0" .. c
-        local t = cells[key] or { formations = 0, seats = 0, admitted = 0, unmet = 0 }
-        cells[key] = t
-        t.formations, t.seats, t.admitted = t.formations + 1, t.seats + row.capacity, t.admitted + row.admitted
-        for _, k in ipairs(kinds) do
-          if row[k .. "_met"] == "no" then t.unmet = t.unmet + 1 break end
+      if row.annex or row.academie then
+        local t = cell(row)
+        if row.group == "all" then
+          t.formations, t.seats, t.admitted = t.formations + 1, t.seats + row.capacity, t.admitted + row.admitted
+          for _, k in ipairs(kinds) do
+            if row[k .. "_met"] == "no" then t.unmet = t.unmet + 1 break end
+          end
+        elseif row.group == "techno" or row.group == "pro" then
+          t.reserved = t.reserved + row.capacity
+          t.empty = t.empty + math.max(0, row.capacity - row.admitted)
         end
       end
     end
@@ -204,13 +231,15 @@ return function(admit)
       table.sort(annexes)
       table.sort(academies)
       say("")
-      say("Totals per annex and académie   formations   seats  admitted  fill   minimum not met")
+      say("Totals per annex and académie   formations   seats  admitted  fill   minimum not met"
+        .. "  reserved seats empty")
       for _, a in ipairs(annexes) do
         for _, c in ipairs(academies) do
           local t = cells[a .. "\0" .. c]
           if t then
-            say("  %-10s %-20s %10d %7d %9d %5s %8d", a, c, t.formations, t.seats, t.admitted,
-              pct(t.admitted, t.seats), t.unmet)
+            say("  %-10s %-20s %10d %7d %9d %5s %8d %15s", a, c, t.formations, t.seats, t.admitted,
+              pct(t.admitted, t.seats), t.unmet,
+              t.reserved > 0 and string.format("%d of %d", t.empty, t.reserved) or "—")
           end
         end
       end

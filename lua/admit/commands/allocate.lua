@@ -35,8 +35,8 @@ return {
     admit.check(r:write(opts.out))
     local s = r.summary
     io.stderr:write(string.format(
-      "admit allocate: %s mode, %d rounds: %d of %d candidates admitted; results in %s\n",
-      s.mode, s.rounds, s.admitted, s.candidates, opts.out))
+      "admit allocate: %s mode, %d round%s: %d of %d candidates admitted; results in %s\n",
+      s.mode, s.rounds, s.rounds == 1 and "" or "s", s.admitted, s.candidates, opts.out))
     return 0
   end,
 }
