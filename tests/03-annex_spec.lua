@@ -569,6 +569,7 @@ describe("admit annexes (command)", function()
     assert.are.equal("", err)
     assert.are.equal(0, code)
     assert.are.equal(table.concat({
+      "pro: 6 rows",
       "academie  establishment        commune         program                                                                                      min_pct",
       "Lille     Lycée Louis Pasteur  Lille           BTS - Services - Négociation et digitalisation de la Relation Client                              64",
       "Lille     Lycée Louis Pasteur  Lille           BTS - Services - Professions immobilières                                                         17",
@@ -576,7 +577,21 @@ describe("admit annexes (command)", function()
       "Lille     Lycée Louis Pasteur  Hénin-Beaumont  BTS - Production - Fluide, énergie, domotique - option C domotique et bâtiment communicants       62",
       "Lille     Lycée Louis Pasteur  Hénin-Beaumont  BTS - Production - Management économique de la construction                                       50",
       "Lille     Lycée Louis Pasteur  Hénin-Beaumont  BTS - Production - Travaux publics                                                                44",
-      "pro: 6 rows", "" }, "\n"), out)
+      "" }, "\n"), out)
+  end)
+
+  it("puts each annex's title line directly above its own table, empty annexes on one line", function()
+    local out, _, code = h.run({ "annexes", "--find", "cybersecurite" })
+    assert.are.equal(0, code)
+    local blocks = {}
+    for block in (out .. "\n"):gmatch("(.-)\n\n") do blocks[#blocks + 1] = block end
+    assert.are.equal(3, #blocks)
+    assert.are.equal("techno: no rows", blocks[1])
+    assert.matches("^pro: 20 rows\nacademie  establishment", blocks[2])
+    local lines = 0
+    for _ in blocks[2]:gmatch("[^\n]+") do lines = lines + 1 end
+    assert.are.equal(1 + 1 + 20, lines)  -- title, header, rows: no count line below
+    assert.are.equal("boursier: no rows", blocks[3])
   end)
 
   it("writes CSV with the annex column", function()

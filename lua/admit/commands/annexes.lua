@@ -56,9 +56,19 @@ local function write_json(datasets)
   end
 end
 
+--- One block per annex, its title line ("pro: 20 rows") directly above its own table
+-- (ds:table() puts its count below the rows, which reads as the title of the next block).
 local function write_table(datasets)
   local parts = {}
-  for i, ds in ipairs(datasets) do parts[i] = ds:table() end
+  for i, ds in ipairs(datasets) do
+    local n = #ds
+    if n == 0 then
+      parts[i] = ds.annex .. ": no rows"
+    else
+      local body = ds:table():match("^(.*)\n[^\n]*$")  -- the rows, without the count line
+      parts[i] = string.format("%s: %d row%s\n%s", ds.annex, n, n == 1 and "" or "s", body)
+    end
+  end
   io.stdout:write(table.concat(parts, "\n\n"), "\n")
 end
 
