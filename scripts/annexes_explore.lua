@@ -25,10 +25,14 @@ print("\nLycée Louis Pasteur, Gestion de la PME:",
 print("Lycée Louis Pasteur (Hénin-Beaumont), Travaux publics:",
   set.pro:min_rate("Lycée Louis Pasteur", "Travaux publics", "Hénin-Beaumont"))
 
--- 5. When the key is ambiguous, you get nil and the candidates, never a guess.
-local rate, why = set.pro:min_rate("Lycée Louis Pasteur", "Négociation")
+-- 5. When the key is ambiguous, you get nil and the candidates, never a guess: two Lycées
+--    Condorcet (Lens and Saint-Quentin) teach the BTS Support à l'action managériale, with
+--    different rates. Giving the commune settles it.
+local rate, why = set.pro:min_rate("Lycée Condorcet", "Support à l'action managériale")
 print("\nambiguous:", rate)
 print(why)
+print("with the commune (Lens):",
+  set.pro:min_rate("Lycée Condorcet", "Support à l'action managériale", "Lens"))
 rate, why = set.pro:min_rate("Lycée Colbert", "Cybersécurité, Infor")
 print("\nthe source gives two rates:", rate)
 print(why)
