@@ -370,3 +370,37 @@ describe("admit command line", function()
     assert.matches("busy%.lua:1: in local 'spin'", err)
   end)
 end)
+
+describe("README.md", function()
+  teardown(h.remove_scratch)
+  local admit = require "admit"
+
+  it("the count.lua example works, and fails cleanly on a missing file or a directory", function()
+    local readme = h.slurp(h.root .. "/README.md")
+    local block = readme:match("\n(    %-%- count%.lua FILE WORD.-)\n\n")
+    assert.is_truthy(block)
+    local dir = h.scratch()
+    h.write(dir .. "/count.lua", (block:gsub("\n    ", "\n"):gsub("^    ", "")))
+    h.write(dir .. "/formations.csv", "id,program\nF1,BUT Informatique\nF2,BTS SIO\nF3,BUT INFORMATIQUE\n")
+    local out, err, code = h.run({ "count.lua", "formations.csv", "informatique" }, nil, { cwd = dir })
+    assert.are.equal(0, code, err)
+    assert.are.equal("2 lines of formations.csv mention informatique\n", out)
+    for _, bad in ipairs { "missing.csv", "." } do
+      out, err, code = h.run({ "count.lua", bad, "informatique" }, nil, { cwd = dir })
+      assert.are.equal(2, code, bad)
+      assert.are.equal("admit: " .. bad .. ": not a file\n", err)
+      assert.are.equal("", out)
+    end
+  end)
+
+  it("the Tab example of the REPL names a unique completion", function()
+    local readme = h.slurp(h.root .. "/README.md")
+    local prefix, full = readme:match("> admit%.(%w+)<Tab> +%-%- completes to admit%.(%w+)")
+    assert.is_truthy(prefix)
+    local matches = {}
+    for k in pairs(admit) do
+      if k:sub(1, #prefix) == prefix then matches[#matches + 1] = k end
+    end
+    assert.are.same({ full }, matches)
+  end)
+end)
