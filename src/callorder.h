@@ -1,4 +1,4 @@
-/* callorder.h — the official Parcoursup ordre d'appel (shared/docs/ordre-appel.md §3),
+/* callorder.h — the official Parcoursup ordre d'appel (docs/ordre-appel.md §3),
  * Lua-free. One ranking group at a time: candidates with a rank (classement pédagogique,
  * 1 = best), a boursier flag and a résident flag; integer minimum rates qB and qR. */
 #ifndef ADMIT_CALLORDER_H

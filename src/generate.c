@@ -1,6 +1,6 @@
 /* generate.c — `admit generate`: a synthetic cohort in the three files of `admit allocate`.
  *
- * Where each default comes from (shared/docs/parcoursup-facts.md unless said otherwise):
+ * Where each default comes from (docs/parcoursup-facts.md unless said otherwise):
  * - vœux per candidate: mean 15.7 (bac général), 11.8 (techno), 7.4 (pro), SIES note on
  *   new bacheliers; drawn as 1 + Poisson(mean − 1), capped by --max-wishes.
  * - what the vœux go to: BTS is 74% of bac pro and 47% of bac techno vœux (SIES); the

@@ -1,6 +1,6 @@
 /* generate.h — synthetic but plausible Parcoursup cohorts (formations, candidates, vœux
  * with preferences and classements pédagogiques), calibrated on
- * shared/docs/parcoursup-facts.md. Lua-free; same options and seed, same bytes. */
+ * docs/parcoursup-facts.md. Lua-free; same options and seed, same bytes. */
 #ifndef ADMIT_GENERATE_H
 #define ADMIT_GENERATE_H
 

@@ -1,5 +1,5 @@
 /* groups.h — how techno / pro minimum rates become reserved seats
- * (shared/docs/ordre-appel.md §7): a group of ⌈m·C/100⌉ seats ranked among the bac
+ * (docs/ordre-appel.md §7): a group of ⌈m·C/100⌉ seats ranked among the bac
  * techno (or pro) candidates, and a group for everyone else with the remaining seats. */
 #ifndef ADMIT_GROUPS_H
 #define ADMIT_GROUPS_H

@@ -393,6 +393,22 @@ describe("README.md", function()
     end
   end)
 
+  it("every docs/*.md that the code and the documentation cite is in the repository", function()
+    local cited = 0
+    local pipe = io.popen("cd " .. h.quote(h.root) .. " && grep -rhoI 'docs/[a-z-]*\\.md' README.md"
+      .. " SCRIPTING.md src lua scripts tests")
+    for path in pipe:lines() do
+      cited = cited + 1
+      assert.is_truthy(h.slurp(h.root .. "/" .. path), path .. " is cited but missing")
+      assert.is_nil(path:find("shared/", 1, true))
+    end
+    pipe:close()
+    assert.is_true(cited >= 2)
+    local _, _, status = os.execute("cd " .. h.quote(h.root) .. " && ! grep -rqI 'shared/docs' README.md"
+      .. " SCRIPTING.md src lua scripts")
+    assert.is_true(status == 0)
+  end)
+
   it("the Tab example of the REPL names a unique completion", function()
     local readme = h.slurp(h.root .. "/README.md")
     local prefix, full = readme:match("> admit%.(%w+)<Tab> +%-%- completes to admit%.(%w+)")

@@ -1,4 +1,4 @@
--- The ordre d'appel (shared/docs/ordre-appel.md): the worked examples E1–E10, the
+-- The ordre d'appel (docs/ordre-appel.md): the worked examples E1–E10, the
 -- guarantees P1–P5 on thousands of random groups, the edge cases of §5, and the exact
 -- contract of `admit callorder`.
 local h = require "helpers"
@@ -73,7 +73,7 @@ local function reference(list, qb, qr)
   return table.concat(out, " ")
 end
 
-describe("ordre d'appel: worked examples of ordre-appel.md §4", function()
+describe("ordre d'appel: worked examples of docs/ordre-appel.md §4", function()
   it("E1 (2023 doc §4.1): qB = 25", function()
     local ranking = "C1 C2 B1 C3 C4 C5 B2 C6 C7 C8 C9 C10 C11 C12 C13 C14 B3 C15 C16 C17"
     assert.are.equal("B1 C1 C2 C3 B2 C4 C5 C6 B3 " .. seq("C", 7, 17), order(group(ranking), 25, 0))

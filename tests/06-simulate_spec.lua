@@ -235,7 +235,7 @@ end)
 
 -- ----------------------------------------------------- random instances
 
--- Seats per group by the reservation rule (ordre-appel.md §7), computed here on its own.
+-- Seats per group by the reservation rule (docs/ordre-appel.md §7), computed here on its own.
 local function split(cap, mt, mp)
   local pro = math.min(mp > 0 and (mp * cap + 99) // 100 or 0, cap)
   local techno = math.min(mt > 0 and (mt * cap + 99) // 100 or 0, cap - pro)

@@ -1,5 +1,5 @@
 --- admit.formation — one formation (establishment, programme, capacité) with its minimum
--- rates, its ranking groups and their ordres d'appel (shared/docs/ordre-appel.md §7):
+-- rates, its ranking groups and their ordres d'appel (docs/ordre-appel.md §7):
 -- the techno (IUT) and pro (BTS) minimums reserve ⌈m·C/100⌉ seats in a group ranked among
 -- those bacheliers; everyone else competes for the rest; each group gets its own call
 -- order with the formation's boursier rate.
