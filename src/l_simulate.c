@@ -133,8 +133,10 @@ static int build_formations(lua_State *L, sim_problem *p, int t, build_err *e)
         if (row_count(L, "formations", "capacity", 10000000, 0, &cap, i, e)) return -1;
         for (int k = 0; k < 4; k++)
             if (row_count(L, "formations", mins[k], 100, 1, &m[k], i, e)) return -1;
-        if (sim_find_formation(p, id) != SIM_NONE) {
-            snprintf(e->msg, sizeof e->msg, "formations[%lld]: duplicate formation_id '%s'", (long long)i, id);
+        uint32_t first = sim_find_formation(p, id);
+        if (first != SIM_NONE) {  /* formations are added in order: index first is item first + 1 */
+            snprintf(e->msg, sizeof e->msg, "formations[%lld]: duplicate formation_id '%s' (already formations[%u])",
+                     (long long)i, id, first + 1);
             return -1;
         }
         uint32_t f = sim_add_formation(p, id, (int)cap, (int)m[0], (int)m[1], (int)m[2], (int)m[3]);
@@ -172,8 +174,10 @@ static int build_candidates(lua_State *L, sim_problem *p, int t, build_err *e)
                 return -1;
             }
         }
-        if (sim_find_candidate(p, id) != SIM_NONE) {
-            snprintf(e->msg, sizeof e->msg, "candidates[%lld]: duplicate id '%s'", (long long)i, id);
+        uint32_t first = sim_find_candidate(p, id);
+        if (first != SIM_NONE) {
+            snprintf(e->msg, sizeof e->msg, "candidates[%lld]: duplicate id '%s' (already candidates[%u])",
+                     (long long)i, id, first + 1);
             return -1;
         }
         if (sim_add_candidate(p, id, bac, flags[0], flags[1]) == SIM_NONE) return luaL_error(L, "out of memory");

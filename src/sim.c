@@ -309,7 +309,7 @@ static int rank_tie(const sim_problem *p, uint32_t a, uint32_t b, uint32_t *bad,
 {
     uint32_t w = later(p, a, b), o = w == a ? b : a;
     *bad = w;
-    snprintf(err->msg, sizeof err->msg, "rank %u appears twice in formation '%s' (also on line %u)",
+    snprintf(err->msg, sizeof err->msg, "rank %u appears twice in formation '%s' (already on line %u)",
              p->w_rank[w], p->f_id[p->w_form[w]], p->w_line[o]);
     return -1;
 }
@@ -380,7 +380,7 @@ int sim_index(sim_problem *p, uint32_t *bad_wish, char *bad_what, errloc *err)
                 uint32_t w = later(p, list[i], list[i - 1]), o = w == list[i] ? list[i - 1] : list[i];
                 *bad_wish = w;
                 *bad_what = 'p';
-                snprintf(err->msg, sizeof err->msg, "candidate '%s' has two vœux of preference %u (also on line %u)",
+                snprintf(err->msg, sizeof err->msg, "candidate '%s' has two vœux of preference %u (already on line %u)",
                            p->c_id[c], p->w_pref[w], p->w_line[o]);
                 return -1;
             }
@@ -391,7 +391,7 @@ int sim_index(sim_problem *p, uint32_t *bad_wish, char *bad_what, errloc *err)
                     uint32_t w = later(p, list[i], list[j]), o = w == list[i] ? list[j] : list[i];
                     *bad_wish = w;
                     *bad_what = 'f';
-                    snprintf(err->msg, sizeof err->msg, "candidate '%s' wishes formation '%s' twice (also on line %u)",
+                    snprintf(err->msg, sizeof err->msg, "candidate '%s' wishes formation '%s' twice (already on line %u)",
                                p->c_id[c], p->f_id[p->w_form[w]], p->w_line[o]);
                     return -1;
                 }

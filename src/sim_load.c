@@ -149,7 +149,29 @@ typedef struct load_ctx {
     columns cols;
     uint32_t last_cand;         /* the previous vœu's candidate, SIM_NONE at first */
     char last_cid[512];
+    uint32_t *line;             /* line of each formation / candidate read, for duplicates */
+    size_t nline, cap_line;
 } load_ctx;
+
+/* Remembers the line of the item just added (index x->nline), to name it in a
+ * "duplicate ... (already on line N)" message. */
+static int remember_line(load_ctx *x, const csv_row *row)
+{
+    if (x->nline == x->cap_line) {
+        size_t cap = x->cap_line ? x->cap_line * 2 : 1024;
+        uint32_t *nl = realloc(x->line, cap * sizeof *nl);
+        if (!nl) return -1;
+        x->line = nl;
+        x->cap_line = cap;
+    }
+    x->line[x->nline++] = (uint32_t)row->line;
+    return 0;
+}
+
+static size_t line_of(const load_ctx *x, uint32_t index)
+{
+    return index < x->nline ? x->line[index] : 0;
+}
 
 static int id_field(csv_reader *rd, const csv_row *row, int col, const char *what, char *buf, size_t n)
 {
@@ -175,12 +197,14 @@ static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
     if (field_count(rd, row, x->cols.at[1], 10000000, 0, "capacity", &v[1])) return -1;
     for (int i = 2; i < 6; i++)
         if (field_count(rd, row, x->cols.at[i], 100, 1, form_cols[i], &v[i])) return -1;
-    if (sim_find_formation(x->p, id) != SIM_NONE) {
-        fail_at(rd, (size_t)x->cols.at[0], "duplicate formation_id '%s'", id);
+    uint32_t first = sim_find_formation(x->p, id);
+    if (first != SIM_NONE) {
+        fail_at(rd, (size_t)x->cols.at[0], "duplicate formation_id '%s' (already on line %zu)", id,
+                line_of(x, first));
         return -1;
     }
     uint32_t f = sim_add_formation(x->p, id, (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5]);
-    if (f == SIM_NONE) { fail_at(rd, 0, "out of memory"); return -1; }
+    if (f == SIM_NONE || remember_line(x, row) != 0) { fail_at(rd, 0, "out of memory"); return -1; }
     for (int d = 0; d < SIM_NDESC; d++)
         if (x->cols.desc[d] >= 0) {
             char text[1024];
@@ -193,7 +217,9 @@ static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
 static int load_formations(sim_problem *p, const char *path, int fast, errloc *err)
 {
     load_ctx x = { .p = p, .cols = { .want = form_cols, .nwant = 6 } };
-    return read_rows(path, on_formation, &x, fast, err);
+    int rc = read_rows(path, on_formation, &x, fast, err);
+    free(x.line);
+    return rc;
 }
 
 int sim_load_formations(sim_problem *p, const char *path, errloc *err)
@@ -226,11 +252,13 @@ static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
             return -1;
         }
     }
-    if (sim_find_candidate(x->p, id) != SIM_NONE) {
-        fail_at(rd, (size_t)x->cols.at[0], "duplicate candidate id '%s'", id);
+    uint32_t first = sim_find_candidate(x->p, id);
+    if (first != SIM_NONE) {
+        fail_at(rd, (size_t)x->cols.at[0], "duplicate candidate id '%s' (already on line %zu)", id,
+                line_of(x, first));
         return -1;
     }
-    if (sim_add_candidate(x->p, id, bac, flags[0], flags[1]) == SIM_NONE) {
+    if (sim_add_candidate(x->p, id, bac, flags[0], flags[1]) == SIM_NONE || remember_line(x, row) != 0) {
         fail_at(rd, 0, "out of memory");
         return -1;
     }
@@ -240,7 +268,9 @@ static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
 static int load_candidates(sim_problem *p, const char *path, int fast, errloc *err)
 {
     load_ctx x = { .p = p, .cols = { .want = cand_cols, .nwant = 4 } };
-    return read_rows(path, on_candidate, &x, fast, err);
+    int rc = read_rows(path, on_candidate, &x, fast, err);
+    free(x.line);
+    return rc;
 }
 
 int sim_load_candidates(sim_problem *p, const char *path, errloc *err)

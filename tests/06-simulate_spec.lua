@@ -181,19 +181,19 @@ describe("admit allocate input errors", function()
   end)
   it("refuses a duplicate (candidate, formation) vœu, located at the second", function()
     bad({ wishes = W .. "x,A,1,1\ny,A,1,2\nx,A,2,3\n" },
-      "wishes.csv:4:3: candidate 'x' wishes formation 'A' twice (also on line 2)")
+      "wishes.csv:4:3: candidate 'x' wishes formation 'A' twice (already on line 2)\n")
   end)
   it("refuses two vœux of the same preference", function()
     bad({ wishes = W .. "x,A,1,1\nx,B,1,1\n" },
-      "wishes.csv:3:5: candidate 'x' has two vœux of preference 1 (also on line 2)")
+      "wishes.csv:3:5: candidate 'x' has two vœux of preference 1 (already on line 2)\n")
   end)
   it("refuses a duplicate rank within a formation", function()
     bad({ wishes = W .. "x,A,1,1\ny,A,1,1\n" },
-      "wishes.csv:3:7: rank 1 appears twice in formation 'A' (also on line 2)")
+      "wishes.csv:3:7: rank 1 appears twice in formation 'A' (already on line 2)\n")
   end)
   it("refuses a duplicate rank among sparse ranks too", function()
     bad({ wishes = W .. "x,A,1,900000\ny,A,1,5\nw,A,1,900000\n" },
-      "wishes.csv:4:7: rank 900000 appears twice in formation 'A' (also on line 2)")
+      "wishes.csv:4:7: rank 900000 appears twice in formation 'A' (already on line 2)\n")
   end)
   it("refuses bad numbers where they stand", function()
     bad({ wishes = W .. "x,A,1,first\n" }, "wishes.csv:2:7: rank: 'first' is not a whole number")
@@ -203,11 +203,30 @@ describe("admit allocate input errors", function()
     bad({ formations = "formation_id,capacity,min_techno,min_pro,min_boursier,min_resident\nA,10,150,0,0,0\n" },
       "formations.csv:2:6: min_techno: 150 is too large (at most 100)")
   end)
-  it("refuses duplicate ids", function()
+  it("refuses duplicate ids, naming the line of the first", function()
     bad({ formations = "formation_id,capacity,min_techno,min_pro,min_boursier,min_resident\nA,1,0,0,0,0\nA,2,0,0,0,0\n" },
-      "formations.csv:3:1: duplicate formation_id 'A'")
+      "formations.csv:3:1: duplicate formation_id 'A' (already on line 2)\n")
     bad({ candidates = "id,bac,boursier,resident\nx,general,0,0\nx,pro,0,0\n" },
-      "candidates.csv:3:1: duplicate candidate id 'x'")
+      "candidates.csv:3:1: duplicate candidate id 'x' (already on line 2)\n")
+    -- further apart, after a blank line, and through the full CSV reader (a quoted field)
+    bad({ formations = "formation_id,capacity,min_techno,min_pro,min_boursier,min_resident\n"
+                       .. "A,1,0,0,0,0\nB,1,0,0,0,0\n\n\"C\",1,0,0,0,0\nB,2,0,0,0,0\n" },
+      "formations.csv:6:1: duplicate formation_id 'B' (already on line 3)\n")
+    bad({ candidates = "id,bac,boursier,resident\nx,general,0,0\ny,pro,0,0\nz,pro,0,0\ny,general,1,0\n" },
+      "candidates.csv:5:1: duplicate candidate id 'y' (already on line 3)\n")
+    bad({ wishes = W .. "x,A,1,1\ny,B,1,1\nx,B,2,2\nx,A,3,3\n" },
+      "wishes.csv:5:3: candidate 'x' wishes formation 'A' twice (already on line 2)\n")
+  end)
+  it("admit.simulate on rows names the first of two duplicate ids", function()
+    local ok, msg = admit.sim_build(
+      { { formation_id = "A", capacity = 1 }, { formation_id = "B", capacity = 1 }, { formation_id = "A", capacity = 1 } },
+      {}, {})
+    assert.is_nil(ok)
+    assert.are.equal("formations[3]: duplicate formation_id 'A' (already formations[1])", msg)
+    ok, msg = admit.sim_build({}, { { id = "x", bac = "pro", boursier = "0", resident = "0" },
+                                    { id = "x", bac = "pro", boursier = "0", resident = "0" } }, {})
+    assert.is_nil(ok)
+    assert.are.equal("candidates[2]: duplicate id 'x' (already candidates[1])", msg)
   end)
   it("refuses an unknown bac and a bad flag", function()
     bad({ candidates = "id,bac,boursier,resident\nx,bac S,0,0\n" },
