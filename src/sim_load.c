@@ -77,8 +77,8 @@ int sim_parse_flag(const char *s, int *out, char *why, size_t n)
 /* ------------------------------------------------------------- headers */
 
 typedef struct columns {
-    const char *const *want;    /* required names */
-    int nwant;
+    const char *const *want;    /* the names looked for: the first nrequired must be there */
+    int nwant, nrequired;
     int at[16];                 /* field index of each, -1 until found */
     int desc[SIM_NDESC];        /* optional descriptive columns (formations) */
 } columns;
@@ -102,7 +102,7 @@ static int find_columns(csv_reader *rd, const csv_row *row, columns *cols, const
         for (int d = 0; d < SIM_NDESC; d++)
             if (strcmp(name, sim_desc_names[d]) == 0 && cols->desc[d] < 0) cols->desc[d] = (int)f;
     }
-    for (int i = 0; i < cols->nwant; i++)
+    for (int i = 0; i < cols->nrequired; i++)
         if (cols->at[i] < 0) {
             fail_at(rd, 0, "missing column '%s' (the header must name %s)", cols->want[i], expect);
             return -1;
@@ -140,9 +140,12 @@ static int read_rows(const char *path, csv_row_fn fn, void *ctx, int fast, errlo
 
 /* ---------------------------------------------------------- formations */
 
+/* formation_id and capacity are required; a missing min_* column means 0 for every
+ * formation (no annex has a résident rate, for instance). */
 static const char *const form_cols[] = { "formation_id", "capacity", "min_techno", "min_pro",
                                          "min_boursier", "min_resident" };
-#define FORM_EXPECT "formation_id,capacity,min_techno,min_pro,min_boursier,min_resident"
+#define FORM_EXPECT "formation_id,capacity; min_techno, min_pro, min_boursier and min_resident " \
+                    "are 0 when absent"
 
 typedef struct load_ctx {
     sim_problem *p;
@@ -195,8 +198,10 @@ static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
     long long v[6];
     if (id_field(rd, row, x->cols.at[0], "formation_id", id, sizeof id)) return -1;
     if (field_count(rd, row, x->cols.at[1], 10000000, 0, "capacity", &v[1])) return -1;
-    for (int i = 2; i < 6; i++)
-        if (field_count(rd, row, x->cols.at[i], 100, 1, form_cols[i], &v[i])) return -1;
+    for (int i = 2; i < 6; i++) {
+        v[i] = 0;
+        if (x->cols.at[i] >= 0 && field_count(rd, row, x->cols.at[i], 100, 1, form_cols[i], &v[i])) return -1;
+    }
     uint32_t first = sim_find_formation(x->p, id);
     if (first != SIM_NONE) {
         fail_at(rd, (size_t)x->cols.at[0], "duplicate formation_id '%s' (already on line %zu)", id,
@@ -216,7 +221,7 @@ static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
 
 static int load_formations(sim_problem *p, const char *path, int fast, errloc *err)
 {
-    load_ctx x = { .p = p, .cols = { .want = form_cols, .nwant = 6 } };
+    load_ctx x = { .p = p, .cols = { .want = form_cols, .nwant = 6, .nrequired = 2 } };
     int rc = read_rows(path, on_formation, &x, fast, err);
     free(x.line);
     return rc;
@@ -267,7 +272,7 @@ static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
 
 static int load_candidates(sim_problem *p, const char *path, int fast, errloc *err)
 {
-    load_ctx x = { .p = p, .cols = { .want = cand_cols, .nwant = 4 } };
+    load_ctx x = { .p = p, .cols = { .want = cand_cols, .nwant = 4, .nrequired = 4 } };
     int rc = read_rows(path, on_candidate, &x, fast, err);
     free(x.line);
     return rc;
@@ -324,7 +329,7 @@ static int on_wish(void *vctx, csv_reader *rd, const csv_row *row)
 
 static int load_wishes(sim_problem *p, const char *path, int fast, errloc *err)
 {
-    load_ctx x = { .p = p, .cols = { .want = wish_cols, .nwant = 4 }, .last_cand = SIM_NONE };
+    load_ctx x = { .p = p, .cols = { .want = wish_cols, .nwant = 4, .nrequired = 4 }, .last_cand = SIM_NONE };
     return read_rows(path, on_wish, &x, fast, err);
 }
 

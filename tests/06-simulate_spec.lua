@@ -234,6 +234,37 @@ describe("admit allocate input errors", function()
     bad({ candidates = "id,bac,boursier,resident\nx,pro,yes,0\n" },
       "candidates.csv:2:7: boursier: 'yes' is not a flag: expected 0 or 1")
   end)
+  it("takes a missing min_* column as 0 for every formation; formation_id and capacity are required", function()
+    local base = h.tmpdir()
+    local full = base .. "/full.csv"
+    h.write(full, "formation_id,capacity,min_techno,min_pro,min_boursier,min_resident\n"
+      .. "A,1,0,0,0,0\nB,1,0,0,0,0\nT,2,50,0,0,0\nS,1,0,0,20,0\nN,2,0,0,50,0\nP1,1,0,0,0,0\nE,2,0,50,0,0\n")
+    local short = h.write(base .. "/short.csv", "formation_id,capacity,min_techno,min_boursier,min_pro\n"
+      .. "A,1,,,\nB,1,0,0,0\nT,2,50,0,0\nS,1,0,20,0\nN,2,0,50,0\nP1,1,0,0,0\nE,2,0,0,50\n")
+    local bare = h.write(base .. "/bare.csv", "formation_id,capacity\nA,1\nB,1\nT,2\nS,1\nN,2\nP1,1\nE,2\n")
+    local zero = h.write(base .. "/zero.csv", "formation_id,capacity,min_techno,min_pro,min_boursier,min_resident\n"
+      .. "A,1,0,0,0,0\nB,1,0,0,0,0\nT,2,0,0,0,0\nS,1,0,0,0,0\nN,2,0,0,0,0\nP1,1,0,0,0,0\nE,2,0,0,0,0\n")
+    local function run(fpath)
+      local dir = h.tmpdir() .. "/out"
+      local _, err, code = allocate(dir, nil, { formations = fpath, candidates = HAND .. "candidates.csv",
+                                                wishes = HAND .. "wishes.csv" })
+      assert.are.equal(0, code, err)
+      return h.slurp(dir .. "/assignments.csv"), h.slurp(dir .. "/formations.csv")
+    end
+    local a_full, f_full = run(full)
+    local a_short, f_short = run(short)
+    assert.are.equal(a_full, a_short)          -- no min_resident column: the same as 0
+    assert.are.equal(f_full, f_short)
+    local a_bare, f_bare = run(bare)
+    local a_zero, f_zero = run(zero)            -- no min_* column at all: every minimum 0
+    assert.are.equal(a_zero, a_bare)
+    assert.are.equal(f_zero, f_bare)
+    bad({ formations = "formation_id,min_techno\nA,0\n" },
+      "formations.csv:1:1: missing column 'capacity' (the header must name formation_id,capacity;"
+      .. " min_techno, min_pro, min_boursier and min_resident are 0 when absent)\n")
+    bad({ formations = "capacity\n1\n" }, "formations.csv:1:1: missing column 'formation_id'")
+  end)
+
   it("names a missing column", function()
     bad({ candidates = "id,bac,boursier\nx,pro,0\n" }, "candidates.csv:1:1: missing column 'resident'")
   end)

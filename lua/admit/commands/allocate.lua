@@ -5,7 +5,8 @@ local cli = require "admit.cli"
 local usage = [[
 usage: admit allocate --formations F.csv --candidates C.csv --wishes W.csv --out DIR
                       [--mode student|school]
-  F.csv  formation_id,capacity,min_techno,min_pro,min_boursier,min_resident (+ more columns)
+  F.csv  formation_id,capacity,min_techno,min_pro,min_boursier,min_resident (+ more columns);
+         a missing min_* column means 0 (no minimum) for every formation
   C.csv  id,bac,boursier,resident (+ more columns); bac general, techno or pro
   W.csv  candidate_id,formation_id,preference,rank (1 = favourite / best ranked)
   --mode student   candidates propose: the candidate-optimal stable assignment (default)
