@@ -170,7 +170,7 @@ for _, id in ipairs(ids) do
     list[#list + 1] = text
   end
 end
-print(string.format("\nFormations with a policy that changed: %d", #with_policy))
+print(string.format("\nFormations with a policy that changed: %d of %d", #with_policy, n_applied))
 for _, text in ipairs(with_policy) do print(text) end
 print(string.format("\nOther formations changed as candidates moved: %d", #others))
 if #others > 0 then

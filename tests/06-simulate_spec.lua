@@ -652,7 +652,7 @@ describe("the main job and the comparison script", function()
     assert.are.equal(0, code, err)
     assert.matches("^3 policy files %(bts%-ndrc, ifsi%-hauts%-de%-france, iut%-lille%-informatique%), "
                    .. "4 policies; applied to %d+ formations?; seed 2023, 5000 candidates\n", out)
-    assert.matches("\nFormations with a policy that changed: %d+\n", out)
+    assert.matches("\nFormations with a policy that changed: %d+ of %d+\n", out)
     assert.matches("\nOther formations changed as candidates moved: %d+\n", out)
     assert.matches("%d+ formations? changed; %d+ candidates? gets? another seat", out)
   end)
