@@ -64,7 +64,10 @@ static void locate_field(const csv_reader *rd, size_t field, size_t *line, size_
     int inq = 0, at_start = 1;
     for (; i < rd->len; i++) {
         char c = s[i];
-        if (f == field && at_start && c != ' ' && c != '\t')
+        /* spaces before a field are skipped, unless the space is the separator itself
+         * (a tab-separated file: "\tx" starts with an empty field) */
+        int space = (c == ' ' || c == '\t') && c != rd->opts.delim;
+        if (f == field && at_start && !space)
             break;
         if (c == '"') { inq = !inq; at_start = 0; continue; }
         if (line_break_at(s, i, rd->len)) {
@@ -74,7 +77,7 @@ static void locate_field(const csv_reader *rd, size_t field, size_t *line, size_
         }
         if (!inq && c == rd->opts.delim) { f++; at_start = 1; continue; }
         if (!inq && c == '\r') break;
-        if (c != ' ' && c != '\t') at_start = 0;
+        if (!space) at_start = 0;
     }
     *line = ln;
     *col = encoding_utf8_count(s + lstart, i - lstart) + 1;
