@@ -18,5 +18,6 @@ int luaopen_admit_core(lua_State *L)
     lua_newtable(L);
     util_open(L);
     text_open(L);
+    sandbox_open(L);
     return 1;
 }

@@ -6,6 +6,7 @@
 /* Each area adds its functions to the module table on top of the stack. */
 void util_open(lua_State *L);
 void text_open(lua_State *L);
+void sandbox_open(lua_State *L);
 
 /* Shared binding helpers. */
 /* Pushes nil, msg and returns 2 (the environmental-failure convention). */
