@@ -160,6 +160,12 @@ return function(admit)
         error("setmetatable: __gc is not allowed in the sandbox (a finalizer would run "
           .. "later, outside the script's limits)", 2)
       end
+      -- Only a metatable the script set may be replaced: a table from the host keeps its
+      -- class (a view's is protected anyway).
+      local current = type(t) == "table" and getmetatable(t)
+      if current and not own_metatables[current] then
+        error("setmetatable: cannot replace the metatable of a table the script did not make", 2)
+      end
       local ok, r = pcall(setmetatable, t, mt)  -- fails on a view (__metatable = false)
       if not ok then error(r, 2) end
       if mt ~= nil then own_metatables[mt] = true end
