@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 
@@ -207,6 +210,66 @@ static int l_write_file(lua_State *L)
     return 1;
 }
 
+/* A plain file name: no directory part, not . or .., no NUL. */
+static int plain_name(const char *name, size_t len)
+{
+    return len > 0 && strlen(name) == len && strchr(name, '/') == NULL
+        && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+/* Writes one file of a directory being built; 0 or -1 with err. */
+static int write_one(const atomic_dir *ad, const char *name, const char *text, size_t len,
+                     errloc *err)
+{
+    char *path = atomic_dir_path(ad, name);
+    FILE *f = path ? fopen(path, "wb") : NULL;
+    int bad = f == NULL;
+    if (f) {
+        bad = fwrite(text, 1, len, f) != len;
+        bad |= fflush(f) != 0;
+        bad |= fsync(fileno(f)) != 0;
+        bad |= fclose(f) != 0;
+    }
+    if (bad)
+        errloc_set(err, ad->target, 0, 0, "cannot write %s: %s", name, strerror(errno));
+    free(path);
+    return bad ? -1 : 0;
+}
+
+/* core.write_dir(dir, {name = text, ...}) -> true | nil, msg. The directory appears
+ * whole, holding exactly these files, or the previous one stays as it was. */
+static int l_write_dir(lua_State *L)
+{
+    const char *dir = luaL_checkstring(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    /* every check that may raise comes before anything is created on disk */
+    for (lua_pushnil(L); lua_next(L, 2); lua_pop(L, 1)) {
+        size_t len;
+        if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+            return luaL_argerror(L, 2, "expected {name = text, ...} with string names and texts");
+        const char *name = lua_tolstring(L, -2, &len);
+        if (!plain_name(name, len))
+            return luaL_error(L, "write_dir: '%s' is not a plain file name", name);
+    }
+    atomic_dir ad;
+    errloc err;
+    if (atomic_dir_open(&ad, dir, &err) != 0)
+        return admit_pushfail(L, err.msg);
+    for (lua_pushnil(L); lua_next(L, 2); lua_pop(L, 1)) {
+        size_t len;
+        const char *text = lua_tolstring(L, -1, &len);
+        if (write_one(&ad, lua_tostring(L, -2), text, len, &err) != 0) {
+            atomic_dir_abort(&ad);
+            return admit_pushfail(L, err.msg);
+        }
+    }
+    if (atomic_dir_commit(&ad, &err) != 0)
+        return admit_pushfail(L, err.msg);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 /* core.set_limits{memory = MB, instructions = N}: 0 or false removes a limit; a field
  * left out keeps its limit. Setting the instructions restarts their count. For a limit
  * around one call only (and put back after), see admit.sandbox.run. */
@@ -246,6 +309,7 @@ static int l_limits(lua_State *L)
 static const luaL_Reg util_funcs[] = {
     { "read_csv", l_read_csv },
     { "write_file", l_write_file },
+    { "write_dir", l_write_dir },
     { "set_limits", l_set_limits },
     { "limits", l_limits },
     { NULL, NULL }
