@@ -501,3 +501,59 @@ describe("admit --sandbox", function()
     end
   end)
 end)
+
+describe("sandbox.policy_file: a policy under limits, now and later", function()
+  local saved_policy
+  before_each(function()
+    saved_policy = admit.policy
+    -- stands for issue 4's constructor: keeps the spec it is given
+    admit.policy = function(spec) return { spec = spec } end
+  end)
+  after_each(function() admit.policy = saved_policy end)
+
+  it("runs the file under the limits and its functions too, each time they are called", function()
+    local dir = h.tmpdir()
+    local path = h.write(dir .. "/p.lua", [[
+      return admit.policy {
+        name = "p",
+        rank = function(c) if c.spin then while true do end end return c.maths * 2 end,
+      }]])
+    local p = sandbox.policy_file(path, { instructions = 100000 })
+    assert.are.equal("p", p.spec.name)
+    assert.are.equal(24, p.spec.rank({ maths = 12 }))
+    local ok, err = pcall(p.spec.rank, { spin = true })
+    assert.is_false(ok)
+    assert.matches("p%.lua:3: instruction limit reached %(100000 instructions%)", err)
+    assert.are.equal(0, admit.limits().instructions)
+    assert.are.equal(26, p.spec.rank({ maths = 13 }))
+  end)
+
+  it("a runaway file body is stopped", function()
+    local dir = h.tmpdir()
+    local path = h.write(dir .. "/p.lua", "while true do end")
+    local ok, err = pcall(sandbox.policy_file, path, { instructions = 100000 })
+    assert.is_false(ok)
+    assert.matches("instruction limit reached", err)
+  end)
+end)
+
+describe("SCRIPTING.md §6 examples", function()
+  -- The transcripts of §6, run as written.
+  local doc = h.slurp(h.root .. "/SCRIPTING.md")
+  local section = doc:match("## 6%. Sandbox and limits(.-)\n## 7%.") .. "\n"
+  for name, body, output in section:gmatch("    %$ cat (%S+)\n(.-)    %$ admit [^\n]*\n(.-)\n\n") do
+    it("runs " .. name .. " as shown", function()
+      local dir = h.tmpdir()
+      local script = body:gsub("\n    ", "\n"):gsub("^    ", "")
+      h.write(dir .. "/" .. name, script)
+      local cmd = section:match("    %$ (admit [^\n]*" .. name:gsub("%p", "%%%0") .. ")")
+      local args = {}
+      for word in cmd:gmatch("%S+") do args[#args + 1] = word end
+      table.remove(args, 1)
+      local out, err = h.run(args, nil, { cwd = dir })
+      local expected = output:gsub("\n    ", "\n"):gsub("^    ", "")
+      local got = (out .. err):gsub("stack traceback:.*", "stack traceback: ...")
+      assert.are.equal(expected, (got:gsub("\n$", "")))
+    end)
+  end
+end)

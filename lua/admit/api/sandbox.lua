@@ -108,7 +108,18 @@ return function(admit)
     return c
   end
 
-  local function admit_view(cache)
+  -- For a "constructor": its table argument is copied, and each function in it is
+  -- wrapped to run under `limits` whenever admit calls it later (a policy's rank...).
+  local function limited_spec(spec, limits)
+    if type(spec) ~= "table" or views[spec] then return spec end
+    local copy = {}
+    for k, v in pairs(spec) do
+      copy[k] = type(v) == "function" and sandbox.limited(v, limits) or v
+    end
+    return copy
+  end
+
+  local function admit_view(cache, limits)
     local view = {}
     for name, kind in pairs(sandbox.admit_allowed) do
       local v = admit[name]
@@ -124,6 +135,9 @@ return function(admit)
             for i = 1, results.n do results[i] = readonly(results[i], name, cache) end
             return table.unpack(results, 1, results.n)
           end
+        elseif kind == "constructor" and type(v) == "function" then
+          local fn = v
+          v = function(spec, ...) return fn(limited_spec(spec, limits), ...) end
         elseif kind == "value" then
           v = readonly(v, "admit." .. name, cache)
         end
@@ -133,7 +147,9 @@ return function(admit)
     return readonly(view, "admit", cache)
   end
 
-  --- Builds a fresh sandbox environment. opts.arg: a list of strings given as `arg`.
+  --- Builds a fresh sandbox environment. opts.arg: a list of strings given as `arg`;
+  -- opts.limits: {instructions=, memory=} applied to every function the script gives to
+  -- an admit constructor (admit.policy{rank = ...}) each time admit calls it.
   function sandbox.env(opts)
     local env = {}
     local cache = setmetatable({}, { __mode = "k" })
@@ -191,7 +207,7 @@ return function(admit)
       end
       return load(chunk, chunkname, "t", chunk_env or env)
     end
-    env.admit = admit_view(cache)
+    env.admit = admit_view(cache, opts and opts.limits)
     if opts and opts.arg then
       local a = {}
       for k, v in pairs(opts.arg) do if type(v) == "string" then a[k] = v end end
@@ -239,6 +255,14 @@ return function(admit)
   --- A function that calls fn under limits every time (for a policy's callbacks).
   function sandbox.limited(fn, limits)
     return function(...) return C.run(fn, limits, ...) end
+  end
+
+  --- A policy file, sandboxed and limited: runs the file under `limits` and returns what
+  -- it returns (admit.policy{...} or a list of them); the functions it gives admit.policy
+  -- run under the same limits each time they are called. For admit.load_policy.
+  function sandbox.policy_file(path, limits)
+    local fn = sandbox.loadfile(path, sandbox.env { limits = limits })
+    return sandbox.run(fn, limits)
   end
 
   admit.sandbox = sandbox
