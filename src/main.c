@@ -171,7 +171,15 @@ static int sandbox_bind(lua_State *L)
         lua_setfield(L, LUA_REGISTRYINDEX, SANDBOX_ENV_KEY);
     }
     lua_setupvalue(L, -2, 1);
-    return LUA_OK;
+    /* chunk = admit.sandbox.guarded(chunk): its errors become plain data before the
+     * host's handler sees them (no metamethod of the script runs there) */
+    lua_getglobal(L, "admit");
+    lua_getfield(L, -1, "sandbox");
+    lua_getfield(L, -1, "guarded");
+    lua_replace(L, -3);
+    lua_pop(L, 1);
+    lua_insert(L, -2);
+    return host_docall(L, 1, 1);
 }
 
 /* What --sandbox cannot be combined with, or NULL. */

@@ -48,11 +48,13 @@ static int sanitize_error(lua_State *L)
             lua_createtable(L, 0, 2);
             lua_insert(L, 2);                          /* e, new, msg */
             lua_setfield(L, 2, "message");
+            /* an exit status of 1..125 only: a policy must not make a failed run exit 0 */
             lua_pushliteral(L, "exit");
-            if (lua_rawget(L, 1) == LUA_TNUMBER && lua_isinteger(L, -1))
-                lua_setfield(L, 2, "exit");
-            else
-                lua_pop(L, 1);
+            lua_Integer code = lua_rawget(L, 1) == LUA_TNUMBER && lua_isinteger(L, -1)
+                             ? lua_tointeger(L, -1) : EXIT_INPUT;
+            lua_pop(L, 1);
+            lua_pushinteger(L, code >= 1 && code <= 125 ? code : EXIT_INPUT);
+            lua_setfield(L, 2, "exit");
             if (lua_getmetatable(L, 1)) {              /* the real one, __metatable ignored */
                 lua_getfield(L, LUA_REGISTRYINDEX, ERROR_CLASS_KEY);
                 int same = lua_rawequal(L, -1, -2);
@@ -127,7 +129,22 @@ static void restore_limits(host_ctx *ctx, const saved_limits *saved)
  * (nil or 0: no new limit). Instructions count from the call; memory is what fn may hold
  * on top of what is in use when it starts. An error of fn is raised again, as a string or
  * a plain admit error, once the previous limits are back. fn cannot yield out of it. */
+static int run_limited(lua_State *L, int as_report);
+
 static int l_run(lua_State *L)
+{
+    return run_limited(L, 0);
+}
+
+/* _sandbox.run_reported(fn, limits, ...): the same, but a string error comes out as an
+ * admit error {message = s, exit = 1}, which the host prints without a traceback. Done
+ * here, not in Lua: after a stop no Lua code may run. */
+static int l_run_reported(lua_State *L)
+{
+    return run_limited(L, 1);
+}
+
+static int run_limited(lua_State *L, int as_report)
 {
     luaL_checktype(L, 1, LUA_TFUNCTION);
     if (lua_gettop(L) < 2)
@@ -147,6 +164,15 @@ static int l_run(lua_State *L)
     host_arm_hook(L);
     int status = lua_pcall(L, nargs, LUA_MULTRET, 1);
     restore_limits(ctx, &saved);
+    if (status != LUA_OK && as_report && lua_type(L, -1) == LUA_TSTRING) {
+        lua_createtable(L, 0, 2);
+        lua_insert(L, -2);
+        lua_setfield(L, -2, "message");
+        lua_pushinteger(L, EXIT_RUNTIME);
+        lua_setfield(L, -2, "exit");
+        lua_getfield(L, LUA_REGISTRYINDEX, ERROR_CLASS_KEY);
+        lua_setmetatable(L, -2);
+    }
     if (status != LUA_OK)
         return lua_error(L);
     return lua_gettop(L) - 1;
@@ -333,6 +359,7 @@ static void guard_stdlib(lua_State *L)
 
 static const luaL_Reg sandbox_funcs[] = {
     { "run", l_run },
+    { "run_reported", l_run_reported },
     { "error_class", l_error_class },
     { "arm", l_arm },
     { "xpcall", l_xpcall },

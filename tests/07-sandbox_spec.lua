@@ -368,6 +368,14 @@ describe("sandbox.run: limits around one call", function()
     assert.are.equal(admit.InputError, getmetatable(err))
   end)
 
+  it("a policy cannot make a failed run exit 0 (or 255)", function()
+    for _, code in ipairs { 0, 255, -1 } do
+      local ok, err = pcall(sandbox.run, sandbox.load("admit.fail('stop', ...)", "=policy"), {}, code)
+      assert.is_false(ok)
+      assert.are.equal(2, err.exit)
+    end
+  end)
+
   it("a forged admit error is rebuilt from raw fields", function()
     local fn = sandbox.load([[
       error(setmetatable({message = "m"}, {__index = function() while true do end end}))]],
@@ -482,6 +490,16 @@ describe("admit --sandbox", function()
     assert.are.equal("", out)
     assert.are.equal(1, code)
     assert.matches("attempt to load a binary chunk", err)
+  end)
+
+  it("a script cannot make its failure exit 0, nor run code from its error object", function()
+    for _, src in ipairs { "admit.fail('stop', 0)", "error({message = 'stop', exit = 0})",
+                           "error(setmetatable({}, {__tostring = function() print('ran') return 'x' end}))" } do
+      local out, err, code = h.run({ "--sandbox", "-e", src }, nil, { env = "timeout 60" })
+      assert.are_not.equal(0, code, src)
+      assert.are.equal("", out, src)
+      assert.matches("^admit: ", err)
+    end
   end)
 
   it("ignores LUA_INIT", function()

@@ -257,6 +257,14 @@ return function(admit)
     return function(...) return C.run(fn, limits, ...) end
   end
 
+  --- fn made to run through run() (no new limit): its errors come out as plain data, with
+  -- an exit status of 1..125, and a plain message becomes an admit error of status 1 (so
+  -- the officer reads "admit: file:line: message", without a traceback of admit's own
+  -- functions). admit --sandbox runs each chunk this way.
+  function sandbox.guarded(fn)
+    return function(...) return C.run_reported(fn, nil, ...) end
+  end
+
   --- A policy file, sandboxed and limited: runs the file under `limits` and returns what
   -- it returns (admit.policy{...} or a list of them); the functions it gives admit.policy
   -- run under the same limits each time they are called. For admit.load_policy.
