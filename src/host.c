@@ -48,13 +48,6 @@ static volatile sig_atomic_t interrupt_pending = 0;
 
 static void budget_hook(lua_State *L, lua_Debug *ar);
 
-/* The budget hook is installed on the main thread when the state is made and stays there:
- * lua_newthread copies the creator's hook, so every coroutine ever created carries it too
- * (a hook set later on one thread would miss coroutines). Every HOST_HOOK_STEP instructions
- * of any thread it adds to the count. Once the budget is spent (or on Ctrl-C) it raises on
- * every instruction and line of every thread, so neither pcall/xpcall nor a coroutine
- * that catches the error can carry on. A thread still on that per-instruction setting
- * after the state was reset goes back to counting by itself. */
 /* Raises the stop error, naming the Lua line that was running. */
 static int budget_stop(lua_State *L, lua_Debug *ar)
 {
@@ -73,6 +66,13 @@ static int budget_stop(lua_State *L, lua_Debug *ar)
     return lua_error(L);
 }
 
+/* The budget hook is installed on the main thread when the state is made and stays there:
+ * lua_newthread copies the creator's hook, so every coroutine ever created carries it too
+ * (a hook set later on one thread would miss coroutines). Every HOST_HOOK_STEP instructions
+ * of any thread it adds to the count. Once the budget is spent (or on Ctrl-C) it raises on
+ * every instruction and line of every thread, so neither pcall/xpcall nor a coroutine
+ * that catches the error can carry on. A thread still on that per-instruction setting
+ * after the state was reset goes back to counting by itself. */
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
     host_ctx *ctx = host_context(L);

@@ -44,6 +44,10 @@ describe("sandbox: nothing outside the allow-list", function()
     assert.are.equal("number", t)
   end)
 
+  it("cannot reseed admit's random generator", function()
+    assert.are.same({ true, nil, "number" }, { try("return math.randomseed, type(math.random())") })
+  end)
+
   it("has no string.dump in the string table", function()
     assert.are.same({ true, nil }, { try("return string.dump") })
   end)

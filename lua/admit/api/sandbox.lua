@@ -157,6 +157,7 @@ return function(admit)
     for _, name in ipairs(SAFE_BASE) do env[name] = _G[name] end
     for _, lib in ipairs(SAFE_LIBS) do env[lib] = copy(_G[lib]) end
     env.string.dump = nil  -- bytecode: useless here (load takes text) and a leak of code
+    env.math.randomseed = nil  -- the generator is admit's: a policy must not reseed it
     -- A coroutine inherits the budget hook of the thread creating it; arming it again
     -- covers a creator whose hook trusted code removed with debug.sethook.
     local create = coroutine.create
