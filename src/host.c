@@ -48,11 +48,16 @@ static volatile sig_atomic_t interrupt_pending = 0;
 
 static void budget_hook(lua_State *L, lua_Debug *ar);
 
-/* Raises the stop error, naming the Lua line that was running. */
+/* Raises the stop error, naming the Lua line that was running. The main thread is set to
+ * raise at its next instruction too: a coroutine's error may be swallowed by its resumer
+ * (coroutine.resume, coroutine.close return it), which must not then finish quietly. */
 static int budget_stop(lua_State *L, lua_Debug *ar)
 {
     host_ctx *ctx = host_context(L);
     lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+    if (lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD) == LUA_TTHREAD)
+        lua_sethook(lua_tothread(L, -1), budget_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+    lua_pop(L, 1);
     if (ar && lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
         lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
     else

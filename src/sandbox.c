@@ -163,6 +163,17 @@ static int run_limited(lua_State *L, int as_report)
     apply_limits(ctx, asked, &saved);
     host_arm_hook(L);
     int status = lua_pcall(L, nargs, LUA_MULTRET, 1);
+    if (status == LUA_OK && host_stopping(L)) {
+        /* the stop hit a coroutine whose error was swallowed (coroutine.close returns it)
+         * and fn returned before its own next count: the call still failed */
+        lua_settop(L, 1);
+        if (ctx->instr_tripped)
+            lua_pushfstring(L, "instruction limit reached (%I instructions): the script was stopped",
+                            (lua_Integer)ctx->instr_stated);
+        else
+            lua_pushliteral(L, "interrupted");
+        status = LUA_ERRRUN;
+    }
     restore_limits(ctx, &saved);
     if (status != LUA_OK && as_report && lua_type(L, -1) == LUA_TSTRING) {
         lua_createtable(L, 0, 2);

@@ -332,6 +332,28 @@ describe("sandbox.run: limits around one call", function()
     assert.is_true(not ok or err == false)
   end)
 
+  it("coroutine.close running a looping __close is stopped", function()
+    local fn = sandbox.load([[
+      local co = coroutine.create(function()
+        local x <close> = setmetatable({}, {__close = function() while true do end end})
+        coroutine.yield()
+      end)
+      coroutine.resume(co)
+      coroutine.close(co)]], "=policy")
+    local ok, err = pcall(sandbox.run, fn, { instructions = 50000 })
+    assert.is_false(ok)
+    assert.matches("instruction limit reached", err)
+  end)
+
+  it("the running (main) thread cannot be resumed nor closed from a policy", function()
+    local ok, a, b = try([[
+      local main = coroutine.running()
+      return select(2, coroutine.resume(main)), select(2, pcall(coroutine.close, main))]])
+    assert.is_true(ok)
+    assert.matches("cannot resume non%-suspended coroutine", a)
+    assert.matches("running coroutine", b)
+  end)
+
   it("cannot yield out of a limited call", function()
     local co = coroutine.wrap(function()
       return pcall(sandbox.run, function() coroutine.yield("escaped") end, { instructions = 1e6 })

@@ -33,6 +33,14 @@ describe("--max-instructions", function()
       [[local s = ("a"):rep(20000) while true do pcall(string.find, s, "(.-)(.-)(.-)b") end]],
     ["table.move over the whole integer range"] =
       "table.move({}, 1, math.maxinteger - 1, 2)",
+    ["a looping __close run by coroutine.close, which returns the error"] = [[
+      local co = coroutine.create(function()
+        local x <close> = setmetatable({}, {__close = function() while true do end end})
+        coroutine.yield()
+      end)
+      coroutine.resume(co)
+      coroutine.close(co)
+      print("finished quietly")]],
     ["a looping __close"] = [[
       while true do pcall(function()
         local x <close> = setmetatable({}, {__close = function() while true do end end})
