@@ -71,18 +71,24 @@ static int budget_stop(lua_State *L, lua_Debug *ar)
     return lua_error(L);
 }
 
-/* The budget hook is installed on the main thread when the state is made and stays there:
- * lua_newthread copies the creator's hook, so every coroutine ever created carries it too
- * (a hook set later on one thread would miss coroutines). Every HOST_HOOK_STEP instructions
- * of any thread it adds to the count. Once the budget is spent (or on Ctrl-C) it raises on
+/* The budget hook. A hook is per thread: it is set on the running and main threads when a
+ * budget starts (host_arm_hook), coroutines created meanwhile inherit it (lua_newthread
+ * copies the creator's hook), and coroutine.resume/wrap/close arm any other coroutine
+ * before running it under a budget (src/sandbox.c). Every HOST_HOOK_STEP instructions of
+ * any thread it adds to the count. Once the budget is spent (or on Ctrl-C) it raises on
  * every instruction and line of every thread, so neither pcall/xpcall nor a coroutine
- * that catches the error can carry on. A thread still on that per-instruction setting
- * after the state was reset goes back to counting by itself. */
+ * that catches the error can carry on. With no budget it takes itself off the thread
+ * (a hooked VM runs much slower); a thread still on the per-instruction setting after a
+ * stop goes back to counting by itself. */
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
     host_ctx *ctx = host_context(L);
     if (interrupt_pending || ctx->instr_tripped) {
         budget_stop(L, ar);
+        return;
+    }
+    if (ctx->instr_limit == 0) {
+        lua_sethook(L, NULL, 0, 0);
         return;
     }
     if (lua_gethookmask(L) != LUA_MASKCOUNT || lua_gethookcount(L) != HOST_HOOK_STEP) {
@@ -117,6 +123,23 @@ int host_charge(lua_State *L, long long count)
 void host_arm_hook(lua_State *L)
 {
     lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOST_HOOK_STEP);
+    if (lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD) == LUA_TTHREAD) {
+        lua_State *main_thread = lua_tothread(L, -1);
+        if (main_thread != L && lua_gethook(main_thread) != budget_hook)
+            lua_sethook(main_thread, budget_hook, LUA_MASKCOUNT, HOST_HOOK_STEP);
+    }
+    lua_pop(L, 1);
+}
+
+int host_limited(lua_State *L)
+{
+    return host_context(L)->instr_limit != 0 || host_stopping(L);
+}
+
+void host_arm_thread(lua_State *co)
+{
+    if (lua_gethook(co) != budget_hook)
+        lua_sethook(co, budget_hook, LUA_MASKCOUNT, HOST_HOOK_STEP);
 }
 
 void host_set_instruction_limit(lua_State *L, long long count)
@@ -126,7 +149,8 @@ void host_set_instruction_limit(lua_State *L, long long count)
     ctx->instr_stated = ctx->instr_limit;
     ctx->instr_used = 0;
     ctx->instr_tripped = 0;
-    host_arm_hook(L);  /* again, in case debug.sethook removed it from this thread */
+    if (ctx->instr_limit)
+        host_arm_hook(L);
 }
 
 void host_set_memory_limit(lua_State *L, size_t bytes)
@@ -137,15 +161,32 @@ void host_set_memory_limit(lua_State *L, size_t bytes)
 /* ------------------------------------------------------------------ Ctrl-C */
 
 static lua_State *globalL = NULL;
+/* The coroutine running right now, if any (kept by sandbox.c's resume): Ctrl-C must reach
+ * it, since the main thread waits in resume and counts nothing meanwhile. */
+static lua_State *volatile running_coroutine = NULL;
 
-/* Signal handler: only sets a flag and makes the running main thread's hook fire at once
- * (lua_sethook is safe in a signal handler; lua.c's laction). The hook raises in Lua;
- * a coroutine notices the flag at its next count. */
+lua_State *host_enter_thread(lua_State *co)
+{
+    lua_State *prev = running_coroutine;
+    running_coroutine = co;
+    return prev;
+}
+
+void host_leave_thread(lua_State *prev)
+{
+    running_coroutine = prev;
+}
+
+/* Signal handler: only sets a flag and makes the hooks of the main thread and of the
+ * running coroutine fire at once (lua_sethook is safe in a signal handler; lua.c's
+ * laction). The hook raises in Lua; the stop is then sticky until the call returns. */
 static void on_sigint(int sig)
 {
     signal(sig, SIG_DFL);  /* a second Ctrl-C kills the process */
     interrupt_pending = 1;
     lua_sethook(globalL, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    if (running_coroutine)
+        lua_sethook(running_coroutine, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
 /* --------------------------------------------------------- protected calls */
@@ -274,7 +315,6 @@ lua_State *host_newstate(host_ctx *ctx)
         return NULL;
     *(host_ctx **)lua_getextraspace(L) = ctx;
     lua_atpanic(L, NULL);
-    host_arm_hook(L);  /* before any coroutine exists: all of them inherit it */
     return L;
 }
 

@@ -30,8 +30,17 @@ host_ctx *host_context(lua_State *L);
 /* Limits may be changed while running (also from Lua through admit.limits). */
 void host_set_memory_limit(lua_State *L, size_t bytes);
 void host_set_instruction_limit(lua_State *L, long long count);
-/* (Re)installs the budget hook on thread L (done for the main thread at creation). */
+/* Installs the budget hook on the running thread L and on the main thread (when a budget
+ * starts; with none, the hook takes itself off). */
 void host_arm_hook(lua_State *L);
+/* Installs it on coroutine co (before running co under a budget). */
+void host_arm_thread(lua_State *co);
+/* True while an instruction budget is set (or a stop is under way). */
+int host_limited(lua_State *L);
+/* Around lua_resume(co): records the running coroutine for Ctrl-C; returns the previous
+ * one, to give back to host_leave_thread. */
+lua_State *host_enter_thread(lua_State *co);
+void host_leave_thread(lua_State *prev);
 /* True once the budget ran out or Ctrl-C was pressed: the running call is being stopped
  * (message handlers must then not run script code). */
 int host_stopping(lua_State *L);

@@ -161,7 +161,8 @@ static int run_limited(lua_State *L, int as_report)
     host_ctx *ctx = host_context(L);
     saved_limits saved;
     apply_limits(ctx, asked, &saved);
-    host_arm_hook(L);
+    if (host_limited(L))
+        host_arm_hook(L);
     int status = lua_pcall(L, nargs, LUA_MULTRET, 1);
     if (status == LUA_OK && host_stopping(L)) {
         /* the stop hit a coroutine whose error was swallowed (coroutine.close returns it)
@@ -196,16 +197,6 @@ static int l_error_class(lua_State *L)
     lua_settop(L, 1);
     lua_setfield(L, LUA_REGISTRYINDEX, ERROR_CLASS_KEY);
     return 0;
-}
-
-/* _sandbox.arm(co): makes sure coroutine co counts against the budget (it does already
- * when created after the state, unless trusted code removed its hook with debug.sethook). */
-static int l_arm(lua_State *L)
-{
-    luaL_checktype(L, 1, LUA_TTHREAD);
-    host_arm_hook(lua_tothread(L, 1));
-    lua_settop(L, 1);
-    return 1;
 }
 
 /* ------------------------------------------------------------------ xpcall */
@@ -345,6 +336,101 @@ static int guarded_move(lua_State *L)
     return lua_gettop(L);
 }
 
+/* Coroutines: a hook belongs to one thread, and a coroutine made while no budget was set
+ * has none. So under a budget, resume, wrap's function and close (which runs pending
+ * __close handlers inside the coroutine) first put the budget hook on the coroutine; resume
+ * and wrap's function also record the running coroutine, for Ctrl-C. They are lcorolib's
+ * own code (Lua 5.4.4) otherwise. */
+static void arm_if_limited(lua_State *L, lua_State *co)
+{
+    if (co && host_limited(L))
+        host_arm_thread(co);
+}
+
+/* coroutine.close: upvalue 1 is the original. */
+static int guarded_on_thread(lua_State *L)
+{
+    arm_if_limited(L, lua_tothread(L, 1));
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* lcorolib's auxresume (Lua 5.4.4), arming co and recording it as the running coroutine
+ * (lua_resume never longjmps out, so the two calls always pair). Returns the number of
+ * results moved to L, or -1 with the error on L's top. */
+static int resume_armed(lua_State *L, lua_State *co, int narg)
+{
+    int nres;
+    if (!lua_checkstack(co, narg)) {
+        lua_pushliteral(L, "too many arguments to resume");
+        return -1;
+    }
+    arm_if_limited(L, co);
+    lua_xmove(L, co, narg);
+    lua_State *prev = host_enter_thread(co);
+    int status = lua_resume(co, L, narg, &nres);
+    host_leave_thread(prev);
+    if (status == LUA_OK || status == LUA_YIELD) {
+        if (!lua_checkstack(L, nres + 1)) {
+            lua_pop(co, nres);
+            lua_pushliteral(L, "too many results to resume");
+            return -1;
+        }
+        lua_xmove(co, L, nres);
+        return nres;
+    }
+    lua_xmove(co, L, 1);
+    return -1;
+}
+
+/* coroutine.resume(co, ...) as lcorolib's luaB_coresume. */
+static int guarded_resume(lua_State *L)
+{
+    lua_State *co = lua_tothread(L, 1);
+    luaL_argexpected(L, co, 1, "coroutine");
+    int r = resume_armed(L, co, lua_gettop(L) - 1);
+    if (r < 0) {
+        lua_pushboolean(L, 0);
+        lua_insert(L, -2);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    lua_insert(L, -(r + 1));
+    return r + 1;
+}
+
+/* The function coroutine.wrap returns (lcorolib's auxwrap). Upvalue 1: the coroutine. */
+static int wrapped_resume(lua_State *L)
+{
+    lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+    int r = resume_armed(L, co, lua_gettop(L));
+    if (r >= 0)
+        return r;
+    int stat = lua_status(co);
+    if (stat != LUA_OK && stat != LUA_YIELD) {
+        stat = lua_resetthread(co);          /* runs its pending __close handlers */
+        lua_xmove(co, L, 1);
+    }
+    if (stat != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+        luaL_where(L, 1);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
+    }
+    return lua_error(L);
+}
+
+static int guarded_wrap(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_State *co = lua_newthread(L);
+    lua_pushvalue(L, 1);
+    lua_xmove(L, co, 1);
+    lua_pushcclosure(L, wrapped_resume, 1);
+    return 1;
+}
+
 static void guard_field(lua_State *L, const char *lib, const char *name, lua_CFunction guard)
 {
     if (lua_getglobal(L, lib) == LUA_TTABLE && lua_getfield(L, -1, name) == LUA_TFUNCTION) {
@@ -366,13 +452,20 @@ static void guard_stdlib(lua_State *L)
     for (size_t i = 0; i < sizeof patterns / sizeof *patterns; i++)
         guard_field(L, "string", patterns[i], guarded_pattern);
     guard_field(L, "table", "move", guarded_move);
+    guard_field(L, "coroutine", "close", guarded_on_thread);
+    if (lua_getglobal(L, "coroutine") == LUA_TTABLE) {
+        lua_pushcfunction(L, guarded_resume);
+        lua_setfield(L, -2, "resume");
+        lua_pushcfunction(L, guarded_wrap);
+        lua_setfield(L, -2, "wrap");
+    }
+    lua_pop(L, 1);
 }
 
 static const luaL_Reg sandbox_funcs[] = {
     { "run", l_run },
     { "run_reported", l_run_reported },
     { "error_class", l_error_class },
-    { "arm", l_arm },
     { "xpcall", l_xpcall },
     { NULL, NULL }
 };

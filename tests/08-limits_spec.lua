@@ -198,11 +198,20 @@ describe("admit.set_limits", function()
 end)
 
 describe("Ctrl-C", function()
-  it("interrupts a loop, even one running in coroutines under pcall", function()
-    local _, err, code = h.run({ "-e",
-      "while true do pcall(coroutine.wrap(function() while true do end end)) end" },
-      nil, { env = "timeout --preserve-status -s INT 1" })
-    assert.are.equal(1, code)
-    assert.matches("interrupted", err)
-  end)
+  -- one SIGINT after a second (--foreground: to admit only, not to its process group;
+  -- -k: a KILL if it did not stop, which fails the spec with 137)
+  local ctrl_c = "timeout --foreground --preserve-status -k 10 -s INT 1"
+  for name, source in pairs {
+    ["a plain loop"] = "while true do end",
+    ["a loop in a coroutine under pcall"] =
+      "while true do pcall(coroutine.wrap(function() while true do end end)) end",
+    ["a loop in a coroutine resumed again and again"] =
+      "local co = coroutine.create(function() while true do end end) while true do coroutine.resume(co) end",
+  } do
+    it("interrupts " .. name, function()
+      local _, err, code = h.run({ "-e", source }, nil, { env = ctrl_c })
+      assert.are.equal(1, code)
+      assert.matches("^admit: .*interrupted", err)
+    end)
+  end
 end)

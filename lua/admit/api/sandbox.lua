@@ -14,7 +14,8 @@
 --     shared with the host), and only a read-only view of a metatable the script did not
 --     set; setmetatable refuses __gc (finalizers run later, with hooks off: unbounded);
 --   - reading an undefined global raises "undefined global 'name'" at the script's line;
---   - limits are C (src/sandbox.c, src/host.c): a budget hook on every coroutine, an
+--   - limits are C (src/sandbox.c, src/host.c): a budget hook on every coroutine run under
+--     a budget (coroutine.resume/wrap/close arm it), an
 --     xpcall whose handler cannot outlive a stop, errors made plain data before the
 --     limits are lifted.
 -- Without the debug library a script reaches neither a closure's upvalues nor a protected
@@ -158,10 +159,6 @@ return function(admit)
     for _, lib in ipairs(SAFE_LIBS) do env[lib] = copy(_G[lib]) end
     env.string.dump = nil  -- bytecode: useless here (load takes text) and a leak of code
     env.math.randomseed = nil  -- the generator is admit's: a policy must not reseed it
-    -- A coroutine inherits the budget hook of the thread creating it; arming it again
-    -- covers a creator whose hook trusted code removed with debug.sethook.
-    local create = coroutine.create
-    env.coroutine.create = function(f) return C.arm(create(f)) end
     for _, lib in ipairs(SAFE_LIBS) do env[lib] = readonly(env[lib], lib, cache) end
     local os_safe = {}
     for _, name in ipairs(SAFE_OS) do os_safe[name] = os[name] end
