@@ -31,6 +31,8 @@ describe("--max-instructions", function()
       while true do xpcall(f, function(e) return xpcall(f, function() while true do end end) end) end]],
     ["a string pattern that backtracks for hours"] =
       [[local s = ("a"):rep(20000) while true do pcall(string.find, s, "(.-)(.-)(.-)b") end]],
+    ["string.rep making gigabytes in a few instructions"] =
+      "while true do local s = ('x'):rep(2^30) end",
     ["table.move over the whole integer range"] =
       "table.move({}, 1, math.maxinteger - 1, 2)",
     ["a looping __close run by coroutine.close, which returns the error"] = [[
