@@ -15,9 +15,9 @@
 --     set; setmetatable refuses __gc (finalizers run later, with hooks off: unbounded);
 --   - reading an undefined global raises "undefined global 'name'" at the script's line;
 --   - limits are C (src/sandbox.c, src/host.c): a budget hook on every coroutine run under
---     a budget (coroutine.resume/wrap/close arm it), an
---     xpcall whose handler cannot outlive a stop, errors made plain data before the
---     limits are lifted.
+--     a budget (coroutine.resume/wrap/close arm it), an xpcall whose handler cannot
+--     outlive a stop, C loops (patterns, string.rep, table.move) counted, errors made
+--     plain data before the limits are lifted.
 -- Without the debug library a script reaches neither a closure's upvalues nor a protected
 -- metatable, which is why this part can be Lua.
 return function(admit)
@@ -30,8 +30,9 @@ return function(admit)
   -- xpcall for everyone, the sandbox and trusted scripts alike: the standard one, except
   -- that its message handler is skipped while a limit is stopping the script (the stop is
   -- raised from the budget hook, where Lua runs the handler with hooks disabled: a looping
-  -- handler could not be stopped). Same with the guards on string patterns and table.move
-  -- that src/sandbox.c puts in the global tables.
+  -- handler could not be stopped). Same with the guards on string patterns, string.rep,
+  -- table.move and coroutine.resume/wrap/close that src/sandbox.c puts in the global
+  -- tables (they only differ while a budget is set).
   sandbox.xpcall = C.xpcall
   _G.xpcall = C.xpcall
 
