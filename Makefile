@@ -56,13 +56,14 @@ run: all
 test: all
 	@tests/run $(BUILD)/admit
 
-# The whole suite again, on a build under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The whole suite again, on a build under AddressSanitizer + UndefinedBehaviorSanitizer,
+# leak detection on; every sanitizer report of any process counts as a failure
+# (tests/sanitize).
 asan: deps
 	$(MAKE) BUILD=build/asan CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" build/asan/admit
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  tests/run build/asan/admit
+	@tests/sanitize build/asan/admit
 
 bench: all
 	@tests/bench/run $(BUILD)/admit

@@ -1,13 +1,31 @@
 /* atomic.c — temporary-then-rename outputs, so that an error never leaves a half-written
- * file and never destroys the previous result. */
+ * file and never destroys the previous result. Data is flushed to disk before the rename
+ * (a crash right after must not leave an empty file in place of the old one); a file
+ * keeps the permissions of the one it replaces (new ones follow the umask); a directory
+ * is swapped in one step with renameat2(RENAME_EXCHANGE) where the file system has it. */
+#define _GNU_SOURCE   /* renameat2 */
 #include "atomic.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Mode for a new output: the replaced file's, else 0666 (0777 for a directory) less the
+ * umask. */
+static mode_t output_mode(const char *path, mode_t base)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && base == 0666)
+        return st.st_mode & 07777;
+    mode_t mask = umask(0);
+    umask(mask);
+    return base & ~mask;
+}
 
 static char *str_printf2(const char *a, const char *b)
 {
@@ -35,7 +53,7 @@ int atomic_open(atomic_file *af, const char *path, errloc *err)
         atomic_abort(af);
         return -1;
     }
-    fchmod(fd, 0644);
+    fchmod(fd, output_mode(path, 0666));
     af->fp = fdopen(fd, "wb");
     if (!af->fp) {
         close(fd);
@@ -48,12 +66,14 @@ int atomic_open(atomic_file *af, const char *path, errloc *err)
 
 int atomic_commit(atomic_file *af, errloc *err)
 {
-    int bad = ferror(af->fp) | fflush(af->fp);
+    int bad = ferror(af->fp);   /* errno still tells why, when an fwrite failed */
+    if (fflush(af->fp) != 0) bad = 1;
+    if (fsync(fileno(af->fp)) != 0 && errno != EINVAL) bad = 1;  /* EINVAL: a pipe, /dev/... */
     int saved = errno;
     bad |= fclose(af->fp);
     af->fp = NULL;
     if (bad) {
-        errloc_set(err, af->target, 0, 0, "write failed: %s", strerror(saved ? saved : errno));
+        errloc_set(err, af->target, 0, 0, "write failed: %s", saved ? strerror(saved) : "I/O error");
         atomic_abort(af);
         return -1;
     }
@@ -125,7 +145,7 @@ int atomic_dir_open(atomic_dir *ad, const char *dir, errloc *err)
         atomic_dir_abort(ad);
         return -1;
     }
-    chmod(ad->tmp, 0755);
+    chmod(ad->tmp, output_mode(ad->tmp, 0777));
     return 0;
 }
 
@@ -147,6 +167,14 @@ int atomic_dir_commit(atomic_dir *ad, errloc *err)
     }
     int had_old = 0;
     struct stat st;
+    /* One step when possible: the new directory takes the old one's place and the old
+     * one lands under the temporary name, to be removed. */
+    if (stat(ad->target, &st) == 0 && S_ISDIR(st.st_mode)
+        && renameat2(AT_FDCWD, ad->tmp, AT_FDCWD, ad->target, RENAME_EXCHANGE) == 0) {
+        free(old);
+        atomic_dir_abort(ad);   /* removes what is now the old directory */
+        return 0;
+    }
     if (stat(ad->target, &st) == 0) {
         /* move the previous result aside first; put it back if the swap fails */
         if (!mkdtemp(old) || rename(ad->target, old) != 0) {

@@ -41,6 +41,13 @@ struct csv_reader {
 
 /* ------------------------------------------------------------- locating */
 
+/* A line ends at LF, or at a CR not followed by LF (the CR-only files of old Mac
+ * spreadsheet exports, where libcsv ends records too): both count for line numbers. */
+static int line_break_at(const char *s, size_t i, size_t len)
+{
+    return s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n'));
+}
+
 /* Finds where field `field` of the record starting at rd->rec_off begins; gives its
  * 1-based line and column (in characters). quote_open receives the offset of an opening
  * quote that is never closed, or (size_t)-1. */
@@ -50,24 +57,27 @@ static void locate_field(const csv_reader *rd, size_t field, size_t *line, size_
     size_t i = rd->rec_off, ln = rd->rec_line, lstart = rd->rec_off;
     /* skip the blank lines libcsv skipped */
     while (i < rd->len && (s[i] == '\n' || s[i] == '\r')) {
-        if (s[i] == '\n') { ln++; lstart = i + 1; }
+        if (line_break_at(s, i, rd->len)) { ln++; lstart = i + 1; }
         i++;
     }
     size_t f = 0;
     int inq = 0, at_start = 1;
     for (; i < rd->len; i++) {
         char c = s[i];
-        if (f == field && at_start && c != ' ' && c != '\t')
+        /* spaces before a field are skipped, unless the space is the separator itself
+         * (a tab-separated file: "\tx" starts with an empty field) */
+        int space = (c == ' ' || c == '\t') && c != rd->opts.delim;
+        if (f == field && at_start && !space)
             break;
         if (c == '"') { inq = !inq; at_start = 0; continue; }
-        if (c == '\n') {
+        if (line_break_at(s, i, rd->len)) {
             if (!inq) break;
             ln++; lstart = i + 1;
             continue;
         }
         if (!inq && c == rd->opts.delim) { f++; at_start = 1; continue; }
         if (!inq && c == '\r') break;
-        if (c != ' ' && c != '\t') at_start = 0;
+        if (!space) at_start = 0;
     }
     *line = ln;
     *col = encoding_utf8_count(s + lstart, i - lstart) + 1;
@@ -103,7 +113,7 @@ static void offset_position(const csv_reader *rd, size_t off, size_t *line, size
 {
     size_t ln = 1, lstart = 0;
     for (size_t i = 0; i < off && i < rd->len; i++)
-        if (rd->buf[i] == '\n') { ln++; lstart = i + 1; }
+        if (line_break_at(rd->buf, i, rd->len)) { ln++; lstart = i + 1; }
     *line = ln;
     *col = encoding_utf8_count(rd->buf + lstart, off - lstart) + 1;
 }
@@ -193,7 +203,7 @@ static char detect_delim(const char *buf, size_t len)
 {
     size_t commas = 0, semis = 0;
     int inq = 0;
-    for (size_t i = 0; i < len && (inq || buf[i] != '\n'); i++) {
+    for (size_t i = 0; i < len && (inq || !line_break_at(buf, i, len)); i++) {
         if (buf[i] == '"') inq = !inq;
         else if (!inq && buf[i] == ',') commas++;
         else if (!inq && buf[i] == ';') semis++;
@@ -211,8 +221,11 @@ static int parse_lines(csv_reader *rd, struct csv_parser *p)
     rd->rec_off = 0;
     rd->rec_line = 1;
     while (off < rd->len && !rd->failed) {
-        const char *nl = memchr(s + off, '\n', rd->len - off);
-        size_t end = nl ? (size_t)(nl - s) + 1 : rd->len;
+        size_t end = off;
+        while (end < rd->len && !line_break_at(s, end, rd->len))
+            end++;
+        if (end < rd->len)
+            end++;
         rd->line_off = off;
         size_t n = csv_parse(p, s + off, end - off, on_field, on_record, rd);
         if (n < end - off && !rd->failed) {

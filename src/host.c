@@ -18,6 +18,9 @@ int luaopen_admit_core(lua_State *L);
 
 /* ---------------------------------------------------------------- allocator */
 
+/* Every byte Lua allocates goes through here. Above the cap it fails, which Lua turns
+ * into a "not enough memory" error (after an emergency collection). Shrinking and freeing
+ * never fail. The sum is written so that a huge request cannot wrap around. */
 static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     host_ctx *ctx = ud;
@@ -27,8 +30,11 @@ static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         ctx->mem_used -= old;
         return NULL;
     }
-    if (ctx->mem_limit && nsize > old && ctx->mem_used - old + nsize > ctx->mem_limit)
-        return NULL;  /* Lua turns this into a "not enough memory" error */
+    if (ctx->mem_limit && nsize > old) {
+        size_t others = ctx->mem_used - old;
+        if (nsize > ctx->mem_limit || others > ctx->mem_limit - nsize)
+            return NULL;
+    }
     void *p = realloc(ptr, nsize);
     if (p)
         ctx->mem_used = ctx->mem_used - old + nsize;
@@ -37,33 +43,115 @@ static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 /* ------------------------------------------------------- instruction budget */
 
+/* Set by the SIGINT handler, cleared when the protected call it interrupted returns. */
+static volatile sig_atomic_t interrupt_pending = 0;
+
+static void budget_hook(lua_State *L, lua_Debug *ar);
+
+/* Raises the stop error, naming the Lua line that was running. The main thread is set to
+ * raise at its next instruction too: a coroutine's error may be swallowed by its resumer
+ * (coroutine.resume, coroutine.close return it), which must not then finish quietly. */
+static int budget_stop(lua_State *L, lua_Debug *ar)
+{
+    host_ctx *ctx = host_context(L);
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+    if (lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD) == LUA_TTHREAD)
+        lua_sethook(lua_tothread(L, -1), budget_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+    lua_pop(L, 1);
+    /* Ctrl-C: no position prefix, the traceback says where, whatever level it fired at */
+    if (!interrupt_pending && ar && lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+        lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
+    else
+        lua_pushliteral(L, "");
+    if (interrupt_pending)
+        lua_pushliteral(L, "interrupted");
+    else
+        lua_pushfstring(L, "instruction limit reached (%I instructions): the script was stopped",
+                        (lua_Integer)ctx->instr_stated);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+/* The budget hook. A hook is per thread: it is set on the running and main threads when a
+ * budget starts (host_arm_hook), coroutines created meanwhile inherit it (lua_newthread
+ * copies the creator's hook), and coroutine.resume/wrap/close arm any other coroutine
+ * before running it under a budget (src/sandbox.c). Every HOST_HOOK_STEP instructions of
+ * any thread it adds to the count. Once the budget is spent (or on Ctrl-C) it raises on
+ * every instruction and line of every thread, so neither pcall/xpcall nor a coroutine
+ * that catches the error can carry on. With no budget it takes itself off the thread
+ * (a hooked VM runs much slower); a thread still on the per-instruction setting after a
+ * stop goes back to counting by itself. */
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
     host_ctx *ctx = host_context(L);
-    (void)ar;
-    if (!ctx->instr_tripped) {
-        ctx->instr_used += HOST_HOOK_STEP;
-        if (ctx->instr_limit == 0 || ctx->instr_used < ctx->instr_limit)
-            return;
-        ctx->instr_tripped = 1;
-        /* From now on raise at every line and every instruction, so that a pcall around
-         * the loop cannot swallow the error and carry on. */
-        lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+    if (interrupt_pending || ctx->instr_tripped) {
+        budget_stop(L, ar);
+        return;
     }
-    luaL_error(L, "instruction limit reached (%lld instructions): the script was stopped",
-               ctx->instr_limit);
+    if (ctx->instr_limit == 0) {
+        lua_sethook(L, NULL, 0, 0);
+        return;
+    }
+    if (lua_gethookmask(L) != LUA_MASKCOUNT || lua_gethookcount(L) != HOST_HOOK_STEP) {
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOST_HOOK_STEP);
+        return;
+    }
+    ctx->instr_used += HOST_HOOK_STEP;
+    if (ctx->instr_limit && ctx->instr_used >= ctx->instr_limit) {
+        ctx->instr_tripped = 1;
+        budget_stop(L, ar);
+    }
+}
+
+int host_stopping(lua_State *L)
+{
+    return interrupt_pending || host_context(L)->instr_tripped;
+}
+
+int host_charge(lua_State *L, long long count)
+{
+    host_ctx *ctx = host_context(L);
+    if (ctx->instr_limit == 0)
+        return 0;
+    ctx->instr_used += count;
+    if (ctx->instr_used < ctx->instr_limit)
+        return 0;
+    ctx->instr_tripped = 1;
+    return luaL_error(L, "instruction limit reached (%I instructions): the script was stopped",
+                      (lua_Integer)ctx->instr_stated);
+}
+
+void host_arm_hook(lua_State *L)
+{
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOST_HOOK_STEP);
+    if (lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD) == LUA_TTHREAD) {
+        lua_State *main_thread = lua_tothread(L, -1);
+        if (main_thread != L && lua_gethook(main_thread) != budget_hook)
+            lua_sethook(main_thread, budget_hook, LUA_MASKCOUNT, HOST_HOOK_STEP);
+    }
+    lua_pop(L, 1);
+}
+
+int host_limited(lua_State *L)
+{
+    return host_context(L)->instr_limit != 0 || host_stopping(L);
+}
+
+void host_arm_thread(lua_State *co)
+{
+    if (lua_gethook(co) != budget_hook)
+        lua_sethook(co, budget_hook, LUA_MASKCOUNT, HOST_HOOK_STEP);
 }
 
 void host_set_instruction_limit(lua_State *L, long long count)
 {
     host_ctx *ctx = host_context(L);
     ctx->instr_limit = count > 0 ? count : 0;
+    ctx->instr_stated = ctx->instr_limit;
     ctx->instr_used = 0;
     ctx->instr_tripped = 0;
     if (ctx->instr_limit)
-        lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOST_HOOK_STEP);
-    else
-        lua_sethook(L, NULL, 0, 0);
+        host_arm_hook(L);
 }
 
 void host_set_memory_limit(lua_State *L, size_t bytes)
@@ -74,21 +162,32 @@ void host_set_memory_limit(lua_State *L, size_t bytes)
 /* ------------------------------------------------------------------ Ctrl-C */
 
 static lua_State *globalL = NULL;
+/* The coroutine running right now, if any (kept by sandbox.c's resume): Ctrl-C must reach
+ * it, since the main thread waits in resume and counts nothing meanwhile. */
+static lua_State *volatile running_coroutine = NULL;
 
-static void interrupt_hook(lua_State *L, lua_Debug *ar)
+lua_State *host_enter_thread(lua_State *co)
 {
-    (void)ar;
-    host_set_instruction_limit(L, host_context(L)->instr_limit);  /* restore budget hook */
-    /* no position prefix: the traceback says where, whatever level the hook fired at */
-    lua_pushliteral(L, "interrupted");
-    lua_error(L);
+    lua_State *prev = running_coroutine;
+    running_coroutine = co;
+    return prev;
 }
 
-/* Signal handler: only arms a hook (lua.c's laction); the hook raises inside Lua. */
+void host_leave_thread(lua_State *prev)
+{
+    running_coroutine = prev;
+}
+
+/* Signal handler: only sets a flag and makes the hooks of the main thread and of the
+ * running coroutine fire at once (lua_sethook is safe in a signal handler; lua.c's
+ * laction). The hook raises in Lua; the stop is then sticky until the call returns. */
 static void on_sigint(int sig)
 {
     signal(sig, SIG_DFL);  /* a second Ctrl-C kills the process */
-    lua_sethook(globalL, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    interrupt_pending = 1;
+    lua_sethook(globalL, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    if (running_coroutine)
+        lua_sethook(running_coroutine, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
 /* --------------------------------------------------------- protected calls */
@@ -129,6 +228,7 @@ int host_docall(lua_State *L, int narg, int nres)
     int status = lua_pcall(L, narg, nres, base);
     sigaction(SIGINT, &saved, NULL);
     globalL = outerL ? outerL : L;
+    interrupt_pending = 0;
     lua_remove(L, base);
     return status;
 }

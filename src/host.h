@@ -14,8 +14,9 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
 typedef struct host_ctx {
     size_t mem_used;          /* bytes currently allocated by the Lua state */
     size_t mem_limit;         /* 0 = no cap */
-    long long instr_limit;    /* 0 = no budget; counted in steps of HOST_HOOK_STEP */
-    long long instr_used;
+    long long instr_limit;    /* 0 = no budget; else stop when instr_used reaches it */
+    long long instr_used;     /* counted in steps of HOST_HOOK_STEP, over all threads */
+    long long instr_stated;   /* the budget as the user gave it (for the message) */
     int instr_tripped;        /* set once the budget ran out: every line then raises */
     const char *progname;     /* "admit" */
     char home[4096];          /* root holding lua/ and data/ (source tree or PREFIX/share/admit) */
@@ -29,6 +30,23 @@ host_ctx *host_context(lua_State *L);
 /* Limits may be changed while running (also from Lua through admit.limits). */
 void host_set_memory_limit(lua_State *L, size_t bytes);
 void host_set_instruction_limit(lua_State *L, long long count);
+/* Installs the budget hook on the running thread L and on the main thread (when a budget
+ * starts; with none, the hook takes itself off). */
+void host_arm_hook(lua_State *L);
+/* Installs it on coroutine co (before running co under a budget). */
+void host_arm_thread(lua_State *co);
+/* True while an instruction budget is set (or a stop is under way). */
+int host_limited(lua_State *L);
+/* Around lua_resume(co): records the running coroutine for Ctrl-C; returns the previous
+ * one, to give back to host_leave_thread. */
+lua_State *host_enter_thread(lua_State *co);
+void host_leave_thread(lua_State *prev);
+/* True once the budget ran out or Ctrl-C was pressed: the running call is being stopped
+ * (message handlers must then not run script code). */
+int host_stopping(lua_State *L);
+/* Counts `count` instructions of work done in C (loops that no hook sees) against the
+ * budget; raises the limit error when it is spent. */
+int host_charge(lua_State *L, long long count);
 
 /* Runs the function below `narg` arguments under lua_pcall with the traceback handler,
  * with Ctrl-C armed. Returns the lua_pcall status. */

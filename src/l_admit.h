@@ -10,6 +10,7 @@ void candidates_open(lua_State *L);
 void callorder_open(lua_State *L);
 void annex_open(lua_State *L);
 void simulate_open(lua_State *L);
+void sandbox_open(lua_State *L);
 
 /* Shared binding helpers. */
 /* Pushes nil, msg and returns 2 (the environmental-failure convention). */

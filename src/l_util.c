@@ -1,7 +1,12 @@
 /* l_util.c — small host services for the Lua side: install paths, limits, a generic
  * located CSV reader into Lua tables, and atomic file writes. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 
@@ -12,44 +17,142 @@
 
 /* ------------------------------------------------------- read_csv(path) */
 
-typedef struct {
-    lua_State *L;
-    int rows;       /* stack index of the rows table */
-    int header;     /* stack index of the header table */
-} csv_lua_ctx;
+/* The rows are first collected in plain C memory, owned by a scratch userdata: the libcsv
+ * callback must never touch Lua (a memory error would longjmp out of libcsv, leaving its
+ * state and buffer behind). Lua tables are built only after the reader has returned and
+ * freed libcsv; if building them runs out of memory, the error unwinds normally and the
+ * scratch box is collected with everything in it. */
+#define CSV_SCRATCH "admit.csv_scratch"
 
-/* Called only with enough stack: pushes plain strings, never raises (no allocation
- * failure is expected below the memory cap; see host.c). */
-static int csv_to_lua(void *vctx, csv_reader *rd, const csv_row *row)
+typedef struct csv_scratch {
+    char *text;               /* every field, NUL-terminated, one after the other */
+    size_t text_len, text_cap;
+    size_t *field_off;        /* per field: offset in text */
+    size_t *field_len;
+    size_t nfields, fields_cap;
+    size_t *row_first;        /* per row (row 0 = header): index of its first field */
+    size_t *row_line;
+    size_t nrows, rows_cap;
+    size_t mem_room;          /* bytes the Lua memory cap still allows (0 = no cap) */
+    int out_of_memory;
+} csv_scratch;
+
+static void scratch_release(csv_scratch *t)
 {
-    csv_lua_ctx *c = vctx;
-    lua_State *L = c->L;
-    (void)rd;
-    if (row->index == 0) {
-        for (size_t i = 0; i < row->nfields; i++) {
-            lua_pushlstring(L, row->field[i], row->len[i]);
-            lua_rawseti(L, c->header, (lua_Integer)i + 1);
-        }
-        return 0;
-    }
-    lua_createtable(L, 0, (int)row->nfields + 1);
-    for (size_t i = 0; i < row->nfields; i++) {
-        lua_rawgeti(L, c->header, (lua_Integer)i + 1);
-        if (lua_isnil(L, -1)) {
-            lua_pop(L, 1);
-            lua_pushinteger(L, (lua_Integer)i + 1);
-        }
-        lua_pushlstring(L, row->field[i], row->len[i]);
-        lua_rawset(L, -3);
-    }
-    lua_pushinteger(L, (lua_Integer)row->line);
-    lua_setfield(L, -2, "_line");
-    lua_rawseti(L, c->rows, (lua_Integer)row->index);
+    free(t->text);
+    free(t->field_off);
+    free(t->field_len);
+    free(t->row_first);
+    free(t->row_line);
+    memset(t, 0, sizeof *t);
+}
+
+/* __gc and __close of the box (it never leaves l_read_csv: no other method). */
+static int scratch_gc(lua_State *L)
+{
+    scratch_release(luaL_checkudata(L, 1, CSV_SCRATCH));
     return 0;
 }
 
+/* Makes room for `need` elements of `elem` bytes in *p; counts the growth against the
+ * memory cap of the Lua state, so that --max-memory bounds reading too. */
+static int scratch_grow(csv_scratch *t, void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap : 64;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            return -1;
+        ncap *= 2;
+    }
+    size_t more = (ncap - *cap) * elem;
+    if (t->mem_room) {
+        if (more >= t->mem_room)
+            return -1;
+        t->mem_room -= more;
+    }
+    void *np = realloc(*p, ncap * elem);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = ncap;
+    return 0;
+}
+
+static int scratch_add_row(csv_scratch *t, const csv_row *row)
+{
+    size_t text = 0;
+    for (size_t i = 0; i < row->nfields; i++)
+        text += row->len[i] + 1;
+    size_t fcap = t->fields_cap, rcap = t->rows_cap;
+    if (scratch_grow(t, (void **)&t->text, &t->text_cap, t->text_len + text, 1)
+        || scratch_grow(t, (void **)&t->field_off, &fcap, t->nfields + row->nfields, sizeof(size_t))
+        || scratch_grow(t, (void **)&t->field_len, &t->fields_cap, t->nfields + row->nfields, sizeof(size_t))
+        || scratch_grow(t, (void **)&t->row_first, &rcap, t->nrows + 1, sizeof(size_t))
+        || scratch_grow(t, (void **)&t->row_line, &t->rows_cap, t->nrows + 1, sizeof(size_t)))
+        return -1;
+    t->row_first[t->nrows] = t->nfields;
+    t->row_line[t->nrows] = row->line;
+    t->nrows++;
+    for (size_t i = 0; i < row->nfields; i++) {
+        memcpy(t->text + t->text_len, row->field[i], row->len[i] + 1);
+        t->field_off[t->nfields] = t->text_len;
+        t->field_len[t->nfields] = row->len[i];
+        t->text_len += row->len[i] + 1;
+        t->nfields++;
+    }
+    return 0;
+}
+
+/* Row callback: C only. */
+static int csv_collect(void *vt, csv_reader *rd, const csv_row *row)
+{
+    csv_scratch *t = vt;
+    if (scratch_add_row(t, row) != 0) {
+        t->out_of_memory = 1;
+        csv_fail(rd, 0, "not enough memory");
+        return -1;
+    }
+    return 0;
+}
+
+static size_t row_nfields(const csv_scratch *t, size_t r)
+{
+    return (r + 1 < t->nrows ? t->row_first[r + 1] : t->nfields) - t->row_first[r];
+}
+
+/* Pushes header (a list of names) and rows (tables from names to strings, _line). */
+static void scratch_push(lua_State *L, const csv_scratch *t)
+{
+    size_t nhead = t->nrows ? row_nfields(t, 0) : 0;
+    lua_createtable(L, (int)nhead, 0);
+    int header = lua_gettop(L);
+    for (size_t i = 0; i < nhead; i++) {
+        lua_pushlstring(L, t->text + t->field_off[i], t->field_len[i]);
+        lua_rawseti(L, header, (lua_Integer)i + 1);
+    }
+    lua_createtable(L, t->nrows ? (int)(t->nrows - 1) : 0, 0);
+    for (size_t r = 1; r < t->nrows; r++) {
+        size_t n = row_nfields(t, r), first = t->row_first[r];
+        lua_createtable(L, 0, (int)n + 1);
+        for (size_t i = 0; i < n; i++) {
+            if (i < nhead)
+                lua_rawgeti(L, header, (lua_Integer)i + 1);
+            else
+                lua_pushinteger(L, (lua_Integer)i + 1);
+            lua_pushlstring(L, t->text + t->field_off[first + i], t->field_len[first + i]);
+            lua_rawset(L, -3);
+        }
+        lua_pushinteger(L, (lua_Integer)t->row_line[r]);
+        lua_setfield(L, -2, "_line");
+        lua_rawseti(L, -2, (lua_Integer)r);
+    }
+}
+
 /* core.read_csv(path [, {delim=, ragged=}]) -> header, rows | nil, msg.
- * rows[i] maps column names to strings; _line is the source line. */
+ * rows[i] maps column names to strings (extra fields of a ragged row: their index);
+ * _line is the source line. Running out of memory raises "not enough memory". */
 static int l_read_csv(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
@@ -63,12 +166,30 @@ static int l_read_csv(lua_State *L)
         lua_pop(L, 2);
     }
     lua_settop(L, 2);
-    lua_newtable(L);  /* 3: header */
-    lua_newtable(L);  /* 4: rows */
-    csv_lua_ctx c = { L, 4, 3 };
+    csv_scratch *t = lua_newuserdatauv(L, sizeof *t, 0);   /* 3: the box */
+    memset(t, 0, sizeof *t);
+    luaL_setmetatable(L, CSV_SCRATCH);
+    host_ctx *ctx = host_context(L);
+    if (ctx->mem_limit)
+        t->mem_room = ctx->mem_limit > ctx->mem_used ? ctx->mem_limit - ctx->mem_used : 1;
+    struct stat st;
+    if (t->mem_room && stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size >= t->mem_room) {
+        lua_pushliteral(L, "not enough memory");   /* the file alone would pass the cap */
+        return lua_error(L);
+    }
     errloc err;
-    if (csv_read_file(path, NULL, &opts, csv_to_lua, &c, &err) != 0)
+    int rc = csv_read_file(path, NULL, &opts, csv_collect, t, &err);
+    if (t->out_of_memory) {
+        scratch_release(t);
+        lua_pushliteral(L, "not enough memory");
+        return lua_error(L);
+    }
+    if (rc != 0) {
+        scratch_release(t);
         return admit_pushfail(L, err.msg);
+    }
+    scratch_push(L, t);
+    scratch_release(t);
     return 2;
 }
 
@@ -89,34 +210,106 @@ static int l_write_file(lua_State *L)
     return 1;
 }
 
-/* core.set_limits{memory = MB, instructions = N}: 0 or false removes a limit. */
+/* A plain file name: no directory part, not . or .., no NUL. */
+static int plain_name(const char *name, size_t len)
+{
+    return len > 0 && strlen(name) == len && strchr(name, '/') == NULL
+        && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+/* Writes one file of a directory being built; 0 or -1 with err. */
+static int write_one(const atomic_dir *ad, const char *name, const char *text, size_t len,
+                     errloc *err)
+{
+    char *path = atomic_dir_path(ad, name);
+    FILE *f = path ? fopen(path, "wb") : NULL;
+    int bad = f == NULL;
+    if (f) {
+        bad = fwrite(text, 1, len, f) != len;
+        bad |= fflush(f) != 0;
+        bad |= fsync(fileno(f)) != 0;
+        bad |= fclose(f) != 0;
+    }
+    if (bad)
+        errloc_set(err, ad->target, 0, 0, "cannot write %s: %s", name, strerror(errno));
+    free(path);
+    return bad ? -1 : 0;
+}
+
+/* core.write_dir(dir, {name = text, ...}) -> true | nil, msg. The directory appears
+ * whole, holding exactly these files, or the previous one stays as it was. */
+static int l_write_dir(lua_State *L)
+{
+    const char *dir = luaL_checkstring(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    /* every check that may raise comes before anything is created on disk */
+    for (lua_pushnil(L); lua_next(L, 2); lua_pop(L, 1)) {
+        size_t len;
+        if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+            return luaL_argerror(L, 2, "expected {name = text, ...} with string names and texts");
+        const char *name = lua_tolstring(L, -2, &len);
+        if (!plain_name(name, len))
+            return luaL_error(L, "write_dir: '%s' is not a plain file name", name);
+    }
+    atomic_dir ad;
+    errloc err;
+    if (atomic_dir_open(&ad, dir, &err) != 0)
+        return admit_pushfail(L, err.msg);
+    for (lua_pushnil(L); lua_next(L, 2); lua_pop(L, 1)) {
+        size_t len;
+        const char *text = lua_tolstring(L, -1, &len);
+        if (write_one(&ad, lua_tostring(L, -2), text, len, &err) != 0) {
+            atomic_dir_abort(&ad);
+            return admit_pushfail(L, err.msg);
+        }
+    }
+    if (atomic_dir_commit(&ad, &err) != 0)
+        return admit_pushfail(L, err.msg);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* core.set_limits{memory = MB, instructions = N}: 0 or false removes a limit; a field
+ * left out keeps its limit. Setting the instructions restarts their count. For a limit
+ * around one call only (and put back after), see admit.sandbox.run. */
 static int l_set_limits(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
-    if (lua_getfield(L, 1, "memory") != LUA_TNIL)
-        host_set_memory_limit(L, (size_t)(luaL_optnumber(L, -1, 0) * 1024 * 1024));
-    if (lua_getfield(L, 1, "instructions") != LUA_TNIL)
-        host_set_instruction_limit(L, (long long)luaL_optinteger(L, -1, 0));
+    int has_mem = lua_getfield(L, 1, "memory") != LUA_TNIL;
+    lua_Number mb = lua_toboolean(L, -1) ? luaL_checknumber(L, -1) : 0;
+    int has_instr = lua_getfield(L, 1, "instructions") != LUA_TNIL;
+    lua_Integer instr = lua_toboolean(L, -1) ? luaL_checkinteger(L, -1) : 0;
+    luaL_argcheck(L, mb >= 0 && mb < 1e9, 1, "memory must be a number of MB >= 0");
+    luaL_argcheck(L, instr >= 0, 1, "instructions must be a whole number >= 0");
+    if (has_mem)
+        host_set_memory_limit(L, (size_t)(mb * 1024 * 1024));
+    if (has_instr)
+        host_set_instruction_limit(L, (long long)instr);
     return 0;
 }
 
-/* core.limits() -> {memory_used=, memory=, instructions=} (bytes, bytes, count) */
+/* core.limits() -> {memory_used=, memory=, instructions=, instructions_used=}
+ * (bytes, bytes or 0, count or 0, count since the limit was set) */
 static int l_limits(lua_State *L)
 {
     host_ctx *ctx = host_context(L);
-    lua_createtable(L, 0, 3);
+    lua_createtable(L, 0, 4);
     lua_pushinteger(L, (lua_Integer)ctx->mem_used);
     lua_setfield(L, -2, "memory_used");
     lua_pushinteger(L, (lua_Integer)ctx->mem_limit);
     lua_setfield(L, -2, "memory");
-    lua_pushinteger(L, (lua_Integer)ctx->instr_limit);
+    lua_pushinteger(L, (lua_Integer)(ctx->instr_limit ? ctx->instr_stated : 0));
     lua_setfield(L, -2, "instructions");
+    lua_pushinteger(L, (lua_Integer)ctx->instr_used);
+    lua_setfield(L, -2, "instructions_used");
     return 1;
 }
 
 static const luaL_Reg util_funcs[] = {
     { "read_csv", l_read_csv },
     { "write_file", l_write_file },
+    { "write_dir", l_write_dir },
     { "set_limits", l_set_limits },
     { "limits", l_limits },
     { NULL, NULL }
@@ -124,6 +317,15 @@ static const luaL_Reg util_funcs[] = {
 
 void util_open(lua_State *L)
 {
+    if (luaL_newmetatable(L, CSV_SCRATCH)) {
+        lua_pushcfunction(L, scratch_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_pushcfunction(L, scratch_gc);
+        lua_setfield(L, -2, "__close");
+        lua_pushliteral(L, "scratch buffer of read_csv");
+        lua_setfield(L, -2, "__metatable");
+    }
+    lua_pop(L, 1);
     luaL_setfuncs(L, util_funcs, 0);
     lua_pushstring(L, host_context(L)->home);
     lua_setfield(L, -2, "home");

@@ -145,10 +145,68 @@ static void print_usage(const cli *c)
     fputs(usage_text, stderr);
 }
 
+/* ------------------------------------------------------------ --sandbox */
+
+/* With --sandbox every chunk of the command line (-e, the script, stdin) is loaded as text
+ * only and runs in one sandbox environment, admit.sandbox.env{arg = arg}, made on first use
+ * and kept in the registry. */
+static int sandboxed = 0;
+#define SANDBOX_ENV_KEY "admit.cli_sandbox_env"
+
+/* The loaded chunk is on top: binds its _ENV to the sandbox env. Returns a lua_pcall
+ * status (on error the error object is on top). */
+static int sandbox_bind(lua_State *L)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, SANDBOX_ENV_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_getglobal(L, "admit");
+        lua_getfield(L, -1, "sandbox");
+        lua_getfield(L, -1, "env");
+        lua_replace(L, -3);
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 1);
+        lua_getglobal(L, "arg");
+        lua_setfield(L, -2, "arg");
+        int status = host_docall(L, 1, 1);
+        if (status != LUA_OK)
+            return status;
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, SANDBOX_ENV_KEY);
+    }
+    lua_setupvalue(L, -2, 1);
+    /* chunk = admit.sandbox.guarded(chunk): its errors become plain data before the
+     * host's handler sees them (no metamethod of the script runs there) */
+    lua_getglobal(L, "admit");
+    lua_getfield(L, -1, "sandbox");
+    lua_getfield(L, -1, "guarded");
+    lua_replace(L, -3);
+    lua_pop(L, 1);
+    lua_insert(L, -2);
+    return host_docall(L, 1, 1);
+}
+
+/* What --sandbox cannot be combined with, or NULL. */
+static const char *sandbox_refusal(const cli *c, int is_command)
+{
+    for (int i = 1; i < (c->script ? c->script : c->argc); i++)
+        if (strncmp(c->argv[i], "-l", 2) == 0)
+            return "--sandbox cannot be used with -l (there is no require in the sandbox)";
+    if (c->flags & HAS_I)
+        return "--sandbox runs a script, not the interactive mode (-i)";
+    if (is_command)
+        return "--sandbox applies to a script (a path or a name ending in .lua), not to a "
+               "command; commands load policies in the sandbox anyway";
+    if (c->script == 0 && !(c->flags & (HAS_E | HAS_V)) && isatty(0))
+        return "--sandbox needs a script, - (stdin) or -e";
+    return NULL;
+}
+
 /* ------------------------------------------------------------ run helpers */
 
 static int dochunk(lua_State *L, int status)
 {
+    if (status == LUA_OK && sandboxed)
+        status = sandbox_bind(L);
     if (status == LUA_OK)
         status = host_docall(L, 0, 0);
     return host_report(L, status);
@@ -156,7 +214,7 @@ static int dochunk(lua_State *L, int status)
 
 static int dostring(lua_State *L, const char *s, const char *name)
 {
-    return dochunk(L, luaL_loadbuffer(L, s, strlen(s), name));
+    return dochunk(L, luaL_loadbufferx(L, s, strlen(s), name, sandboxed ? "t" : NULL));
 }
 
 /* -l mod or -l g=mod: global g = require(mod). */
@@ -209,23 +267,13 @@ static int is_script_path(const char *s)
 /* Loads a script (stdin for "-" or NULL), in the sandbox when asked, and runs it. */
 static int handle_script(lua_State *L, const char *fname, int sandbox)
 {
-    int status;
-    if (sandbox) {
-        /* admit.sandbox.loadfile(fname) returns the chunk bound to a safe environment */
-        lua_getglobal(L, "admit");
-        lua_getfield(L, -1, "sandbox");
-        lua_getfield(L, -1, "loadfile");
-        lua_remove(L, -2);
-        lua_remove(L, -2);
-        lua_pushstring(L, fname);
-        status = host_docall(L, 1, 1);
-    } else {
-        status = luaL_loadfile(L, fname);
-        if (status == LUA_ERRFILE) {  /* a missing or unreadable script: bad input */
-            host_report(L, status);
-            return EXIT_INPUT;
-        }
+    int status = luaL_loadfilex(L, fname, sandbox ? "t" : NULL);
+    if (status == LUA_ERRFILE) {  /* a missing or unreadable script: bad input */
+        host_report(L, status);
+        return EXIT_INPUT;
     }
+    if (status == LUA_OK && sandbox)
+        status = sandbox_bind(L);
     if (status == LUA_OK) {
         int n = push_args(L);
         status = host_docall(L, n, 0);
@@ -365,8 +413,21 @@ static int pmain(lua_State *L)
     }
     lua_setglobal(L, "admit");
 
+    /* --sandbox, --max-memory, --max-instructions (the limits hold from here on) */
+    if (c->flags & HAS_SANDBOX) {
+        const char *target = c->script ? argv[c->script] : NULL;
+        int after_dashdash = c->script > 1 && strcmp(argv[c->script - 1], "--") == 0;
+        const char *why = sandbox_refusal(c, target && !after_dashdash && !is_script_path(target));
+        if (why) {
+            host_message(PROGNAME, why);
+            lua_pushinteger(L, EXIT_INPUT);
+            return 1;
+        }
+        sandboxed = 1;
+    }
     if (c->max_memory_mb)
-        host_set_memory_limit(L, (size_t)c->max_memory_mb * 1024 * 1024);
+        host_set_memory_limit(L, (unsigned long long)c->max_memory_mb > SIZE_MAX / (1024 * 1024)
+                                     ? SIZE_MAX : (size_t)c->max_memory_mb * 1024 * 1024);
     if (c->max_instr)
         host_set_instruction_limit(L, c->max_instr);
 
@@ -376,7 +437,7 @@ static int pmain(lua_State *L)
     }
     if (c->flags & HAS_V)
         print_version();
-    if (!(c->flags & HAS_BIGE) && (code = handle_luainit(L)) != EXIT_OK)
+    if (!(c->flags & HAS_BIGE) && !sandboxed && (code = handle_luainit(L)) != EXIT_OK)
         goto done;
     int stop = c->script > 0 ? c->script : c->argc;
     if ((code = run_args(L, argv, stop)) != EXIT_OK)

@@ -1,0 +1,502 @@
+/* sandbox.c — the parts of the sandbox that must be C: running a function under limits
+ * and putting the previous limits back whatever happens, an xpcall whose message handler
+ * cannot outlive a stop, and the standard functions whose loops run in C (where no
+ * instruction hook fires) made to respect the instruction budget.
+ *
+ * The environment itself (allow-list, read-only views, strict globals) is built in Lua,
+ * lua/admit/api/sandbox.lua: without the debug library a script cannot reach a closure's
+ * upvalues nor a protected metatable, so Lua code is as sound a boundary there, and much
+ * easier to read and review. What Lua cannot do is below:
+ *   - restoring limits without allocating (a memory error must not skip the restore);
+ *   - refusing a yield across the limited call (lua_pcall without continuation);
+ *   - turning any error object into plain data while the limits still hold (a __tostring
+ *     or __index of a script must never run after them, from the host's handler);
+ *   - an xpcall handler must not run script code from inside the budget hook, where Lua
+ *     disables hooks: it would run unbounded. */
+#include <math.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "host.h"
+#include "l_admit.h"
+
+/* ------------------------------------------------------------ run(fn, limits, ...) */
+
+typedef struct saved_limits {
+    long long instr_limit, instr_stated;
+    size_t mem_limit;
+} saved_limits;
+
+#define ERROR_CLASS_KEY "admit.sandbox.error_class"
+
+/* Message handler of run: keeps strings, rebuilds an admit.fail error ({message=, exit=})
+ * as a fresh table read with raw accesses, and replaces anything else by a description,
+ * so that no metamethod of the script can run later, outside its limits. */
+static int sanitize_error(lua_State *L)
+{
+    int t = lua_type(L, 1);
+    if (t == LUA_TSTRING)
+        return 1;
+    if (t == LUA_TNUMBER) {
+        lua_pushstring(L, lua_tostring(L, 1));
+        return 1;
+    }
+    if (t == LUA_TTABLE) {
+        lua_pushliteral(L, "message");
+        if (lua_rawget(L, 1) == LUA_TSTRING) {       /* e, msg */
+            lua_createtable(L, 0, 2);
+            lua_insert(L, 2);                          /* e, new, msg */
+            lua_setfield(L, 2, "message");
+            /* an exit status of 1..125 only: a policy must not make a failed run exit 0 */
+            lua_pushliteral(L, "exit");
+            lua_Integer code = lua_rawget(L, 1) == LUA_TNUMBER && lua_isinteger(L, -1)
+                             ? lua_tointeger(L, -1) : EXIT_INPUT;
+            lua_pop(L, 1);
+            lua_pushinteger(L, code >= 1 && code <= 125 ? code : EXIT_INPUT);
+            lua_setfield(L, 2, "exit");
+            if (lua_getmetatable(L, 1)) {              /* the real one, __metatable ignored */
+                lua_getfield(L, LUA_REGISTRYINDEX, ERROR_CLASS_KEY);
+                int same = lua_rawequal(L, -1, -2);
+                lua_pop(L, 1);
+                if (same)
+                    lua_setmetatable(L, 2);
+                else
+                    lua_pop(L, 1);
+            }
+            lua_settop(L, 2);
+            return 1;
+        }
+        lua_pop(L, 1);
+    }
+    lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    return 1;
+}
+
+typedef struct asked_limits {
+    lua_Integer instructions;
+    lua_Number memory_mb;
+} asked_limits;
+
+/* Reads {instructions=, memory=} at idx (nil: none) before anything is changed. */
+static asked_limits read_limits(lua_State *L, int idx)
+{
+    asked_limits a = { 0, 0 };
+    if (lua_isnoneornil(L, idx))
+        return a;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_getfield(L, idx, "instructions");
+    a.instructions = lua_toboolean(L, -1) ? luaL_checkinteger(L, -1) : 0;
+    lua_getfield(L, idx, "memory");
+    a.memory_mb = lua_toboolean(L, -1) ? luaL_checknumber(L, -1) : 0;
+    lua_pop(L, 2);
+    luaL_argcheck(L, a.instructions >= 0, idx, "instructions must be a whole number >= 0");
+    luaL_argcheck(L, a.memory_mb >= 0 && a.memory_mb < 1e9, idx,
+                  "memory must be a number of MB >= 0");
+    return a;
+}
+
+/* A nested limit can only tighten the one around it. Does not allocate. */
+static void apply_limits(host_ctx *ctx, asked_limits a, saved_limits *saved)
+{
+    saved->instr_limit = ctx->instr_limit;
+    saved->instr_stated = ctx->instr_stated;
+    saved->mem_limit = ctx->mem_limit;
+    if (a.instructions > 0) {
+        long long until = ctx->instr_used + (long long)a.instructions;
+        if (ctx->instr_limit == 0 || until < ctx->instr_limit) {
+            ctx->instr_limit = until;
+            ctx->instr_stated = (long long)a.instructions;
+        }
+    }
+    if (a.memory_mb > 0) {
+        size_t until = ctx->mem_used + (size_t)ceil(a.memory_mb * 1024 * 1024);
+        if (ctx->mem_limit == 0 || until < ctx->mem_limit)
+            ctx->mem_limit = until;
+    }
+}
+
+/* Does not allocate either: it runs after a memory error too. */
+static void restore_limits(host_ctx *ctx, const saved_limits *saved)
+{
+    ctx->instr_limit = saved->instr_limit;
+    ctx->instr_stated = saved->instr_stated;
+    ctx->mem_limit = saved->mem_limit;
+    ctx->instr_tripped = ctx->instr_limit && ctx->instr_used >= ctx->instr_limit;
+}
+
+/* _sandbox.run(fn, limits, ...) -> fn's results. limits = {instructions = N, memory = MB}
+ * (nil or 0: no new limit). Instructions count from the call; memory is what fn may hold
+ * on top of what is in use when it starts. An error of fn is raised again, as a string or
+ * a plain admit error, once the previous limits are back. fn cannot yield out of it. */
+static int run_limited(lua_State *L, int as_report);
+
+static int l_run(lua_State *L)
+{
+    return run_limited(L, 0);
+}
+
+/* _sandbox.run_reported(fn, limits, ...): the same, but a string error comes out as an
+ * admit error {message = s, exit = 1}, which the host prints without a traceback. Done
+ * here, not in Lua: after a stop no Lua code may run. */
+static int l_run_reported(lua_State *L)
+{
+    return run_limited(L, 1);
+}
+
+static int run_limited(lua_State *L, int as_report)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    if (lua_gettop(L) < 2)
+        lua_settop(L, 2);
+    int nargs = lua_gettop(L) - 2;
+    asked_limits asked = read_limits(L, 2);
+    /* everything that may allocate is done before the limits change */
+    lua_pushcfunction(L, sanitize_error);
+    lua_replace(L, 2);                       /* fn, handler, args... */
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_replace(L, 1);
+    lua_replace(L, 2);                       /* handler, fn, args... */
+    host_ctx *ctx = host_context(L);
+    saved_limits saved;
+    apply_limits(ctx, asked, &saved);
+    if (host_limited(L))
+        host_arm_hook(L);
+    int status = lua_pcall(L, nargs, LUA_MULTRET, 1);
+    if (status == LUA_OK && host_stopping(L)) {
+        /* the stop hit a coroutine whose error was swallowed (coroutine.close returns it)
+         * and fn returned before its own next count: the call still failed */
+        lua_settop(L, 1);
+        if (ctx->instr_tripped)
+            lua_pushfstring(L, "instruction limit reached (%I instructions): the script was stopped",
+                            (lua_Integer)ctx->instr_stated);
+        else
+            lua_pushliteral(L, "interrupted");
+        status = LUA_ERRRUN;
+    }
+    restore_limits(ctx, &saved);
+    if (status != LUA_OK && as_report && lua_type(L, -1) == LUA_TSTRING) {
+        lua_createtable(L, 0, 2);
+        lua_insert(L, -2);
+        lua_setfield(L, -2, "message");
+        lua_pushinteger(L, EXIT_RUNTIME);
+        lua_setfield(L, -2, "exit");
+        lua_getfield(L, LUA_REGISTRYINDEX, ERROR_CLASS_KEY);
+        lua_setmetatable(L, -2);
+    }
+    if (status != LUA_OK)
+        return lua_error(L);
+    return lua_gettop(L) - 1;
+}
+
+/* _sandbox.error_class(cls): the metatable of admit.fail errors, kept through run. */
+static int l_error_class(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, ERROR_CLASS_KEY);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ xpcall */
+
+/* The script's handler, called only when the call is not being stopped: a stop error is
+ * raised from inside the budget hook, where Lua runs the handler with hooks disabled. */
+static int guarded_handler(lua_State *L)
+{
+    if (host_stopping(L))
+        return 1;
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+static int finish_xpcall(lua_State *L, int status, lua_KContext extra)
+{
+    if (status != LUA_OK && status != LUA_YIELD) {
+        lua_pushboolean(L, 0);
+        lua_pushvalue(L, -2);
+        return 2;
+    }
+    return lua_gettop(L) - (int)extra;
+}
+
+/* xpcall(f, msgh, ...) exactly as the standard one (lbaselib's luaB_xpcall), but msgh goes
+ * through guarded_handler. */
+static int l_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, guarded_handler, 1);
+    lua_replace(L, 2);
+    lua_pushboolean(L, 1);
+    lua_pushvalue(L, 1);
+    lua_rotate(L, 3, 2);
+    int status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, finish_xpcall);
+    return finish_xpcall(L, status, 2);
+}
+
+/* ----------------------------------------------- C loops against the budget */
+
+/* Pattern matching runs in C: a pattern like "(.-)(.-)(.-)x" on a long text backtracks
+ * for hours and no hook fires meanwhile. Under an instruction budget, a pattern is refused
+ * when its worst case, about n^(k+1) * 2^q steps (k: quantifiers * + - that can backtrack,
+ * i.e. followed by more pattern; q: ? quantifiers; one power less when anchored with ^),
+ * passes 10^10. Ordinary patterns (trimming, splitting, a quantifier at the end) pass on
+ * texts up to 100,000 characters. */
+#define PATTERN_MAX_LOG10 10.0
+
+static const char *skip_set(const char *p, const char *end)
+{
+    p++;                                     /* '[' */
+    if (p < end && *p == '^') p++;
+    do {
+        if (p >= end) return end;
+        if (*p++ == '%' && p < end) p++;
+    } while (p < end && *p != ']');
+    return p < end ? p + 1 : end;
+}
+
+static int only_closing(const char *p, const char *end)
+{
+    while (p < end && *p == ')') p++;
+    return p == end || (*p == '$' && p + 1 == end);
+}
+
+static double pattern_cost_log10(const char *p, size_t lp, size_t n)
+{
+    const char *end = p + lp;
+    int anchored = lp > 0 && *p == '^';
+    int k = 0, q = 0;
+    if (anchored) p++;
+    while (p < end) {
+        int single = 1;
+        if (*p == '%' && p + 1 < end) {
+            char d = p[1];
+            if (d == 'b') { p += 4; single = 0; }
+            else if (d == 'f') { p = skip_set(p + 2, end); single = 0; }
+            else { p += 2; single = !(d >= '0' && d <= '9'); }
+        } else if (*p == '[') {
+            p = skip_set(p, end);
+        } else if (*p == '(' || *p == ')') {
+            p++;
+            single = 0;
+        } else {
+            p++;
+        }
+        if (p > end) p = end;
+        if (single && p < end) {
+            if (*p == '*' || *p == '+' || *p == '-') {
+                p++;
+                if (!only_closing(p, end)) k++;
+            } else if (*p == '?') {
+                p++;
+                q++;
+            }
+        }
+    }
+    return (k + (anchored ? 0 : 1)) * log10((double)n + 1) + q * log10(2.0);
+}
+
+/* Upvalue 1: the original function; arguments (s, pattern, ...). string.find's 4th
+ * argument `plain` turns patterns off. */
+static int guarded_pattern(lua_State *L)
+{
+    int plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
+    if (host_context(L)->instr_limit && lua_type(L, 1) == LUA_TSTRING
+        && lua_type(L, 2) == LUA_TSTRING && !plain) {
+        size_t n, lp;
+        lua_tolstring(L, 1, &n);
+        const char *p = lua_tolstring(L, 2, &lp);
+        if (pattern_cost_log10(p, lp, n) > PATTERN_MAX_LOG10)
+            return luaL_error(L, "pattern '%s' is too complex for a text of %I characters: "
+                              "it could run for hours and the instruction limit cannot stop it "
+                              "(simplify the pattern or cut the text)", p, (lua_Integer)n);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* table.move(a1, f, e, t [, a2]) copies in a C loop: its length counts as instructions.
+ * (The host_charge calls of this file: C work that the hook cannot see, counted.) */
+static int guarded_move(lua_State *L)
+{
+    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+    if (e >= f) {
+        lua_Unsigned count = (lua_Unsigned)e - (lua_Unsigned)f + 1u;
+        host_charge(L, count > (lua_Unsigned)LLONG_MAX / 2 ? LLONG_MAX / 2 : (long long)count);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Coroutines: a hook belongs to one thread, and a coroutine made while no budget was set
+ * has none. So under a budget, resume, wrap's function and close (which runs pending
+ * __close handlers inside the coroutine) first put the budget hook on the coroutine; resume
+ * and wrap's function also record the running coroutine, for Ctrl-C. They are lcorolib's
+ * own code (Lua 5.4.4) otherwise. */
+static void arm_if_limited(lua_State *L, lua_State *co)
+{
+    if (co && host_limited(L))
+        host_arm_thread(co);
+}
+
+/* coroutine.close: upvalue 1 is the original. */
+static int guarded_on_thread(lua_State *L)
+{
+    arm_if_limited(L, lua_tothread(L, 1));
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* lcorolib's auxresume (Lua 5.4.4), arming co and recording it as the running coroutine
+ * (lua_resume never longjmps out, so the two calls always pair). Returns the number of
+ * results moved to L, or -1 with the error on L's top. */
+static int resume_armed(lua_State *L, lua_State *co, int narg)
+{
+    int nres;
+    if (!lua_checkstack(co, narg)) {
+        lua_pushliteral(L, "too many arguments to resume");
+        return -1;
+    }
+    arm_if_limited(L, co);
+    lua_xmove(L, co, narg);
+    lua_State *prev = host_enter_thread(co);
+    int status = lua_resume(co, L, narg, &nres);
+    host_leave_thread(prev);
+    if (status == LUA_OK || status == LUA_YIELD) {
+        if (!lua_checkstack(L, nres + 1)) {
+            lua_pop(co, nres);
+            lua_pushliteral(L, "too many results to resume");
+            return -1;
+        }
+        lua_xmove(co, L, nres);
+        return nres;
+    }
+    lua_xmove(co, L, 1);
+    return -1;
+}
+
+/* coroutine.resume(co, ...) as lcorolib's luaB_coresume. */
+static int guarded_resume(lua_State *L)
+{
+    lua_State *co = lua_tothread(L, 1);
+    luaL_argexpected(L, co, 1, "coroutine");
+    int r = resume_armed(L, co, lua_gettop(L) - 1);
+    if (r < 0) {
+        lua_pushboolean(L, 0);
+        lua_insert(L, -2);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    lua_insert(L, -(r + 1));
+    return r + 1;
+}
+
+/* The function coroutine.wrap returns (lcorolib's auxwrap). Upvalue 1: the coroutine. */
+static int wrapped_resume(lua_State *L)
+{
+    lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+    int r = resume_armed(L, co, lua_gettop(L));
+    if (r >= 0)
+        return r;
+    int stat = lua_status(co);
+    if (stat != LUA_OK && stat != LUA_YIELD) {
+        stat = lua_resetthread(co);          /* runs its pending __close handlers */
+        lua_xmove(co, L, 1);
+    }
+    if (stat != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+        luaL_where(L, 1);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
+    }
+    return lua_error(L);
+}
+
+static int guarded_wrap(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_State *co = lua_newthread(L);
+    lua_pushvalue(L, 1);
+    lua_xmove(L, co, 1);
+    lua_pushcclosure(L, wrapped_resume, 1);
+    return 1;
+}
+
+/* string.rep(s, n [, sep]) makes n copies in C: one instruction per 16 bytes made. */
+#define REP_BYTES_PER_INSTRUCTION 16
+
+static int guarded_rep(lua_State *L)
+{
+    int is_count = 0;
+    lua_Integer n = lua_tointegerx(L, 2, &is_count);   /* 2^30 is a float: counts too */
+    if (host_limited(L) && is_count && lua_type(L, 1) == LUA_TSTRING) {
+        size_t l = lua_rawlen(L, 1), lsep = lua_type(L, 3) == LUA_TSTRING ? lua_rawlen(L, 3) : 0;
+        if (n > 0) {
+            double bytes = (double)n * (double)(l + lsep);
+            double cost = bytes / REP_BYTES_PER_INSTRUCTION;
+            host_charge(L, cost > (double)(LLONG_MAX / 2) ? LLONG_MAX / 2 : (long long)cost);
+        }
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static void guard_field(lua_State *L, const char *lib, const char *name, lua_CFunction guard)
+{
+    if (lua_getglobal(L, lib) == LUA_TTABLE && lua_getfield(L, -1, name) == LUA_TFUNCTION) {
+        lua_pushboolean(L, strcmp(name, "find") == 0);  /* upvalue 2: has a `plain` flag */
+        lua_pushcclosure(L, guard, 2);
+        lua_setfield(L, -2, name);
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pop(L, 2);
+}
+
+/* Wraps the standard functions whose loops run in C, in the global tables (so that the
+ * string methods, s:find(...), are covered too). Without an instruction budget the
+ * wrappers only pass the call through. */
+static void guard_stdlib(lua_State *L)
+{
+    static const char *const patterns[] = { "find", "match", "gmatch", "gsub" };
+    for (size_t i = 0; i < sizeof patterns / sizeof *patterns; i++)
+        guard_field(L, "string", patterns[i], guarded_pattern);
+    guard_field(L, "table", "move", guarded_move);
+    guard_field(L, "string", "rep", guarded_rep);
+    guard_field(L, "coroutine", "close", guarded_on_thread);
+    if (lua_getglobal(L, "coroutine") == LUA_TTABLE) {
+        lua_pushcfunction(L, guarded_resume);
+        lua_setfield(L, -2, "resume");
+        lua_pushcfunction(L, guarded_wrap);
+        lua_setfield(L, -2, "wrap");
+    }
+    lua_pop(L, 1);
+}
+
+static const luaL_Reg sandbox_funcs[] = {
+    { "run", l_run },
+    { "run_reported", l_run_reported },
+    { "error_class", l_error_class },
+    { "xpcall", l_xpcall },
+    { NULL, NULL }
+};
+
+/* admit.core._sandbox (taken away from the admit table by sandbox.lua). */
+void sandbox_open(lua_State *L)
+{
+    luaL_newlib(L, sandbox_funcs);
+    lua_setfield(L, -2, "_sandbox");
+    guard_stdlib(L);
+}

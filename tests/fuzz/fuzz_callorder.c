@@ -1,0 +1,118 @@
+/* fuzz_callorder.c — libFuzzer harness for src/callorder.c, the ordre d'appel engine,
+ * against a plain reading of the rule (shared/docs/ordre-appel.md §3) done the slow way:
+ * before each position k, the boursier rate binds when boursiers remain and
+ * 100·b < qB·k, likewise the résident rate; the best-ranked remaining candidate that
+ * satisfies every binding rate is called (equal ranks: BR, B, R, N, then input order);
+ * when both bind and no boursier résident remains, the boursier rate wins.
+ * Input: byte 0 = qB, byte 1 = qR (mod 101; 101..255 also try out-of-range rates),
+ * byte 2 bit 0 = allow ties, then 4 bytes per candidate: rank (24 bits) and flags. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callorder.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(cond) do { if (!(cond)) { \
+    fprintf(stderr, "fuzz_callorder: broken promise: %s (line %d)\n", #cond, __LINE__); \
+    abort(); } } while (0)
+
+#define MAX_CAND 512
+
+static int category(const co_cand *c)
+{
+    return c->boursier ? (c->resident ? 0 : 1) : (c->resident ? 2 : 3);
+}
+
+/* 1 when candidate i comes before j at equal eligibility. */
+static int better(const co_cand *cand, size_t i, size_t j)
+{
+    if (cand[i].rank != cand[j].rank) return cand[i].rank < cand[j].rank;
+    if (category(&cand[i]) != category(&cand[j])) return category(&cand[i]) < category(&cand[j]);
+    return i < j;
+}
+
+static void slow_order(const co_cand *cand, size_t n, int qb, int qr, uint32_t *order)
+{
+    unsigned char *called = calloc(n ? n : 1, 1);
+    CHECK(called);
+    long long b = 0, r = 0;
+    for (size_t pos = 0; pos < n; pos++) {
+        long long k = (long long)pos + 1;
+        size_t b_left = 0, r_left = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!called[i]) { b_left += cand[i].boursier; r_left += cand[i].resident; }
+        int need_b = b_left > 0 && 100 * b < qb * k;
+        int need_r = r_left > 0 && 100 * r < qr * k;
+        size_t pick = (size_t)-1;
+        for (int relax = 0; relax < 2 && pick == (size_t)-1; relax++) {
+            for (size_t i = 0; i < n; i++) {
+                if (called[i]) continue;
+                if (need_b && !cand[i].boursier) continue;
+                if (need_r && !relax && !cand[i].resident) continue;
+                if (pick == (size_t)-1 || better(cand, i, pick)) pick = i;
+            }
+        }
+        CHECK(pick != (size_t)-1);
+        called[pick] = 1;
+        order[pos] = (uint32_t)pick;
+        b += cand[pick].boursier;
+        r += cand[pick].resident;
+    }
+    free(called);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 3)
+        return 0;
+    int qb = data[0] <= 200 ? data[0] % 101 : data[0];
+    int qr = data[1] <= 200 ? data[1] % 101 : data[1];
+    int allow_ties = data[2] & 1;
+    size_t n = (size - 3) / 4;
+    if (n > MAX_CAND) n = MAX_CAND;
+    co_cand *cand = malloc((n ? n : 1) * sizeof *cand);
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    uint32_t *expect = malloc((n ? n : 1) * sizeof *expect);
+    CHECK(cand && order && expect);
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *c = data + 3 + 4 * i;
+        cand[i].rank = (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16;
+        cand[i].boursier = c[3] & 1;
+        cand[i].resident = (c[3] >> 1) & 1;
+    }
+    size_t bad = (size_t)-1;
+    co_status st = callorder_compute(cand, n, qb, qr, allow_ties, order, &bad);
+
+    if (qb > 100 || qr > 100) {
+        CHECK(st == CO_ERR_RATE);
+    } else if (st == CO_ERR_RANK) {
+        CHECK(bad < n && cand[bad].rank == 0);
+        for (size_t i = 0; i < bad; i++) CHECK(cand[i].rank != 0);
+    } else {
+        for (size_t i = 0; i < n; i++) CHECK(cand[i].rank != 0);
+        /* the lowest rank given twice; its first two holders in input order */
+        uint32_t dup_rank = 0;
+        size_t first = 0, second = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i + 1; j < n; j++)
+                if (cand[i].rank == cand[j].rank && (dup_rank == 0 || cand[i].rank < dup_rank
+                        || (cand[i].rank == dup_rank && (i < first || (i == first && j < second))))) {
+                    dup_rank = cand[i].rank; first = i; second = j;
+                }
+        if (!allow_ties && dup_rank) {
+            CHECK(st == CO_ERR_TIE);
+            CHECK(bad == second);
+        } else {
+            CHECK(st == CO_OK);
+            slow_order(cand, n, qb, qr, expect);
+            CHECK(memcmp(order, expect, n * sizeof *order) == 0);
+        }
+    }
+    free(cand);
+    free(order);
+    free(expect);
+    return 0;
+}

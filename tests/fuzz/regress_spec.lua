@@ -1,0 +1,43 @@
+-- Regression specs for what fuzzing found (the raw inputs are in tests/fuzz/regress/<name>/
+-- and are replayed by tests/fuzz/run before every fuzzing pass).
+local h = require "helpers"
+
+describe("fuzz findings: csvread", function()
+  local dir
+  before_each(function() dir = h.tmpdir() end)
+
+  -- regress/csvread/cr-only-line-ends: a CR alone ends a record (old Mac exports), and
+  -- used to leave every record on line 1.
+  it("counts lines ended by a lone CR", function()
+    local path = h.write(dir .. "/mac.csv", "a,b\r1,2\r3,4\r")
+    local header, rows = admit.read_csv(path)
+    assert.are.same({ "a", "b" }, header)
+    assert.are.equal(2, rows[1]._line)
+    assert.are.equal(3, rows[2]._line)
+    path = h.write(dir .. "/mac-ragged.csv", "a,b\r1,2\r3\r")
+    local ok, err = admit.read_csv(path)
+    assert.is_nil(ok)
+    assert.are.equal(path .. ":3:1: 1 field where the header has 2", err)
+  end)
+
+  it("mixes CRLF, LF and lone CR line ends", function()
+    local path = h.write(dir .. "/mixed.csv", "a,b\r\n1,2\n3,4\r5,6\r\n")
+    local _, rows = admit.read_csv(path)
+    assert.are.same({ 2, 3, 4 }, { rows[1]._line, rows[2]._line, rows[3]._line })
+  end)
+
+  -- regress/csvread/tab-separator-leading-empty-field: with a tab separator, a record
+  -- starting with an empty field was located on a later line.
+  it("locates a tab-separated record that starts with an empty field", function()
+    local path = h.write(dir .. "/tab.tsv", "a\tb\n\t\"x\ny\"\n3\t4\n")
+    local _, rows = admit.read_csv(path, { delim = "\t" })
+    assert.are.equal(2, rows[1]._line)
+    assert.are.equal("", rows[1].a)
+    assert.are.equal("x\ny", rows[1].b)
+    assert.are.equal(4, rows[2]._line)
+    path = h.write(dir .. "/tab-ragged.tsv", "a\tb\n\t\"x\ny\"\t9\n")
+    local ok, err = admit.read_csv(path, { delim = "\t" })
+    assert.is_nil(ok)
+    assert.matches(":3:4: 3 fields where the header has 2$", err)
+  end)
+end)
