@@ -7,6 +7,7 @@
 #include "atomic.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <errno.h>
@@ -120,6 +121,93 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
+/* ------------------------------------------------ what an output folder may replace */
+
+/* An output folder is replaced whole. So that an officer's own folder (~/Documents, the
+ * folder holding the inputs) is never emptied by mistake, admit only replaces a folder
+ * that is empty or that it wrote itself: the marker file below says so. */
+#define ATOMIC_DIR_MARK ".admit-output"
+
+/* 1 when path (existing) is dir or lies below it, comparing real paths. */
+static int path_within(const char *path, const char *dir)
+{
+    char rp[PATH_MAX], rd[PATH_MAX];
+    if (!realpath(path, rp) || !realpath(dir, rd))
+        return 0;
+    size_t n = strlen(rd);
+    if (n == 1)  /* "/" holds everything */
+        return 1;
+    return strncmp(rp, rd, n) == 0 && (rp[n] == '\0' || rp[n] == '/');
+}
+
+/* 0 when dir may be replaced: empty, or written by admit (it holds the marker). */
+static int check_replaceable(const char *dir, errloc *err)
+{
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) && path_within(cwd, dir)) {
+        errloc_set(err, dir, 0, 0, "is the current folder or holds it, and an output folder "
+                   "is replaced whole: choose another folder for the output");
+        return -1;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        errloc_set(err, dir, 0, 0, "cannot read the folder: %s", strerror(errno));
+        return -1;
+    }
+    int marked = 0, other = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        if (strcmp(e->d_name, ATOMIC_DIR_MARK) == 0) marked = 1;
+        else other = 1;
+    }
+    closedir(d);
+    if (other && !marked) {
+        errloc_set(err, dir, 0, 0, "already holds files that admit did not write, and an output "
+                   "folder is replaced whole: choose a new or empty folder for the output");
+        return -1;
+    }
+    return 0;
+}
+
+int atomic_dir_guard_input(const char *dir, const char *input, errloc *err)
+{
+    struct stat st;
+    if (input == NULL || stat(dir, &st) != 0 || stat(input, &st) != 0)
+        return 0;
+    if (path_within(input, dir)) {
+        errloc_set(err, input, 0, 0, "is inside the output folder %s, which is replaced whole: "
+                   "write the output to another folder", dir);
+        return -1;
+    }
+    return 0;
+}
+
+int atomic_dir_check(const char *dir, errloc *err)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return 0;  /* will be created */
+    if (!S_ISDIR(st.st_mode)) {
+        errloc_set(err, dir, 0, 0, "exists and is not a directory");
+        return -1;
+    }
+    return check_replaceable(dir, err);
+}
+
+/* Writes the marker that lets a later run replace this folder. */
+static int write_mark(const atomic_dir *ad, errloc *err)
+{
+    char *path = atomic_dir_path(ad, ATOMIC_DIR_MARK);
+    FILE *f = path ? fopen(path, "w") : NULL;
+    int ok = f && fputs("This folder was written by admit; the next run with the same output "
+                        "folder replaces it whole.\n", f) >= 0;
+    if (f && fclose(f) != 0) ok = 0;
+    if (!ok) errloc_set(err, ad->target, 0, 0, "cannot write: %s", strerror(errno));
+    free(path);
+    return ok ? 0 : -1;
+}
+
 int atomic_dir_open(atomic_dir *ad, const char *dir, errloc *err)
 {
     memset(ad, 0, sizeof *ad);
@@ -135,6 +223,10 @@ int atomic_dir_open(atomic_dir *ad, const char *dir, errloc *err)
     struct stat st;
     if (stat(ad->target, &st) == 0 && !S_ISDIR(st.st_mode)) {
         errloc_set(err, dir, 0, 0, "exists and is not a directory");
+        atomic_dir_abort(ad);
+        return -1;
+    }
+    if (stat(ad->target, &st) == 0 && check_replaceable(ad->target, err) != 0) {
         atomic_dir_abort(ad);
         return -1;
     }
@@ -159,6 +251,10 @@ char *atomic_dir_path(const atomic_dir *ad, const char *name)
 
 int atomic_dir_commit(atomic_dir *ad, errloc *err)
 {
+    if (write_mark(ad, err) != 0) {
+        atomic_dir_abort(ad);
+        return -1;
+    }
     char *old = str_printf2(ad->target, ".old-XXXXXX");
     if (!old) {
         errloc_set(err, ad->target, 0, 0, "out of memory");

@@ -27,7 +27,14 @@ typedef struct atomic_dir {
     char *tmp;
 } atomic_dir;
 
+/* Refuses (-1, err) a dir that exists and is neither empty nor written by admit (a marker
+ * file .admit-output says so), or that holds the current folder: output folders are
+ * replaced whole, and an officer's own files must never go with them. */
 int atomic_dir_open(atomic_dir *ad, const char *dir, errloc *err);
+/* The checks of atomic_dir_open alone, without creating anything: 0 or -1 with err. */
+int atomic_dir_check(const char *dir, errloc *err);
+/* -1 with err when the existing file input lies inside dir (it would be replaced). */
+int atomic_dir_guard_input(const char *dir, const char *input, errloc *err);
 /* Path of name inside the temporary directory (malloc'd). */
 char *atomic_dir_path(const atomic_dir *ad, const char *name);
 int atomic_dir_commit(atomic_dir *ad, errloc *err);

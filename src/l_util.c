@@ -306,7 +306,32 @@ static int l_limits(lua_State *L)
     return 1;
 }
 
+/* core.check_output_dir(dir, {input, ...}) -> true | nil, msg: whether dir may be used
+ * as an output folder (empty or written by admit, not the current folder) without
+ * replacing any of the given inputs. Checked before any work, so that a long run does
+ * not end in a refusal. */
+static int l_check_output_dir(lua_State *L)
+{
+    const char *dir = luaL_checkstring(L, 1);
+    errloc err;
+    if (lua_istable(L, 2)) {
+        lua_Integer n = luaL_len(L, 2);
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, 2, i);
+            const char *input = lua_tostring(L, -1);
+            if (input && atomic_dir_guard_input(dir, input, &err) != 0)
+                return admit_pushfail(L, err.msg);
+            lua_pop(L, 1);
+        }
+    }
+    if (atomic_dir_check(dir, &err) != 0)
+        return admit_pushfail(L, err.msg);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 static const luaL_Reg util_funcs[] = {
+    { "check_output_dir", l_check_output_dir },
     { "read_csv", l_read_csv },
     { "write_file", l_write_file },
     { "write_dir", l_write_dir },

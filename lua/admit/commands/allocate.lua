@@ -31,6 +31,7 @@ return {
     if mode ~= "student" and mode ~= "school" then
       admit.fail("--mode: '" .. mode .. "' is not student or school\n" .. usage)
     end
+    admit.check(admit.check_output_dir(opts.out, { opts.formations, opts.candidates, opts.wishes }))
     local r = admit.simulate { formations = opts.formations, candidates = opts.candidates,
                                wishes = opts.wishes, mode = mode, progress = true }
     admit.check(r:write(opts.out))

@@ -41,6 +41,7 @@ return {
     if opts.formations and opts.formations ~= "annexes" then
       formations = count(opts, "formations", "--formations", 1, 10000000)
     end
+    admit.check(admit.check_output_dir(opts.out, { opts.annexes }))
     local stats = admit.check(admit.generate {
       out = opts.out,
       seed = count(opts, "seed", "--seed", 0),

@@ -57,6 +57,7 @@ return {
     if #pos ~= 1 or not opts.out then
       admit.fail("import-recueil needs SOURCE.txt and --out DIR\n" .. usage)
     end
+    admit.check(admit.check_output_dir(opts.out, { pos[1] }))
     local summary = admit.check(admit.import_recueil(pos[1], opts.out))
     local r = summary.rows
     io.stdout:write(string.format(
