@@ -229,6 +229,20 @@ return function(admit)
     return views
   end
 
+  --- p:scorer() -> a score function for c:rank(...): p.rank under the policy's own limits,
+  -- its errors reported as in p:classement (the rows c:rank gives are fresh copies).
+  function Policy:scorer()
+    local rank = self.rank
+    return function(row)
+      local s = call_policy(self, rank, "the rank function failed for candidate '%s'", row.id, row)
+      if type(s) ~= "number" or s ~= s then
+        policy_error(self, rank, "the rank function returned %s for candidate '%s'"
+                     .. " (it must return a number, higher = better)", type(s), tostring(row.id))
+      end
+      return s
+    end
+  end
+
   function Policy:classement(f, applicants)
     local scored = {}
     local views = self.rank and strict_views(applicants)
