@@ -354,3 +354,27 @@ return admit.policy{
                    err.message)
   end)
 end)
+
+describe("SCRIPTING.md §4 policy examples", function()
+  -- Every ```lua block of "### Policies" runs as written (from the source tree).
+  local doc = h.slurp(h.root .. "/SCRIPTING.md")
+  local section = doc:match("\n### Policies\n(.-)\n## 5%.")
+  local n = 0
+  for block in section:gmatch("```lua\n(.-)```") do
+    n = n + 1
+    it("runs block " .. n, function()
+      local dir = h.tmpdir()
+      local path = h.write(dir .. "/example.lua", block)
+      local out, err, code = h.run({ path }, nil, { cwd = h.root })
+      os.execute("rm -rf " .. h.quote(dir))
+      assert.are.equal("", err)
+      assert.are.equal(0, code)
+      -- what the comments say is printed
+      for line in block:gmatch("[^\n]+") do
+        local shown = line:match("^print%(.-%)%s+%-%- (%S+  ?%S*)")
+        if shown then assert.truthy(out:find(shown:match("^(%S+)"), 1, true), line) end
+      end
+    end)
+  end
+  it("has examples", function() assert.is_true(n >= 2) end)
+end)
