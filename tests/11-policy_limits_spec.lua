@@ -71,6 +71,14 @@ describe("policy limits", function()
     assert.matches("a loop that never ends%?", msg)
   end)
 
+  it("names the policy's line even when the stop falls in admit's code reading a candidate", function()
+    rank_policy("reader", "    while true do\n      local x = c.maths\n    end")
+    for _, n in ipairs { 100000, 100500, 101000, 102000, 1000000 } do
+      assert_stopped("reader", { dir = dir, instructions = n },
+                     "reader%.lua:5: instruction limit reached %(" .. n .. " instructions%)")
+    end
+  end)
+
   it("stops it inside pcall and inside a coroutine", function()
     rank_policy("spin_pcall", "    while true do pcall(function() while true do end end) end")
     assert_stopped("spin_pcall", nil, "instruction limit reached %(10000000 instructions%)")
