@@ -110,6 +110,25 @@ describe("policy limits", function()
     local err = failure(admit.load_policy, "body", { dir = dir })
     assert.are.equal(1, err.exit)
     assert.matches("^load_policy 'body': .*body%.lua:1: instruction limit reached", err.message)
+    policy_file("body_bomb", "local t = {}\nwhile true do t[#t + 1] = {} end\n")
+    collectgarbage()
+    err = failure(admit.load_policy, "body_bomb", { dir = dir })
+    assert.are.equal(1, err.exit)
+    assert.are.equal("load_policy 'body_bomb' (" .. dir .. "/body_bomb.lua): not enough memory\n(a table or"
+      .. " a text that keeps growing? a policy file, while it runs, may hold a limited amount of memory:"
+      .. " see SCRIPTING.md §6)", err.message)
+    -- an error of the file itself stays an input error (status 2)
+    policy_file("body_error", "return admit.policy{ program = 3 }\n")
+    err = failure(admit.load_policy, "body_error", { dir = dir })
+    assert.are.equal(2, err.exit)
+    -- (`return admit.policy{...}` is a tail call: no line is left to name, the file is named)
+    assert.are.equal("load_policy 'body_error' (" .. dir .. "/body_error.lua): admit.policy: 'program'"
+      .. " must be a string, got number", err.message)
+    policy_file("body_error2", "\nlocal p = admit.policy{ program = 3 }\nreturn p\n")
+    err = failure(admit.load_policy, "body_error2", { dir = dir })
+    assert.are.equal(2, err.exit)
+    assert.matches("^load_policy 'body_error2': .*body_error2%.lua:2: admit.policy: 'program' must be a string",
+                   err.message)
   end)
 
   it("a normal policy never meets the defaults; trusted = true runs without them", function()

@@ -159,12 +159,14 @@ return function(admit)
     return msg
   end
 
-  local function limit_hint(msg)
+  -- scope: who the limits are for ("each call of a policy's function" by default)
+  local function limit_hint(msg, scope)
+    scope = scope or "each call of a policy's function"
     if msg:find("instruction limit reached", 1, true) then
-      return msg .. "\n(a loop that never ends? each call of a policy's function may run a"
+      return msg .. "\n(a loop that never ends? " .. scope .. " may run a"
         .. " limited number of instructions: see SCRIPTING.md §6)"
     elseif msg:find("not enough memory", 1, true) then
-      return msg .. "\n(a table or a text that keeps growing? each call of a policy's function"
+      return msg .. "\n(a table or a text that keeps growing? " .. scope
         .. " may hold a limited amount of memory: see SCRIPTING.md §6)"
     end
     return msg
@@ -417,11 +419,14 @@ return function(admit)
       ok, result = pcall(admit.sandbox.policy_file, path, limits)
     end
     if not ok then
-      local msg = limit_hint(strip_internal(error_text(result)))
-      if not opts.trusted then msg = hint(msg) end
+      local msg = strip_internal(error_text(result))
       -- a stop is the run's failure (status 1); anything else is the file's (input, 2)
       local stopped = msg:find("instruction limit reached", 1, true) or msg:find("not enough memory", 1, true)
-      admit.fail(string.format("load_policy '%s': %s", name, msg), stopped and 1 or 2)
+      msg = limit_hint(msg, "a policy file, while it runs,")
+      if not opts.trusted then msg = hint(msg) end
+      -- the file is named, when the message does not say where already
+      local named = msg:find(path, 1, true) and "" or (" (" .. path .. ")")
+      admit.fail(string.format("load_policy '%s'%s: %s", name, named, msg), stopped and 1 or 2)
     end
     local list = admit.is_policy(result) and { result } or result
     if type(list) ~= "table" or getmetatable(list) ~= nil or #list == 0 then

@@ -158,7 +158,15 @@ return function(admit)
           end
         elseif kind == "constructor" and type(v) == "function" then
           local fn = v
-          v = function(spec, ...) return fn(limited_spec(spec, limits), ...) end
+          -- a plain message without a position gets the script's line (the call below is
+          -- not where the officer should look)
+          v = function(spec, ...)
+            local r = table.pack(pcall(fn, limited_spec(spec, limits), ...))
+            if r[1] then return table.unpack(r, 2, r.n) end
+            local e = r[2]
+            if type(e) == "string" and not e:match("^[^\n]-:%d+: ") then error(e, 2) end
+            error(e, 0)
+          end
         elseif kind == "value" then
           v = readonly(v, "admit." .. name, cache)
         end
