@@ -157,6 +157,11 @@ describe("policy limits", function()
     -- more than the default, when the officer says so
     local p = admit.load_policy("long", { dir = dir, instructions = 100000000 })
     assert.are.equal(3, #p:classement({}, copy_rows(APPLICANTS)))
+    -- or none (0 or false), in the sandbox all the same
+    for _, none in ipairs { 0, false } do
+      p = admit.load_policy("long", { dir = dir, instructions = none })
+      assert.are.equal(3, #p:classement({}, copy_rows(APPLICANTS)))
+    end
   end)
 
   it("a policy's own limits tighten the loader's, never loosen them", function()
@@ -200,6 +205,7 @@ return admit.policy{
                    message(admit.policy, { limits = { cpu = 1 } }))
     assert.matches("admit.policy: limits.instructions must be a whole number",
                    message(admit.policy, { limits = { instructions = 1.5 } }))
+    assert.are.same({ instructions = 10000000 }, admit.policy { limits = { instructions = 1e7 } }.limits)
   end)
 end)
 

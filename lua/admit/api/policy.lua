@@ -9,7 +9,12 @@
 --     rank = function(c) return c.maths * 2 + c.french end, -- higher = better
 --     groups = { unused_to_other = true },                 -- or function(f, caps, applicants)
 --     rates = { boursier = nil, resident = nil },          -- overrides of the formation's
+--     limits = { instructions = 1e6, memory = 20 },        -- per call; tighten only
 --   }
+--
+-- What a policy's functions are given is read-only (candidates through strict views,
+-- the formation and applicants through admit.sandbox.readonly; caps is a copy). A failing
+-- function stops the run with "policy 'name' (file:line): ..." (admit.fail, status 1).
 local fields = require "admit.fields"
 
 return function(admit)
@@ -53,6 +58,7 @@ return function(admit)
         failf(string.format("limits: unknown limit '%s' (instructions, memory)", tostring(k)))
       end
       if v ~= false and v ~= 0 then
+        if k == "instructions" and type(v) == "number" then v = math.tointeger(v) or v end  -- 1e7
         local ok = k == "instructions" and math.type(v) == "integer" and v > 0
           or k == "memory" and type(v) == "number" and v > 0 and v < 1e9
         if not ok then
