@@ -377,7 +377,7 @@ return admit.policy{
     assert.matches("^admit: policy 'groups' %(.-groups%.lua:3%): groups gave %d+ seats, the formation has %d+\n$", err2)
   end)
 
-  it("admit.simulate and a formation's call orders report it the same way", function()
+  it("a formation's call orders report it the same way", function()
     local p = admit.policy { name = "bad", rank = function(c) return c.nope + 1 end }
     local c = admit.check(admit.candidates(h.root .. "/tests/fixtures/callorder/candidates.csv"))
     local f = admit.formation { program = "BTS", capacity = 24, policy = p }
