@@ -48,6 +48,32 @@ static volatile sig_atomic_t interrupt_pending = 0;
 
 static void budget_hook(lua_State *L, lua_Debug *ar);
 
+/* True for a function of admit's own Lua library (<home>/lua/admit/...). */
+static int is_admit_code(const host_ctx *ctx, const lua_Debug *d)
+{
+    size_t n = strlen(ctx->home);
+    return d->source[0] == '@' && strncmp(d->source + 1, ctx->home, n) == 0
+        && strncmp(d->source + 1 + n, "/lua/admit/", 11) == 0;
+}
+
+/* The line to name in a stop: the running one, or when that is admit's own code (a view
+ * of the data read by a policy, a loop of admit's API) the nearest caller's line outside
+ * it, the script's. Fills *d; false when no line is known. */
+static int stop_location(lua_State *L, lua_Debug *ar, lua_Debug *d)
+{
+    const host_ctx *ctx = host_context(L);
+    if (!ar || !lua_getinfo(L, "Sl", ar))
+        return 0;
+    *d = *ar;
+    if (!is_admit_code(ctx, ar))
+        return ar->currentline > 0;
+    for (int level = 1; level < 64 && lua_getstack(L, level, d); level++)
+        if (lua_getinfo(L, "Sl", d) && d->currentline > 0 && !is_admit_code(ctx, d))
+            return 1;
+    *d = *ar;
+    return ar->currentline > 0;
+}
+
 /* Raises the stop error, naming the Lua line that was running. The main thread is set to
  * raise at its next instruction too: a coroutine's error may be swallowed by its resumer
  * (coroutine.resume, coroutine.close return it), which must not then finish quietly. */
@@ -59,8 +85,9 @@ static int budget_stop(lua_State *L, lua_Debug *ar)
         lua_sethook(lua_tothread(L, -1), budget_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
     lua_pop(L, 1);
     /* Ctrl-C: no position prefix, the traceback says where, whatever level it fired at */
-    if (!interrupt_pending && ar && lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
-        lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
+    lua_Debug where;
+    if (!interrupt_pending && stop_location(L, ar, &where))
+        lua_pushfstring(L, "%s:%d: ", where.short_src, where.currentline);
     else
         lua_pushliteral(L, "");
     if (interrupt_pending)

@@ -30,7 +30,8 @@ return admit.policy{
   -- the seats: the reserved bac pro seats are kept for bac pro candidates up to their
   -- number; any seat they cannot fill goes to the other group. In addition this BTS keeps
   -- at least 2 seats for the other group whatever the split (a formation choice; the
-  -- total never grows).
+  -- total never grows). caps is this function's own copy, to change and return;
+  -- formation and applicants are read-only.
   groups = function(formation, caps, applicants)
     local pro_applicants = 0
     for _, c in ipairs(applicants) do

@@ -135,7 +135,7 @@ return function(admit)
   -- else the formation's rank (a score function or a c:rank spec), else the candidates'
   -- own `rank` column.
   function Formation:ranking(c)
-    if self.policy and self.policy.rank then return c:rank(self.policy.rank) end
+    if self.policy and self.policy.rank then return c:rank(self.policy:scorer()) end
     if self.rank then return c:rank(self.rank) end
     for _, name in ipairs(c:columns()) do
       if name == "rank" then return c:rank { by = "rank" } end

@@ -9,7 +9,12 @@
 --     rank = function(c) return c.maths * 2 + c.french end, -- higher = better
 --     groups = { unused_to_other = true },                 -- or function(f, caps, applicants)
 --     rates = { boursier = nil, resident = nil },          -- overrides of the formation's
+--     limits = { instructions = 1e6, memory = 20 },        -- per call; tighten only
 --   }
+--
+-- What a policy's functions are given is read-only (candidates through strict views,
+-- the formation and applicants through admit.sandbox.readonly; caps is a copy). A failing
+-- function stops the run with "policy 'name' (file:line): ..." (admit.fail, status 1).
 local fields = require "admit.fields"
 
 return function(admit)
@@ -19,10 +24,11 @@ return function(admit)
 
   local FIELDS = { name = "string", establishment = "string", program = "string",
                    commune = "string", rank = "function", groups = "table|function",
-                   rates = "table", description = "string" }
+                   rates = "table", description = "string", limits = "table" }
   local GROUP_KINDS = { "techno", "pro", "other" }
 
   local SANDBOX_HINT
+  local check_limits
   local function hint(msg)
     if msg:find("undefined global", 1, true) or msg:find("a nil value (field", 1, true) then
       return msg .. "\n(" .. SANDBOX_HINT .. ")"
@@ -36,6 +42,35 @@ return function(admit)
     .. "and admit's pure functions"
 
   local function fail(msg) error("admit.policy: " .. msg, 3) end
+
+  --- The default limits of a policy loaded by name in the sandbox, for each call of its
+  -- functions (rank: once per candidate) and for its file: a runaway loop is stopped after
+  -- 10 million instructions (about a tenth of a second; a normal rank function uses a few
+  -- hundred), a memory bomb after 100 MB.
+  admit.POLICY_LIMITS = { instructions = 10000000, memory = 100 }
+
+  -- {instructions = N, memory = MB} checked: whole number / number > 0 (0 or false: none).
+  -- Returns a fresh table (nil when no limit is left).
+  check_limits = function(t, failf)
+    local out, any = {}, false
+    for k, v in pairs(t) do
+      if k ~= "instructions" and k ~= "memory" then
+        failf(string.format("limits: unknown limit '%s' (instructions, memory)", tostring(k)))
+      end
+      if v ~= false and v ~= 0 then
+        if k == "instructions" and type(v) == "number" then v = math.tointeger(v) or v end  -- 1e7
+        local ok = k == "instructions" and math.type(v) == "integer" and v > 0
+          or k == "memory" and type(v) == "number" and v > 0 and v < 1e9
+        if not ok then
+          failf(string.format("limits.%s must be %s, got %s", k, k == "instructions"
+            and "a whole number of instructions > 0" or "a number of MB > 0", tostring(v)))
+        end
+        out[k] = v
+        any = true
+      end
+    end
+    return any and out or nil
+  end
 
   local function check_rate(v, what)
     if v ~= nil and (math.type(v) ~= "integer" or v < 0 or v > 100) then
@@ -63,9 +98,11 @@ return function(admit)
     end
     check_rate(rates.boursier, "boursier")
     check_rate(rates.resident, "resident")
+    local limits = spec.limits and check_limits(spec.limits, function(m) error("admit.policy: " .. m, 4) end)
     local p = {}
     for k, v in pairs(spec) do p[k] = v end
     p.rates = { boursier = rates.boursier, resident = rates.resident }
+    p.limits = limits
     return setmetatable(p, Policy)
   end
 
@@ -105,42 +142,113 @@ return function(admit)
   end
   admit.id_before = id_before
 
+  -- ---------------------------------------------------------- calling a policy's code
+
+  -- Where a policy's function is written ("file:line"): a sandboxed function is called
+  -- through a wrapper (admit.sandbox.limited), its own definition is what the officer knows.
+  local function where(fn)
+    local sandbox = admit.sandbox
+    local inner = sandbox and sandbox.limited_of(fn)
+    local info = debug.getinfo(inner or fn, "S")
+    if not info or info.what ~= "Lua" then return nil end
+    local src = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
+    return src .. ":" .. info.linedefined
+  end
+
+  -- admit's own Lua files: a stop or an error may land in them (a candidate's view is read
+  -- by admit's code); the officer is shown the policy's lines, not admit's.
+  local function strip_internal(msg)
+    local src, rest = msg:match("^(.-):%d+: (.*)$")
+    if src and src:match("admit/api/[%w_]+%.lua$") then  -- (a long path is cut: "...")
+      return rest
+    end
+    return msg
+  end
+
+  -- scope: who the limits are for ("each call of a policy's function" by default)
+  local function limit_hint(msg, scope)
+    scope = scope or "each call of a policy's function"
+    if msg:find("instruction limit reached", 1, true) then
+      return msg .. "\n(a loop that never ends? " .. scope .. " may run a"
+        .. " limited number of instructions: see SCRIPTING.md §6)"
+    elseif msg:find("not enough memory", 1, true) then
+      return msg .. "\n(a table or a text that keeps growing? " .. scope
+        .. " may hold a limited amount of memory: see SCRIPTING.md §6)"
+    end
+    return msg
+  end
+
+  local function error_text(e)
+    if type(e) == "table" and type(rawget(e, "message")) == "string" then return e.message end
+    if type(e) == "string" then return e end
+    return "(error object is a " .. type(e) .. " value)"
+  end
+
+  -- Calls fn(...) (a function of the policy) under the policy's own limits; on any error,
+  -- stops with "policy 'name' (file:line): <what> failed...: <message>" as an admit error
+  -- of status 1 (no traceback of admit's functions).
+  -- `what` is a format for one value, `about` (made only on an error).
+  local function call_policy(self, fn, what, about, ...)
+    local ok, r
+    if self.limits then
+      ok, r = pcall(admit.sandbox.run, fn, self.limits, ...)
+    else
+      ok, r = pcall(fn, ...)
+    end
+    if ok then return r end
+    local loc = where(fn)
+    admit.fail(string.format("policy '%s'%s: %s: %s", self.name or "?",
+      loc and (" (" .. loc .. ")") or "", string.format(what, about),
+      hint(limit_hint(strip_internal(error_text(r))))), 1)
+  end
+
+  local function policy_error(self, fn, fmt, ...)
+    local loc = where(fn)
+    admit.fail(string.format("policy '%s'%s: ", self.name or "?", loc and (" (" .. loc .. ")") or "")
+      .. string.format(fmt, ...), 1)
+  end
+
   --- p:classement(f, applicants) -> a new list, best first: score (p.rank) descending, then
   -- id ascending. Without a rank function, the applicants' own `rank` field (ascending).
-  -- The rank function sees each candidate through a strict view: reading a column no
-  -- candidate has is an error naming it (a typo such as c.mahts would otherwise score 0
-  -- silently); an empty cell of a real column is nil.
+  -- The rank function sees each candidate through a read-only, strict view: reading a
+  -- column no candidate has is an error naming it (a typo such as c.mahts would otherwise
+  -- score 0 silently); an empty cell of a real column is nil. The view has no raw key (next,
+  -- rawget, rawset, setmetatable reach nothing): the rows stay the host's.
   local function strict_views(applicants)
     local known = {}
     for _, c in ipairs(applicants) do
       for k in pairs(c) do known[k] = true end
     end
     local names
-    local ROW = {}  -- private key: the row behind a view
-    local mt = {
-      __index = function(view, k)
-        local v = rawget(view, ROW)[k]
-        if v == nil and not known[k] then
-          if not names then
-            names = {}
-            for n in pairs(known) do names[#names + 1] = tostring(n) end
-            table.sort(names)
-          end
-          error(string.format("unknown column '%s' (the candidates have: %s)", tostring(k),
-                              table.concat(names, ", ")), 2)
-        end
-        return v
-      end,
-      __newindex = function() error("a candidate is read-only in a rank function", 2) end,
-      __pairs = function(view) return next, rawget(view, ROW), nil end,
-    }
+    local function missing(k)
+      if known[k] then return nil end
+      if not names then
+        names = {}
+        for n in pairs(known) do names[#names + 1] = tostring(n) end
+        table.sort(names)
+      end
+      return string.format("unknown column '%s' (the candidates have: %s)", tostring(k),
+                           table.concat(names, ", "))
+    end
     local views = {}
     for i, c in ipairs(applicants) do
-      local view = setmetatable({}, mt)
-      rawset(view, ROW, c)
-      views[i] = view
+      views[i] = admit.sandbox.readonly(c, "candidate", missing)
     end
     return views
+  end
+
+  --- p:scorer() -> a score function for c:rank(...): p.rank under the policy's own limits,
+  -- its errors reported as in p:classement (the rows c:rank gives are fresh copies).
+  function Policy:scorer()
+    local rank = self.rank
+    return function(row)
+      local s = call_policy(self, rank, "the rank function failed for candidate '%s'", row.id, row)
+      if type(s) ~= "number" or s ~= s then
+        policy_error(self, rank, "the rank function returned %s for candidate '%s'"
+                     .. " (it must return a number, higher = better)", type(s), tostring(row.id))
+      end
+      return s
+    end
   end
 
   function Policy:classement(f, applicants)
@@ -149,16 +257,11 @@ return function(admit)
     for i, c in ipairs(applicants) do
       local s
       if self.rank then
-        local ok, v = pcall(self.rank, views[i])
-        if not ok then
-          error(string.format("policy '%s': the rank function failed for candidate '%s': %s",
-                              self.name or "?", tostring(c.id), hint(tostring(v))), 2)
-        end
-        s = v
+        s = call_policy(self, self.rank, "the rank function failed for candidate '%s'",
+                        tostring(c.id), views[i])
         if type(s) ~= "number" or s ~= s then
-          error(string.format("policy '%s': the rank function returned %s for candidate '%s'"
-                              .. " (it must return a number, higher = better)",
-                              self.name or "?", type(s), tostring(c.id)), 2)
+          policy_error(self, self.rank, "the rank function returned %s for candidate '%s'"
+                       .. " (it must return a number, higher = better)", type(s), tostring(c.id))
         end
       else
         if math.type(c.rank) ~= "integer" then
@@ -189,7 +292,8 @@ return function(admit)
   --- p:capacities(f, caps, applicants) -> {techno=, pro=, other=}: the seats the policy
   -- decides. groups = {unused_to_other = true} gives the reserved seats the group's
   -- applicants cannot fill to the other group; a function(f, caps, applicants) returns its
-  -- own table (never more seats in total than caps).
+  -- own table (never more seats in total than caps). The function gets a fresh copy of caps
+  -- (its own to change and return) and read-only views of f and applicants.
   function Policy:capacities(f, caps, applicants)
     local out = {}
     local total = 0
@@ -202,24 +306,23 @@ return function(admit)
     if type(g) == "function" then
       local copy = {}
       for k, v in pairs(out) do copy[k] = v end
-      local r = g(f, copy, applicants)
+      local readonly = admit.sandbox.readonly
+      local r = call_policy(self, g, "the groups function failed%s", "", readonly(f or {}, "formation"),
+                            copy, readonly(applicants or {}, "applicants"))
       if type(r) ~= "table" then
-        error(string.format("policy '%s': groups must return a table {techno=, pro=, other=}, got %s",
-                            self.name or "?", type(r)), 2)
+        policy_error(self, g, "groups must return a table {techno=, pro=, other=}, got %s", type(r))
       end
       local sum = 0
       for _, k in ipairs(GROUP_KINDS) do
-        local v = r[k] or 0
+        local v = rawget(r, k) or 0
         if math.type(v) ~= "integer" or v < 0 then
-          error(string.format("policy '%s': groups gave %s = %s: seats must be whole numbers >= 0",
-                              self.name or "?", k, tostring(v)), 2)
+          policy_error(self, g, "groups gave %s = %s: seats must be whole numbers >= 0", k, tostring(v))
         end
         out[k] = v
         sum = sum + v
       end
       if sum > total then
-        error(string.format("policy '%s': groups gave %d seats, the formation has %d",
-                            self.name or "?", sum, total), 2)
+        policy_error(self, g, "groups gave %d seats, the formation has %d", sum, total)
       end
       return out
     end
@@ -239,15 +342,69 @@ return function(admit)
     return out
   end
 
-  --- admit.load_policy(name [, {trusted = true, dir = path}]) -> policy (or a list of them).
-  -- Reads <dir or scripts/policies>/<name>.lua in the sandbox (unless trusted).
+  -- ------------------------------------------------------------ loading by name
+
+  -- The loader's limits: opts.instructions / opts.memory, else the defaults (sandboxed
+  -- only: a trusted policy runs without limits unless given some).
+  local function loader_limits(opts)
+    local asked = { instructions = opts.instructions, memory = opts.memory }
+    if not opts.trusted then
+      if asked.instructions == nil then asked.instructions = admit.POLICY_LIMITS.instructions end
+      if asked.memory == nil then asked.memory = admit.POLICY_LIMITS.memory end
+    end
+    return check_limits(asked, function(msg) admit.fail("load_policy: " .. msg) end)
+  end
+
+  -- A plain copy of a table the policy file made (raw reads: no metamethod of it runs).
+  local function plain_copy(t)
+    if type(t) ~= "table" then return t end
+    local c = {}
+    for k, v in next, t do
+      if type(v) ~= "table" then c[k] = v end
+    end
+    return c
+  end
+
+  -- The host's own copy of a policy the file returned: the file keeps no reference to it
+  -- (changing its policy later, from a rank function, changes nothing here), and each
+  -- function runs under the loader's limits (a function put in the policy after
+  -- admit.policy{} wrapped it is wrapped now).
+  local function take_back(p, limits)
+    local spec = {}
+    for k in pairs(FIELDS) do spec[k] = plain_copy(rawget(p, k)) end
+    spec.limits = plain_copy(rawget(p, "limits"))
+    for _, k in ipairs { "rank", "groups" } do
+      local fn = spec[k]
+      if type(fn) == "function" and limits then
+        local _, wrapped_with = admit.sandbox.limited_of(fn)
+        if wrapped_with ~= limits then spec[k] = admit.sandbox.limited(fn, limits) end
+      end
+    end
+    return admit.policy(spec)
+  end
+
+  local LOAD_OPTIONS = { trusted = true, dir = true, instructions = true, memory = true }
+
+  --- admit.load_policy(name [, {trusted =, dir =, instructions =, memory =}]) -> policy (or
+  -- a list of them). Reads <dir or scripts/policies>/<name>.lua in the sandbox
+  -- (admit.sandbox.policy_file) under limits (admit.POLICY_LIMITS unless given), which
+  -- hold again on every call of its functions; trusted = true: the full library, and no
+  -- limit unless given. A policy's own `limits` can only tighten these.
   function admit.load_policy(name, opts)
     opts = opts or {}
+    if type(opts) ~= "table" then admit.fail("load_policy: options must be a table") end
+    for k in pairs(opts) do
+      if not LOAD_OPTIONS[k] then
+        admit.fail(string.format("load_policy: unknown option '%s' (trusted, dir, instructions, memory)",
+                                 tostring(k)))
+      end
+    end
     if type(name) ~= "string" or not name:match("^[%w_%-%.]+$") or name:find("..", 1, true) then
       admit.fail(string.format("load_policy: '%s' is not a policy name (letters, digits, - and _;"
                                .. " the file is scripts/policies/NAME.lua)", tostring(name)))
     end
     name = name:gsub("%.lua$", "")
+    local limits = loader_limits(opts)
     local dir = opts.dir or (admit.scripts_dir .. "/policies")
     local path = dir .. "/" .. name .. ".lua"
     local f = io.open(path, "rb")
@@ -255,32 +412,45 @@ return function(admit)
       admit.fail(string.format("load_policy: no policy '%s' (%s not found)", name, path))
     end
     f:close()
-    local chunk, err
+    local ok, result
     if opts.trusted then
-      chunk, err = loadfile(path, "t")
+      local chunk, err = loadfile(path, "t")
+      if not chunk then admit.fail(string.format("load_policy '%s': %s", name, tostring(err))) end
+      if limits then
+        ok, result = pcall(admit.sandbox.run, chunk, limits)
+      else
+        ok, result = pcall(chunk)
+      end
     else
-      local ok, fn = pcall(admit.sandbox.loadfile, path)
-      chunk, err = ok and fn or nil, not ok and fn or nil
+      ok, result = pcall(admit.sandbox.policy_file, path, limits)
     end
-    if not chunk then admit.fail(string.format("load_policy '%s': %s", name, tostring(err))) end
-    local ok, result = pcall(chunk)
     if not ok then
-      local msg = tostring(type(result) == "table" and result.message or result)
+      local msg = strip_internal(error_text(result))
+      -- a stop is the run's failure (status 1); anything else is the file's (input, 2)
+      local stopped = msg:find("instruction limit reached", 1, true) or msg:find("not enough memory", 1, true)
+      msg = limit_hint(msg, "a policy file, while it runs,")
       if not opts.trusted then msg = hint(msg) end
-      admit.fail(string.format("load_policy '%s': %s", name, msg))
+      -- the file is named, when the message does not say where already
+      local named = msg:find(path, 1, true) and "" or (" (" .. path .. ")")
+      admit.fail(string.format("load_policy '%s'%s: %s", name, named, msg), stopped and 1 or 2)
     end
     local list = admit.is_policy(result) and { result } or result
-    if type(list) ~= "table" or #list == 0 then
+    if type(list) ~= "table" or getmetatable(list) ~= nil or #list == 0 then
       admit.fail(string.format("load_policy '%s': %s must return admit.policy{...} or a list of them",
                                name, path))
     end
-    for i, p in ipairs(list) do
+    local taken = {}
+    for i = 1, #list do
+      local p = rawget(list, i)
       if not admit.is_policy(p) then
         admit.fail(string.format("load_policy '%s': item %d of the returned list is not an admit.policy", name, i))
       end
-      p.name = p.name or (#list == 1 and name or (name .. "#" .. i))
-      p.file = path
+      local good, q = pcall(take_back, p, limits)
+      if not good then admit.fail(string.format("load_policy '%s': %s", name, error_text(q))) end
+      q.name = q.name or (#list == 1 and name or (name .. "#" .. i))
+      q.file = path
+      taken[i] = q
     end
-    return admit.is_policy(result) and list[1] or list
+    return admit.is_policy(result) and taken[1] or taken
   end
 end

@@ -77,14 +77,23 @@ return function(admit)
   --- A deep read-only view of t: reads pass through (tables read through it come back as
   -- views too), writes raise, pairs/ipairs/# work, the real table is never handed out.
   -- `cache` (weak, original -> view) keeps one view per table.
-  local function readonly(t, name, cache)
+  -- `missing(key) -> message | nil` (optional) is asked when a read of the top-level
+  -- table gives nil: a message is raised at the reader's line (a strict record).
+  local function readonly(t, name, cache, missing)
     cache = cache or setmetatable({}, { __mode = "k" })
-    local function wrap(v, vname)
+    local function wrap(v, vname, strict)
       if type(v) ~= "table" then return v end
       local view = cache[v]
       if view then return view end
       view = setmetatable({}, {
-        __index = function(_, k) return wrap(v[k], vname .. "." .. tostring(k)) end,
+        __index = function(_, k)
+          local x = v[k]
+          if x == nil and strict then
+            local msg = strict(k)
+            if msg then error(msg, 2) end
+          end
+          return wrap(x, vname .. "." .. tostring(k))
+        end,
         __newindex = function(_, k)
           error(string.format("%s is read-only (cannot set '%s')", vname, tostring(k)), 2)
         end,
@@ -105,9 +114,14 @@ return function(admit)
       views[view] = true
       return view
     end
-    return wrap(t, name)
+    return wrap(t, name, missing)
   end
-  sandbox.readonly = function(t, name) return readonly(t, name or "table") end
+  --- sandbox.readonly(t [, name [, missing]]): a deep read-only view of t (no raw key: next,
+  -- rawget, rawset, setmetatable on it reach nothing). missing(key) -> message | nil makes
+  -- reading an absent key of t an error (e.g. a column no candidate has).
+  sandbox.readonly = function(t, name, missing)
+    return readonly(t, name or "table", nil, missing)
+  end
 
   local function copy(t)
     local c = {}
@@ -144,7 +158,15 @@ return function(admit)
           end
         elseif kind == "constructor" and type(v) == "function" then
           local fn = v
-          v = function(spec, ...) return fn(limited_spec(spec, limits), ...) end
+          -- a plain message without a position gets the script's line (the call below is
+          -- not where the officer should look)
+          v = function(spec, ...)
+            local r = table.pack(pcall(fn, limited_spec(spec, limits), ...))
+            if r[1] then return table.unpack(r, 2, r.n) end
+            local e = r[2]
+            if type(e) == "string" and not e:match("^[^\n]-:%d+: ") then error(e, 2) end
+            error(e, 0)
+          end
         elseif kind == "value" then
           v = readonly(v, "admit." .. name, cache)
         end
@@ -256,9 +278,22 @@ return function(admit)
     return C.run(fn, limits, ...)
   end
 
+  -- Every function made by sandbox.limited (weak): wrapper -> {fn =, limits =}.
+  local limited_fns = setmetatable({}, { __mode = "k" })
+
   --- A function that calls fn under limits every time (for a policy's callbacks).
   function sandbox.limited(fn, limits)
-    return function(...) return C.run(fn, limits, ...) end
+    local wrapper = function(...) return C.run(fn, limits, ...) end
+    limited_fns[wrapper] = { fn = fn, limits = limits }
+    return wrapper
+  end
+
+  --- For a function made by sandbox.limited: the function it calls and its limits table
+  -- (host side only: to name where a policy's function is, to check its limits).
+  function sandbox.limited_of(wrapper)
+    local w = limited_fns[wrapper]
+    if w then return w.fn, w.limits end
+    return nil
   end
 
   --- fn made to run through run() (no new limit): its errors come out as plain data, with
