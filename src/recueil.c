@@ -16,6 +16,7 @@
 
 #define MAX_CELLS 16
 #define MAX_PARA_LINES 16
+#define RECUEIL_MAX_LINE (64 * 1024)   /* = CSV_MAX_FIELD, the longest annex field admit reads */
 
 typedef struct text_span { const char *s; size_t len; } text_span;
 
@@ -308,6 +309,12 @@ static int decree_number(parser *p, const char *line, text_span t, size_t lineno
         return fail(p, p->pending_line, 0, "annex heading not followed by its table");
     if (p->rc->ndecrees == RECUEIL_MAX_DECREES)
         return fail(p, lineno, 0, "too many decrees");
+    for (size_t k = 0; k < p->rc->ndecrees; k++)
+        if (strlen(p->rc->decrees[k].number) == num.len &&
+            memcmp(p->rc->decrees[k].number, num.s, num.len) == 0)
+            return fail(p, lineno, column_of(line, (size_t)(num.s - line)),
+                        "decree N° %s appears twice (already on line %zu)",
+                        p->rc->decrees[k].number, p->rc->decrees[k].line);
     recueil_decree *d = &p->rc->decrees[p->rc->ndecrees];
     memset(d, 0, sizeof *d);
     memcpy(d->number, num.s, num.len);
@@ -578,10 +585,16 @@ int recueil_parse(recueil *rc, const char *name, const char *buf, size_t len, er
     }
     size_t off = 0, lineno = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) off = 3;
+    if (off == len)
+        return fail(&p, 0, 0, "empty file: expected the text of a recueil des actes administratifs");
     while (off < len) {
         const char *nl = memchr(buf + off, '\n', len - off);
         size_t end = nl ? (size_t)(nl - buf) : len;
         lineno++;
+        /* no label comes near this; the annex files could not hold such a field anyway */
+        if (end - off > RECUEIL_MAX_LINE)
+            return fail(&p, lineno, column_of(buf + off, RECUEIL_MAX_LINE),
+                        "line longer than %d bytes: expected the recueil's text", RECUEIL_MAX_LINE);
         if (parse_line(&p, buf + off, end - off, lineno)) return -1;
         off = nl ? end + 1 : len;
     }

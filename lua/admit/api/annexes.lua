@@ -87,8 +87,9 @@ return function(admit)
   end
 
   local function load_set(dir)
-    if lfs.attributes(dir, "mode") ~= "directory" then
-      return nil, dir .. ": no such directory (expected the annex files "
+    local mode = lfs.attributes(dir, "mode")
+    if mode ~= "directory" then
+      return nil, dir .. (mode and ": not a directory" or ": no such directory") .. " (expected the annex files "
         .. "iut-techno.csv, bts-pro.csv and sante-boursiers.csv in it)"
     end
     local set = { dir = dir }
