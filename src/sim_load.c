@@ -343,8 +343,9 @@ int sim_load_wishes(sim_problem *p, const char *path, errloc *err)
 /* The inputs of a large simulation are machine-written: ASCII, no quotes. Such a file is
  * split here in place and fed to the same row callbacks, several times faster than
  * through libcsv. Anything else (a quote, a non-ASCII byte, a stray CR, a ragged row, a
- * field the callbacks refuse) sends the caller back to csvread, which stays the
- * reference for what is accepted and for every located message. */
+ * field longer than csvread accepts, a field the callbacks refuse) sends the caller back
+ * to csvread, which stays the reference for what is accepted and for every located
+ * message. */
 typedef enum { FAST_OK, FAST_FALLBACK, FAST_ERROR } fast_status;
 
 static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc *err)
@@ -394,6 +395,7 @@ static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc 
             }
             ptrs[n] = f;
             lens[n] = (size_t)(fe - f);
+            if (lens[n] > CSV_MAX_FIELD) goto out;   /* csvread refuses it, and says where */
             n++;
             *fe = '\0';
             if (!d) break;
