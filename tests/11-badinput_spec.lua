@@ -23,6 +23,9 @@ local VALID = {
     .. "Lille,Lycée A,Lille,BTS SIO,46\nAmiens,Lycée B,Amiens,BTS NDRC,30\n",
   boursier = "academie,establishment,commune,program,min_pct\n"
     .. "Lille,IFSI A,Lille,Infirmier,10\nAmiens,IFSI B,Amiens,Infirmier,14\n",
+  anomalies = "anomaly,annex,academie,establishment,commune,program,min_pct,line,detail\n"
+    .. "homonym,pro,Lille,Lycée A,Lille,BTS SIO,46,12,same name in two communes\n"
+    .. "homonym,pro,Amiens,Lycée A,Amiens,BTS NDRC,30,40,same name in two communes\n",
   recueil = h.slurp("tests/fuzz/corpus/recueil/valid"),
   policy = 'return admit.policy{ name = "p", establishment = "Lille", program = "info",\n'
     .. '  rank = function(c) return 1 end }\n',
@@ -52,6 +55,9 @@ end
 local KINDS = {
   annexes = { file = "d/iut-techno.csv", valid = VALID.techno, fixtures = annex_fixtures,
     cli = { "annexes", "--dir", "d" },
+    api = function(dir) return admit.annexes(dir .. "/d") end },
+  ["annexes (anomalies.csv)"] = { file = "d/anomalies.csv", valid = VALID.anomalies,
+    fixtures = annex_fixtures, cli = { "annexes", "--dir", "d" },
     api = function(dir) return admit.annexes(dir .. "/d") end },
   candidates = { file = "c.csv", valid = VALID.candidates, fixtures = function() return {} end,
     api = function(dir) return admit.candidates(dir .. "/c.csv") end },
@@ -95,6 +101,9 @@ local function fields(line)
   return t
 end
 
+-- columns are counted in characters
+local function w(s) return utf8.len(s) end
+
 local function csv_defects(kind)
   local K = KINDS[kind]
   local F = K.file
@@ -115,20 +124,20 @@ local function csv_defects(kind)
         local t = lines_of(K.valid)
         for i = 1, #t do t[i] = t[i] .. (i == 1 and ",note" or i == 3 and "," .. ("n"):rep(MB) or ",") end
         return table.concat(t, "\n") .. "\n"
-      end)(), msg = string.format("%s:3:%d: field longer than 65536 bytes", F, #row3 + 2) },
+      end)(), msg = string.format("%s:3:%d: field longer than 65536 bytes", F, w(row3) + 2) },
     { "a 1 MB line of separators", text = with_line3(K.valid, function(l) return l .. (","):rep(MB) end),
-      msg = string.format("%s:3:%d: %d fields where the header has %d", F, #row3 + 2, #header + MB,
+      msg = string.format("%s:3:%d: %d fields where the header has %d", F, w(row3) + 2, #header + MB,
         #header) },
     { "ragged row (short)", text = with_line3(K.valid, function(l) return l:gsub(",[^,]*$", "") end),
       msg = string.format("%s:3:%d: %d fields where the header has %d", F,
-        #row3 - #f3[#f3] - #f3[#f3 - 1], #header - 1, #header) },
+        w(row3) - w(f3[#f3]) - w(f3[#f3 - 1]), #header - 1, #header) },
     { "ragged row (long)", text = with_line3(K.valid, function(l) return l .. ",extra" end),
-      msg = string.format("%s:3:%d: %d fields where the header has %d", F, #row3 + 2, #header + 1,
+      msg = string.format("%s:3:%d: %d fields where the header has %d", F, w(row3) + 2, #header + 1,
         #header) },
     { "unterminated quoted field", text = with_line3(K.valid, function(l)
         return f3[1] .. ',"' .. l:sub(#f3[1] + 2) end) .. lines_of(K.valid)[2] .. "\n",
       msg = string.format("%s:3:%d: unterminated quoted field: the quote opened here is never closed",
-        F, #f3[1] + 2) },
+        F, w(f3[1]) + 2) },
   }
   if kind == "annexes" then   -- an annex file has exactly its five columns
     for i, r in ipairs(rows) do
@@ -246,6 +255,15 @@ do
   local specific = callorder_rows("callorder stdin")
   for _, r in ipairs(specific) do r.kind = "callorder stdin" end
   add(specific)
+end
+
+-- anomalies.csv is optional in an annex directory, but a damaged one is an error
+do
+  local rows = {}
+  for _, r in ipairs(csv_defects("annexes (anomalies.csv)")) do
+    if not r.missing then rows[#rows + 1] = r end
+  end
+  add(rows)
 end
 
 -- the recueil: a Markdown-like text, located by line and column
