@@ -326,7 +326,7 @@ local function policy_rows(kind)
     { "empty file", text = "", ok = sandbox,
       msg = not sandbox and msg(F .. " must return admit.policy{...} or a list of them") or nil },
     { "binary data (a compiled chunk)", text = string.dump(function() return 1 end),
-      msg = msg(F .. ": a compiled (binary) Lua chunk: the sandbox runs source text only"),
+      exit = 1, msg = msg(F .. ": attempt to load a binary chunk (mode is 't'): the sandbox runs source text only"),
       pending = not sandbox and POLICY_OWNER .. "sandbox.loadfile's message names no file" or nil },
     { "binary data (NUL bytes)", text = "local x = 1\n\0\1\2", exit = 1,
       msg = msg(F .. ":2: unexpected symbol") },  -- Lua names no token for a NUL
