@@ -102,23 +102,29 @@ static int same_strings(const char **a, const char **b, uint32_t n)
     return 1;
 }
 
+/* memcmp, but n == 0 is fine with the NULL arrays of an empty problem */
+static int same_bytes(const void *a, const void *b, size_t n)
+{
+    return n == 0 || memcmp(a, b, n) == 0;
+}
+
 static void check_same(const sim_problem *a, const sim_problem *b)
 {
     CHECK(a->nf == b->nf && a->nc == b->nc && a->nw == b->nw);
     CHECK(same_strings(a->f_id, b->f_id, a->nf) && same_strings(a->c_id, b->c_id, a->nc));
-    CHECK(memcmp(a->f_capacity, b->f_capacity, a->nf * sizeof *a->f_capacity) == 0);
-    CHECK(memcmp(a->f_min_techno, b->f_min_techno, a->nf) == 0);
-    CHECK(memcmp(a->f_min_pro, b->f_min_pro, a->nf) == 0);
-    CHECK(memcmp(a->f_min_boursier, b->f_min_boursier, a->nf) == 0);
-    CHECK(memcmp(a->f_min_resident, b->f_min_resident, a->nf) == 0);
-    CHECK(memcmp(a->c_bac, b->c_bac, a->nc) == 0);
-    CHECK(memcmp(a->c_boursier, b->c_boursier, a->nc) == 0);
-    CHECK(memcmp(a->c_resident, b->c_resident, a->nc) == 0);
-    CHECK(memcmp(a->w_cand, b->w_cand, a->nw * sizeof *a->w_cand) == 0);
-    CHECK(memcmp(a->w_form, b->w_form, a->nw * sizeof *a->w_form) == 0);
-    CHECK(memcmp(a->w_pref, b->w_pref, a->nw * sizeof *a->w_pref) == 0);
-    CHECK(memcmp(a->w_rank, b->w_rank, a->nw * sizeof *a->w_rank) == 0);
-    CHECK(memcmp(a->w_line, b->w_line, a->nw * sizeof *a->w_line) == 0);
+    CHECK(same_bytes(a->f_capacity, b->f_capacity, a->nf * sizeof *a->f_capacity));
+    CHECK(same_bytes(a->f_min_techno, b->f_min_techno, a->nf));
+    CHECK(same_bytes(a->f_min_pro, b->f_min_pro, a->nf));
+    CHECK(same_bytes(a->f_min_boursier, b->f_min_boursier, a->nf));
+    CHECK(same_bytes(a->f_min_resident, b->f_min_resident, a->nf));
+    CHECK(same_bytes(a->c_bac, b->c_bac, a->nc));
+    CHECK(same_bytes(a->c_boursier, b->c_boursier, a->nc));
+    CHECK(same_bytes(a->c_resident, b->c_resident, a->nc));
+    CHECK(same_bytes(a->w_cand, b->w_cand, a->nw * sizeof *a->w_cand));
+    CHECK(same_bytes(a->w_form, b->w_form, a->nw * sizeof *a->w_form));
+    CHECK(same_bytes(a->w_pref, b->w_pref, a->nw * sizeof *a->w_pref));
+    CHECK(same_bytes(a->w_rank, b->w_rank, a->nw * sizeof *a->w_rank));
+    CHECK(same_bytes(a->w_line, b->w_line, a->nw * sizeof *a->w_line));
     for (int d = 0; d < SIM_NDESC; d++) {
         CHECK(!a->f_desc[d] == !b->f_desc[d]);
         if (a->f_desc[d]) CHECK(same_strings(a->f_desc[d], b->f_desc[d], a->nf));
