@@ -25,8 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static size_t count_lines(const char *s, size_t n)
 {
     size_t lines = n > 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == '\n' && i + 1 < n) lines++;
+    for (size_t i = 0; i + 1 < n; i++)   /* LF, CRLF or a lone CR ends a line */
+        if (s[i] == '\n' || (s[i] == '\r' && s[i + 1] != '\n')) lines++;
     return lines;
 }
 

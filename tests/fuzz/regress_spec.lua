@@ -62,3 +62,33 @@ describe("fuzz findings: sim_load", function()
     assert.are.equal("candidate_id,formation_id\n", h.slurp(dir .. "/out/assignments.csv"))
   end)
 end)
+
+describe("fuzz findings: recueil", function()
+  local dir
+  before_each(function() dir = h.tmpdir() end)
+  local VALID = h.slurp("tests/fuzz/corpus/recueil/valid")
+
+  -- regress/recueil/lone-cr-inside-a-cell: a CR alone in the middle of a table row stayed
+  -- inside the establishment label and was written to bts-pro.csv. A lone CR now ends a
+  -- line, as in csvread: the row is cut there, and refused where it is cut.
+  it("ends a line at a lone CR, never keeps it in a label", function()
+    local text = VALID:gsub("| Lycée Cesar Baggio |", "| Lycée\rCesar Baggio |")
+    h.write(dir .. "/cr.txt", text)
+    local out, err, code = h.run({ "import-recueil", "cr.txt", "--out", "out" }, nil, { cwd = dir })
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.are.equal("admit: cr.txt:37:8: truncated table row: expected '|' at the end of the line\n", err)
+    assert.is_nil(h.slurp(dir .. "/out/bts-pro.csv"))
+  end)
+
+  it("reads a recueil whose lines all end with a lone CR (old Mac text)", function()
+    h.write(dir .. "/mac.txt", (VALID:gsub("\n", "\r")))
+    local _, err, code = h.run({ "import-recueil", "mac.txt", "--out", "out" }, nil, { cwd = dir })
+    assert.are.equal(0, code, err)
+    assert.are.equal(h.slurp(dir .. "/out/bts-pro.csv"), (function()
+      h.write(dir .. "/unix.txt", VALID)
+      h.run({ "import-recueil", "unix.txt", "--out", "out2" }, nil, { cwd = dir })
+      return h.slurp(dir .. "/out2/bts-pro.csv")
+    end)())
+  end)
+end)
