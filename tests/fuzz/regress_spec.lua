@@ -92,3 +92,18 @@ describe("fuzz findings: recueil", function()
     end)())
   end)
 end)
+
+describe("fuzz findings: callorder", function()
+  -- regress/callorder/first-tie-in-input-order: the harness expected the second holder of
+  -- the lowest duplicated rank, while callorder.h (and the CLI's message) name the first
+  -- candidate, in input order, whose rank an earlier one has. The harness was wrong; this
+  -- pins the documented culprit.
+  it("names the first repeated rank in input order, not the lowest one", function()
+    local out, err, code = h.run({ "callorder" },
+      "id,rank,boursier,resident\na,5,0,0\nb,3,0,0\nc,5,0,0\nd,3,0,0\n")
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.are.equal("admit: stdin:4: duplicate rank 5 (already on line 2): ranks must be distinct, "
+      .. "or use --allow-ties for the documented tie rule\n", err)
+  end)
+end)
