@@ -464,7 +464,12 @@ static size_t column_index(const char *path, const char *name)
     if (fgets(line, sizeof line, fp)) {
         char *s = line;
         if (strncmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
-        char delim = strchr(s, ';') && !strchr(s, ',') ? ';' : ',';
+        size_t commas = 0, semis = 0;   /* the separator csvread detects on this line */
+        for (const char *c = s; *c && *c != '\n' && *c != '\r'; c++) {
+            commas += *c == ',';
+            semis += *c == ';';
+        }
+        char delim = semis > commas ? ';' : ',';
         for (char *tok = s;; idx++) {
             char *end = strchr(tok, delim);
             size_t n = end ? (size_t)(end - tok) : strcspn(tok, "\r\n");
