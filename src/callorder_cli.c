@@ -198,6 +198,18 @@ int callorder_cli_run(const char *path, int rate_boursier, int rate_resident, in
                       FILE *out, errloc *err)
 {
     const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
+    size_t len;
+    char *buf = csv_slurp(path, name, &len, err);
+    if (!buf) return -1;
+    int rc = callorder_cli_run_buffer(name, buf, len, rate_boursier, rate_resident, allow_ties,
+                                      out, err);
+    free(buf);
+    return rc;
+}
+
+int callorder_cli_run_buffer(const char *name, const char *buf, size_t buf_len, int rate_boursier,
+                             int rate_resident, int allow_ties, FILE *out, errloc *err)
+{
     cli_input in = { 0 };
     int rc = -1;
     uint32_t *order = NULL;
@@ -206,7 +218,7 @@ int callorder_cli_run(const char *path, int rate_boursier, int rate_resident, in
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
-    if (csv_read_file(path, NULL, NULL, on_row, &in, err) != 0)
+    if (csv_read_buffer(name, buf, buf_len, NULL, on_row, &in, err) != 0)
         goto done;
     order = malloc((in.n ? in.n : 1) * sizeof *order);
     if (!order) {

@@ -12,4 +12,8 @@
 int callorder_cli_run(const char *path, int rate_boursier, int rate_resident, int allow_ties,
                       FILE *out, errloc *err);
 
+/* The same on the text buf[0..len) named `name` in messages (fuzzing, tests). */
+int callorder_cli_run_buffer(const char *name, const char *buf, size_t len, int rate_boursier,
+                             int rate_resident, int allow_ties, FILE *out, errloc *err);
+
 #endif

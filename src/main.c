@@ -272,6 +272,15 @@ static int handle_script(lua_State *L, const char *fname, int sandbox)
         host_report(L, status);
         return EXIT_INPUT;
     }
+    const char *why = status == LUA_ERRSYNTAX ? lua_tostring(L, -1) : NULL;
+    if (sandbox && why && strstr(why, "binary chunk")) {
+        /* Lua's message names no file: say which one, and why it is refused (a load
+         * error like a syntax error: exit 1, as SCRIPTING.md says) */
+        lua_pushfstring(L, "%s: %s: the sandbox runs source text only",
+                        fname && strcmp(fname, "-") != 0 ? fname : "stdin", why);
+        lua_remove(L, -2);
+        return host_report(L, status);
+    }
     if (status == LUA_OK && sandbox)
         status = sandbox_bind(L);
     if (status == LUA_OK) {

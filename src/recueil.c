@@ -16,6 +16,7 @@
 
 #define MAX_CELLS 16
 #define MAX_PARA_LINES 16
+#define RECUEIL_MAX_LINE (64 * 1024)   /* = CSV_MAX_FIELD, the longest annex field admit reads */
 
 typedef struct text_span { const char *s; size_t len; } text_span;
 
@@ -308,6 +309,12 @@ static int decree_number(parser *p, const char *line, text_span t, size_t lineno
         return fail(p, p->pending_line, 0, "annex heading not followed by its table");
     if (p->rc->ndecrees == RECUEIL_MAX_DECREES)
         return fail(p, lineno, 0, "too many decrees");
+    for (size_t k = 0; k < p->rc->ndecrees; k++)
+        if (strlen(p->rc->decrees[k].number) == num.len &&
+            memcmp(p->rc->decrees[k].number, num.s, num.len) == 0)
+            return fail(p, lineno, column_of(line, (size_t)(num.s - line)),
+                        "decree N° %s appears twice (already on line %zu)",
+                        p->rc->decrees[k].number, p->rc->decrees[k].line);
     recueil_decree *d = &p->rc->decrees[p->rc->ndecrees];
     memset(d, 0, sizeof *d);
     memcpy(d->number, num.s, num.len);
@@ -563,30 +570,49 @@ static int check_complete(parser *p, size_t last_line)
     return 0;
 }
 
+/* A line ends at LF, CRLF or a CR alone (old Mac exports; csvread counts them the same),
+ * so that no CR is ever left inside a label. Returns where the line starting at off
+ * ends; *next is where the following one starts. */
+static size_t line_end(const char *buf, size_t off, size_t len, size_t *next)
+{
+    size_t i = off;
+    while (i < len && buf[i] != '\n' && buf[i] != '\r') i++;
+    if (i == len) { *next = len; return len; }
+    *next = buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n' ? i + 2 : i + 1;
+    return i;
+}
+
 int recueil_parse(recueil *rc, const char *name, const char *buf, size_t len, errloc *err)
 {
     parser p = { .rc = rc, .name = name, .err = err, .decree = -1 };
     size_t bad = 0;
     text_encoding enc = encoding_detect(buf, len, &bad);
     if (enc != ENC_UTF8) {
-        size_t line = 1, lstart = 0;
-        for (size_t i = 0; i < bad; i++)
-            if (buf[i] == '\n') { line++; lstart = i + 1; }
+        size_t line = 1, lstart = 0, next;
+        for (size_t i = 0; i < bad; i = next) {
+            size_t end = line_end(buf, i, bad, &next);
+            if (end < bad) { line++; lstart = next; }
+        }
         return fail(&p, line, column_of(buf + lstart, bad - lstart), "%s",
                     enc == ENC_BINARY ? "binary data (a NUL byte): expected a text file"
                                       : "not UTF-8 text: expected the recueil as UTF-8");
     }
     size_t off = 0, lineno = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) off = 3;
+    if (off == len)
+        return fail(&p, 0, 0, "empty file: expected the text of a recueil des actes administratifs");
     while (off < len) {
-        const char *nl = memchr(buf + off, '\n', len - off);
-        size_t end = nl ? (size_t)(nl - buf) : len;
+        size_t next, end = line_end(buf, off, len, &next);
         lineno++;
+        /* no label comes near this; the annex files could not hold such a field anyway */
+        if (end - off > RECUEIL_MAX_LINE)
+            return fail(&p, lineno, column_of(buf + off, RECUEIL_MAX_LINE),
+                        "line longer than %d bytes: expected the recueil's text", RECUEIL_MAX_LINE);
         if (parse_line(&p, buf + off, end - off, lineno)) return -1;
-        off = nl ? end + 1 : len;
+        off = next;
     }
     rc->lines = lineno;
-    rc->last_line_open = len > 0 && buf[len - 1] != '\n';
+    rc->last_line_open = len > 0 && buf[len - 1] != '\n' && buf[len - 1] != '\r';
     if (end_table(&p) || flush_paragraph(&p)) return -1;
     return check_complete(&p, lineno ? lineno : 1);
 }

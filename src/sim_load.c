@@ -343,8 +343,9 @@ int sim_load_wishes(sim_problem *p, const char *path, errloc *err)
 /* The inputs of a large simulation are machine-written: ASCII, no quotes. Such a file is
  * split here in place and fed to the same row callbacks, several times faster than
  * through libcsv. Anything else (a quote, a non-ASCII byte, a stray CR, a ragged row, a
- * field the callbacks refuse) sends the caller back to csvread, which stays the
- * reference for what is accepted and for every located message. */
+ * field longer than csvread accepts, a field the callbacks refuse) sends the caller back
+ * to csvread, which stays the reference for what is accepted and for every located
+ * message. */
 typedef enum { FAST_OK, FAST_FALLBACK, FAST_ERROR } fast_status;
 
 static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc *err)
@@ -394,6 +395,7 @@ static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc 
             }
             ptrs[n] = f;
             lens[n] = (size_t)(fe - f);
+            if (lens[n] > CSV_MAX_FIELD) goto out;   /* csvread refuses it, and says where */
             n++;
             *fe = '\0';
             if (!d) break;
@@ -462,7 +464,12 @@ static size_t column_index(const char *path, const char *name)
     if (fgets(line, sizeof line, fp)) {
         char *s = line;
         if (strncmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
-        char delim = strchr(s, ';') && !strchr(s, ',') ? ';' : ',';
+        size_t commas = 0, semis = 0;   /* the separator csvread detects on this line */
+        for (const char *c = s; *c && *c != '\n' && *c != '\r'; c++) {
+            commas += *c == ',';
+            semis += *c == ';';
+        }
+        char delim = semis > commas ? ';' : ',';
         for (char *tok = s;; idx++) {
             char *end = strchr(tok, delim);
             size_t n = end ? (size_t)(end - tok) : strcspn(tok, "\r\n");

@@ -93,15 +93,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < bad; i++) CHECK(cand[i].rank != 0);
     } else {
         for (size_t i = 0; i < n; i++) CHECK(cand[i].rank != 0);
-        /* the lowest rank given twice; its first two holders in input order */
-        uint32_t dup_rank = 0;
-        size_t first = 0, second = 0;
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = i + 1; j < n; j++)
-                if (cand[i].rank == cand[j].rank && (dup_rank == 0 || cand[i].rank < dup_rank
-                        || (cand[i].rank == dup_rank && (i < first || (i == first && j < second))))) {
-                    dup_rank = cand[i].rank; first = i; second = j;
-                }
+        /* the culprit callorder.h promises: the first candidate, in input order, whose
+         * rank an earlier candidate has (the line an officer must look at first) */
+        int dup_rank = 0;
+        size_t second = 0;
+        for (size_t j = 1; j < n && !dup_rank; j++)
+            for (size_t i = 0; i < j; i++)
+                if (cand[i].rank == cand[j].rank) { dup_rank = 1; second = j; break; }
         if (!allow_ties && dup_rank) {
             CHECK(st == CO_ERR_TIE);
             CHECK(bad == second);

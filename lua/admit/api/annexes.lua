@@ -69,12 +69,15 @@ return function(admit)
     end
   end
 
+  --- The rows of dir/anomalies.csv ({} when there is none), or nil, message: a damaged
+  -- file is an error like any other, never a silently empty list.
   local function read_anomalies(dir)
     local path = dir .. "/anomalies.csv"
-    if lfs.attributes(path, "mode") ~= "file" then return {} end
-    local _, rows = admit.read_csv(path)
+    if not lfs.attributes(path, "mode") then return {} end
+    local header, rows = admit.read_csv(path)
+    if not header then return nil, rows end
     local list = {}
-    for i, r in ipairs(rows or {}) do
+    for i, r in ipairs(rows) do
       list[i] = {
         anomaly = r.anomaly, annex = r.annex, academie = r.academie,
         establishment = r.establishment, commune = r.commune, program = r.program,
@@ -87,9 +90,10 @@ return function(admit)
   end
 
   local function load_set(dir)
-    if lfs.attributes(dir, "mode") ~= "directory" then
-      return nil, dir .. ": no such directory (expected the annex files "
-        .. "iut-techno.csv, bts-pro.csv and sante-boursiers.csv in it)"
+    local mode = lfs.attributes(dir, "mode")
+    if mode ~= "directory" then
+      return nil, dir .. (mode and ": not a directory" or ": no such directory")
+        .. " (expected the annex files iut-techno.csv, bts-pro.csv and sante-boursiers.csv in it)"
     end
     local set = { dir = dir }
     for _, kind in ipairs(KINDS) do
@@ -97,7 +101,9 @@ return function(admit)
       if not ds then return nil, err end
       set[kind] = ds
     end
-    set.anomalies = read_anomalies(dir)
+    local anomalies, err = read_anomalies(dir)
+    if not anomalies then return nil, err end
+    set.anomalies = anomalies
     return readonly(set, "the annex set", set_tostring)
   end
 
