@@ -72,9 +72,10 @@ return function(admit)
     return any and out or nil
   end
 
-  local function check_rate(v, what)
+  -- nil when the rate is fine, else the message (admit.policy raises it at its caller's line)
+  local function rate_problem(v, what)
     if v ~= nil and (math.type(v) ~= "integer" or v < 0 or v > 100) then
-      fail(string.format("rates.%s must be an integer from 0 to 100, got %s", what, tostring(v)))
+      return string.format("rates.%s must be an integer from 0 to 100, got %s", what, tostring(v))
     end
   end
 
@@ -96,8 +97,8 @@ return function(admit)
         fail(string.format("rates: unknown rate '%s' (boursier, resident)", tostring(k)))
       end
     end
-    check_rate(rates.boursier, "boursier")
-    check_rate(rates.resident, "resident")
+    local bad_rate = rate_problem(rates.boursier, "boursier") or rate_problem(rates.resident, "resident")
+    if bad_rate then fail(bad_rate) end
     local limits = spec.limits and check_limits(spec.limits, function(m) error("admit.policy: " .. m, 4) end)
     local p = {}
     for k, v in pairs(spec) do p[k] = v end
