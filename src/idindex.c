@@ -54,19 +54,29 @@ static int grow(idindex *ix, idindex_text_fn text_of, const void *ctx)
     return 0;
 }
 
-long long idindex_add(idindex *ix, const char *text, size_t len, uint32_t row,
-                      idindex_text_fn text_of, const void *ctx)
+/* The slot where text is, or the empty slot where it would go (open addressing). */
+static size_t probe(const idindex *ix, const char *text, size_t len,
+                    idindex_text_fn text_of, const void *ctx)
 {
-    if ((ix->count + 1) * 2 > ix->mask + 1 && grow(ix, text_of, ctx) != 0)
-        return -2;
     size_t j = (size_t)id_hash(text, len) & ix->mask;
     while (ix->slot[j]) {
         size_t olen;
         const char *o = text_of(ctx, ix->slot[j] - 1, &olen);
         if (same(text, len, o, olen))
-            return (long long)(ix->slot[j] - 1);
+            break;
         j = (j + 1) & ix->mask;
     }
+    return j;
+}
+
+long long idindex_add(idindex *ix, const char *text, size_t len, uint32_t row,
+                      idindex_text_fn text_of, const void *ctx)
+{
+    if ((ix->count + 1) * 2 > ix->mask + 1 && grow(ix, text_of, ctx) != 0)
+        return -2;
+    size_t j = probe(ix, text, len, text_of, ctx);
+    if (ix->slot[j])
+        return (long long)(ix->slot[j] - 1);
     ix->slot[j] = row + 1;
     ix->count++;
     return -1;
@@ -75,13 +85,6 @@ long long idindex_add(idindex *ix, const char *text, size_t len, uint32_t row,
 long long idindex_find(const idindex *ix, const char *text, size_t len,
                        idindex_text_fn text_of, const void *ctx)
 {
-    size_t j = (size_t)id_hash(text, len) & ix->mask;
-    while (ix->slot[j]) {
-        size_t olen;
-        const char *o = text_of(ctx, ix->slot[j] - 1, &olen);
-        if (same(text, len, o, olen))
-            return (long long)(ix->slot[j] - 1);
-        j = (j + 1) & ix->mask;
-    }
-    return -1;
+    size_t j = probe(ix, text, len, text_of, ctx);
+    return ix->slot[j] ? (long long)(ix->slot[j] - 1) : -1;
 }
