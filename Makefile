@@ -22,7 +22,7 @@ SRCS := $(sort $(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 DEPS := $(OBJS:.o=.d)
 
-.PHONY: all deps run test test-only asan bench fuzz install uninstall clean lint
+.PHONY: all deps run test asan bench fuzz install uninstall clean
 
 all: deps $(BUILD)/admit
 
@@ -68,8 +68,9 @@ asan: deps
 bench: all
 	@tests/bench/run $(BUILD)/admit
 
+# The harnesses link the same libraries as the program: one list, passed down.
 fuzz: deps
-	@tests/fuzz/run $(FUZZ_SECONDS)
+	@ADMIT_PKG_LIBS="$(PKG_LIBS)" ADMIT_LDLIBS="$(LDLIBS)" tests/fuzz/run $(FUZZ_SECONDS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/admit
@@ -79,6 +80,9 @@ install: all
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/admit $(DESTDIR)$(PREFIX)/share/admit
+
+print-%:
+	@echo $($*)
 
 clean:
 	rm -rf build out
