@@ -11,6 +11,7 @@
 
 #include "callorder.h"
 #include "csvread.h"
+#include "input.h"
 #include "fieldval.h"
 #include "idindex.h"
 
@@ -199,7 +200,7 @@ int callorder_cli_run(const char *path, int rate_boursier, int rate_resident, in
 {
     const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
     size_t len;
-    char *buf = csv_slurp(path, name, &len, err);
+    char *buf = input_read(path, name, &len, err);
     if (!buf) return -1;
     int rc = callorder_cli_run_buffer(name, buf, len, rate_boursier, rate_resident, allow_ties,
                                       out, err);

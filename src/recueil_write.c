@@ -15,6 +15,7 @@
 
 #include "atomic.h"
 #include "csvread.h"
+#include "input.h"
 
 /* --------------------------------------------------------------- CSV out */
 
@@ -181,7 +182,7 @@ int recueil_import(recueil *rc, const char *path, const char *dir, errloc *err)
         return -1;
     }
     size_t len;
-    char *buf = csv_slurp(path, path, &len, err);
+    char *buf = input_read(path, path, &len, err);
     if (!buf) return -1;
     struct sha256_ctx sha;
     sha256_init(&sha);

@@ -321,10 +321,11 @@ local function policy_rows(kind)
   local function msg(text) return sandbox and text or "load_policy 'p': " .. text end
   local rows = {
     { "missing file", missing = true,
-      msg = sandbox and "cannot open s.lua: No such file or directory"
+      msg = sandbox and "s.lua: cannot open: No such file or directory"
         or "load_policy: no policy 'p' (" .. F .. " not found)" },
     { "a directory", directory = true,
-      msg = sandbox and "cannot read s.lua: Is a directory" or msg(F .. ": Is a directory") },
+      msg = sandbox and "s.lua: is a directory, expected a file"
+        or msg(F .. ": is a directory, expected a file") },
     { "empty file", text = "", ok = sandbox,
       msg = not sandbox and msg(F .. " must return admit.policy{...} or a list of them") or nil },
     { "binary data (a compiled chunk)", text = string.dump(function() return 1 end),

@@ -415,7 +415,9 @@ return function(admit)
     f:close()
     local ok, result
     if opts.trusted then
-      local chunk, err = loadfile(path, "t")
+      local source, err = admit.read_input(path)   -- read once, within the bound on inputs
+      local chunk
+      if source then chunk, err = load(source, "@" .. path, "t") end
       if not chunk then admit.fail(string.format("load_policy '%s': %s", name, tostring(err))) end
       if limits then
         ok, result = pcall(admit.sandbox.run, chunk, limits)
