@@ -4,6 +4,7 @@
  * stdout empty. */
 #include "callorder_cli.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,8 +253,10 @@ int callorder_cli_run_buffer(const char *name, const char *buf, size_t buf_len, 
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
+    errno = 0;
     if (fwrite(text, 1, len, out) != len || fflush(out) != 0) {
-        errloc_set(err, "callorder", 0, 0, "cannot write the result to the output");
+        errloc_set(err, "callorder", 0, 0, "cannot write the result to the output: %s",
+                   strerror(errno ? errno : EIO));
         goto done;
     }
     rc = 0;

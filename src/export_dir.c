@@ -3,7 +3,9 @@
  * swapped into place only when all four are complete (a previous result stays otherwise). */
 #include "export.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "atomic.h"
@@ -16,14 +18,18 @@ static int write_one(const atomic_dir *ad, const char *name, writer_fn fn, const
     char *path = atomic_dir_path(ad, name);
     FILE *fp = path ? fopen(path, "wb") : NULL;
     if (!fp) {
-        errloc_set(err, ad->target, 0, 0, "cannot write %s", name);
+        errloc_set(err, ad->target, 0, 0, "cannot write %s: %s", name, strerror(errno));
         free(path);
         return -1;
     }
     setvbuf(fp, NULL, _IOFBF, 1 << 20);
+    errno = 0;
     int rc = fn(fp, rep);
+    rc |= fflush(fp);
+    int saved = errno;
     rc |= fclose(fp);
-    if (rc) errloc_set(err, ad->target, 0, 0, "write failed on %s", name);
+    if (rc) errloc_set(err, ad->target, 0, 0, "cannot write %s: %s", name,
+                       strerror(saved ? saved : errno ? errno : EIO));
     free(path);
     return rc ? -1 : 0;
 }

@@ -5,6 +5,7 @@
  * the same source gives the same bytes. */
 #include "recueil.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,15 +127,19 @@ static int write_one(const recueil *rc, const atomic_dir *ad, const char *name, 
     }
     FILE *f = fopen(path, "wb");
     if (!f) {
-        errloc_set(err, path, 0, 0, "cannot write");
+        errloc_set(err, ad->target, 0, 0, "cannot write %s: %s", name, strerror(errno));
         free(path);
         return -1;
     }
+    errno = 0;
     if (what == OUT_ANNEX) write_annex(f, rc, kind);
     else if (what == OUT_ANOMALIES) write_anomalies(f, rc);
     else write_source_md(f, rc);
-    int bad = ferror(f) | fclose(f);
-    if (bad) errloc_set(err, path, 0, 0, "write failed");
+    int bad = ferror(f) | fflush(f);
+    int saved = errno;
+    bad |= fclose(f);
+    if (bad) errloc_set(err, ad->target, 0, 0, "cannot write %s: %s", name,
+                        strerror(saved ? saved : errno ? errno : EIO));
     free(path);
     return bad ? -1 : 0;
 }
