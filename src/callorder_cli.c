@@ -97,8 +97,8 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
     const char *rank_s = row->field[in->col[COL_RANK]];
     uint32_t rank = fieldval_positive(rank_s, row->len[in->col[COL_RANK]], MAX_RANK);
     if (rank == 0) {
-        csv_fail(rd, in->col[COL_RANK], "rank must be a positive integer (1 = best), got '%.*s'",
-                 SHOWN, rank_s);
+        csv_fail(rd, in->col[COL_RANK], "rank must be a whole number from 1 (best) to %u, got '%.*s'",
+                 MAX_RANK, SHOWN, rank_s);
         return -1;
     }
     int flag[2];

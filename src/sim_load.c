@@ -45,7 +45,8 @@ static const char *trimmed(const csv_row *row, size_t f, char *buf, size_t n)
     return buf;
 }
 
-int sim_parse_count(const char *s, long long max, int empty_ok, long long *out, char *why, size_t n)
+int sim_parse_count(const char *s, long long least, long long max, int empty_ok, long long *out,
+                    char *why, size_t n)
 {
     if (*s == '\0') {
         if (empty_ok) { *out = 0; return 0; }
@@ -55,7 +56,7 @@ int sim_parse_count(const char *s, long long max, int empty_ok, long long *out, 
     long long v = 0;
     for (const char *c = s; *c; c++) {
         if (*c < '0' || *c > '9') {
-            snprintf(why, n, "'%s' is not a whole number (0 to %lld)", s, max);
+            snprintf(why, n, "'%s' is not a whole number (%lld to %lld)", s, least, max);
             return -1;
         }
         v = v * 10 + (*c - '0');
@@ -112,8 +113,8 @@ static int find_columns(csv_reader *rd, const csv_row *row, columns *cols, const
 }
 
 /* Parses field `col` of row as a whole number, failing at its place. */
-static int field_count(csv_reader *rd, const csv_row *row, int col, long long max, int empty_ok,
-                       const char *what, long long *out)
+static int field_count(csv_reader *rd, const csv_row *row, int col, long long least, long long max,
+                       int empty_ok, const char *what, long long *out)
 {
     /* the usual case, plain digits, read in place */
     const char *f = row->field[col];
@@ -130,7 +131,7 @@ static int field_count(csv_reader *rd, const csv_row *row, int col, long long ma
         return -1;
     }
     trimmed(row, (size_t)col, buf, sizeof buf);
-    if (sim_parse_count(buf, max, empty_ok, out, why, sizeof why) != 0) {
+    if (sim_parse_count(buf, least, max, empty_ok, out, why, sizeof why) != 0) {
         fail_at(rd, (size_t)col, "%s: %s", what, why);
         return -1;
     }
@@ -206,10 +207,10 @@ static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
     char id[512];
     long long v[6];
     if (id_field(rd, row, x->cols.at[0], "formation_id", id, sizeof id)) return -1;
-    if (field_count(rd, row, x->cols.at[1], 10000000, 0, "capacity", &v[1])) return -1;
+    if (field_count(rd, row, x->cols.at[1], 0, 10000000, 0, "capacity", &v[1])) return -1;
     for (int i = 2; i < 6; i++) {
         v[i] = 0;
-        if (x->cols.at[i] >= 0 && field_count(rd, row, x->cols.at[i], 100, 1, form_cols[i], &v[i])) return -1;
+        if (x->cols.at[i] >= 0 && field_count(rd, row, x->cols.at[i], 0, 100, 1, form_cols[i], &v[i])) return -1;
     }
     uint32_t first = sim_find_formation(x->p, id);
     if (first != SIM_NONE) {
@@ -329,8 +330,8 @@ static int on_wish(void *vctx, csv_reader *rd, const csv_row *row)
         fail_at(rd, (size_t)x->cols.at[1], "unknown formation '%s' (not in the formations file)", fid);
         return -1;
     }
-    if (field_count(rd, row, x->cols.at[2], 1000000, 0, "preference", &pref) ||
-        field_count(rd, row, x->cols.at[3], 2147483647, 0, "rank", &rank))
+    if (field_count(rd, row, x->cols.at[2], 1, 1000000, 0, "preference", &pref) ||
+        field_count(rd, row, x->cols.at[3], 1, 2147483647, 0, "rank", &rank))
         return -1;
     if (pref == 0 || rank == 0) {
         fail_at(rd, (size_t)x->cols.at[pref == 0 ? 2 : 3], "%s must be 1 or more (1 = %s)",
