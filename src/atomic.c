@@ -207,17 +207,26 @@ static char *output_name(const char *dir, errloc *err)
 static int check_target(const char *dir, errloc *err)
 {
     struct stat st;
+    /* the new folder is built beside the target, then renamed: the folder above must
+     * exist and be writable */
+    char *parent = parent_of(dir);
+    if (!parent) { errloc_set(err, dir, 0, 0, "out of memory"); return -1; }
+    int pok = stat(parent, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!pok) errloc_set(err, dir, 0, 0, "cannot create the output directory: the folder "
+                         "above it, %s, does not exist", parent);
+    else if (access(parent, W_OK | X_OK) != 0) {
+        errloc_set(err, dir, 0, 0, "cannot create the output directory in %s: %s", parent,
+                   strerror(errno));
+        pok = 0;
+    }
+    free(parent);
+    if (!pok) return -1;
     if (lstat(dir, &st) != 0) {
         if (errno != ENOENT) {
             errloc_set(err, dir, 0, 0, "cannot use as the output folder: %s", strerror(errno));
             return -1;
         }
-        char *parent = parent_of(dir);
-        int ok = parent && stat(parent, &st) == 0 && S_ISDIR(st.st_mode);
-        if (!ok) errloc_set(err, dir, 0, 0, "cannot create the output directory: the folder "
-                            "above it, %s, does not exist", parent ? parent : "?");
-        free(parent);
-        return ok ? 0 : -1;   /* will be created */
+        return 0;   /* will be created */
     }
     if (S_ISLNK(st.st_mode)) {
         errloc_set(err, dir, 0, 0, "is a symbolic link, and admit does not write its output "

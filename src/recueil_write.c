@@ -144,24 +144,9 @@ static int write_one(const recueil *rc, const atomic_dir *ad, const char *name, 
     return bad ? -1 : 0;
 }
 
-/* mkdir -p of the directories above dir (dir itself is made by atomic_dir_open). */
-static void make_parents(const char *dir)
-{
-    char *p = strdup(dir);
-    if (!p) return;
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/') continue;
-        *s = '\0';
-        mkdir(p, 0755);   /* failures show up when the directory is created */
-        *s = '/';
-    }
-    free(p);
-}
-
 int recueil_write(const recueil *rc, const char *dir, errloc *err)
 {
-    atomic_dir ad;
-    make_parents(dir);
+    atomic_dir ad;   /* the folder above must exist: a mistyped path is refused, not created */
     if (atomic_dir_open(&ad, dir, err) != 0) return -1;
     int rc_ = 0;
     for (int k = 0; rc_ == 0 && k < ANNEX_NKINDS; k++)
