@@ -4,7 +4,9 @@
 #include "export.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <xlsxwriter.h>
 
@@ -151,9 +153,13 @@ int export_xlsx(const char *path, const sim_report *rep, errloc *err)
     summary_sheet(&x, rep);
     formations_sheet(&x, rep);
     assignments_sheets(&x, rep);
+    errno = 0;
     lxw_error e = workbook_close(x.wb);
     if (e != LXW_NO_ERROR) {
-        errloc_set(err, path, 0, 0, "cannot write the workbook: %s", lxw_strerror(e));
+        /* file errors leave errno set: say why, as every other output does */
+        int why = errno;
+        errloc_set(err, path, 0, 0, "cannot write the workbook: %s%s%s", lxw_strerror(e),
+                   why ? ": " : "", why ? strerror(why) : "");
         return -1;
     }
     return 0;

@@ -314,6 +314,8 @@ static int l_check_output_dir(lua_State *L)
 {
     const char *dir = luaL_checkstring(L, 1);
     errloc err;
+    if (atomic_dir_check(dir, &err) != 0)   /* the folder itself first: a bad name, a link */
+        return admit_pushfail(L, err.msg);
     if (lua_istable(L, 2)) {
         lua_Integer n = luaL_len(L, 2);
         for (lua_Integer i = 1; i <= n; i++) {
@@ -324,8 +326,6 @@ static int l_check_output_dir(lua_State *L)
             lua_pop(L, 1);
         }
     }
-    if (atomic_dir_check(dir, &err) != 0)
-        return admit_pushfail(L, err.msg);
     lua_pushboolean(L, 1);
     return 1;
 }
