@@ -51,6 +51,20 @@ int input_is_stream(const char *path)
     return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 
+static int stat_input(const char *path, struct stat *st)
+{
+    if (path == NULL || strcmp(path, "-") == 0) return fstat(0, st);
+    return stat(path, st);
+}
+
+int input_same(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (strcmp(input_name(a), input_name(b)) == 0) return 1;
+    return stat_input(a, &sa) == 0 && stat_input(b, &sb) == 0
+        && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 /* "1 GiB", "10 MiB", "1500 bytes": the bound as the message gives it. */
 static void format_size(uint64_t v, char *buf, size_t n)
 {

@@ -32,5 +32,7 @@ char *input_read(const char *path, const char *name, size_t *len, errloc *err);
 
 /* 1 when path names a stream (not a regular file): it can be read only once. */
 int input_is_stream(const char *path);
+/* 1 when a and b name the same file or stream ("-" and /dev/stdin alike). */
+int input_same(const char *a, const char *b);
 
 #endif

@@ -524,7 +524,7 @@ static int read_inputs(text_in in[3], const char *const path[3], errloc *err)
     for (int i = 0; i < 3; i++) {
         in[i].name = input_name(path[i]);
         for (int j = 0; j < i; j++)
-            if (strcmp(in[j].name, in[i].name) == 0 && input_is_stream(path[i])) {
+            if (input_is_stream(path[i]) && input_same(path[i], path[j])) {
                 errloc_set(err, in[i].name, 0, 0, "given for two inputs, but a stream can be "
                            "read only once: save each input to its own file");
                 return -1;

@@ -288,13 +288,17 @@ describe("§5 every input given as a stream is read exactly once", function()
     end
   end
 
-  it("one stream given for two inputs is refused, not read as empty", function()
-    local dir = fixtures()
-    local _, err, code = sh(dir, "cat f.csv | $A allocate --formations - --candidates - --wishes w.csv --out out")
-    assert.are.equal(2, code)
-    assert.are.equal("admit: stdin: given for two inputs, but a stream can be read only once: "
-      .. "save each input to its own file\n", err)
-  end)
+  for _, pair in ipairs { { "-", "-", "stdin" }, { "-", "/dev/stdin", "/dev/stdin" },
+                          { "/dev/stdin", "/dev/fd/0", "/dev/fd/0" } } do
+    it("one stream given for two inputs is refused, not read as empty: " .. pair[1] .. " and " .. pair[2], function()
+      local dir = fixtures()
+      local _, err, code = sh(dir, "cat f.csv | $A allocate --formations " .. pair[1] .. " --candidates "
+        .. pair[2] .. " --wishes w.csv --out out")
+      assert.are.equal(2, code)
+      assert.are.equal("admit: " .. pair[3] .. ": given for two inputs, but a stream can be read only "
+        .. "once: save each input to its own file\n", err)
+    end)
+  end
 
   it("callorder, admit.candidates and a script read stdin once", function()
     local dir = fixtures()
