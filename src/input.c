@@ -117,6 +117,12 @@ char *input_read(const char *path, const char *name, size_t *len, errloc *err)
         n += got;
         if (n > max_bytes) { over = 1; break; }
         if (got == 0) break;
+        if (n + 1 == cap && regular && n == (size_t)st.st_size) {
+            /* the whole file, as its size said: grow only if it has grown meanwhile */
+            int c = getc(f);
+            if (c == EOF) break;
+            ungetc(c, f);
+        }
         if (n + 1 == cap) {
             size_t ncap = cap * 2 > limit + 1 ? (size_t)limit + 1 : cap * 2;
             char *nb = realloc(buf, ncap);
