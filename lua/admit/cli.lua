@@ -46,20 +46,20 @@ end
 --- An argument that is not UTF-8 text is a usage error (exit 2), found before any
 -- command sees it: the text functions (fold, find, the annex search) all expect UTF-8.
 -- The bad bytes are shown as \xHH so that the message itself is valid text.
-local function check_utf8(args)
+local function check_utf8(args, what)
   for i, a in ipairs(args) do
     local ok, at = utf8.len(a)
     if not ok then
       local shown = a:gsub("[\128-\255]", function(c) return string.format("\\x%02X", c:byte()) end)
-      admit.fail(string.format("argument %d ('%s') is not valid UTF-8 text (at byte %d): "
-                               .. "give it in UTF-8", i, shown, at))
+      admit.fail(string.format("%s ('%s') is not valid UTF-8 text (at byte %d): give it in UTF-8",
+                               what or ("argument " .. i), shown, at))
     end
   end
 end
 
 --- Runs command `name` with the list of its arguments; returns the exit status.
 function cli.run(name, args)
-  check_utf8 { name }
+  check_utf8({ name }, "the command name")
   check_utf8(args)
   if not known(name) then
     local hint = "(a script must contain '/' or end in .lua)"
