@@ -416,6 +416,7 @@ return function(admit)
     if opts.trusted then
       local source, err = admit.read_input(path)   -- read once, within the bound on inputs
       local chunk
+      if source and source:sub(1, 1) == "#" then source = "--" .. source end   -- a #! line, as loadfile
       if source then chunk, err = load(source, "@" .. path, "t") end
       if not chunk then admit.fail(string.format("load_policy '%s': %s", name, tostring(err))) end
       if limits then
