@@ -103,8 +103,9 @@ static void put_str(sheet *sh, lxw_row_t row, lxw_col_t col, const char *s, lxw_
 static void put_num(sheet *sh, lxw_row_t row, lxw_col_t col, double v, lxw_format *f)
 {
     worksheet_write_number(sh->ws, row, col, v, f);
-    char tmp[32];
-    fit(sh, col, (double)snprintf(tmp, sizeof tmp, "%.0f", v) + 1);
+    double digits = 1;  /* counted, not printed: this runs for every cell */
+    for (double a = v < 0 ? -v : v; a >= 10 && digits < 20; a /= 10) digits++;
+    fit(sh, col, digits + (f ? 5 : 1));
 }
 
 static void put_share(const xl *x, sheet *sh, lxw_row_t row, lxw_col_t col, uint32_t part, uint32_t whole)

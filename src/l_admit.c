@@ -24,5 +24,6 @@ int luaopen_admit_core(lua_State *L)
     simulate_open(L);
     sandbox_open(L);
     digest_open(L);
+    xlsx_open(L);
     return 1;
 }

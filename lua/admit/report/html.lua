@@ -26,7 +26,9 @@ local function esc(s)
 end
 
 local function num(v)
-  return math.tointeger(tonumber(v)) or tonumber(v) or 0
+  if math.type(v) == "integer" then return v end
+  local n = tonumber(v)
+  return n and (math.tointeger(n) or n) or 0
 end
 
 local function anchor(id)
@@ -48,15 +50,19 @@ local function model(data)
       admitted = num(g.admitted), empty = num(g.empty_seats) })
   end
   for k = 1, #KINDS do m.by_kind[KINDS[k]] = {} end
+  local col = {}  -- the column names of each kind, built once
+  for _, k in ipairs(KINDS) do
+    col[k] = { min = "min_" .. k, app = "applicants_" .. k, adm = "admitted_" .. k, elsewhere = "elsewhere_" .. k }
+  end
   for i, row in ipairs(data.formations or {}) do
     local f = { index = i, id = tostring(row.formation_id), annex = row.annex, academie = row.academie,
       establishment = row.establishment, commune = row.commune, program = row.program,
       capacity = num(row.capacity), applicants = num(row.applicants), admitted = num(row.admitted),
       kinds = {} }
     for _, k in ipairs(KINDS) do
-      local min = num(row["min_" .. k])
-      local fk = { min = min, applicants = num(row["applicants_" .. k]), admitted = num(row["admitted_" .. k]),
-        elsewhere = num(row["elsewhere_" .. k]) }
+      local c = col[k]
+      local min = num(row[c.min])
+      local fk = { min = min, applicants = num(row[c.app]), admitted = num(row[c.adm]), elsewhere = num(row[c.elsewhere]) }
       if min > 0 and f.admitted > 0 then
         fk.met = 100 * fk.admitted >= min * f.admitted
         fk.needed = (min * f.admitted + 99) // 100
@@ -102,6 +108,7 @@ nav ol{columns:2;padding-left:1.2rem}nav a{color:var(--ink)}
 .fig b{display:block;font-size:1.45rem}.fig span{color:var(--muted);font-size:.85rem}
 table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-size:.88rem}
 th,td{border-bottom:1px solid var(--line);padding:.25rem .4rem;text-align:left;vertical-align:top}
+td.n{white-space:nowrap}
 th{background:var(--bg)}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .miss{color:#8a2c00;font-weight:bold}.miss::before{content:"✗ "}.ok::before{content:"✓ "}
 .alert{border:3px solid var(--miss);background:#fff1e8;padding:.6rem 1rem;border-radius:6px}
@@ -272,14 +279,37 @@ local function minimums(ctx)
   return section("minimums", t.minimums, table.concat(parts, "\n"))
 end
 
-local function missed(ctx)
-  local t, m, lang = ctx.t, ctx.model, ctx.lang
-  local list = {}
-  for _, f in ipairs(m.formations) do
+local KIND_ORDER = {}
+for i, k in ipairs(KINDS) do KIND_ORDER[k] = i end
+
+-- Every missed minimum ({f =, k =}), and per reason the ones listed (sorted by académie,
+-- kind, establishment, formation; at most MISSED_LIST_MAX each). Computed once per page.
+local function missed_lists(ctx)
+  if ctx.missed then return ctx.missed end
+  local all, by_why, listed = {}, {}, {}
+  for _, f in ipairs(ctx.model.formations) do
     for _, k in ipairs(KINDS) do
-      if f.kinds[k].why then list[#list + 1] = { f = f, k = k } end
+      if f.kinds[k].why then all[#all + 1] = { f = f, k = k } end
     end
   end
+  for _, why in ipairs { "not_enough", "elsewhere" } do
+    local rows = {}
+    for _, e in ipairs(all) do if e.f.kinds[e.k].why == why then rows[#rows + 1] = e end end
+    for _, e in ipairs(rows) do
+      e.key = (e.f.academie or "") .. "\0" .. KIND_ORDER[e.k] .. "\0" .. (e.f.establishment or "") .. "\0" .. e.f.id
+    end
+    table.sort(rows, function(a, b) return a.key < b.key end)
+    for i = 1, math.min(#rows, MISSED_LIST_MAX) do listed[rows[i].f] = true end
+    by_why[why] = rows
+  end
+  ctx.missed = { all = all, by_why = by_why, listed = listed }
+  return ctx.missed
+end
+
+local function missed(ctx)
+  local t, m, lang = ctx.t, ctx.model, ctx.lang
+  local lists = missed_lists(ctx)
+  local list = lists.all
   if #m.by_kind.techno + #m.by_kind.pro + #m.by_kind.boursier + #m.by_kind.resident == 0 then return nil end
   if #list == 0 then
     return section("missed", t.missed, '<p class="good" data-missed="0">' .. esc(t.missed_none) .. "</p>")
@@ -304,11 +334,9 @@ local function missed(ctx)
       end
     end
   end
-  local order = {}
-  for i, k in ipairs(KINDS) do order[k] = i end
   table.sort(places, function(a, b)
     if a.academie ~= b.academie then return a.academie < b.academie end
-    return order[a.k] < order[b.k]
+    return KIND_ORDER[a.k] < KIND_ORDER[b.k]
   end)
   out[#out + 1] = "<h3>" .. esc(t.by_place) .. "</h3>"
   out[#out + 1] = fmt('<table class="by-place"><thead><tr><th>%s</th><th>%s</th><th class="n">%s</th><th class="n">%s</th>'
@@ -323,14 +351,8 @@ local function missed(ctx)
   out[#out + 1] = "</tbody></table>"
   -- each missed minimum, grouped by reason
   for _, why in ipairs { "not_enough", "elsewhere" } do
-    local rows = {}
-    for _, e in ipairs(list) do if e.f.kinds[e.k].why == why then rows[#rows + 1] = e end end
+    local rows = lists.by_why[why]
     if #rows > 0 then
-      table.sort(rows, function(a, b)
-        local ka = (a.f.academie or "") .. "\0" .. order[a.k] .. "\0" .. (a.f.establishment or "") .. "\0" .. a.f.id
-        local kb = (b.f.academie or "") .. "\0" .. order[b.k] .. "\0" .. (b.f.establishment or "") .. "\0" .. b.f.id
-        return ka < kb
-      end)
       out[#out + 1] = fmt('<h3>%s (%s)</h3>', esc(t["why_" .. why]), text.int(#rows, lang))
       out[#out + 1] = fmt('<table class="missed" data-why="%s" data-count="%d"><thead><tr><th>%s</th><th>%s</th><th>%s</th>'
         .. '<th>%s</th><th class="n">%s</th><th class="n">%s</th><th class="n">%s</th><th class="n">%s</th>'
@@ -385,12 +407,12 @@ end
 local function formation_details(ctx)
   local t, m, lang = ctx.t, ctx.model, ctx.lang
   if #m.formations == 0 then return nil end
+  -- a national run: only the formations the missed-minimums list links to
   local shown = {}
   local limited = #m.formations > DETAILS_ALL_MAX
+  local listed = limited and missed_lists(ctx).listed
   for _, f in ipairs(m.formations) do
-    local bound = false
-    for _, k in ipairs(KINDS) do if f.kinds[k].min > 0 then bound = true end end
-    if not limited or bound then shown[#shown + 1] = f end
+    if not limited or listed[f] then shown[#shown + 1] = f end
   end
   local out = { "<p>" .. esc(t.per_formation_intro) .. "</p>" }
   if limited then
@@ -482,7 +504,8 @@ local function comparison(ctx)
     for _, r in ipairs(c.regressions) do
       rows[#rows + 1] = fmt('<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%d%%</td><td class="n">%s</td>'
         .. '<td class="n miss">%s</td></tr>', esc(r.formation_id), esc(r.name or ""), esc(r.policy or "—"),
-        esc(t["kind_short_" .. r.kind]), r.min, esc(r.share_before), esc(r.share_after))
+        esc(t["kind_short_" .. r.kind]), r.min, esc(text.pct(r.admitted_kind_before, r.admitted_before, lang, r.min)),
+        esc(text.pct(r.admitted_kind_after, r.admitted_after, lang, r.min)))
     end
     rows[#rows + 1] = "</tbody></table></div>"
     out[#out + 1] = table.concat(rows)
@@ -508,7 +531,8 @@ local function comparison(ctx)
     out[#out + 1] = "<h3>" .. esc(t.compare_improved) .. " (" .. #c.improvements .. ")</h3><ul>"
     for _, r in ipairs(c.improvements) do
       out[#out + 1] = fmt("<li>%s %s — %s : %s → %s</li>", esc(r.formation_id), esc(r.name or ""),
-        esc(t["kind_short_" .. r.kind]), esc(r.share_before), esc(r.share_after))
+        esc(t["kind_short_" .. r.kind]), esc(text.pct(r.admitted_kind_before, r.admitted_before, lang, r.min)),
+        esc(text.pct(r.admitted_kind_after, r.admitted_after, lang, r.min)))
     end
     out[#out + 1] = "</ul>"
   end

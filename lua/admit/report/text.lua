@@ -47,8 +47,8 @@ M.strings = {
     fill = "Remplissage", reserved_empty = "Places réservées vides",
     per_formation = "Détail par formation",
     per_formation_intro = "Cliquez sur une formation pour voir ses groupes, ses places réservées et ses parts.",
-    per_formation_some = "%s formations : seules les %s soumises à un taux minimum sont détaillées ici ; "
-      .. "toutes sont dans formations.csv et results.xlsx.",
+    per_formation_some = "%s formations : seules les %s de la liste des minimums non atteints sont "
+      .. "détaillées ici ; toutes sont dans formations.csv, groups.csv et results.xlsx.",
     group = "Groupe", capacity = "Capacité", empty = "Places vides",
     group_techno = "réservé bac techno", group_pro = "réservé bac pro", group_other = "autres candidats",
     no_groups = "Pas de groupe réservé.",
@@ -109,8 +109,8 @@ M.strings = {
     fill = "Fill", reserved_empty = "Reserved seats empty",
     per_formation = "Formation by formation",
     per_formation_intro = "Open a formation to see its groups, reserved seats and shares.",
-    per_formation_some = "%s formations: only the %s with a minimum rate are detailed here; all are in "
-      .. "formations.csv and results.xlsx.",
+    per_formation_some = "%s formations: only the %s of the missed-minimums list are detailed here; all "
+      .. "are in formations.csv, groups.csv and results.xlsx.",
     group = "Group", capacity = "Capacity", empty = "Empty seats",
     group_techno = "reserved bac techno", group_pro = "reserved bac pro", group_other = "other candidates",
     no_groups = "No reserved group.",
