@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <lauxlib.h>
@@ -61,6 +62,12 @@ static void check_sheet(lua_State *L, int sheet)
     luaL_argcheck(L, lua_istable(L, sheet), 2, "a list of sheets {name =, columns =, rows =}");
     lua_getfield(L, sheet, "name");
     luaL_argcheck(L, lua_type(L, -1) == LUA_TSTRING, 2, "each sheet needs a name");
+    /* Excel's rule: 1 to 31 characters, none of []:*?/\, no quote at either end */
+    size_t len;
+    const char *name = lua_tolstring(L, -1, &len);
+    if (len == 0 || text_width(name) > 31 || strpbrk(name, "[]:*?/\\") || name[0] == '\'' || name[len - 1] == '\'')
+        luaL_error(L, "write_xlsx: '%s' is not a sheet name (1 to 31 characters, none of []:*?/\\, "
+                      "no quote at either end)", name);
     int types[MAX_COLS];
     const char *titles[MAX_COLS];
     int ncols = read_columns(L, sheet, types, titles);
@@ -155,6 +162,14 @@ static int l_write_xlsx(lua_State *L)
         lua_settop(L, 2);
         lua_rawgeti(L, 2, i);
         check_sheet(L, 3);
+        lua_getfield(L, 3, "name");
+        for (lua_Integer j = 1; j < i; j++) {  /* Excel compares sheet names without case */
+            lua_rawgeti(L, 2, j);
+            lua_getfield(L, -1, "name");
+            if (strcasecmp(lua_tostring(L, -1), lua_tostring(L, 4)) == 0)
+                luaL_error(L, "write_xlsx: the sheet name '%s' is used twice", lua_tostring(L, 4));
+            lua_pop(L, 2);
+        }
     }
     book b = { workbook_new(path), NULL, NULL, NULL };
     if (!b.wb) return admit_pushfail(L, lua_pushfstring(L, "%s: cannot create the workbook", path));

@@ -677,9 +677,10 @@ describe("the main job and the comparison script", function()
     assert.are.equal(0, code, err)
     assert.matches("^3 policy files %(bts%-ndrc, ifsi%-hauts%-de%-france, iut%-lille%-informatique%), "
                    .. "4 policies; applied to %d+ formations?; seed 2023, 5000 candidates\n", out)
-    assert.matches("\nFormations with a policy that changed: %d+ of %d+\n", out)
-    assert.matches("\nOther formations changed as candidates moved: %d+\n", out)
-    assert.matches("%d+ formations? changed; %d+ candidates? gets? another seat", out)
+    assert.matches("\nMinimums met, before → after:\n", out, 1, true)
+    assert.matches("\n  bac techno +%d+ → %d+ +of %d+", out)
+    assert.matches("%d+ formations? changed %(%d+ with a policy, %d+ by ripple effect", out)
+    assert.matches("%d+ candidates? gets? another seat", out)
   end)
 
   it("compare_policies: singular wording for one policy file holding one policy", function()
