@@ -37,6 +37,11 @@ end
 
 local function fmt(s, ...) return string.format(s, ...) end
 
+-- A table header from a phrase: its first letter in capitals.
+local function cap(s)
+  return (s:gsub("^%l", string.upper))
+end
+
 -- ------------------------------------------------------------- model
 
 -- The formations (numbers read from rows), their groups, and per kind the formations bound by
@@ -155,7 +160,7 @@ local function dot_chart(list, k, t)
   out[#out + 1] = fmt('<line class="ax" x1="%d" y1="%d" x2="%d" y2="%d"/>', L, T + ph, W - R, T + ph)
   out[#out + 1] = fmt('<text x="%d" y="%d" text-anchor="middle">%s</text>', L + pw // 2, H - 8, esc(t.formations_axis))
   local step = pw / math.max(n, 1)
-  local r = math.max(1.6, math.min(5, step / 2.2))
+  local r = math.max(2.2, math.min(5, step / 2.2))
   for i, f in ipairs(list) do
     local fk = f.kinds[k]
     local x = L + (i - 0.5) * step
@@ -341,7 +346,7 @@ local function missed(ctx)
   out[#out + 1] = "<h3>" .. esc(t.by_place) .. "</h3>"
   out[#out + 1] = fmt('<table class="by-place"><thead><tr><th>%s</th><th>%s</th><th class="n">%s</th><th class="n">%s</th>'
     .. '<th class="n">%s</th><th class="n">%s</th></tr></thead><tbody>', esc(t.academie), esc(t.kind), esc(t.with_min),
-    esc(t.not_met_n), esc(t.why_not_enough), esc(t.why_elsewhere))
+    esc(t.not_met_n), esc(cap(t.why_not_enough)), esc(cap(t.why_elsewhere)))
   for _, c in ipairs(places) do
     if c.miss > 0 then
       out[#out + 1] = fmt('<tr><td>%s</td><td>%s</td><td class="n">%d</td><td class="n miss">%d</td><td class="n">%d</td>'
@@ -353,11 +358,11 @@ local function missed(ctx)
   for _, why in ipairs { "not_enough", "elsewhere" } do
     local rows = lists.by_why[why]
     if #rows > 0 then
-      out[#out + 1] = fmt('<h3>%s (%s)</h3>', esc(t["why_" .. why]), text.int(#rows, lang))
+      out[#out + 1] = fmt('<h3>%s (%s)</h3>', esc(cap(t["why_" .. why])), text.int(#rows, lang))
       out[#out + 1] = fmt('<table class="missed" data-why="%s" data-count="%d"><thead><tr><th>%s</th><th>%s</th><th>%s</th>'
         .. '<th>%s</th><th class="n">%s</th><th class="n">%s</th><th class="n">%s</th><th class="n">%s</th>'
         .. '<th class="n">%s</th></tr></thead><tbody>', why, #rows, esc(t.formation), esc(t.establishment), esc(t.academie),
-        esc(t.kind), esc(t.share), esc(t.minimum), esc(t.applicants), esc(t.needed), esc(t.elsewhere_n))
+        esc(t.kind), esc(t.share), esc(cap(t.minimum)), esc(t.applicants), esc(t.needed), esc(t.elsewhere_n))
       for i, e in ipairs(rows) do
         if i > MISSED_LIST_MAX then
           out[#out + 1] = fmt('<tr><td colspan="9">%s</td></tr>', esc(fmt(t.more, text.int(#rows - MISSED_LIST_MAX, lang))))
@@ -427,7 +432,7 @@ local function formation_details(ctx)
     local parts = { fmt('<details id="%s"><summary><b>%s</b> %s · %s%s</summary>', anchor(f.id), esc(f.id),
       esc(name_of(f)), esc(f.academie or ""), table.concat(badges)) }
     parts[#parts + 1] = fmt('<table><thead><tr><th>%s</th><th class="n">%s</th><th class="n">%s</th><th class="n">%s</th>'
-      .. '<th class="n">%s</th><th class="n">%s</th><th>%s</th></tr></thead><tbody>', esc(t.kind), esc(t.minimum),
+      .. '<th class="n">%s</th><th class="n">%s</th><th>%s</th></tr></thead><tbody>', esc(t.kind), esc(cap(t.minimum)),
       esc(t.applicants), esc(t.admitted), esc(t.share), esc(t.needed), esc(t.reason))
     parts[#parts + 1] = fmt('<tr><td>%s</td><td class="n">—</td><td class="n">%d</td><td class="n">%d</td><td class="n">%s</td>'
       .. '<td class="n">—</td><td></td></tr>', esc(t.capacity .. " " .. f.capacity), f.applicants, f.admitted,
@@ -500,7 +505,7 @@ local function comparison(ctx)
       #c.regressions, esc(t.compare_regressions), esc(fmt(t.compare_regressions_intro, text.int(#c.regressions, lang)))) }
     rows[#rows + 1] = fmt('<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th class="n">%s</th>'
       .. '<th class="n">%s</th><th class="n">%s</th></tr></thead><tbody>', esc(t.formation), esc(t.establishment),
-      esc(t.policy), esc(t.kind), esc(t.minimum), esc(t.share .. " " .. t.before), esc(t.share .. " " .. t.after))
+      esc(t.policy), esc(t.kind), esc(cap(t.minimum)), esc(t.share .. " " .. t.before), esc(t.share .. " " .. t.after))
     for _, r in ipairs(c.regressions) do
       rows[#rows + 1] = fmt('<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%d%%</td><td class="n">%s</td>'
         .. '<td class="n miss">%s</td></tr>', esc(r.formation_id), esc(r.name or ""), esc(r.policy or "—"),
@@ -542,8 +547,8 @@ end
 html.sections = {
   { id = "comparison", build = comparison },
   { id = "headline", build = headline },
-  { id = "missed", build = missed },
   { id = "minimums", build = minimums },
+  { id = "missed", build = missed },
   { id = "academies", build = academies },
   { id = "formations", build = formation_details },
   { id = "provenance", build = provenance },
