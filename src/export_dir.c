@@ -50,7 +50,11 @@ static int write_extra(const atomic_dir *ad, const export_file *f, errloc *err)
 {
     char *path = atomic_dir_path(ad, f->name);
     FILE *fp = path ? fopen(path, "wb") : NULL;
-    int rc = fp ? (fwrite(f->text, 1, f->len, fp) != f->len) | (fclose(fp) != 0) : 1;
+    int rc = 1;
+    if (fp) {
+        rc = fwrite(f->text, 1, f->len, fp) != f->len;
+        rc |= fclose(fp) != 0;  /* closed whatever the write gave */
+    }
     if (rc) errloc_set(err, ad->target, 0, 0, "cannot write %s", f->name);
     free(path);
     return rc ? -1 : 0;
