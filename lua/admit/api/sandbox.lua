@@ -82,6 +82,7 @@ return function(admit)
   local function readonly(t, name, cache, missing)
     cache = cache or setmetatable({}, { __mode = "k" })
     local function wrap(v, vname, strict)
+      if type(v) == "userdata" then return C.confine(v) end  -- its sandbox proxy
       if type(v) ~= "table" then return v end
       local view = cache[v]
       if view then return view end
@@ -157,16 +158,11 @@ return function(admit)
             return table.unpack(results, 1, results.n)
           end
         elseif kind == "constructor" and type(v) == "function" then
-          local fn = v
-          -- a plain message without a position gets the script's line (the call below is
-          -- not where the officer should look)
-          v = function(spec, ...)
-            local r = table.pack(pcall(fn, limited_spec(spec, limits), ...))
-            if r[1] then return table.unpack(r, 2, r.n) end
-            local e = r[2]
-            if type(e) == "string" and not e:match("^[^\n]-:%d+: ") then error(e, 2) end
-            error(e, 0)
-          end
+          -- a plain message without a position gets the script's line (the call inside is
+          -- not where the officer should look): C, so that nothing runs after a stop
+          v = C.constructor(v, function(spec) return limited_spec(spec, limits) end)
+        elseif kind == "value" and type(v) == "function" then
+          v = C.confining(v)  -- an admit object it returns comes as its sandbox proxy
         elseif kind == "value" then
           v = readonly(v, "admit." .. name, cache)
         end
