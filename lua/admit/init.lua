@@ -16,6 +16,7 @@ admit.scripts_dir = core.home .. "/scripts"
 -- (No __index: e.__index must not hand out the class to a policy that caught e.)
 local InputError = {}
 InputError.__tostring = function(e) return e.message end
+InputError.__name = "admit.error"
 admit.InputError = InputError
 
 function admit.fail(message, code)

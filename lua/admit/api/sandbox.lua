@@ -308,5 +308,9 @@ return function(admit)
     return sandbox.run(fn, limits)
   end
 
+  --- {class -> {method, ...}}: what the sandbox's proxy of each of admit's C objects may
+  -- call (src/sandbox_view.c; SCRIPTING.md §6 lists the same).
+  sandbox.confined_classes = C.confined_classes
+
   admit.sandbox = sandbox
 end
