@@ -170,3 +170,232 @@ describe("nothing the sandbox reaches is shared writable state", function()
     end
   end)
 end)
+
+-- ------------------------------------------------------------------ §1 no file written
+
+-- Each snippet tries to create or replace the file PATH from inside the sandbox.
+local WRITE_ATTEMPTS = {
+  { "a call order's write (the issue's example)",
+    [[admit.call_order({{id="$(touch /tmp/x)",rank=1}},{}):write(PATH)]] },
+  { "a call order's write called as a field", [[local co = admit.call_order({{id="a",rank=1}},{}) co.write(co, PATH)]] },
+  { "a call order's write through its metatable",
+    [[local co = admit.call_order({{id="a",rank=1}},{}) getmetatable(co).__index.write(co, PATH)]] },
+  { "a call order's write through __index",
+    [[local co = admit.call_order({{id="a",rank=1}},{}) co.__index.write(co, PATH)]] },
+  { "a dataset's write", [[admit.annexes().techno:write(PATH)]] },
+  { "a dataset's export", [[admit.annexes().pro:export(PATH)]] },
+  { "a dataset read by position", [[local set = admit.annexes() set[admit.check("techno")]:write(PATH)]] },
+  { "admit.write_file", [[admit.write_file(PATH, "x")]] },
+  { "admit.write_dir", [[admit.write_dir(PATH, {})]] },
+  { "admit.simulate", [[admit.simulate{}:write(PATH)]] },
+  { "admit.candidates then a ranking's call order",
+    [[admit.call_order(admit.candidates(PATH):rank{by="id"}):write(PATH)]] },
+  { "io.open", [[io.open(PATH, "w"):write("x")]] },
+  { "io.output", [[io.output(PATH)]] },
+  { "os.rename of a temp file", [[os.rename(os.tmpname(), PATH)]] },
+  { "require of lfs", [[require("lfs").touch(PATH)]] },
+  { "load of code that writes", [[load("io.open(PATH, 'w')")()]] },
+  { "a coroutine that writes", [[coroutine.wrap(function() admit.call_order({{id="a",rank=1}},{}):write(PATH) end)()]] },
+  { "a to-be-closed call order (its __close)", [[local co <close> = admit.call_order({{id="a",rank=1}},{})]] },
+  { "the string metatable", [[getmetatable("").__index.dump(print)]] },
+  { "a policy's method table", [[admit.policy{}.__index.write(PATH)]] },
+  { "an admit error's class", [[local _, e = pcall(admit.fail, "x") e.__index.write(PATH)]] },
+}
+
+describe("§1 the sandbox writes no file", function()
+  local dir = h.tmpdir()
+  teardown(function() os.execute("rm -rf " .. h.quote(dir)) end)
+  local n = 0
+  local function path_for()
+    n = n + 1
+    return dir .. "/written-" .. n
+  end
+  local function exists(p) return os.rename(p, p) ~= nil end
+
+  for _, case in ipairs(WRITE_ATTEMPTS) do
+    local name, code = case[1], case[2]
+
+    it("--sandbox: " .. name, function()
+      local path = path_for()
+      local script = h.write(dir .. "/s" .. n .. ".lua", "local PATH = " .. string.format("%q", path)
+        .. "\n" .. code .. "\nprint('not stopped')\n")
+      local out, err, status = h.run({ "--sandbox", script }, nil, { env = "timeout 60" })
+      assert.is_false(exists(path), path .. " was created")
+      assert.are.equal(1, status)
+      assert.are.equal("", out)
+      assert.matches("^admit: ", err)
+      assert.is_nil(err:find("traceback", 1, true))
+    end)
+
+    it("a policy file: " .. name, function()
+      local path = path_for()
+      h.write(dir .. "/p" .. n .. ".lua", "local PATH = " .. string.format("%q", path) .. "\n"
+        .. code .. "\nreturn admit.policy{}\n")
+      local ok, e = pcall(admit.load_policy, "p" .. n, { dir = dir })
+      assert.is_false(exists(path), path .. " was created")
+      assert.is_false(ok)
+      assert.are.equal("table", type(e))
+      assert.matches("^load_policy 'p" .. n .. "'", e.message)
+    end)
+
+    it("a policy's rank function, called later: " .. name, function()
+      local path = path_for()
+      h.write(dir .. "/r" .. n .. ".lua", "local PATH = " .. string.format("%q", path) .. "\n"
+        .. "return admit.policy{ rank = function(c)\n" .. code .. "\nreturn 1 end }\n")
+      local p = admit.load_policy("r" .. n, { dir = dir })
+      local ok, e = pcall(p.classement, p, {}, { { id = "1" } })
+      assert.is_false(exists(path), path .. " was created")
+      assert.is_false(ok)
+      assert.matches("^policy 'r" .. n .. "' %(.*r" .. n .. "%.lua:2%): the rank function failed", e.message)
+    end)
+  end
+
+  it("an object the host hands a policy has no writer either", function()
+    local objects = host_objects()
+    for class, proxy in pairs(objects) do
+      for _, m in ipairs { "write", "export", "write_dir", "save", "set_caps", "set_rates",
+                           "set_ranking", "run", "__gc", "__close", "__index", "methods" } do
+        assert.is_nil(proxy[m], class .. ":" .. m)
+      end
+      assert.is_false(pcall(function() proxy.write = print end), class)
+    end
+  end)
+
+  it("the trusted script keeps its writers (it is not sandboxed)", function()
+    local co = admit.call_order({ { id = "a", rank = 1 } }, {})
+    assert.are.equal("function", type(co.write))
+    assert.are.equal("function", type(admit.annexes().techno.rows))
+  end)
+
+  it("the proxy reads as the object", function()
+    local env = sandbox.env()
+    local fn = sandbox.load([[
+      local co = admit.call_order({{id="a",rank=1,boursier=true},{id="b",rank=2}},{boursier=50})
+      local ds = admit.annexes().techno
+      return #co, co[1].id, co.min_boursiers, co:ids()[2], #ds, ds:min_rate("IUT d'Amiens", "BUT - Informatique"),
+        tostring(co):match("^admit.callorder"), ds == admit.annexes().techno, co[3]
+    ]], "=policy", env)
+    local trusted_ds = admit.annexes().techno
+    assert.are.same({ 2, "a", 50, "b", #trusted_ds, trusted_ds:min_rate("IUT d'Amiens", "BUT - Informatique"),
+                      "admit.callorder", true }, { fn() })
+  end)
+end)
+
+-- ------------------------------------------------------ §2 no shared writable state
+
+-- Each snippet, run by a hostile policy, tries to change what another policy or admit's
+-- own code does. Whether it raises or not, nothing outside the policy may change.
+local SLOW = "function() while true do end end"
+local TAMPERING = {
+  { "a policy's class through getmetatable (the issue's example)",
+    "getmetatable(admit.policy{}).__index.matches = " .. SLOW },
+  { "a policy's class through __index", "admit.policy{}.__index.matches = " .. SLOW },
+  { "a policy's class by rawset on its metatable",
+    "rawset(getmetatable(admit.policy{}), '__index', {})" },
+  { "a policy's methods by rawset", "rawset(getmetatable(admit.policy{}).__index, 'matches', " .. SLOW .. ")" },
+  { "a policy's __tostring", "getmetatable(admit.policy{}).__tostring = " .. SLOW },
+  { "a policy's metatable replaced", "setmetatable(admit.policy{}, {__index = {matches = " .. SLOW .. "}})" },
+  { "a policy's metatable removed, then its methods", "local p = admit.policy{} setmetatable(p, nil) p.matches = 1" },
+  { "the class of admit.fail's errors", "local _, e = pcall(admit.fail, 'x') getmetatable(e).__tostring = " .. SLOW },
+  { "the class of admit.fail's errors through __index",
+    "local _, e = pcall(admit.fail, 'x') e.__index.__tostring = " .. SLOW },
+  { "the class of admit.fail's errors by rawset",
+    "local _, e = pcall(admit.fail, 'x') rawset(getmetatable(e), '__tostring', " .. SLOW .. ")" },
+  { "an admit function", "admit.fold = " .. SLOW },
+  { "an admit function by rawset", "rawset(admit, 'fold', " .. SLOW .. ")" },
+  { "admit.policy itself", "admit.policy = " .. SLOW },
+  { "the admit table's metatable", "setmetatable(admit, {})" },
+  { "admit's data", "admit.annexes().techno = nil" },
+  { "admit's data, a row", "admit.annexes().anomalies[1] = {}" },
+  { "admit's data through table.insert", "table.insert(admit.annexes().anomalies, {})" },
+  { "admit's data through table.remove", "table.remove(admit.annexes().anomalies)" },
+  { "a dataset's method", "admit.annexes().techno.min_rate = " .. SLOW },
+  { "a call order's method", "admit.call_order({{id='a',rank=1}},{}).rows = " .. SLOW },
+  { "the string library", "string.upper = " .. SLOW },
+  { "the string library by rawset", "rawset(string, 'upper', " .. SLOW .. ")" },
+  { "the string metatable", "getmetatable('').__index = {}" },
+  { "the string metatable through setmetatable", "setmetatable('', {})" },
+  { "a string method", "('').upper = " .. SLOW },
+  { "the table library", "table.insert = " .. SLOW },
+  { "the math library", "math.floor = " .. SLOW },
+  { "the coroutine library", "coroutine.wrap = " .. SLOW },
+  { "the os table", "os.time = " .. SLOW },
+  { "a library's metatable", "setmetatable(string, {__index = function() return " .. SLOW .. " end})" },
+  { "the module cache", "package.loaded['admit.api.policy'] = {}" },
+  { "the module cache through require", "require('admit').fold = " .. SLOW },
+  { "the global table of another chunk", "_G.admit = nil; admit = {}; string = {}", own_env = true },
+  { "load with the sandbox's own env", "load('string.upper = " .. SLOW .. "')()" },
+  { "next on a view, to reach the real table", "local k, v = next(admit) v.fold = " .. SLOW },
+  { "pairs on a view, writing through what it gives", "for k, v in pairs(admit) do if type(v) == 'table' then v.x = 1 end end" },
+  { "a policy's own fields, then a trusted load", "local p = admit.policy{name = 'x'} p.matches = " .. SLOW },
+}
+
+-- What must hold after each: admit's and Lua's code behave as before, in the host and in a
+-- fresh sandbox, under a limit (a tampered method that loops fails instead of hanging).
+local function behaves()
+  local function check()
+    local p = admit.policy { establishment = "lille" }
+    assert(p:matches { establishment = "IUT de Lille" } == true, "matches")
+    assert(p:matches { establishment = "Douai" } == false, "matches")
+    assert(tostring(p):match("^admit.policy"), "policy tostring")
+    assert(admit.fold("Élève") == "eleve", "fold")
+    assert(("abc"):upper() == "ABC" and string.upper("a") == "A", "string")
+    assert(math.floor(2.5) == 2 and table.concat({ 1, 2 }, ",") == "1,2", "libraries")
+    local ok, e = pcall(admit.fail, "the message")
+    assert(not ok and tostring(e) == "the message", "admit.fail")
+    assert(#admit.annexes().techno == 66, "annexes")
+    assert(#admit.call_order({ { id = "a", rank = 1 } }, {}) == 1, "call_order")
+    return true
+  end
+  assert.is_true(sandbox.run(check, { instructions = 1e6 }))
+  local in_sandbox = sandbox.load([[
+    local p = admit.policy { establishment = "lille" }
+    assert(p:matches { establishment = "IUT de Lille" } == true, "matches")
+    assert(tostring(p):match("^admit.policy"), "policy tostring")
+    assert(admit.fold("Élève") == "eleve", "fold")
+    assert(("abc"):upper() == "ABC" and string.upper("a") == "A", "string")
+    assert(math.floor(2.5) == 2 and table.insert and coroutine.wrap and os.time, "libraries")
+    local ok, e = pcall(admit.fail, "the message")
+    assert(not ok and tostring(e) == "the message", "admit.fail")
+    assert(#admit.annexes().techno == 66 and #admit.annexes().anomalies > 0, "annexes")
+    return true
+  ]], "=fresh")
+  assert.is_true(sandbox.run(in_sandbox, { instructions = 1e6 }))
+end
+
+describe("§2 one policy cannot change another's code nor admit's", function()
+  local dir = h.tmpdir()
+  teardown(function() os.execute("rm -rf " .. h.quote(dir)) end)
+  h.write(dir .. "/trusted.lua", "return admit.policy{ name = 'trusted', establishment = 'lille',\n"
+    .. "  rank = function(c) return c.maths end }\n")
+
+  it("holds before any attempt", behaves)
+
+  for i, case in ipairs(TAMPERING) do
+    local name, code = case[1], case[2]
+    it("a hostile policy file: " .. name, function()
+      h.write(dir .. "/hostile" .. i .. ".lua", "pcall(function()\n" .. code .. "\nend)\n"
+        .. code .. "\nreturn admit.policy{}\n")
+      pcall(admit.load_policy, "hostile" .. i, { dir = dir })
+      behaves()
+      for _, opts in ipairs { { dir = dir }, { dir = dir, trusted = true } } do
+        local p = admit.load_policy("trusted", opts)
+        assert.is_true(sandbox.run(function() return p:matches { establishment = "Lille" } end,
+                                   { instructions = 1e6 }))
+        assert.are.equal("2", p:classement({}, { { id = "1", maths = 3 }, { id = "2", maths = 9 } })[1].id)
+      end
+    end)
+    -- (a script changing its own globals changes its own env only: that case is above)
+    if not case.own_env then it("a --sandbox script, then admit's code in it: " .. name, function()
+      local script = h.write(dir .. "/s" .. i .. ".lua", "pcall(function()\n" .. code .. "\nend)\n"
+        .. "local ok = pcall(function()\n" .. code .. "\nend)\n"
+        .. "local p = admit.policy{ establishment = 'lille' }\n"
+        .. "print(p:matches{ establishment = 'IUT de Lille' }, ('x'):upper(), admit.fold('É'))\n")
+      local out, err, status = h.run({ "--sandbox", "--max-instructions", "1000000", script }, nil,
+                                     { env = "timeout 60" })
+      assert.are.equal("", err)
+      assert.are.equal(0, status)
+      assert.are.equal("true\tX\te\n", out)
+    end) end
+  end
+end)
