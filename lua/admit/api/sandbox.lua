@@ -100,9 +100,11 @@ return function(admit)
         end,
         __len = function() return #v end,
         __pairs = function()
-          local key = nil
+          -- v's own pairs: a table of admit's that is itself a view (the annex set) lists
+          -- its entries through its __pairs
+          local step, state, key = pairs(v)
           return function()
-            local nk, nv = next(v, key)
+            local nk, nv = step(state, key)
             key = nk
             if nk == nil then return nil end
             return wrap(nk, vname), wrap(nv, vname .. "." .. tostring(nk))
