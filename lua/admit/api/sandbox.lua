@@ -10,6 +10,10 @@
 --     require, dofile, loadfile, debug, package, string.dump); load takes text only;
 --   - the libraries are read-only copies, admit's tables are reached through read-only
 --     views (deep: every table read through a view is a view too); rawset refuses views;
+--   - admit's C objects (call orders, datasets...) reach it as proxies with an allow-list
+--     of methods, no writer (src/sandbox_view.c): through views, from admit's functions
+--     and from the proxies' own methods; tests/12-sandbox-surface_spec.lua walks all of
+--     it against SCRIPTING.md §6;
 --   - getmetatable gives nothing for strings and other non-tables (the string metatable is
 --     shared with the host), and only a read-only view of a metatable the script did not
 --     set; setmetatable refuses __gc (finalizers run later, with hooks off: unbounded);
