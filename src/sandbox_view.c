@@ -21,6 +21,7 @@
 #define VIEW_MT "admit.sandbox_view"
 #define VIEW_CACHE_KEY "admit.sandbox_view.cache"     /* object -> proxy, weak keys */
 #define VIEW_METHODS_KEY "admit.sandbox_view.methods" /* class -> {name -> wrapped method} */
+#define VIEW_VIEWER_KEY "admit.sandbox_view.viewer"   /* table -> its read-only view */
 
 typedef struct confined_class {
     const char *name;             /* the trusted metatable's registry name */
@@ -163,6 +164,13 @@ static int view_index(lua_State *L)
     lua_gettable(L, 3);
     if (lua_type(L, -1) == LUA_TFUNCTION || lua_type(L, -1) == LUA_TTHREAD)
         return 0;
+    if (lua_type(L, -1) == LUA_TTABLE) {     /* a field may be the object's own (r.summary) */
+        if (lua_getfield(L, LUA_REGISTRYINDEX, VIEW_VIEWER_KEY) != LUA_TFUNCTION)
+            return 0;
+        lua_insert(L, -2);
+        lua_call(L, 1, 1);
+        return 1;
+    }
     confine_at(L, -1);
     return 1;
 }
@@ -274,6 +282,16 @@ static int l_constructor(lua_State *L)
     return 1;
 }
 
+/* _sandbox.set_viewer(fn): fn(t) gives the read-only view of a table that is a field of an
+ * object (sandbox.lua's views; a table of the object itself must not be writable). */
+static int l_set_viewer(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, VIEW_VIEWER_KEY);
+    return 0;
+}
+
 /* _sandbox.confined_classes() -> {class name -> {method, ...}} (for the docs' spec). */
 static int l_confined_classes(lua_State *L)
 {
@@ -302,6 +320,7 @@ static const luaL_Reg view_funcs[] = {
     { "confine", l_confine },
     { "confining", l_confining },
     { "constructor", l_constructor },
+    { "set_viewer", l_set_viewer },
     { "confined_classes", l_confined_classes },
     { NULL, NULL }
 };

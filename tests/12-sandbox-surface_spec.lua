@@ -14,16 +14,20 @@ end
 local function rows() return { { id = "1", rank = 1, bac = "techno", boursier = true, resident = false, maths = 12 },
                { id = "2", rank = 2, bac = "general", boursier = false, resident = true, maths = 15 } } end
 
--- Objects the host may hand to a policy (made trusted, seen through the sandbox's view).
+-- Objects the host may hand to a policy (made trusted, seen through the sandbox's view);
+-- made once: the host shares them between policies.
+local shared_objects
 local function host_objects()
+  if shared_objects then return shared_objects end
   local c = admit.check(admit.candidates("tests/fixtures/callorder/candidates.csv"))
   local r = c:rank { by = "moyenne", desc = true }
   local d = "tests/fixtures/sim/hand"
   local p = admit.check(admit.sim_load(d .. "/formations.csv", d .. "/candidates.csv", d .. "/wishes.csv"))
   local s = p:run("student")
   local view = sandbox.readonly { candidates = c, ranking = r, problem = p, simulation = s }
-  return { ["admit.candidates"] = view.candidates, ["admit.ranking"] = view.ranking,
+  shared_objects = { ["admit.candidates"] = view.candidates, ["admit.ranking"] = view.ranking,
            ["admit.problem"] = view.problem, ["admit.simulation"] = view.simulation }
+  return shared_objects
 end
 
 -- How the spec calls each admit function and method it finds ("kind.name" -> function(obj)
@@ -259,6 +263,16 @@ describe("§1 the sandbox writes no file", function()
       end
       assert.is_false(pcall(function() proxy.write = print end), class)
     end
+  end)
+
+  it("a table field of a host object is a read-only view (r.summary is the host's)", function()
+    local sim = host_objects()["admit.simulation"]
+    local summary = sim.summary
+    assert.are.equal("table", type(summary))
+    assert.is_false(pcall(function() summary.candidates = -1 end))
+    assert.is_false(pcall(sandbox.env().rawset, summary, "candidates", -1))
+    assert.is_nil(next(summary))
+    assert.are.equal(sim.summary, summary)
   end)
 
   it("the trusted script keeps its writers (it is not sandboxed)", function()

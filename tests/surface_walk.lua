@@ -23,6 +23,13 @@ function walk.known_keys()
   for k in pairs(admit.sandbox) do add(k) end
   for _, k in ipairs(METAMETHODS) do add(k) end
   for _, k in ipairs(admit.annex_kinds) do add(k) end   -- the annex set's fields
+  -- every name SCRIPTING.md shows in code (the fields a C __index answers to: r.summary...)
+  local f = assert(io.open("SCRIPTING.md", "rb"))
+  local doc = f:read("a")
+  f:close()
+  for code in doc:gmatch("`([^`\n]+)`") do
+    for name in code:gmatch("[%a_][%w_]*") do add(name) end
+  end
   for _, k in ipairs { "anomalies", "dir" } do add(k) end
   for _, k in ipairs { "write", "export", "write_dir", "write_file", "save", "open", "remove",
                        "rename", "dump", "close", "methods", "min_boursiers", "min_residents" } do add(k) end

@@ -123,6 +123,11 @@ return function(admit)
     end
     return wrap(t, name, missing)
   end
+  -- A table read as a field of one of admit's objects through its proxy (r.summary): a
+  -- read-only view, one per table for every sandbox.
+  local object_fields = setmetatable({}, { __mode = "k" })
+  C.set_viewer(function(t) return readonly(t, "field", object_fields) end)
+
   --- sandbox.readonly(t [, name [, missing]]): a deep read-only view of t (no raw key: next,
   -- rawget, rawset, setmetatable on it reach nothing). missing(key) -> message | nil makes
   -- reading an absent key of t an error (e.g. a column no candidate has).
