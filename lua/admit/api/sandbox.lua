@@ -145,11 +145,11 @@ return function(admit)
   -- wrapped to run under `limits` whenever admit calls it later (a policy's rank...).
   local function limited_spec(spec, limits)
     if type(spec) ~= "table" or views[spec] then return spec end
-    local copy = {}
+    local wrapped = {}
     for k, v in pairs(spec) do
-      copy[k] = type(v) == "function" and sandbox.limited(v, limits) or v
+      wrapped[k] = type(v) == "function" and sandbox.limited(v, limits) or v
     end
-    return copy
+    return wrapped
   end
 
   local function admit_view(cache, limits)
@@ -266,8 +266,9 @@ return function(admit)
 
   --- Same for a file (path nil reads stdin). Skips a leading #! line.
   function sandbox.loadfile(path, env)
-    local f, err = io.stdin, nil
+    local f = io.stdin
     if path then
+      local err
       f, err = io.open(path, "rb")
       if not f then error(err, 0) end
     end
