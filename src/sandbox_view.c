@@ -3,7 +3,8 @@
  *
  * A sandboxed script never holds one of admit's userdata itself: it holds a small proxy
  * whose only methods are the allowed ones of its class (below), each calling the real
- * method on the real object and giving back proxies in turn. So the trusted method tables
+ * method on the real object and giving back proxies in turn (a field that is a table, such
+ * as a simulation's cached summary, comes as a read-only view). So the trusted method tables
  * (with write and the like) and the real metatables (__gc, __close) are out of reach, and
  * an object the host shares with the script (the embedded annex datasets) is never changed
  * by it: the proxy, not the object, is what the script sees.
