@@ -105,12 +105,22 @@ static void confine_at(lua_State *L, int idx)
     lua_pop(L, 1);
 }
 
+/* Arguments from..top that are proxies become their objects again, for a function or
+ * method the sandbox may call (one that only reads them: admit.call_order(ranking)). */
+static void unwrap_args(lua_State *L, int from)
+{
+    for (int i = from; i <= lua_gettop(L); i++)
+        if (push_original(L, i))
+            lua_replace(L, i);
+}
+
 /* A method of the sandbox's view: upvalue 1 is the real method. Self is a proxy. */
 static int confined_method(lua_State *L)
 {
     if (!push_original(L, 1))
         return luaL_error(L, "a method of an admit object called on something else");
     lua_replace(L, 1);
+    unwrap_args(L, 2);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
@@ -214,9 +224,11 @@ static int l_confine(lua_State *L)
     return n;
 }
 
-/* A function whose results are confined: upvalue 1 is the function. */
+/* A function whose results are confined (and proxies given to it unwrapped): upvalue 1
+ * is the function. */
 static int confining_call(lua_State *L)
 {
+    unwrap_args(L, 1);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);

@@ -275,6 +275,18 @@ describe("§1 the sandbox writes no file", function()
     assert.are.equal(sim.summary, summary)
   end)
 
+  it("an object given to a policy can be passed back to admit's functions", function()
+    local view = sandbox.readonly { c = admit.check(admit.candidates("tests/fixtures/callorder/candidates.csv")) }
+    local fn = sandbox.load([[
+      local c = ...
+      local co = admit.call_order(c:rank { by = "moyenne", desc = true }, { boursier = 20 })
+      return #co, co.write, admit.check(c) == c, co:ids()[1]
+    ]], "=policy")
+    local c = admit.check(admit.candidates("tests/fixtures/callorder/candidates.csv"))
+    local trusted = admit.call_order(c:rank { by = "moyenne", desc = true }, { boursier = 20 })
+    assert.are.same({ #trusted, nil, true, trusted:ids()[1] }, { fn(view.c) })
+  end)
+
   it("the trusted script keeps its writers (it is not sandboxed)", function()
     local co = admit.call_order({ { id = "a", rank = 1 } }, {})
     assert.are.equal("function", type(co.write))
