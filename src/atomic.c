@@ -295,6 +295,31 @@ int atomic_dir_open(atomic_dir *ad, const char *dir, errloc *err)
     return 0;
 }
 
+int atomic_dir_replace_file(const char *dir, const char *name, const char *text, size_t len,
+                            errloc *err)
+{
+    char *target = output_name(dir, err);
+    if (!target) return -1;
+    struct stat st;
+    int rc = -1;
+    char *path = str_printf2(target, "/");
+    char *full = path ? str_printf2(path, name) : NULL;
+    atomic_file af;
+    if (!full) errloc_set(err, dir, 0, 0, "out of memory");
+    else if (check_target(target, err) != 0)
+        ;   /* a link, a file, a folder holding what admit did not write */
+    else if (lstat(target, &st) != 0 || !S_ISDIR(st.st_mode))
+        errloc_set(err, dir, 0, 0, "is not a folder");
+    else if (atomic_open(&af, full, err) == 0) {
+        fwrite(text, 1, len, af.fp);
+        if (atomic_commit(&af, err) == 0 && outmark_update(target, name, err) == 0) rc = 0;
+    }
+    free(full);
+    free(path);
+    free(target);
+    return rc;
+}
+
 char *atomic_dir_path(const atomic_dir *ad, const char *name)
 {
     size_t n = strlen(ad->tmp) + strlen(name) + 2;

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <nettle/sha2.h>
+
 static uint64_t max_bytes = INPUT_MAX_DEFAULT;
 
 void input_set_max(uint64_t bytes) { max_bytes = bytes ? bytes : INPUT_MAX_DEFAULT; }
@@ -63,6 +65,40 @@ int input_same(const char *a, const char *b)
     if (strcmp(input_name(a), input_name(b)) == 0) return 1;
     return stat_input(a, &sa) == 0 && stat_input(b, &sb) == 0
         && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* ------------------------------------------------- digests of streams */
+
+#define STREAMS_KEPT 16
+static struct { char *name; char hex[65]; uint64_t bytes; } streams[STREAMS_KEPT];
+static unsigned streams_next;
+
+static void remember_stream(const char *name, const char *buf, size_t len)
+{
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, (const uint8_t *)buf);
+    sha256_digest(&ctx, sizeof digest, digest);
+    unsigned k = streams_next++ % STREAMS_KEPT;
+    free(streams[k].name);
+    streams[k].name = strdup(name);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) snprintf(streams[k].hex + 2 * i, 3, "%02x", digest[i]);
+    streams[k].bytes = len;
+}
+
+int input_stream_digest(const char *path, char hex[65], uint64_t *bytes)
+{
+    const char *name = input_name(path);
+    for (unsigned i = 0; i < STREAMS_KEPT; i++) {
+        unsigned k = (streams_next + STREAMS_KEPT - 1 - i) % STREAMS_KEPT;   /* latest first */
+        if (streams[k].name && strcmp(streams[k].name, name) == 0) {
+            memcpy(hex, streams[k].hex, 65);
+            *bytes = streams[k].bytes;
+            return 0;
+        }
+    }
+    return -1;
 }
 
 /* "1 GiB", "10 MiB", "1500 bytes": the bound as the message gives it. */
@@ -146,5 +182,6 @@ char *input_read(const char *path, const char *name, size_t *len, errloc *err)
     }
     buf[n] = '\0';
     *len = n;
+    if (!regular) remember_stream(input_name(path), buf, n);
     return buf;
 }

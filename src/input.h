@@ -32,6 +32,11 @@ char *input_read(const char *path, const char *name, size_t *len, errloc *err);
 
 /* 1 when path names a stream (not a regular file): it can be read only once. */
 int input_is_stream(const char *path);
+/* A stream cannot be read again to take its checksum (the provenance of a result): the
+ * SHA-256 (hex) and size of each stream input_read has read are kept, by name. 0 when
+ * path names a stream read so far, -1 otherwise. */
+int input_stream_digest(const char *path, char hex[65], uint64_t *bytes);
+
 /* 1 when a and b name the same file or stream ("-" and /dev/stdin alike). */
 int input_same(const char *a, const char *b);
 

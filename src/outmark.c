@@ -143,6 +143,50 @@ static const char *hex_of(const listed *l, const char *name)
     return NULL;
 }
 
+int outmark_update(const char *dir, const char *name, errloc *err)
+{
+    listed l;
+    if (read_marker(dir, &l) != 1) {
+        errloc_set(err, dir, 0, 0, "is not an output folder admit wrote (no valid %s)", OUTMARK_NAME);
+        return -1;
+    }
+    char *path = join(dir, name), *mark = join(dir, OUTMARK_NAME);
+    char *tmp = mark ? malloc(strlen(mark) + 12) : NULL;
+    char hex[HEX_LEN + 1];
+    int rc = -1, fd = -1, made = 0;
+    FILE *out = NULL;
+    if (!path || !tmp || file_sha256(path, hex) != 0) goto done;
+    snprintf(tmp, strlen(mark) + 12, "%s.tmp-XXXXXX", mark);
+    if ((fd = mkstemp(tmp)) < 0) goto done;
+    made = 1;
+    if (!(out = fdopen(fd, "w"))) goto done;
+    int written = 0;
+    for (size_t i = 0; i <= l.n; i++) {   /* in name order, name in its place */
+        if (!written && (i == l.n || strcmp(name, l.name[i]) <= 0)) {
+            fprintf(out, "%s  %s\n", hex, name);
+            written = 1;
+        }
+        if (i < l.n && strcmp(name, l.name[i]) != 0) fprintf(out, "%s  %s\n", l.hex[i], l.name[i]);
+    }
+    if (fflush(out) == 0 && fsync(fileno(out)) == 0) rc = 0;
+    if (fclose(out) != 0) rc = -1;
+    out = NULL;
+    fd = -1;
+    if (rc == 0 && rename(tmp, mark) != 0) rc = -1;
+done:
+    if (rc != 0) {
+        errloc_set(err, mark ? mark : dir, 0, 0, "cannot write: %s", strerror(errno));
+        if (out) fclose(out);
+        else if (fd >= 0) close(fd);
+        if (made) unlink(tmp);
+    }
+    free(path);
+    free(mark);
+    free(tmp);
+    listed_free(&l);
+    return rc;
+}
+
 /* ------------------------------------------------------------ checking */
 
 /* The check of one entry of a marked folder: NULL when it is admit's, unchanged; else why

@@ -18,6 +18,10 @@ int outmark_write(const char *dir, errloc *err);
  * order) and the way out. */
 int outmark_verify(const char *dir, const char *display, errloc *err);
 
+/* After admit replaced its own file dir/name (already verified): the marker's entry for
+ * name gets the file's new SHA-256 (added when absent). 0, or -1 with err. */
+int outmark_update(const char *dir, const char *name, errloc *err);
+
 /* Removes dir, verified beforehand: only the entries outmark_verify accepts are deleted;
  * anything else makes it stop (-1 with err) leaving that entry in place. */
 int outmark_remove(const char *dir, errloc *err);

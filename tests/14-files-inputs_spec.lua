@@ -779,3 +779,55 @@ describe("§7 small message defects", function()
     end
   end)
 end)
+
+-- `admit report DIR` makes report.html again inside admit's own folder: through the marker,
+-- so that the next run still knows the folder as admit's; and the provenance of a stream
+-- input is the checksum of the text read once (a stream cannot be read again).
+describe("§5 §6 report.html rebuilt, provenance of streams", function()
+  after_each(h.remove_scratch)
+
+  it("admit report keeps the folder admit's: the next run replaces it", function()
+    local dir = fixtures()
+    assert.are.equal(0, select(3, sh(dir, ALLOCATE:format("") .. " --quiet")))
+    local _, err, code = sh(dir, "$A report out --lang en")
+    assert.are.equal(0, code, err)
+    local _, _, check = sh(dir .. "/out", "sha256sum --quiet -c .admit-output")
+    assert.are.equal(0, check)
+    _, err, code = sh(dir, ALLOCATE:format("") .. " --quiet")
+    assert.are.equal(0, code, err)
+  end)
+
+  for _, case in ipairs {
+    { "a file of the officer's in the folder", function(o) h.write(o .. "/notes.txt", "mine") end,
+      "out: holds 'notes.txt', which admit did not write" },
+    { "report.html edited by hand", function(o) h.write(o .. "/report.html", "mine") end,
+      "out: holds 'report.html', which was changed since admit wrote it" },
+    { "a link as the folder", function(o) os.rename(o, o .. "2"); assert(lfs.link("out2", o, true)) end,
+      "out: is a symbolic link" },
+  } do
+    it("admit report refuses " .. case[1] .. ", touching nothing", function()
+      local dir = fixtures()
+      assert.are.equal(0, select(3, sh(dir, ALLOCATE:format("") .. " --quiet")))
+      case[2](dir .. "/out")
+      local before = snapshot(dir)
+      local _, err, code = sh(dir, "$A report out")
+      assert.are.equal(2, code, err)
+      assert.matches("admit: " .. case[3], err, 1, true)
+      assert.are.equal(before, snapshot(dir))
+    end)
+  end
+
+  for _, s in ipairs { { "-", "cat w.csv | " }, { "<(cat w.csv)", "" },
+                       { "fifo", "mkfifo fifo; (timeout 20 sh -c 'exec cat w.csv > fifo' &); " } } do
+    it("provenance.json gives the SHA-256 of a stream read once: " .. s[1], function()
+      local dir = fixtures()
+      local _, err, code = sh(dir, s[2] .. "$A allocate --formations f.csv --candidates c.csv --wishes "
+        .. s[1] .. " --out out --quiet")
+      assert.are.equal(0, code, err)
+      local sum = sh(dir, "sha256sum < w.csv"):match("^(%x+)")
+      local prov = h.slurp(dir .. "/out/provenance.json")
+      assert.matches('"sha256": "' .. sum .. '"', prov, 1, true)
+      assert.matches('"bytes": ' .. #VALID["w.csv"], prov, 1, true)
+    end)
+  end
+end)
