@@ -25,5 +25,6 @@ int luaopen_admit_core(lua_State *L)
     sandbox_open(L);
     digest_open(L);
     xlsx_open(L);
+    input_open(L);
     return 1;
 }
