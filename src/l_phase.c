@@ -154,7 +154,7 @@ static int answer_trampoline(lua_State *L)
     hook_ctx *h = lua_touserdata(L, 1);
     const sim_problem *p = h->p;
     uint32_t c = h->cand;
-    lua_pushvalue(L, h->answer_idx);
+    lua_pushvalue(L, 2);
     lua_createtable(L, 0, 4);
     lua_pushstring(L, p->c_id[c]); lua_setfield(L, -2, "id");
     lua_pushstring(L, sim_bac_name(p->c_bac[c])); lua_setfield(L, -2, "bac");
@@ -216,12 +216,15 @@ static int answer_trampoline(lua_State *L)
     return 0;
 }
 
-static int call_hook(hook_ctx *h, lua_CFunction fn, errloc *err)
+/* Calls fn(h, hook) under lua_pcall: the hook function (at stack slot idx of the caller's
+ * frame) goes as the second argument, since the trampoline has a frame of its own. */
+static int call_hook(hook_ctx *h, lua_CFunction fn, int idx, errloc *err)
 {
     lua_State *L = h->L;
     lua_pushcfunction(L, fn);
     lua_pushlightuserdata(L, h);
-    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+    lua_pushvalue(L, idx);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
         snprintf(err->msg, sizeof err->msg, "%s", msg ? msg : "error in a phase hook");
         lua_pop(L, 1);
@@ -238,7 +241,7 @@ static int answer_hook(void *ctx, uint32_t cand, uint32_t day, const uint8_t *w_
     h->state = w_state;
     h->cand = cand; h->day = day; h->offers = offers; h->noffers = noffers;
     h->waiting = waiting; h->nwaiting = nwaiting; h->d = d;
-    return call_hook(h, answer_trampoline, err);
+    return call_hook(h, answer_trampoline, h->answer_idx, err);
 }
 
 static void push_day(lua_State *L, const phase_day *d)
@@ -258,7 +261,7 @@ static void push_day(lua_State *L, const phase_day *d)
 static int on_day_trampoline(lua_State *L)
 {
     hook_ctx *h = lua_touserdata(L, 1);
-    lua_pushvalue(L, h->on_day_idx);
+    lua_pushvalue(L, 2);
     lua_pushinteger(L, h->stats->day);
     push_day(L, h->stats);
     lua_call(L, 2, 1);
@@ -270,7 +273,7 @@ static int on_day_hook(void *ctx, const phase_day *d, errloc *err)
 {
     hook_ctx *h = ctx;
     h->stats = d;
-    if (call_hook(h, on_day_trampoline, err) != 0) return -1;
+    if (call_hook(h, on_day_trampoline, h->on_day_idx, err) != 0) return -1;
     return h->stop ? 1 : 0;
 }
 

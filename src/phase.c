@@ -181,7 +181,7 @@ static void set_state(engine *e, uint32_t w, uint8_t to, uint8_t why)
     }
     if (is_accepted(from) && !is_accepted(to)) {
         e->accepted[s]--;
-        e->r->c_wish[c] = SIM_NONE;
+        if (e->r->c_wish[c] == w) e->r->c_wish[c] = SIM_NONE;  /* not when a new one replaced it */
         e->tot.with_accepted--;
     } else if (!is_accepted(from) && is_accepted(to)) {
         e->accepted[s]++;
