@@ -38,3 +38,7 @@ do
   print("\nResults in out/: assignments.csv, formations.csv, summary.json, results.xlsx; "
     .. "the cohort in out/cohort/.")
 end
+
+-- The phase principale day by day (issue 12) on the same cohort: out/phase/.
+dofile(admit.scripts_dir .. "/phase_run.lua")
+print("Phase principale in out/phase/: days.csv, summary.json (per day), assignments.csv, formations.csv.")
