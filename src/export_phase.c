@@ -4,6 +4,7 @@
  * (atomic_dir) or not at all. */
 #include "export_phase.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,20 +148,43 @@ static int write_one(const atomic_dir *ad, const char *name, phase_writer fn, co
 static int write_assignments(FILE *fp, const phase_export *x) { return export_assignments_csv(fp, x->rep); }
 static int write_formations(FILE *fp, const phase_export *x) { return export_formations_csv(fp, x->rep); }
 
+/* results.xlsx (zlib, the slowest file) is written on a second thread while the CSV and
+ * JSON files are written on this one, as export_dir does; both only read the report. */
+typedef struct xlsx_job {
+    char *path;
+    const sim_report *rep;
+    errloc err;
+    int rc;
+} xlsx_job;
+
+static void *xlsx_thread(void *arg)
+{
+    xlsx_job *job = arg;
+    job->rc = export_xlsx(job->path, job->rep, &job->err);
+    return NULL;
+}
+
 int export_phase_dir(const char *dir, const phase_export *x, errloc *err)
 {
     atomic_dir ad;
     if (atomic_dir_open(&ad, dir, err) != 0) return -1;
-    char *xlsx = atomic_dir_path(&ad, "results.xlsx");
-    int rc = !xlsx ||
-             write_one(&ad, "assignments.csv", write_assignments, x, err) ||
+    xlsx_job job = { atomic_dir_path(&ad, "results.xlsx"), x->rep, { { 0 } }, -1 };
+    if (!job.path) {
+        errloc_set(err, dir, 0, 0, "out of memory");
+        atomic_dir_abort(&ad);
+        return -1;
+    }
+    pthread_t tid;
+    int threaded = pthread_create(&tid, NULL, xlsx_thread, &job) == 0;
+    if (!threaded) xlsx_thread(&job);
+    int rc = write_one(&ad, "assignments.csv", write_assignments, x, err) ||
              write_one(&ad, "formations.csv", write_formations, x, err) ||
              write_one(&ad, "summary.json", write_summary, x, err) ||
              write_one(&ad, "days.csv", write_days, x, err) ||
-             (x->trace && write_one(&ad, "candidates_days.csv", write_trace, x, err)) ||
-             export_xlsx(xlsx, x->rep, err);
-    if (!xlsx) errloc_set(err, dir, 0, 0, "out of memory");
-    free(xlsx);
+             (x->trace && write_one(&ad, "candidates_days.csv", write_trace, x, err));
+    if (threaded) pthread_join(tid, NULL);
+    if (!rc && job.rc) { *err = job.err; rc = -1; }
+    free(job.path);
     if (rc) {
         atomic_dir_abort(&ad);
         return -1;

@@ -5,9 +5,8 @@
 local F, C, W, days, behaviour, ob = arg[1], arg[2], arg[3], tonumber(arg[4] or 37), arg[5] or "model",
   tonumber(arg[6] or 0)
 local t0 = os.clock()
-local prob = admit.check(admit.sim_load(F, C, W))
+admit.check(admit.sim_load(F, C, W))   -- loaded once alone, to tell loading from the phase
 local load = os.clock() - t0
-prob = nil
 collectgarbage()
 local marks = {}
 local t1 = os.clock()
