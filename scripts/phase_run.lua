@@ -1,10 +1,12 @@
 -- The phase principale on make run's cohort (issue 12): 37 days of offers and answers by
 -- the documented behaviour model, on the cohort main.lua wrote to out/cohort; results in
 -- out/phase/ (assignments.csv, formations.csv, days.csv, summary.json, results.xlsx).
--- `admit scripts/phase_run.lua [COHORT_DIR] [OUT_DIR] [OVERBOOKING]`
-local cohort = arg and arg[1] or "out/cohort"
-local out = arg and arg[2] or "out/phase"
-local overbooking = math.tointeger(tonumber(arg and arg[3] or 0))
+-- `admit scripts/phase_run.lua [COHORT_DIR] [OUT_DIR] [OVERBOOKING]` (main.lua runs it with
+-- dofile: no arguments, the defaults)
+local cohort_arg, out_arg, overbooking_arg = ...
+local cohort = cohort_arg or "out/cohort"
+local out = out_arg or "out/phase"
+local overbooking = math.tointeger(tonumber(overbooking_arg or 0))
 if not overbooking then admit.fail("OVERBOOKING must be a whole percent") end
 local r = admit.phase { formations = cohort .. "/formations.csv", candidates = cohort .. "/candidates.csv",
   wishes = cohort .. "/wishes.csv", seed = 2023, overbooking = overbooking }

@@ -418,6 +418,25 @@ describe("admit phase outputs", function()
   end)
 end)
 
+describe("the phase in make run", function()
+  after_each(h.remove_scratch)
+
+  it("scripts/phase_run.lua runs the phase on a cohort and writes its folder", function()
+    local dir = h.scratch()
+    local _, err, code = h.run { "generate", "--out", dir .. "/cohort", "--seed", "2", "--candidates", "2000" }
+    assert.are.equal(0, code, err)
+    local out
+    out, err, code = h.run { h.root .. "/scripts/phase_run.lua", dir .. "/cohort", dir .. "/phase", "10" }
+    assert.are.equal(0, code, err)
+    assert.matches("Phase principale, 1 June – 7 July 2023 (37 days), behaviour model, overbooking 10%:", out, 1, true)
+    assert.matches("\n%s+37  7 July%s+%d+", out)
+    assert.matches("end of the phase: %d+ formations filled, %d+ overfilled", out)
+    local s = cjson.decode(h.slurp(dir .. "/phase/summary.json"))
+    assert.are.equal(10, s.phase.overbooking)
+    assert.are.equal(37, #s.phase.per_day)
+  end)
+end)
+
 -- ------------------------------------------------------------ Lua interface
 
 describe("admit.phase from Lua", function()
