@@ -443,7 +443,8 @@ static int draw_candidates(engine *e)
             f |= CF_BAC;
         }
         e->cflag[c] = f;
-        if (day <= e->run->days && push(&e->leaves[day], c)) return -1;
+        int has_wishes = e->p->c_start[c + 1] > e->p->c_start[c];  /* else not in this phase */
+        if (has_wishes && day <= e->run->days && push(&e->leaves[day], c)) return -1;
     }
     return 0;
 }
