@@ -1,5 +1,5 @@
-/* export_phase.c — the output directory of `admit phase`: the four files of `admit
- * allocate` for the end of the phase (summary.json gains a "phase" section), days.csv
+/* export_phase.c — the output directory of `admit phase`: the tables of `admit allocate`
+ * (assignments, formations, groups, results.xlsx) for the end of the phase (summary.json gains a "phase" section), days.csv
  * (one row per day × group) and, with the trace, candidates_days.csv. All appear at once
  * (atomic_dir) or not at all. */
 #include "export_phase.h"
@@ -112,9 +112,9 @@ static int write_summary(FILE *fp, const phase_export *x)
         const phase_day *dy = &run->day[d];
         fprintf(fp, "%s\n      {\"day\": %u, \"passes\": %u, \"offers\": %u, \"candidates_with_offer\": %u, "
                 "\"candidates_with_accepted_offer\": %u, \"accepted_definitively\": %u, "
-                "\"received_an_offer\": %u, \"waiting\": %u, \"left\": %u}",
+                "\"received_an_offer\": %u, \"waiting\": %u, \"left\": %u, \"seats_held\": %u}",
                 d ? "," : "", dy->day, dy->passes, dy->offers, dy->with_offer, dy->with_accepted,
-                dy->definitive, dy->ever_offered, dy->waiting, dy->left);
+                dy->definitive, dy->ever_offered, dy->waiting, dy->left, dy->holders);
     }
     fprintf(fp, "%s],\n    \"end\": {\"formations\": %u, \"seats\": %u, \"accepted\": %u, \"filled\": %u, "
             "\"overfilled\": %u, \"seats_over_capacity\": %u, \"underfilled\": %u, \"without_applicants\": %u}\n  }\n}\n",
@@ -147,6 +147,23 @@ static int write_one(const atomic_dir *ad, const char *name, phase_writer fn, co
 
 static int write_assignments(FILE *fp, const phase_export *x) { return export_assignments_csv(fp, x->rep); }
 static int write_formations(FILE *fp, const phase_export *x) { return export_formations_csv(fp, x->rep); }
+static int write_groups(FILE *fp, const phase_export *x) { return export_groups_csv(fp, x->rep); }
+
+static int write_files(const atomic_dir *ad, const phase_export *x, errloc *err)
+{
+    for (int i = 0; i < x->nfiles; i++) {
+        char *path = atomic_dir_path(ad, x->files[i].name);
+        FILE *fp = path ? fopen(path, "wb") : NULL;
+        int rc = !fp || fwrite(x->files[i].text, 1, x->files[i].len, fp) != x->files[i].len;
+        if (fp) rc |= fclose(fp) != 0;
+        free(path);
+        if (rc) {
+            errloc_set(err, ad->target, 0, 0, "cannot write %s", x->files[i].name);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 /* results.xlsx (zlib, the slowest file) is written on a second thread while the CSV and
  * JSON files are written on this one, as export_dir does; both only read the report. */
@@ -160,7 +177,7 @@ typedef struct xlsx_job {
 static void *xlsx_thread(void *arg)
 {
     xlsx_job *job = arg;
-    job->rc = export_xlsx(job->path, job->rep, &job->err);
+    job->rc = export_xlsx(job->path, job->rep, NULL, &job->err);
     return NULL;
 }
 
@@ -179,9 +196,11 @@ int export_phase_dir(const char *dir, const phase_export *x, errloc *err)
     if (!threaded) xlsx_thread(&job);
     int rc = write_one(&ad, "assignments.csv", write_assignments, x, err) ||
              write_one(&ad, "formations.csv", write_formations, x, err) ||
+             write_one(&ad, "groups.csv", write_groups, x, err) ||
              write_one(&ad, "summary.json", write_summary, x, err) ||
              write_one(&ad, "days.csv", write_days, x, err) ||
-             (x->trace && write_one(&ad, "candidates_days.csv", write_trace, x, err));
+             (x->trace && write_one(&ad, "candidates_days.csv", write_trace, x, err)) ||
+             write_files(&ad, x, err);
     if (threaded) pthread_join(tid, NULL);
     if (!rc && job.rc) { *err = job.err; rc = -1; }
     free(job.path);

@@ -13,6 +13,8 @@ typedef struct phase_export {
     int overbooking;
     unsigned long long seed;
     int trace;                      /* write candidates_days.csv */
+    const export_file *files;       /* the caller's files (report.html), may be NULL */
+    int nfiles;
 } phase_export;
 
 /* End of the phase per formation: accepted offers against capacity. */

@@ -24,5 +24,7 @@ int luaopen_admit_core(lua_State *L)
     simulate_open(L);
     phase_open(L);
     sandbox_open(L);
+    digest_open(L);
+    xlsx_open(L);
     return 1;
 }

@@ -256,6 +256,7 @@ static void push_day(lua_State *L, const phase_day *d)
     set_int(L, "received_an_offer", d->ever_offered);
     set_int(L, "waiting", d->waiting);
     set_int(L, "left", d->left);
+    set_int(L, "seats_held", d->holders);
 }
 
 static int on_day_trampoline(lua_State *L)
@@ -474,14 +475,33 @@ static int phase_events(lua_State *L)
     return 1;
 }
 
-/* ph:write(dir) -> true | nil, msg */
+/* ph:write(dir [, {name = text, ...}]) -> true | nil, msg: every output and the caller's
+ * files (report.html), atomically. */
 static int phase_write(lua_State *L)
 {
     phase_box *b = check_phase(L, 1);
     const char *dir = luaL_checkstring(L, 2);
-    lua_getiuservalue(L, 1, 2);
-    phase_export x = { b->run, admit_check_report(L, -1), b->f_rl, b->behaviour, b->overbooking,
-                       b->seed, b->trace };
+    lua_settop(L, 3);
+    lua_getiuservalue(L, 1, 2);                          /* 4 */
+    phase_export x = { b->run, admit_check_report(L, 4), b->f_rl, b->behaviour, b->overbooking,
+                       b->seed, b->trace, NULL, 0 };
+    if (!lua_isnil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        int n = 0;
+        for (lua_pushnil(L); lua_next(L, 3); lua_pop(L, 1)) n++;
+        export_file *files = lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *files, 0);   /* 5 */
+        n = 0;
+        for (lua_pushnil(L); lua_next(L, 3); lua_pop(L, 1)) {
+            const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+            luaL_argcheck(L, name && *name && *name != '.' && !strchr(name, '/') && lua_type(L, -1) == LUA_TSTRING,
+                          3, "files: {name = text} with plain file names");
+            files[n].name = name;
+            files[n].text = lua_tolstring(L, -1, &files[n].len);
+            n++;
+        }
+        x.files = files;
+        x.nfiles = n;
+    }
     errloc err;
     if (export_phase_dir(dir, &x, &err) != 0) return admit_pushfail(L, err.msg);
     lua_pushboolean(L, 1);

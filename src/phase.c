@@ -169,10 +169,12 @@ static void set_state(engine *e, uint32_t w, uint8_t to, uint8_t why)
     e->state[w] = to;
     if (is_holder(from) && !is_holder(to)) {
         e->holders[s]--;
+        e->tot.holders--;
         if (--e->c_hold[c] == 0) e->tot.with_offer--;
         mark_dirty(e, s);                       /* a seat freed: offered again next pass */
     } else if (!is_holder(from) && is_holder(to)) {
         e->holders[s]++;
+        e->tot.holders++;
         if (e->c_hold[c]++ == 0) e->tot.with_offer++;
     }
     if (from == PH_WAITING) {

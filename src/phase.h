@@ -68,6 +68,7 @@ void phase_behaviour_ideal(phase_behaviour *b);
 typedef struct phase_day {
     uint32_t day, passes, offers, with_offer, with_accepted, definitive, ever_offered, left;
     uint32_t waiting;          /* candidates with at least one waiting vœu */
+    uint32_t holders;          /* seats held: offers awaiting an answer + accepted offers */
 } phase_day;
 
 /* One group on one day (days.csv). */

@@ -364,9 +364,14 @@ describe("admit phase outputs", function()
     local _, err, code = phase_cli(dir .. "/a", { "--days", "5" })
     assert.are.equal(0, code, err)
     assert.matches("admit phase: 5 days, model behaviour", err, 1, true)
-    for _, f in ipairs { "assignments.csv", "formations.csv", "summary.json", "results.xlsx", "days.csv" } do
+    for _, f in ipairs { "assignments.csv", "formations.csv", "groups.csv", "summary.json", "results.xlsx", "days.csv" } do
       assert.is_truthy(h.slurp(dir .. "/a/" .. f), f)
     end
+    -- report.html with the phase's day curves and the rang du dernier appelé table
+    local page = h.slurp(dir .. "/a/report.html")
+    assert.matches('<section id="phase"><h2>Phase principale, jour par jour</h2>', page, 1, true)
+    assert.matches('data-kind="phase-share"', page, 1, true)
+    assert.matches('<th>jour 5</th></tr><tr><td>A / other</td>', page, 1, true)
     assert.is_nil(h.slurp(dir .. "/a/candidates_days.csv"))
     local days = h.slurp(dir .. "/a/days.csv")
     assert.matches("^day,formation_id,group,capacity,n,rang_limite,offers,offers_total,holders,accepted,"
@@ -379,6 +384,7 @@ describe("admit phase outputs", function()
     assert.are.equal("model", s.phase.behaviour)
     assert.are.equal(s.admitted, s.phase.per_day[5].candidates_with_accepted_offer)
     assert.are.equal(s.phase["end"].formations, s.formations)
+    assert.is_true(s.phase.per_day[5].seats_held >= s.phase.per_day[5].candidates_with_accepted_offer)
     _, err, code = phase_cli(dir .. "/b", { "--days", "5", "--trace" })
     assert.are.equal(0, code, err)
     assert.matches("^day,candidate_id,formation_id,group,call_position,preference,from,to,why\n1,",

@@ -2,6 +2,10 @@
 -- l_phase.c); this file builds the instance as admit.simulate does (policies included),
 -- reads the formations' overbooking / nb_recrutements / rang_limite columns, and wraps the
 -- result so that it has the accessors of a simulation plus r:days().
+local report_html = require "admit.report.html"
+local report_phase = require "admit.report.phase"
+report_html.add_section({ id = "phase", build = report_phase.build }, "minimums")
+
 return function(admit)
   local function rows_of(what, name)
     if type(what) == "string" then
@@ -81,7 +85,44 @@ return function(admit)
   function phase_methods.ending(self) return self._ph:ending() end
   function phase_methods.states(self) return self._ph:states() end
   function phase_methods.events(self) return self._ph:events() end
-  function phase_methods.write(self, dir) return self._ph:write(dir) end
+  -- The data of report.html: the simulation's, plus the day totals and, for the groups
+  -- with the most applicants, the rang du dernier appelé on a few days.
+  local RANG_GROUPS = 12
+  local function report_data(self)
+    local data = admit.result_data(self._sim, admit.provenance {})
+    local days = self._ph:days()
+    local last = self._ph:groups()
+    table.sort(last, function(a, b)
+      local na, nb = a.waiting + a.holders + a.refused, b.waiting + b.holders + b.refused
+      if na ~= nb then return na > nb end
+      return a.formation_id .. a.group < b.formation_id .. b.group
+    end)
+    local rang_days = {}
+    for _, d in ipairs { 1, 2, 3, 4, 5, 10, 15, 20, 30, 34, 37 } do
+      if d <= #days then rang_days[#rang_days + 1] = d end
+    end
+    if #days > 0 and rang_days[#rang_days] ~= #days then rang_days[#rang_days + 1] = #days end
+    local rangs, index = {}, {}
+    for i = 1, math.min(RANG_GROUPS, #last) do
+      rangs[i] = { formation_id = last[i].formation_id, group = last[i].group, n = last[i].n, by_day = {} }
+      index[last[i].formation_id .. "\0" .. last[i].group] = rangs[i]
+    end
+    for _, d in ipairs(rang_days) do
+      for _, g in ipairs(self._ph:groups(d)) do
+        local r = index[g.formation_id .. "\0" .. g.group]
+        if r then r.by_day[#r.by_day + 1] = g.rang_dernier_appele end
+      end
+    end
+    data.phase = { days = days, rangs = rangs, rang_days = rang_days }
+    return data
+  end
+
+  --- r:write(dir [, {lang =}]): every output, report.html with the phase's section included.
+  function phase_methods.write(self, dir, opts)
+    local lang = opts and opts.lang or admit.report_lang or "fr"
+    return self._ph:write(dir, { ["report.html"] = admit.report_html(report_data(self), { lang = lang }) })
+  end
+  function phase_methods.report_data(self) return report_data(self) end
   Phase.__index = function(self, k)
     local m = phase_methods[k]
     if m then return m end
