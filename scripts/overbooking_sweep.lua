@@ -4,7 +4,8 @@
 -- overbooking of 0..30% applied to every formation, and prints per formation type (BTS:
 -- annex pro, BUT: annex techno, santé: annex boursier) the fill rate, the formations
 -- overfilled and the minimum rates met, then the answer: per type, the overbooking that
--- fills best with no formation overfilled. Also writes OUT/sweep.csv for the report.
+-- fills best with no formation overfilled. Also writes OUT/sweep.csv and OUT/sweep.html
+-- (fill rate and formations overfilled against the overbooking, per type).
 --
 --   admit scripts/overbooking_sweep.lua [OUT] [STEP] [SEED]
 --     OUT   folder for sweep.csv (default out/sweep; replaced whole)
@@ -21,7 +22,7 @@ local type_of_annex = { pro = "BTS", techno = "BUT", boursier = "santé" }
 local types = { "BTS", "BUT", "santé" }
 local kinds = { "techno", "pro", "boursier", "resident" }
 
--- The formation type of a formations.csv row (group "all").
+-- The formation type of a formations.csv row.
 local function type_of(row)
   return type_of_annex[row.annex or ""] or (row.program or ""):match("^(%S+)") or "other"
 end
@@ -34,7 +35,7 @@ local function measure(r)
                 with_min = 0, met = 0 }
   end
   for _, row in ipairs(r:formations()) do
-    if row.group == "all" then
+    if row.group == nil or row.group == "all" then   -- formations rows (groups are in r:groups())
       local x = t[type_of(row)]
       if x then
         x.formations = x.formations + 1
@@ -107,5 +108,36 @@ local lines = { "overbooking,type,formations,capacity,accepted,fill_rate,overfil
 for _, r in ipairs(rows) do
   lines[#lines + 1] = string.format("%d,%s,%d,%d,%d,%.4f,%d,%d,%d,%d", table.unpack(r))
 end
-admit.check(admit.write_dir(out_dir, { ["sweep.csv"] = table.concat(lines, "\n") .. "\n" }))
-print("\n" .. out_dir .. "/sweep.csv written")
+-- sweep.html: fill rate and formations overfilled against the overbooking, per type
+local chart = require("admit.report.phase").chart
+local function esc(x) return (tostring(x):gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;")) end
+local colours = { BTS = "#0072B2", BUT = "#D55E00", ["santé"] = "#009E73" }
+local xs, fill, over, maxover = {}, {}, {}, 1
+for _, r in ipairs(rows) do
+  local name = r[2]
+  fill[name], over[name] = fill[name] or {}, over[name] or {}
+  fill[name][#fill[name] + 1] = 100 * r[6]
+  over[name][#over[name] + 1] = r[7]
+  if r[7] > maxover then maxover = r[7] end
+  if name == types[1] then xs[#xs + 1] = r[1] .. "%" end
+end
+local fill_series, over_series = {}, {}
+for _, name in ipairs(types) do
+  if fill[name] then
+    fill_series[#fill_series + 1] = { label = name, colour = colours[name], values = fill[name] }
+    over_series[#over_series + 1] = { label = name, colour = colours[name], values = over[name] }
+  end
+end
+local page = table.concat {
+  '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Overbooking sweep</title>\n',
+  "<style>body{font-family:sans-serif;max-width:60rem;margin:1rem auto}svg{max-width:100%;height:auto}",
+  "svg .ax{stroke:#888}svg .grid{stroke:#e3e7eb}svg text{font-size:11px}.legend span{margin-right:1rem}</style>\n",
+  "</head>\n<body>\n<h1>Overbooking sweep</h1>\n<p>", esc(string.format("Phase principale (37 days, behaviour "
+    .. "model, seed %d) on the 2023 Hauts-de-France cohort of make run, every formation overbooked by the same "
+    .. "percent.", seed)), "</p>\n<h2>Fill rate (accepted up to the capacity / capacity)</h2>\n",
+  chart(esc, fill_series, 100, "%", "fill rate against overbooking", xs),
+  "\n<h2>Formations overfilled (accepted above the capacity)</h2>\n",
+  chart(esc, over_series, maxover, "", "formations overfilled against overbooking", xs), "\n</body>\n</html>\n",
+}
+admit.check(admit.write_dir(out_dir, { ["sweep.csv"] = table.concat(lines, "\n") .. "\n", ["sweep.html"] = page }))
+print("\n" .. out_dir .. "/sweep.csv and sweep.html (the curves) written")

@@ -443,6 +443,24 @@ describe("the phase in make run", function()
   end)
 end)
 
+describe("the overbooking sweep", function()
+  after_each(h.remove_scratch)
+
+  it("scripts/overbooking_sweep.lua answers per formation type and writes sweep.csv and sweep.html", function()
+    local dir = h.scratch()
+    local out, err, code = h.run { h.root .. "/scripts/overbooking_sweep.lua", dir .. "/sweep", "10" }
+    assert.are.equal(0, code, err)
+    assert.matches("Answer: the overbooking that fills each type best with no formation overfilled", out, 1, true)
+    for _, name in ipairs { "BTS", "BUT", "santé" } do
+      assert.matches("\n  " .. name .. " +%d+%%: fill %d+%.%d%%, minimums met %d+ of %d+", out)
+    end
+    local csv = h.slurp(dir .. "/sweep/sweep.csv")
+    assert.matches("^overbooking,type,formations,capacity,accepted,fill_rate,overfilled,seats_over_capacity,minimums_met,with_minimum\n0,BTS,382,", csv)
+    assert.are.equal(1 + 4 * 3, select(2, csv:gsub("\n", "")))   -- 0, 10, 20, 30 × three types
+    assert.matches("<polyline", h.slurp(dir .. "/sweep/sweep.html"), 1, true)
+  end)
+end)
+
 -- ------------------------------------------------------------ Lua interface
 
 describe("admit.phase from Lua", function()

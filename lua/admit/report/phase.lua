@@ -19,8 +19,9 @@ local S = {
     group = "formation / group", n = "N" },
 }
 
--- A line chart: series = {{label, colour, values[1..D]}}, y from 0 to ymax.
-local function chart(esc, series, ymax, unit, label)
+-- A line chart: series = {{label, colour, values[1..D]}}, y from 0 to ymax; x labels 1..D
+-- (or xlabels[d] when given).
+local function chart(esc, series, ymax, unit, label, xlabels)
   local W, H, L, B = 640, 220, 48, 28
   local days = #series[1].values
   local function x(d) return L + (W - L - 10) * (d - 1) / math.max(1, days - 1) end
@@ -32,7 +33,8 @@ local function chart(esc, series, ymax, unit, label)
       L, y(v), W - 10, y(v), L - 4, y(v) + 4, unit == "%" and string.format("%d%%", math.floor(v + 0.5)) or string.format("%d", math.floor(v + 0.5)))
   end
   for d = 1, days, math.max(1, days // 8) do
-    out[#out + 1] = string.format('<text x="%.1f" y="%d" text-anchor="middle">%d</text>', x(d), H - 8, d)
+    out[#out + 1] = string.format('<text x="%.1f" y="%d" text-anchor="middle">%s</text>', x(d), H - 8,
+      tostring(xlabels and xlabels[d] or d))
   end
   out[#out + 1] = string.format('<line class="ax" x1="%d" y1="%d" x2="%d" y2="%d"/>', L, H - B, W - 10, H - B)
   for _, s in ipairs(series) do
@@ -49,6 +51,8 @@ local function chart(esc, series, ymax, unit, label)
   end
   return table.concat(out) .. '<p class="legend">' .. table.concat(legend) .. "</p>"
 end
+
+M.chart = chart
 
 function M.build(ctx)
   local ph = ctx.data.phase
