@@ -48,3 +48,7 @@ do
   print("out/ is admit's: the next run replaces it whole, and refuses to when it finds a file "
     .. "admit did not write\n(or one changed since): keep your own files elsewhere.")
 end
+
+-- The phase principale day by day (issue 12) on the same cohort: out/phase/.
+dofile(admit.scripts_dir .. "/phase_run.lua")
+print("Phase principale in out/phase/: days.csv, summary.json (per day), assignments.csv, formations.csv.")

@@ -695,6 +695,34 @@ static int result_tostring(lua_State *L)
     return 1;
 }
 
+/* For the phase principale (l_phase.c): the instance of the problem userdata at index i,
+ * and a simulation userdata for a result computed elsewhere (it takes r; the problem at
+ * pidx is kept alive). Pushes the simulation, or raises on out of memory. */
+sim_problem *admit_check_problem(lua_State *L, int i)
+{
+    return check_problem(L, i)->p;
+}
+
+void admit_push_result(lua_State *L, int pidx, sim_result *r)
+{
+    pidx = lua_absindex(L, pidx);
+    result_box *b = lua_newuserdatauv(L, sizeof *b, 2);
+    memset(b, 0, sizeof *b);
+    luaL_setmetatable(L, RESULT_MT);
+    lua_pushvalue(L, pidx);
+    lua_setiuservalue(L, -2, 1);
+    b->p = check_problem(L, pidx)->p;
+    b->r = r;
+    b->rep = sim_report_build(b->p, r);
+    if (!b->rep) luaL_error(L, "out of memory during the report");
+}
+
+/* The report of a simulation userdata (for the phase's outputs). */
+const sim_report *admit_check_report(lua_State *L, int i)
+{
+    return check_result(L, i)->rep;
+}
+
 /* ------------------------------------------------------------ generator */
 
 /* core.generate{out=, seed=, candidates=, formations="annexes"|N, max_wishes=, annex_dir=,
