@@ -344,7 +344,7 @@ local function random_instance(seed)
   return F, C, W
 end
 
-local function check_stable(F, C, r)
+local function check_stable(F, _C, r)
   local groups = {}
   for _, f in ipairs(F) do groups[f.formation_id] = split(f.capacity, f.min_techno, f.min_pro) end
   local held, by_group = {}, {}
@@ -698,6 +698,7 @@ describe("the main job and the comparison script", function()
       .. ' rank = function(c) return c.maths or 0 end }')
     local out, err, code = h.run { h.root .. "/scripts/compare_policies.lua", "--policies", dir,
                                    "--annexes", annexes, "--candidates", "2000" }
+    local _
     assert.are.equal(0, code, err)
     assert.matches("^1 policy file %(mine%), 1 policy; applied to [1-9]%d* formations?", out)
     _, err, code = h.run { h.root .. "/scripts/compare_policies.lua", "--policies", dir .. "/none" }

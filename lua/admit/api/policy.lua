@@ -255,7 +255,7 @@ return function(admit)
     end
   end
 
-  function methods:classement(f, applicants)
+  function methods:classement(_formation, applicants)
     local scored = {}
     local views = self.rank and strict_views(applicants)
     for i, c in ipairs(applicants) do
