@@ -3,6 +3,7 @@
 #include <lauxlib.h>
 
 #include "l_admit.h"
+#include "l_inputs.h"
 
 int luaopen_admit_core(lua_State *L);
 
@@ -23,5 +24,6 @@ int luaopen_admit_core(lua_State *L)
     annex_open(L);
     simulate_open(L);
     sandbox_open(L);
+    inputs_open(L);
     return 1;
 }

@@ -14,6 +14,7 @@
 #include "groups.h"
 #include "l_admit.h"
 #include "l_candidates.h"
+#include "l_inputs.h"
 #include "atomic.h"
 
 
@@ -24,9 +25,19 @@ static int l_callorder_cli(lua_State *L)
     const char *path = luaL_optstring(L, 1, "-");
     int qb = (int)luaL_checkinteger(L, 2);
     int qr = (int)luaL_checkinteger(L, 3);
-    int ties = lua_toboolean(L, 4);
+    static const char *const keys[] = { "keep_columns", NULL };
+    callorder_run_opts ro = { qb, qr, lua_toboolean(L, 4), 0, { 0 } };
+    explain ex = { 0 };
+    l_input_opts(L, 5, "admit.callorder_cli", &ro.input, &ex, keys);
+    if (lua_istable(L, 5)) {
+        lua_getfield(L, 5, "keep_columns");
+        ro.keep_columns = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
     errloc err;
-    if (callorder_cli_run(path, qb, qr, ties, stdout, &err) != 0)
+    int rc = callorder_cli_run_opts(path, &ro, stdout, &err);
+    l_input_explained(L, 5, &ex);
+    if (rc != 0)
         return admit_pushfail(L, err.msg);
     lua_pushboolean(L, 1);
     return 1;

@@ -15,6 +15,7 @@
 #include "groups.h"
 #include "l_admit.h"
 #include "l_candidates.h"
+#include "l_inputs.h"
 
 /* ------------------------------------------------------------ checks and pushes */
 
@@ -169,8 +170,12 @@ static void push_preview(lua_State *L, const cand_set *s, const uint32_t *rows, 
 static int l_candidates(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
+    input_opts io;
+    explain ex = { 0 };
+    l_input_opts(L, 2, "admit.candidates", &io, &ex, NULL);
     errloc err;
-    cand_set *set = cand_load(path, &err);
+    cand_set *set = cand_load_opts(path, &io, &err);
+    l_input_explained(L, 2, &ex);
     if (!set) return admit_pushfail(L, err.msg);
     l_cands *c = lua_newuserdatauv(L, sizeof *c, 0);
     memset(c, 0, sizeof *c);

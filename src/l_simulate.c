@@ -11,6 +11,7 @@
 #include "export.h"
 #include "generate.h"
 #include "l_admit.h"
+#include "l_inputs.h"
 #include "sim_load.h"
 
 #define PROBLEM_MT "admit.problem"
@@ -75,9 +76,15 @@ static int problem_gc(lua_State *L)
 static int l_sim_load(lua_State *L)
 {
     const char *fp = luaL_checkstring(L, 1), *cp = luaL_checkstring(L, 2), *wp = luaL_checkstring(L, 3);
+    static const char *const keys[] = { "formations", "candidates", "wishes", "mode", "policies",
+                                        "progress", "keep_columns", NULL };
+    input_opts io;
+    explain ex = { 0 };
+    l_input_opts(L, 4, "admit.sim_load", &io, &ex, keys);
     problem_box *b = push_problem(L);
     errloc err;
-    b->p = sim_load(fp, cp, wp, &err);
+    b->p = sim_load_opts(fp, cp, wp, &io, &err);
+    l_input_explained(L, 4, &ex);
     if (!b->p) return admit_pushfail(L, err.msg);
     return 1;
 }

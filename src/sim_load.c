@@ -9,7 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "colmap.h"
 #include "csvread.h"
+#include "fieldval.h"
 #include "encoding.h"
 
 /* ------------------------------------------------------------- fields */
@@ -69,44 +71,41 @@ int sim_parse_count(const char *s, long long max, int empty_ok, long long *out, 
 
 int sim_parse_flag(const char *s, int *out, char *why, size_t n)
 {
-    if (strcmp(s, "0") == 0 || strcmp(s, "1") == 0) { *out = s[0] == '1'; return 0; }
-    snprintf(why, n, "'%s' is not a flag: expected 0 or 1", s);
+    int v = fieldval_flag(s, strlen(s));
+    if (v == FIELDVAL_EMPTY) v = 0;   /* an empty flag cell means no */
+    if (v >= 0) { *out = v; return 0; }
+    snprintf(why, n, "'%s' is not a flag: expected " FIELDVAL_FLAGS, s);
     return -1;
 }
 
 /* ------------------------------------------------------------- headers */
 
-typedef struct columns {
-    const char *const *want;    /* the names looked for: the first nrequired must be there */
-    int nwant, nrequired;
-    int at[16];                 /* field index of each, -1 until found */
-    int desc[SIM_NDESC];        /* optional descriptive columns (formations) */
-} columns;
+typedef struct load_ctx {
+    sim_problem *p;
+    const input_opts *opts;
+    const char *kind, *expect;
+    const colmap_field *fields;
+    int nfields;
+    colmap cols;
+    csv_stats stats;
+    size_t residence;           /* candidates: the académie de résidence field, or SIZE_MAX */
+    char academie[160];         /* folded --academie */
+    uint32_t last_cand;         /* the previous vœu's candidate, SIM_NONE at first */
+    char last_cid[512];
+    uint32_t *line;             /* line of each formation / candidate read, for duplicates */
+    size_t nline, cap_line;
+} load_ctx;
 
-static int find_columns(csv_reader *rd, const csv_row *row, columns *cols, const char *expect)
+static int find_columns(csv_reader *rd, const csv_row *row, load_ctx *x)
 {
-    char name[128];
-    for (int i = 0; i < cols->nwant; i++) cols->at[i] = -1;
-    for (int d = 0; d < SIM_NDESC; d++) cols->desc[d] = -1;
-    for (size_t f = 0; f < row->nfields; f++) {
-        trimmed(row, f, name, sizeof name);
-        for (char *c = name; *c; c++) *c = (char)tolower((unsigned char)*c);
-        for (int i = 0; i < cols->nwant; i++)
-            if (strcmp(name, cols->want[i]) == 0) {
-                if (cols->at[i] >= 0) {
-                    fail_at(rd, f, "column '%s' appears twice", cols->want[i]);
-                    return -1;
-                }
-                cols->at[i] = (int)f;
-            }
-        for (int d = 0; d < SIM_NDESC; d++)
-            if (strcmp(name, sim_desc_names[d]) == 0 && cols->desc[d] < 0) cols->desc[d] = (int)f;
+    char why[1400];
+    size_t bad;
+    colmap_free(&x->cols);   /* the fast path may have read a header already */
+    if (colmap_resolve(&x->cols, x->kind, x->fields, x->nfields, row, x->opts, x->expect,
+                       why, sizeof why, &bad) != 0) {
+        fail_at(rd, bad, "%s", why);
+        return -1;
     }
-    for (int i = 0; i < cols->nrequired; i++)
-        if (cols->at[i] < 0) {
-            fail_at(rd, 0, "missing column '%s' (the header must name %s)", cols->want[i], expect);
-            return -1;
-        }
     return 0;
 }
 
@@ -136,25 +135,31 @@ static int field_count(csv_reader *rd, const csv_row *row, int col, long long ma
     return 0;
 }
 
-static int read_rows(const char *path, csv_row_fn fn, void *ctx, int fast, errloc *err);
+static int read_rows(const char *path, csv_row_fn fn, load_ctx *x, int fast, errloc *err);
 
 /* ---------------------------------------------------------- formations */
 
 /* formation_id and capacity are required; a missing min_* column means 0 for every
- * formation (no annex has a résident rate, for instance). */
+ * formation (no annex has a résident rate, for instance). The descriptive columns follow
+ * (sim_desc_names order), then the observed figures of the open dataset (sim_obs_names). */
+enum { FORM_DESC = 6, FORM_OBS = FORM_DESC + SIM_NDESC, FORM_NFIELDS = FORM_OBS + SIM_NOBS };
 static const char *const form_cols[] = { "formation_id", "capacity", "min_techno", "min_pro",
                                          "min_boursier", "min_resident" };
+static colmap_field form_fields[FORM_NFIELDS] = {
+    { "formation_id", 1 }, { "capacity", 1 }, { "min_techno", 0 }, { "min_pro", 0 },
+    { "min_boursier", 0 }, { "min_resident", 0 },
+};
 #define FORM_EXPECT "formation_id,capacity; min_techno, min_pro, min_boursier and min_resident " \
                     "are 0 when absent"
 
-typedef struct load_ctx {
-    sim_problem *p;
-    columns cols;
-    uint32_t last_cand;         /* the previous vœu's candidate, SIM_NONE at first */
-    char last_cid[512];
-    uint32_t *line;             /* line of each formation / candidate read, for duplicates */
-    size_t nline, cap_line;
-} load_ctx;
+static const colmap_field *formation_fields(void)
+{
+    if (!form_fields[FORM_DESC].name) {   /* names shared with sim.c, set once */
+        for (int d = 0; d < SIM_NDESC; d++) form_fields[FORM_DESC + d].name = sim_desc_names[d];
+        for (int o = 0; o < SIM_NOBS; o++) form_fields[FORM_OBS + o].name = sim_obs_names[o];
+    }
+    return form_fields;
+}
 
 /* Remembers the line of the item just added (index x->nline), to name it in a
  * "duplicate ... (already on line N)" message. */
@@ -193,7 +198,7 @@ static int id_field(csv_reader *rd, const csv_row *row, int col, const char *wha
 static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
 {
     load_ctx *x = vctx;
-    if (row->index == 0) return find_columns(rd, row, &x->cols, FORM_EXPECT);
+    if (row->index == 0) return find_columns(rd, row, x);
     char id[512];
     long long v[6];
     if (id_field(rd, row, x->cols.at[0], "formation_id", id, sizeof id)) return -1;
@@ -211,17 +216,29 @@ static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
     uint32_t f = sim_add_formation(x->p, id, (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5]);
     if (f == SIM_NONE || remember_line(x, row) != 0) { fail_at(rd, 0, "out of memory"); return -1; }
     for (int d = 0; d < SIM_NDESC; d++)
-        if (x->cols.desc[d] >= 0) {
+        if (x->cols.at[FORM_DESC + d] >= 0) {
             char text[1024];
-            trimmed(row, (size_t)x->cols.desc[d], text, sizeof text);
+            trimmed(row, (size_t)x->cols.at[FORM_DESC + d], text, sizeof text);
             if (sim_set_desc(x->p, f, d, text) != 0) { fail_at(rd, 0, "out of memory"); return -1; }
+        }
+    for (int o = 0; o < SIM_NOBS; o++)
+        if (x->cols.at[FORM_OBS + o] >= 0) {
+            long long n;
+            int col = x->cols.at[FORM_OBS + o];
+            size_t len = row->len[col];
+            fieldval_trim(row->field[col], &len);
+            if (len == 0) n = -1;   /* an empty observed cell: unknown, not 0 */
+            else if (field_count(rd, row, col, 100000000, 0, sim_obs_names[o], &n)) return -1;
+            if (sim_set_obs(x->p, f, o, (int32_t)n) != 0) { fail_at(rd, 0, "out of memory"); return -1; }
         }
     return 0;
 }
 
-static int load_formations(sim_problem *p, const char *path, int fast, errloc *err)
+static int load_formations(sim_problem *p, const char *path, int fast, const input_opts *opts,
+                           errloc *err)
 {
-    load_ctx x = { .p = p, .cols = { .want = form_cols, .nwant = 6, .nrequired = 2 } };
+    load_ctx x = { .p = p, .opts = opts, .kind = "formations", .expect = FORM_EXPECT,
+                   .fields = formation_fields(), .nfields = FORM_NFIELDS };
     int rc = read_rows(path, on_formation, &x, fast, err);
     free(x.line);
     return rc;
@@ -229,28 +246,47 @@ static int load_formations(sim_problem *p, const char *path, int fast, errloc *e
 
 int sim_load_formations(sim_problem *p, const char *path, errloc *err)
 {
-    return load_formations(p, path, 0, err);
+    return load_formations(p, path, 0, NULL, err);
 }
 
 /* ---------------------------------------------------------- candidates */
 
 static const char *const cand_cols[] = { "id", "bac", "boursier", "resident" };
+static const colmap_field cand_fields[] = {
+    { "id", 1 }, { "bac", 1 }, { "boursier", 1 }, { "resident", 1 }, { "residence", 0 },
+};
+
+static int candidate_header(csv_reader *rd, const csv_row *row, load_ctx *x)
+{
+    char why[600];
+    if (find_columns(rd, row, x) != 0) return -1;
+    if (colmap_residence(&x->cols, x->opts, row, &x->residence, x->academie, sizeof x->academie,
+                         why, sizeof why) != 0) {
+        fail_at(rd, x->residence, "%s", why);
+        return -1;
+    }
+    return 0;
+}
 
 static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
 {
     load_ctx *x = vctx;
-    if (row->index == 0) return find_columns(rd, row, &x->cols, "id,bac,boursier,resident");
-    char id[512], text[64], why[160];
+    if (row->index == 0) return candidate_header(rd, row, x);
+    char id[512], text[64], why[400];
     int flags[2];
     if (id_field(rd, row, x->cols.at[0], "candidate id", id, sizeof id)) return -1;
     trimmed(row, (size_t)x->cols.at[1], text, sizeof text);
     int bac = sim_parse_bac(text);
     if (bac < 0) {
-        fail_at(rd, (size_t)x->cols.at[1], "unknown bac '%s': expected general, techno or pro "
-                 "(or général, technologique, professionnel)", text);
+        if (!text[0]) fail_at(rd, (size_t)x->cols.at[1], "empty bac: expected " FIELDVAL_BACS);
+        else fail_at(rd, (size_t)x->cols.at[1], "unknown bac '%s': expected " FIELDVAL_BACS, text);
         return -1;
     }
     for (int i = 0; i < 2; i++) {
+        if (i == 1 && x->residence != SIZE_MAX) {
+            flags[1] = colmap_resident_of(row->field[x->residence], row->len[x->residence], x->academie);
+            break;
+        }
         trimmed(row, (size_t)x->cols.at[2 + i], text, sizeof text);
         if (sim_parse_flag(text, &flags[i], why, sizeof why) != 0) {
             fail_at(rd, (size_t)x->cols.at[2 + i], "%s: %s", cand_cols[2 + i], why);
@@ -270,9 +306,11 @@ static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
     return 0;
 }
 
-static int load_candidates(sim_problem *p, const char *path, int fast, errloc *err)
+static int load_candidates(sim_problem *p, const char *path, int fast, const input_opts *opts,
+                           errloc *err)
 {
-    load_ctx x = { .p = p, .cols = { .want = cand_cols, .nwant = 4, .nrequired = 4 } };
+    load_ctx x = { .p = p, .opts = opts, .kind = "candidates", .expect = "id,bac,boursier,resident",
+                   .fields = cand_fields, .nfields = 5, .residence = SIZE_MAX };
     int rc = read_rows(path, on_candidate, &x, fast, err);
     free(x.line);
     return rc;
@@ -280,17 +318,19 @@ static int load_candidates(sim_problem *p, const char *path, int fast, errloc *e
 
 int sim_load_candidates(sim_problem *p, const char *path, errloc *err)
 {
-    return load_candidates(p, path, 0, err);
+    return load_candidates(p, path, 0, NULL, err);
 }
 
 /* -------------------------------------------------------------- vœux */
 
-static const char *const wish_cols[] = { "candidate_id", "formation_id", "preference", "rank" };
+static const colmap_field wish_fields[] = {
+    { "candidate_id", 1 }, { "formation_id", 1 }, { "preference", 1 }, { "rank", 1 },
+};
 
 static int on_wish(void *vctx, csv_reader *rd, const csv_row *row)
 {
     load_ctx *x = vctx;
-    if (row->index == 0) return find_columns(rd, row, &x->cols, "candidate_id,formation_id,preference,rank");
+    if (row->index == 0) return find_columns(rd, row, x);
     char cid[512], fid[512];
     long long pref, rank;
     if (id_field(rd, row, x->cols.at[0], "candidate_id", cid, sizeof cid) ||
@@ -327,15 +367,16 @@ static int on_wish(void *vctx, csv_reader *rd, const csv_row *row)
     return 0;
 }
 
-static int load_wishes(sim_problem *p, const char *path, int fast, errloc *err)
+static int load_wishes(sim_problem *p, const char *path, int fast, const input_opts *opts, errloc *err)
 {
-    load_ctx x = { .p = p, .cols = { .want = wish_cols, .nwant = 4, .nrequired = 4 }, .last_cand = SIM_NONE };
+    load_ctx x = { .p = p, .opts = opts, .kind = "wishes", .expect = "candidate_id,formation_id,preference,rank",
+                   .fields = wish_fields, .nfields = 4, .last_cand = SIM_NONE };
     return read_rows(path, on_wish, &x, fast, err);
 }
 
 int sim_load_wishes(sim_problem *p, const char *path, errloc *err)
 {
-    return load_wishes(p, path, 0, err);
+    return load_wishes(p, path, 0, NULL, err);
 }
 
 /* ------------------------------------------------------------ fast path */
@@ -347,6 +388,14 @@ int sim_load_wishes(sim_problem *p, const char *path, errloc *err)
  * to csvread, which stays the reference for what is accepted and for every located
  * message. */
 typedef enum { FAST_OK, FAST_FALLBACK, FAST_ERROR } fast_status;
+
+/* A line of separators and spaces only: csvread skips it as an entirely empty row. */
+static int only_separators(const char *p, const char *stop, char delim)
+{
+    for (; p < stop; p++)
+        if (*p != delim && *p != ' ' && *p != '\t') return 0;
+    return 1;
+}
 
 static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc *err)
 {
@@ -380,7 +429,7 @@ static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc 
         if (!e) e = end;
         char *stop = e > p && e[-1] == '\r' ? e - 1 : e;
         if (memchr(p, '\r', (size_t)(stop - p))) goto out;
-        if (stop == p) { p = e + 1; continue; }          /* blank line */
+        if (stop == p || only_separators(p, stop, delim)) { p = e + 1; continue; }  /* blank or ";;;;" */
         n = 0;
         for (char *f = p;;) {
             char *d = memchr(f, delim, (size_t)(stop - f));
@@ -420,11 +469,22 @@ clean:  /* nothing was read yet: csvread takes this file over, no need to start 
 }
 
 /* Reads path into the callback, fast when allowed; 1 = start again without the fast path. */
-static int read_rows(const char *path, csv_row_fn fn, void *ctx, int fast, errloc *err)
+static int read_rows(const char *path, csv_row_fn fn, load_ctx *x, int fast, errloc *err)
 {
-    if (!fast) return csv_read_file(path, NULL, NULL, fn, ctx, err);
-    fast_status st = fast_read(path, fn, ctx, err);
-    return st == FAST_OK ? 0 : st == FAST_ERROR ? -1 : 1;
+    int rc;
+    if (x->opts && x->opts->explain) fast = 0;   /* csvread counts what --explain shows */
+    if (!fast) {
+        csv_opts copts = { .stats = &x->stats };
+        rc = csv_read_file(path, NULL, &copts, fn, x, err);
+        if (rc == 0)
+            colmap_explain_file(&x->cols, x->opts, path == NULL || strcmp(path, "-") == 0 ? "stdin" : path,
+                                &x->stats);
+    } else {
+        fast_status st = fast_read(path, fn, x, err);
+        rc = st == FAST_OK ? 0 : st == FAST_ERROR ? -1 : 1;
+    }
+    colmap_free(&x->cols);
+    return rc;
 }
 
 /* ----------------------------------------------------------- relocating */
@@ -475,7 +535,10 @@ static size_t column_index(const char *path, const char *name)
             size_t n = end ? (size_t)(end - tok) : strcspn(tok, "\r\n");
             while (n && (tok[0] == ' ' || tok[0] == '"')) { tok++; n--; }
             while (n && (tok[n - 1] == ' ' || tok[n - 1] == '"')) n--;
-            if (n == want && strncasecmp(tok, name, n) == 0) { found = idx; break; }
+            if ((n == want && strncasecmp(tok, name, n) == 0) || colmap_is_field(tok, n, name)) {
+                found = idx;
+                break;
+            }
             if (!end) break;
             tok = end + 1;
         }
@@ -486,22 +549,28 @@ static size_t column_index(const char *path, const char *name)
 
 /* One attempt; 1 = something the fast path does not take: start again through csvread. */
 static int load_all(sim_problem *p, const char *fpath, const char *cpath, const char *wpath,
-                    int fast, errloc *err)
+                    int fast, const input_opts *opts, errloc *err)
 {
     int rc;
-    if ((rc = load_formations(p, fpath, fast, err)) != 0) return rc;
-    if ((rc = load_candidates(p, cpath, fast, err)) != 0) return rc;
-    return load_wishes(p, wpath, fast, err);
+    if ((rc = load_formations(p, fpath, fast, opts, err)) != 0) return rc;
+    if ((rc = load_candidates(p, cpath, fast, opts, err)) != 0) return rc;
+    return load_wishes(p, wpath, fast, opts, err);
 }
 
 sim_problem *sim_load(const char *fpath, const char *cpath, const char *wpath, errloc *err)
+{
+    return sim_load_opts(fpath, cpath, wpath, NULL, err);
+}
+
+sim_problem *sim_load_opts(const char *fpath, const char *cpath, const char *wpath,
+                           const input_opts *opts, errloc *err)
 {
     sim_problem *p = NULL;
     for (int fast = 1; fast >= 0; fast--) {
         sim_problem_free(p);
         p = sim_problem_new();
         if (!p) { errloc_set(err, fpath, 0, 0, "out of memory"); return NULL; }
-        int rc = load_all(p, fpath, cpath, wpath, fast, err);
+        int rc = load_all(p, fpath, cpath, wpath, fast, opts, err);
         if (rc < 0) goto fail;
         if (rc == 0) break;
     }

@@ -15,6 +15,10 @@ int sim_load_wishes(sim_problem *p, const char *path, errloc *err);
 
 /* All three, then sim_index; an index error is located again in W.csv. NULL on error. */
 sim_problem *sim_load(const char *fpath, const char *cpath, const char *wpath, errloc *err);
+/* The same with column mappings, --academie and --explain (colmap.h); opts may be NULL. */
+struct input_opts;
+sim_problem *sim_load_opts(const char *fpath, const char *cpath, const char *wpath,
+                           const struct input_opts *opts, errloc *err);
 
 /* Helpers shared with the in-memory builder of the Lua binding: parse a field, 0 or -1
  * with a message in why (without location). */
