@@ -326,6 +326,30 @@ void colmap_explain_file(const colmap *m, const input_opts *opts, const char *na
     explain_printf(e, "\n");
 }
 
+int colmap_csv_tail(const csv_row *row, size_t skip, char *buf, size_t n)
+{
+    size_t len = 0;
+    for (size_t f = 0; f < row->nfields; f++) {
+        if (f == skip) continue;
+        const char *s = row->field[f];
+        size_t l = row->len[f];
+        while (l && (*s == ' ' || *s == '\t')) { s++; l--; }
+        while (l && (s[l - 1] == ' ' || s[l - 1] == '\t')) l--;
+        int quote = memchr(s, ',', l) || memchr(s, '"', l) || memchr(s, '\n', l) ||
+                    memchr(s, '\r', l) || memchr(s, ';', l);
+        if (len + 2 * l + 4 >= n) return -1;
+        buf[len++] = ',';
+        if (quote) buf[len++] = '"';
+        for (size_t i = 0; i < l; i++) {
+            if (s[i] == '"') buf[len++] = '"';
+            buf[len++] = s[i];
+        }
+        if (quote) buf[len++] = '"';
+    }
+    buf[len] = '\0';
+    return 0;
+}
+
 void colmap_free(colmap *m)
 {
     explain_free(&m->cols);

@@ -25,6 +25,7 @@ typedef struct input_opts {
     const char *academie;    /* résident = lives in this académie (an "académie de résidence" column) */
     explain *explain;        /* NULL, or where each file's reading is described */
     int brief;               /* with explain: one line per file (-v) instead of the whole story */
+    int keep_columns;        /* outputs keep the input's other columns (--keep-columns) */
 } input_opts;
 
 typedef enum { CM_ABSENT = 0, CM_NAME, CM_ALIAS, CM_MAPPED } colmap_how;
@@ -70,6 +71,10 @@ int colmap_residence(const colmap *m, const input_opts *opts, const csv_row *h, 
                      char *folded, size_t cap, char *why, size_t whylen);
 /* 1 when the académie v[0..len) is the folded one. */
 int colmap_resident_of(const char *v, size_t len, const char *folded_academie);
+
+/* The fields of row other than field `skip`, trimmed, as CSV text ",a,b,..." (quoted where
+ * needed) into buf: --keep-columns. -1 when longer than n. */
+int colmap_csv_tail(const csv_row *row, size_t skip, char *buf, size_t n);
 
 void colmap_free(colmap *m);
 

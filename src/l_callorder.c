@@ -1,6 +1,7 @@
 /* l_callorder.c — the ordre d'appel for Lua: core.callorder_cli (the whole `admit
  * callorder` command in C), admit.call_order (on a ranking or a plain list) with its
  * C-backed result "admit.callorder", and admit.groups_split. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,22 +146,47 @@ static void csv_text(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* r:write(path) -> true | nil, msg: the call order as CSV
- * (id,call_rank,rank,boursier,resident,boursiers,residents,boursier_ok,resident_ok),
- * written whole or not at all. */
+/* The candidate's own further columns (grades, names...), after the call-order ones. */
+static void write_kept(FILE *f, const cand_set *s, uint32_t row, int header)
+{
+    for (size_t c = 0; c < s->ncols; c++) {
+        const cand_column *col = &s->col[c];
+        if (col->kind != CC_TEXT && col->kind != CC_NUMBER) continue;
+        if (strcmp(col->name, "rank") == 0 || strcmp(col->name, "call_rank") == 0) continue;
+        fputc(',', f);
+        if (header) csv_text(f, col->name);
+        else if (col->kind == CC_TEXT && col->text[row]) csv_text(f, col->text[row]);
+        else if (col->kind == CC_NUMBER && !isnan(col->num[row])) fprintf(f, "%.15g", col->num[row]);
+    }
+}
+
+/* r:write(path [, {keep_columns = true}]) -> true | nil, msg: the call order as CSV
+ * (id,call_rank,rank,boursier,resident,boursiers,residents,boursier_ok,resident_ok, then
+ * with keep_columns the candidates' other columns), written whole or not at all. */
 static int res_write(lua_State *L)
 {
     l_callres *r = res_check(L, 1);
     const char *path = luaL_checkstring(L, 2);
+    int keep = 0;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lua_getfield(L, 3, "keep_columns");
+        keep = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
     atomic_file af;
     errloc err;
     if (atomic_open(&af, path, &err) != 0) return admit_pushfail(L, err.msg);
-    fputs("id,call_rank,rank,boursier,resident,boursiers,residents,boursier_ok,resident_ok\n", af.fp);
+    fputs("id,call_rank,rank,boursier,resident,boursiers,residents,boursier_ok,resident_ok", af.fp);
+    if (keep) write_kept(af.fp, r->set, 0, 1);
+    fputc('\n', af.fp);
     for (size_t k = 0; k < r->n; k++) {
         uint32_t row = r->row[k];
         csv_text(af.fp, r->set->id[row]);
-        fprintf(af.fp, ",%zu,%u,%d,%d,%u,%u,%d,%d\n", k + 1, r->rank[k], r->set->boursier[row],
+        fprintf(af.fp, ",%zu,%u,%d,%d,%u,%u,%d,%d", k + 1, r->rank[k], r->set->boursier[row],
                 r->set->resident[row], r->nb[k], r->nr[k], r->ok[k] & 1, (r->ok[k] >> 1) & 1);
+        if (keep) write_kept(af.fp, r->set, row, 0);
+        fputc('\n', af.fp);
     }
     if (atomic_commit(&af, &err) != 0) return admit_pushfail(L, err.msg);
     lua_pushboolean(L, 1);

@@ -97,6 +97,9 @@ void l_input_opts(lua_State *L, int idx, const char *fn, input_opts *o, explain 
     lua_getfield(L, idx, "explain");
     if (lua_toboolean(L, -1)) o->explain = ex;
     lua_pop(L, 1);
+    lua_getfield(L, idx, "keep_columns");
+    o->keep_columns = lua_toboolean(L, -1);
+    lua_pop(L, 1);
     lua_getfield(L, idx, "verbose");   /* -v: one line per file */
     if (lua_toboolean(L, -1) && !o->explain) { o->explain = ex; o->brief = 1; }
     lua_pop(L, 1);

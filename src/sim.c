@@ -121,6 +121,7 @@ void sim_problem_free(sim_problem *p)
     free(p->f_min_boursier); free(p->f_min_resident); free(p->f_caps);
     for (int d = 0; d < SIM_NDESC; d++) free(p->f_desc[d]);
     for (int o = 0; o < SIM_NOBS; o++) free(p->f_obs[o]);
+    free(p->c_kept);
     free(p->c_id); free(p->c_bac); free(p->c_boursier); free(p->c_resident);
     free(p->w_cand); free(p->w_form); free(p->w_pref); free(p->w_rank); free(p->w_line);
     free(p->f_start); free(p->f_wish); free(p->c_start); free(p->c_wish);
@@ -205,7 +206,8 @@ uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier
     if (p->nc == p->cap_c) {
         size_t c = next_cap(p->cap_c);
         if (regrow(&p->c_id, c, sizeof *p->c_id) || regrow(&p->c_bac, c, 1) ||
-            regrow(&p->c_boursier, c, 1) || regrow(&p->c_resident, c, 1))
+            regrow(&p->c_boursier, c, 1) || regrow(&p->c_resident, c, 1) ||
+            (p->c_kept && regrow(&p->c_kept, c, sizeof *p->c_kept)))
             return SIM_NONE;
         p->cap_c = c;
     }
@@ -217,6 +219,19 @@ uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier
     p->c_boursier[i] = (uint8_t)(boursier != 0);
     p->c_resident[i] = (uint8_t)(resident != 0);
     return i;
+}
+
+int sim_set_kept(sim_problem *p, uint32_t c, const char *text)
+{
+    if (!p->c_kept) {
+        p->c_kept = calloc(p->cap_c ? p->cap_c : 1, sizeof *p->c_kept);
+        if (!p->c_kept) return -1;
+    }
+    const char *s = strpool_intern(p->pool, text, strlen(text));
+    if (!s) return -1;
+    if (c == SIM_NONE) p->c_kept_header = s;
+    else p->c_kept[c] = s;
+    return 0;
 }
 
 uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pref,

@@ -44,6 +44,9 @@ typedef struct sim_problem {
     const char **c_id;
     uint8_t *c_bac;                /* BAC_* */
     uint8_t *c_boursier, *c_resident;
+    const char **c_kept;           /* --keep-columns: each candidate's other columns, as
+                                      ",v1,v2..." CSV text; NULL when not kept */
+    const char *c_kept_header;     /* their header, ",name1,name2..." */
     /* vœux, in the order of W.csv */
     uint32_t nw;
     uint32_t *w_cand, *w_form;
@@ -80,6 +83,8 @@ uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pre
                       uint32_t rank, uint32_t line);
 int sim_set_desc(sim_problem *p, uint32_t f, int which, const char *text);
 int sim_set_obs(sim_problem *p, uint32_t f, int which, int32_t value);
+/* --keep-columns: candidate c's other columns as CSV text (c = SIM_NONE: their header). */
+int sim_set_kept(sim_problem *p, uint32_t c, const char *text);
 
 /* Id → index through hash maps rebuilt lazily; SIM_NONE when absent. */
 uint32_t sim_find_formation(sim_problem *p, const char *id);

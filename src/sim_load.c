@@ -256,10 +256,26 @@ static const colmap_field cand_fields[] = {
     { "id", 1 }, { "bac", 1 }, { "boursier", 1 }, { "resident", 1 }, { "residence", 0 },
 };
 
+/* --keep-columns: the candidate's other columns, kept for assignments.csv. */
+static int keep_columns(csv_reader *rd, const csv_row *row, load_ctx *x, uint32_t c)
+{
+    char text[8192];
+    if (colmap_csv_tail(row, (size_t)x->cols.at[0], text, sizeof text) != 0) {
+        fail_at(rd, 0, "--keep-columns: this row is longer than %zu bytes", sizeof text);
+        return -1;
+    }
+    if (sim_set_kept(x->p, c, text) != 0) {
+        fail_at(rd, 0, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 static int candidate_header(csv_reader *rd, const csv_row *row, load_ctx *x)
 {
     char why[600];
     if (find_columns(rd, row, x) != 0) return -1;
+    if (x->opts && x->opts->keep_columns && keep_columns(rd, row, x, SIM_NONE) != 0) return -1;
     if (colmap_residence(&x->cols, x->opts, row, &x->residence, x->academie, sizeof x->academie,
                          why, sizeof why) != 0) {
         fail_at(rd, x->residence, "%s", why);
@@ -299,10 +315,12 @@ static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
                 line_of(x, first));
         return -1;
     }
-    if (sim_add_candidate(x->p, id, bac, flags[0], flags[1]) == SIM_NONE || remember_line(x, row) != 0) {
+    uint32_t c = sim_add_candidate(x->p, id, bac, flags[0], flags[1]);
+    if (c == SIM_NONE || remember_line(x, row) != 0) {
         fail_at(rd, 0, "out of memory");
         return -1;
     }
+    if (x->opts && x->opts->keep_columns) return keep_columns(rd, row, x, c);
     return 0;
 }
 

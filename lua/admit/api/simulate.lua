@@ -121,7 +121,7 @@ return function(admit)
     if all_paths then
       prob = admit.check(admit.sim_load(spec.formations, spec.candidates, spec.wishes, {
         columns = spec.columns, academie = spec.academie, explain = spec.explain,
-        verbose = spec.verbose }))
+        verbose = spec.verbose, keep_columns = spec.keep_columns }))
     else
       prob = admit.check(admit.sim_build(rows_of(spec.formations, "formations"),
         rows_of(spec.candidates, "candidates"), rows_of(spec.wishes, "wishes")))
