@@ -26,6 +26,7 @@ typedef struct input_opts {
     explain *explain;        /* NULL, or where each file's reading is described */
     int brief;               /* with explain: one line per file (-v) instead of the whole story */
     int keep_columns;        /* outputs keep the input's other columns (--keep-columns) */
+    explain *notes;          /* NULL, or where to say what admit does instead of a missing column */
 } input_opts;
 
 typedef enum { CM_ABSENT = 0, CM_NAME, CM_ALIAS, CM_MAPPED } colmap_how;

@@ -74,6 +74,7 @@ void l_input_opts(lua_State *L, int idx, const char *fn, input_opts *o, explain 
                   const char *const *known)
 {
     memset(o, 0, sizeof *o);
+    o->notes = ex;   /* notes are said whether or not the explanation is asked */
     idx = lua_absindex(L, idx);
     if (lua_isnoneornil(L, idx)) { lua_pushnil(L); return; }
     if (lua_type(L, idx) != LUA_TTABLE)
@@ -114,7 +115,12 @@ void l_input_opts(lua_State *L, int idx, const char *fn, input_opts *o, explain 
 void l_input_explained(lua_State *L, int idx, explain *ex)
 {
     idx = lua_absindex(L, idx);
-    if (lua_type(L, idx) != LUA_TTABLE || !ex->text) { explain_free(ex); return; }
+    if (!ex->text) return;
+    if (lua_type(L, idx) != LUA_TTABLE) {
+        fputs(ex->text, stderr);
+        explain_free(ex);
+        return;
+    }
     lua_getfield(L, idx, "explain");
     if (lua_isnil(L, -1)) {
         lua_pop(L, 1);

@@ -599,6 +599,21 @@ static void push_summary(lua_State *L, const sim_summary *s)
     lua_setfield(L, -2, "by_annex");
     push_buckets(L, "academie", s->by_academie, s->n_academie);
     lua_setfield(L, -2, "by_academie");
+    int any = 0;
+    for (int k = 0; k < NOBSERVED; k++) any |= s->obs_formations[k] != 0;
+    if (any) {   /* summary.json's "observed": the open dataset beside the simulation */
+        lua_createtable(L, 0, NOBSERVED);
+        for (int k = 0; k < NOBSERVED; k++) {
+            lua_createtable(L, 0, 5);
+            set_int(L, "formations", s->obs_formations[k]);
+            set_int(L, "observed_admitted", (lua_Integer)s->obs_admitted[k]);
+            set_int(L, "observed", (lua_Integer)s->obs_kind[k]);
+            set_int(L, "simulated_admitted", (lua_Integer)s->sim_admitted[k]);
+            set_int(L, "simulated", (lua_Integer)s->sim_kind[k]);
+            lua_setfield(L, -2, sim_kind_names[k]);
+        }
+        lua_setfield(L, -2, "observed");
+    }
 }
 
 /* r:write(dir) -> true | nil, msg: the four files, atomically. */
@@ -669,6 +684,15 @@ static int l_generate(lua_State *L)
     o.max_wishes = (uint32_t)luaL_optinteger(L, -1, o.max_wishes);
     lua_getfield(L, 1, "formations");
     if (lua_isinteger(L, -1)) o.formations = (uint32_t)lua_tointeger(L, -1);
+    else if (lua_type(L, -1) == LUA_TSTRING) o.formations_file = lua_tostring(L, -1);
+    /* a formations file may take the input options (columns, explain) like every loader */
+    static const char *const keys[] = { "out", "seed", "candidates", "max_wishes", "formations",
+                                        "annex_dir", "progress", NULL };
+    input_opts io;
+    explain ex = { 0 }, notes = { 0 };
+    l_input_opts(L, 1, "admit.generate", &io, &ex, keys);
+    o.input = &io;
+    o.notes = &notes;
     lua_getfield(L, 1, "annex_dir");
     o.annex_dir = luaL_optstring(L, -1, NULL);
     lua_getfield(L, 1, "progress");
@@ -679,6 +703,9 @@ static int l_generate(lua_State *L)
     errloc err;
     int rc = gen_run(&o, &st, &err);
     progress_done(show);
+    l_input_explained(L, 1, &ex);
+    if (notes.text) fputs(notes.text, stderr);   /* what a missing column was replaced with */
+    explain_free(&notes);
     if (rc != 0) return admit_pushfail(L, err.msg);
     lua_createtable(L, 0, 3);
     set_int(L, "candidates", st.candidates);

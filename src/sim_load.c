@@ -249,6 +249,11 @@ int sim_load_formations(sim_problem *p, const char *path, errloc *err)
     return load_formations(p, path, 0, NULL, err);
 }
 
+int sim_load_formations_opts(sim_problem *p, const char *path, const input_opts *opts, errloc *err)
+{
+    return load_formations(p, path, 0, opts, err);
+}
+
 /* ---------------------------------------------------------- candidates */
 
 static const char *const cand_cols[] = { "id", "bac", "boursier", "resident" };
@@ -565,6 +570,32 @@ static size_t column_index(const char *path, const char *name)
     return found;
 }
 
+/* What admit does instead of the columns a formations file in the open dataset layout
+ * lacks (it has observed figures but no minimum rates, or only some figures). */
+static void note_formations(const sim_problem *p, const char *path, explain *notes)
+{
+    int observed = 0;
+    for (int o = 0; o < SIM_NOBS; o++) observed |= p->f_obs[o] != NULL;
+    if (!observed || !notes) return;
+    int mins = 0;
+    for (uint32_t f = 0; f < p->nf && !mins; f++)
+        mins = p->f_min_techno[f] || p->f_min_pro[f] || p->f_min_boursier[f] || p->f_min_resident[f];
+    if (!mins)
+        explain_printf(notes, "admit: %s: no formation has a minimum rate (min_techno, min_pro, min_boursier, "
+                       "min_resident: the open dataset does not publish them, so every minimum is 0): the "
+                       "formations are simulated without one; add the columns or map them with --columns\n", path);
+    static const int kinds[3] = { SIM_OBS_ADMITTED_TECHNO, SIM_OBS_ADMITTED_PRO, SIM_OBS_ADMITTED_BOURSIER };
+    static const char *const what[3] = { "techno", "pro", "boursier" };
+    if (!p->f_obs[SIM_OBS_ADMITTED])
+        explain_printf(notes, "admit: %s: no column 'admitted' (acc_tot): observed shares are not compared\n", path);
+    else
+        for (int k = 0; k < 3; k++)
+            if (!p->f_obs[kinds[k]])
+                explain_printf(notes, "admit: %s: no column '%s' (acc_%s): the observed %s share is not "
+                               "compared\n", path, sim_obs_names[kinds[k]], k == 0 ? "bt" : k == 1 ? "bp" : "brs",
+                               what[k]);
+}
+
 /* One attempt; 1 = something the fast path does not take: start again through csvread. */
 static int load_all(sim_problem *p, const char *fpath, const char *cpath, const char *wpath,
                     int fast, const input_opts *opts, errloc *err)
@@ -592,6 +623,7 @@ sim_problem *sim_load_opts(const char *fpath, const char *cpath, const char *wpa
         if (rc < 0) goto fail;
         if (rc == 0) break;
     }
+    if (opts) note_formations(p, fpath, opts->notes);
     uint32_t bad;
     char what;
     errloc ierr;

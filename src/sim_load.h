@@ -8,6 +8,8 @@
 /* F.csv: formation_id,capacity,min_techno,min_pro,min_boursier,min_resident (+ more;
  * annex, academie, establishment, commune, program are kept for the reports). */
 int sim_load_formations(sim_problem *p, const char *path, errloc *err);
+struct input_opts;
+int sim_load_formations_opts(sim_problem *p, const char *path, const struct input_opts *opts, errloc *err);
 /* C.csv: id,bac,boursier,resident (+ more, ignored here). */
 int sim_load_candidates(sim_problem *p, const char *path, errloc *err);
 /* W.csv: candidate_id,formation_id,preference,rank. */
