@@ -285,9 +285,9 @@ int colmap_resolve(colmap *m, const char *kind, const colmap_field *fields, int 
             if (colmap_field_of(m, f) < 0)
                 explain_printf(&m->cols, "    %-14s    column %zu '%.*s'\n", "(not used)", f + 1,
                                (int)h->len[f], h->field[f]);
-        for (int i = 0; i < m->nfields; i++)
+        for (int i = 0; i < m->nfields && i < 6; i++)   /* the main fields, not every optional one */
             if (m->at[i] < 0)
-                explain_printf(&m->cols, "    %-14s    absent\n", fields[i].name);
+                explain_printf(&m->cols, "    %-14s    absent (optional)\n", fields[i].name);
     }
     return 0;
 }

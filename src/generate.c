@@ -98,6 +98,8 @@ typedef struct gen {
     sim_problem *data;           /* the file as read; formation i is data's formation i */
     double (*cat_w)[NCAT];       /* per formation: weight among the vœux of each category */
     double bac_mix[3], bours_rate[3];  /* candidates' bac shares and boursier rates */
+    double cal_mean[3];          /* vœux per candidate of each bac */
+    double cat_acad_cum[NCAT][MAX_ACAD];  /* where a category's candidates live: by its demand */
 } gen;
 
 /* ------------------------------------------------------------ formations */
@@ -333,9 +335,13 @@ static int load_dataset(gen *g, errloc *err)
             bours[b] += bb;
         }
     }
+    /* a file of few formations gets proportionally fewer vœux per candidate: drawing most
+     * of a short list without repeats would flatten each formation's observed demand */
+    double scale = p->nf < 63 ? p->nf / 62.8 : 1.0;   /* 62.8 = 4 × 15.7 */
+    for (int b = 0; b < 3; b++) g->cal_mean[b] = 1.0 + (wishes_mean[b] - 1.0) * scale;
     /* candidates: a bac's share of candidates is its share of vœux over its vœux per head */
     double sum = 0;
-    for (int b = 0; b < 3; b++) sum += g->bac_mix[b] = apps[b] / wishes_mean[b];
+    for (int b = 0; b < 3; b++) sum += g->bac_mix[b] = apps[b] / g->cal_mean[b];
     for (int b = 0; b < 3; b++) {
         g->bac_mix[b] = sum > 0 ? g->bac_mix[b] / sum : bac_share[b];
         g->bours_rate[b] = apps[b] > 0 ? bours[b] / apps[b] : boursier_rate[b];
@@ -391,9 +397,11 @@ static int build_cat_pools(gen *g)
         for (uint32_t j = g->pool_start[k]; j < g->pool_start[k + 1]; j++)
             g->pool_cum[j] = sum += g->cat_w[g->pool_f[j]][cat];
     }
-    double seats[MAX_ACAD] = { 0 }, sum = 0;
-    for (uint32_t i = 0; i < g->nf; i++) seats[g->f[i].acad] += g->f[i].capacity;
-    for (uint32_t a = 0; a < g->nacad; a++) g->acad_cum[a] = sum += seats[a];
+    for (int cat = 0; cat < NCAT; cat++) {
+        double demand[MAX_ACAD] = { 0 }, sum = 0;
+        for (uint32_t i = 0; i < g->nf; i++) demand[g->f[i].acad] += g->cat_w[i][cat];
+        for (uint32_t a = 0; a < g->nacad; a++) g->cat_acad_cum[cat][a] = sum += demand[a];
+    }
     return 0;
 }
 
@@ -548,10 +556,12 @@ static int draw_candidate(gen *g, uint32_t c)
     g->c_bac[c] = (uint8_t)bac;
     g->c_bours[c] = rng_uniform(r) < brate[bac];
     uint32_t acad = g->nacad;                       /* outside */
-    if (rng_uniform(r) >= P_OUTSIDE && g->nacad) {
-        double x = rng_uniform(r) * g->acad_cum[g->nacad - 1];
+    /* a calibrated cohort: a category's candidates live where its demand is */
+    const double *where = g->data ? g->cat_acad_cum[bac * 2 + g->c_bours[c]] : g->acad_cum;
+    if (rng_uniform(r) >= P_OUTSIDE && g->nacad && where[g->nacad - 1] > 0) {
+        double x = rng_uniform(r) * where[g->nacad - 1];
         acad = 0;
-        while (acad < g->nacad - 1 && g->acad_cum[acad] <= x) acad++;
+        while (acad < g->nacad - 1 && where[acad] <= x) acad++;
     }
     g->c_acad[c] = (uint16_t)acad;
     g->c_res[c] = acad < g->nacad;
@@ -561,9 +571,15 @@ static int draw_candidate(gen *g, uint32_t c)
     g->c_grade[2][c] = grade(level, r);            /* francais */
     g->c_grade[3][c] = grade(0.3 * level, r);      /* motivation: the jury's mark of the letter */
 
+    if (g->data) {
+        /* a file of few formations gets proportionally fewer vœux per candidate: drawing
+         * most of a small list without repeats would flatten each one's observed demand */
+        uint32_t n = 1 + rng_poisson(r, g->cal_mean[bac] - 1.0);
+        if (n > g->o->max_wishes) n = g->o->max_wishes;
+        return draw_calibrated(g, c, bac, acad, level, n);
+    }
     uint32_t n = 1 + rng_poisson(r, wishes_mean[bac] - 1.0);
     if (n > g->o->max_wishes) n = g->o->max_wishes;
-    if (g->data) return draw_calibrated(g, c, bac, acad, level, n);
     if (grow_wishes(g, g->nw + n) != 0) return -1;
     uint32_t *forms = g->w_form + g->nw, k = 0;
     float utility[256];
