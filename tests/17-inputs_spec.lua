@@ -573,3 +573,20 @@ describe("the Parcoursup open dataset as formations input", function()
     assert.matches("missing column 'capacity'", gerr, 1, true)
   end)
 end)
+
+describe("the alias table", function()
+  it("is the same in src/colmap.c and SCRIPTING.md", function()
+    local c = h.slurp("src/colmap.c")
+    local table_text = c:match("aliases%[%] = {(.-)\n};")
+    local doc = h.slurp("SCRIPTING.md"):match("### Column names, values and %-%-explain(.-)\n## ")
+    assert.is_truthy(doc)
+    local n = 0
+    for field, alias in table_text:gmatch('{ "([%w_]+)", "([^"]+)" }') do
+      local row = doc:match("\n| `" .. field:gsub("_", "%%_") .. "` |([^\n]*)")
+      assert.is_truthy(row, field .. " has no row in SCRIPTING.md")
+      assert.is_truthy(row:find("`" .. alias .. "`", 1, true), alias .. " is not in the row of " .. field)
+      n = n + 1
+    end
+    assert.is_true(n > 60)
+  end)
+end)
