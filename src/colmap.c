@@ -74,17 +74,24 @@ int colmap_same_name(const char *a, size_t alen, const char *b, size_t blen)
     return strcmp(x, y) == 0;
 }
 
+/* 1 when the folded text h is s once folded. The first letter is compared first: most
+ * names differ there, and folding is the costly part (once per header, not per row). */
+static int folds_to(const char *h, const char *s)
+{
+    char y[160];
+    size_t n = strlen(s);
+    if (suggest_fold(s, n < 2 ? n : 2, y, sizeof y) && y[0] != h[0]) return 0;
+    suggest_fold(s, n, y, sizeof y);
+    return strcmp(h, y) == 0;
+}
+
 /* 1 when header text h (folded) names field `name`. */
 static int names_field(const char *h, const char *name)
 {
-    char y[160];
-    suggest_fold(name, strlen(name), y, sizeof y);
-    if (strcmp(h, y) == 0) return 1;
+    if (folds_to(h, name)) return 1;
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        if (strcmp(aliases[i].field, name) == 0) {
-            suggest_fold(aliases[i].alias, strlen(aliases[i].alias), y, sizeof y);
-            if (strcmp(h, y) == 0) return 1;
-        }
+        if (aliases[i].field[0] == name[0] && strcmp(aliases[i].field, name) == 0 && folds_to(h, aliases[i].alias))
+            return 1;
     return 0;
 }
 

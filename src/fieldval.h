@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Narrows s[0..*len) to its text without surrounding spaces and tabs. */
 static inline const char *fieldval_trim(const char *s, size_t *len)
@@ -102,6 +103,10 @@ static inline int fieldval_bac(const char *s, size_t len)
     };
     char buf[64];
     s = fieldval_trim(s, &len);
+    /* the canonical spellings of machine-written files, without folding */
+    if (len == 7 && memcmp(s, "general", 7) == 0) return 0;
+    if (len == 6 && memcmp(s, "techno", 6) == 0) return 1;
+    if (len == 3 && memcmp(s, "pro", 3) == 0) return 2;
     size_t n = fieldval_fold_word(s, len < 63 ? len : 63, buf, sizeof buf);
     const char *w = buf;
     size_t wl = fieldval_word_len(w, n);

@@ -13,6 +13,7 @@
 #include "callorder_cli.h"
 #include "errloc.h"
 #include "groups.h"
+#include "fieldval.h"
 #include "l_admit.h"
 #include "l_candidates.h"
 #include "l_inputs.h"
@@ -282,9 +283,15 @@ static int read_flag(lua_State *L, int entry, lua_Integer i, const char *field)
     else if (t == LUA_TNIL) v = 0;
     else if (lua_isinteger(L, -1) && (lua_tointeger(L, -1) == 0 || lua_tointeger(L, -1) == 1))
         v = (int)lua_tointeger(L, -1);
+    else if (t == LUA_TSTRING) {   /* a list read from a spreadsheet: the spellings of the files */
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        v = fieldval_flag(s, len);
+        if (v == FIELDVAL_EMPTY) v = 0;
+    }
     if (v < 0)
-        luaL_error(L, "call_order: candidate %d: %s must be true/false or 1/0, got %s", (int)i,
-                   field, luaL_tolstring(L, -1, NULL));
+        luaL_error(L, "call_order: candidate %d: %s must be true/false or a flag (" FIELDVAL_FLAGS "), got %s",
+                   (int)i, field, luaL_tolstring(L, -1, NULL));
     lua_pop(L, 1);
     return v;
 }

@@ -91,7 +91,7 @@ typedef struct load_ctx {
     size_t residence;           /* candidates: the académie de résidence field, or SIZE_MAX */
     char academie[160];         /* folded --academie */
     uint32_t last_cand;         /* the previous vœu's candidate, SIM_NONE at first */
-    char last_cid[512];
+    _Alignas(64) char last_cid[512];   /* aligned: compared with every vœu's candidate id */
     uint32_t *line;             /* line of each formation / candidate read, for duplicates */
     size_t nline, cap_line;
 } load_ctx;
@@ -452,7 +452,10 @@ static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc 
         if (!e) e = end;
         char *stop = e > p && e[-1] == '\r' ? e - 1 : e;
         if (memchr(p, '\r', (size_t)(stop - p))) goto out;
-        if (stop == p || only_separators(p, stop, delim)) { p = e + 1; continue; }  /* blank or ";;;;" */
+        if (stop == p || ((*p == delim || *p == ' ' || *p == '\t') && only_separators(p, stop, delim))) {
+            p = e + 1;   /* a blank line or Excel's ";;;;" */
+            continue;
+        }
         n = 0;
         for (char *f = p;;) {
             char *d = memchr(f, delim, (size_t)(stop - f));
