@@ -539,6 +539,17 @@ describe("the Parcoursup open dataset as formations input", function()
     local observed_total = 0
     for _, r in ipairs(open) do observed_total = observed_total + tonumber(r.acc_tot) end
     assert.are.equal(observed_total, s.observed.boursier.observed_admitted)
+    -- the readable summary puts the observed shares beside the simulated ones
+    local r = admit.simulate { formations = OPEN, candidates = dir .. "/cohort/candidates.csv",
+                               wishes = dir .. "/cohort/wishes.csv" }
+    local o = r.summary.observed.techno
+    assert.are.same(s.observed.techno, o)
+    local report = admit.simulation_report(r)
+    local line = report:match("\n  bac techno[^\n]*")
+    assert.is_truthy(report:find("Observed (open dataset)", 1, true))
+    assert.are.same({ "12", string.format("%.1f%%", 100 * o.observed / o.observed_admitted),
+                      string.format("%.1f%%", 100 * o.simulated / o.simulated_admitted) },
+                    { line:match("(%d+)%s+(%S+)%s+(%S+)$") })
     -- the raw file as formations input of allocate gives the same allocation
     local raw = dir .. "/raw"
     allocate(raw, OPEN, dir .. "/cohort/candidates.csv", dir .. "/cohort/wishes.csv")

@@ -206,6 +206,17 @@ return function(admit)
         (re.techno or 0) + (re.pro or 0), (rs.techno or 0) + (rs.pro or 0),
         re.techno or 0, rs.techno or 0, re.pro or 0, rs.pro or 0)
     end
+    if s.observed then   -- a formations file from the open dataset: its admitted beside ours
+      say("")
+      say("Observed (open dataset)  formations  observed share  simulated share")
+      for _, k in ipairs { "techno", "pro", "boursier" } do
+        local o = s.observed[k]
+        if o.formations > 0 then
+          say("  %-22s %10d %14s %16s", k == "boursier" and "boursiers" or "bac " .. k, o.formations,
+            pct(o.observed, o.observed_admitted), pct(o.simulated, o.simulated_admitted))
+        end
+      end
+    end
     say("")
     say("Minimum rates            formations   met  not met  (not enough applicants / placed elsewhere)")
     for _, k in ipairs(kinds) do
