@@ -17,6 +17,7 @@
 #include "l_admit.h"
 #include "l_candidates.h"
 #include "l_inputs.h"
+#include "suggest.h"
 #include "atomic.h"
 
 
@@ -355,6 +356,19 @@ static int l_call_order(lua_State *L)
     int qb = 0, qr = 0, ties = 0;
     if (!lua_isnoneornil(L, 2)) {
         luaL_checktype(L, 2, LUA_TTABLE);
+        static const char *const keys[] = { "boursier", "resident", "allow_ties" };
+        lua_pushnil(L);
+        while (lua_next(L, 2)) {   /* a mistyped option would be silently ignored */
+            lua_pop(L, 1);
+            const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
+            int known = 0;
+            for (int i = 0; i < 3; i++) known |= strcmp(k, keys[i]) == 0;
+            if (!known) {
+                const char *near = suggest_closest(k, keys, 3);
+                return luaL_error(L, "call_order: unknown option '%s'%s%s%s (options: boursier, resident, allow_ties)",
+                                  k, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+            }
+        }
         qb = read_rate(L, 2, "boursier");
         qr = read_rate(L, 2, "resident");
         lua_getfield(L, 2, "allow_ties");

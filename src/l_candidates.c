@@ -16,6 +16,7 @@
 #include "l_admit.h"
 #include "l_candidates.h"
 #include "l_inputs.h"
+#include "suggest.h"
 
 /* ------------------------------------------------------------ checks and pushes */
 
@@ -240,11 +241,18 @@ static int column_arg(lua_State *L, const cand_set *s, int idx)
     if (c < 0) {
         luaL_Buffer b;
         luaL_buffinit(L, &b);
+        const char *names[64];
+        size_t n = 0;
         for (size_t k = 0; k < s->ncols; k++) {
             if (k) luaL_addstring(&b, ", ");
             luaL_addstring(&b, s->col[k].name);
+            if (n < 64) names[n++] = s->col[k].name;
         }
         luaL_pushresult(&b);
+        const char *near = suggest_closest(name, names, n);
+        if (near)
+            return luaL_error(L, "no column '%s' in %s (did you mean '%s'?) (columns: %s)", name, s->name,
+                              near, lua_tostring(L, -1));
         return luaL_error(L, "no column '%s' in %s (columns: %s)", name, s->name,
                           lua_tostring(L, -1));
     }

@@ -463,6 +463,14 @@ describe("did you mean …?", function()
         "unknown option 'colums' (did you mean 'columns'?)" },
       { function() return admit.candidates(HAND .. "candidates.csv", { academy = "Lille" }) end,
         "unknown option 'academy' (did you mean 'academie'?)" },
+      { function() return admit.call_order({ { id = "a", rank = 1 } }, { boursiers = 20 }) end,
+        "call_order: unknown option 'boursiers' (did you mean 'boursier'?)" },
+      { function() return admit.formation { program = "x", capacite = 3 } end,
+        "unknown field 'capacite' (did you mean 'capacity'?)" },
+      { function()
+          local c = admit.check(admit.candidates("tests/fixtures/callorder/candidates.csv"))
+          return c:rank { by = "moyene" }
+        end, "no column 'moyene' in tests/fixtures/callorder/candidates.csv (did you mean 'moyenne'?)" },
     }
     for _, case in ipairs(API) do
       local ok, err = pcall(case[1])
