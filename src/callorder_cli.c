@@ -4,6 +4,7 @@
  * stdout empty. */
 #include "callorder_cli.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "callorder.h"
 #include "colmap.h"
 #include "csvread.h"
+#include "input.h"
 #include "fieldval.h"
 #include "idindex.h"
 
@@ -164,11 +166,12 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
     if (rank == 0) {
         size_t rl = row->len[in->col[COL_RANK]];
         if (fieldval_trim(rank_s, &rl) && rl == 0) {
-            csv_fail(rd, in->col[COL_RANK], "empty rank: expected a positive integer (1 = best)");
+            csv_fail(rd, in->col[COL_RANK], "empty rank: expected a whole number from 1 (best) to %u",
+                     MAX_RANK);
             return -1;
         }
-        csv_fail(rd, in->col[COL_RANK], "rank must be a positive integer (1 = best), got '%.*s'",
-                 SHOWN, rank_s);
+        csv_fail(rd, in->col[COL_RANK], "rank must be a whole number from 1 (best) to %u, got '%.*s'",
+                 MAX_RANK, SHOWN, rank_s);
         return -1;
     }
     int flag[2];
@@ -299,7 +302,7 @@ int callorder_cli_run_opts(const char *path, const callorder_run_opts *ro, FILE 
 {
     const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
     size_t len;
-    char *buf = csv_slurp(path, name, &len, err);
+    char *buf = input_read(path, name, &len, err);
     if (!buf) return -1;
     int rc = run_buffer(name, buf, len, ro, out, err);
     free(buf);
@@ -362,8 +365,10 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, const c
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
+    errno = 0;
     if (fwrite(text, 1, len, out) != len || fflush(out) != 0) {
-        errloc_set(err, "callorder", 0, 0, "cannot write the result to the output");
+        errloc_set(err, "callorder", 0, 0, "cannot write the result to the output: %s",
+                   strerror(errno ? errno : EIO));
         goto done;
     }
     rc = 0;

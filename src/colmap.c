@@ -255,17 +255,19 @@ int colmap_resolve(colmap *m, const char *kind, const colmap_field *fields, int 
         colmap_aliases(fields[i].name, names, sizeof names);
         list_headers(h, heads, sizeof heads);
         /* a header close to one of the accepted names is probably it, mistyped */
+        /* the header's own text, copied: a field on the fast path is not NUL-terminated */
         const char *near = NULL;
+        char near_word[128];
         for (size_t f = 0; f < h->nfields && !near; f++) {
             char word[128];
             snprintf(word, sizeof word, "%.*s", (int)(h->len[f] < 120 ? h->len[f] : 120), h->field[f]);
             if (colmap_field_of(m, f) >= 0) continue;
             const char *one[1] = { fields[i].name };
-            if (suggest_closest(word, one, 1)) { near = h->field[f]; *bad_field = f; }
+            if (suggest_closest(word, one, 1)) { near = strcpy(near_word, word); *bad_field = f; }
             for (size_t k = 0; k < sizeof aliases / sizeof aliases[0] && !near; k++)
                 if (strcmp(aliases[k].field, fields[i].name) == 0) {
                     one[0] = aliases[k].alias;
-                    if (suggest_closest(word, one, 1)) { near = h->field[f]; *bad_field = f; }
+                    if (suggest_closest(word, one, 1)) { near = strcpy(near_word, word); *bad_field = f; }
                 }
         }
         /* names[] starts with the field's own name: the aliases follow its ", " */

@@ -259,7 +259,7 @@ describe("values as they are written", function()
     local out = run_ok({ "callorder", "-" }, "id;rank;boursier;resident\na; 2 ;0;0\nb;1 ;0;0\n")
     assert.are.equal("id,call_rank\nb,1\na,2\n", out)
     local err = fails({ "callorder", "-" }, "id;rank;boursier;resident\na;1,5;0;0\n")
-    assert.matches("stdin:2:3: rank must be a positive integer (1 = best), got '1,5'", err, 1, true)
+    assert.matches("stdin:2:3: rank must be a whole number from 1 (best) to 2147483647, got '1,5'", err, 1, true)
   end)
 
   it("entirely empty rows are skipped wherever they are; a partly empty row is an error at its first empty field", function()
