@@ -156,8 +156,22 @@ static int l_suggest(lua_State *L)
     return 1;
 }
 
+/* admit.names_column(header, field) -> true when the header text names field (its own
+ * name or one of its aliases, as the loaders read it): for Lua code that reads a file's
+ * other columns beside a loader (admit.phase's overbooking, rang_limite). */
+static int l_names_column(lua_State *L)
+{
+    size_t len;
+    const char *header = luaL_checklstring(L, 1, &len);
+    const char *field = luaL_checkstring(L, 2);
+    lua_pushboolean(L, colmap_is_field(header, len, field));
+    return 1;
+}
+
 void inputs_open(lua_State *L)
 {
+    lua_pushcfunction(L, l_names_column);
+    lua_setfield(L, -2, "names_column");
     lua_pushcfunction(L, l_suggest);
     lua_setfield(L, -2, "suggest");
 }

@@ -613,3 +613,47 @@ describe("the alias table", function()
     assert.is_true(n > 60)
   end)
 end)
+
+describe("admit phase reads an officer's formations file", function()
+  local C = "id;bac;boursier;resident\na;général;oui;non\nb;techno;non;x\nc;pro;0;0\nd;général;;\n"
+  local W = "candidate_id;formation_id;preference;rank\na;F1;1;1\nb;F1;1;2\nc;F1;1;3\nd;F1;1;4\na;F2;2;1\nd;F2;2;2\n"
+
+  -- day 1 of F1 in days.csv: n (seats offered with the overbooking) and rang_limite
+  local function day1_f1(dir)
+    local f = assert(io.open(dir .. "/days.csv"))
+    local text = f:read("a")
+    f:close()
+    local header, rows = parse(text)
+    for _, r in ipairs(rows) do
+      local row = {}
+      for i, k in ipairs(header) do row[k] = r[i] end
+      if row.day == "1" and row.formation_id == "F1" then return row end
+    end
+  end
+
+  for _, id in ipairs { "formation_id", "Code formation", "cod_aff_form", "formation", "Code d'affectation" } do
+    it("overbooking and rang_limite are applied when formation_id is written '" .. id .. "'", function()
+      local dir = h.scratch()
+      h.write(dir .. "/f.csv", id .. ";Capacité;overbooking;rang_limite\nF1;2;50;3\nF2;1;0;\n")
+      h.write(dir .. "/c.csv", C)
+      h.write(dir .. "/w.csv", W)
+      local _, err, code = h.run { "phase", "--formations", dir .. "/f.csv", "--candidates", dir .. "/c.csv",
+        "--wishes", dir .. "/w.csv", "--out", dir .. "/o", "--days", "3", "--behaviour", "ideal" }
+      assert.are.equal(0, code, err)
+      local row = day1_f1(dir .. "/o")
+      assert.are.equal("3", row.n)            -- 2 seats + 50 %
+      assert.are.equal("3", row.rang_limite)
+    end)
+  end
+
+  it("a bad overbooking under an aliased formation_id is located at its own column", function()
+    local dir = h.scratch()
+    h.write(dir .. "/f.csv", "Code formation;Capacité;overbooking\nF1;2;beaucoup\nF2;1;0\n")
+    h.write(dir .. "/c.csv", C)
+    h.write(dir .. "/w.csv", W)
+    local _, err, code = h.run { "phase", "--formations", dir .. "/f.csv", "--candidates", dir .. "/c.csv",
+      "--wishes", dir .. "/w.csv", "--out", dir .. "/o", "--days", "3", "--behaviour", "ideal" }
+    assert.are.equal(2, code)
+    assert.matches("f.csv:2:3: overbooking 'beaucoup' is not a whole number", err, 1, true)
+  end)
+end)
