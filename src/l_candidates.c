@@ -15,6 +15,8 @@
 #include "groups.h"
 #include "l_admit.h"
 #include "l_candidates.h"
+#include "l_inputs.h"
+#include "suggest.h"
 
 /* ------------------------------------------------------------ checks and pushes */
 
@@ -169,8 +171,12 @@ static void push_preview(lua_State *L, const cand_set *s, const uint32_t *rows, 
 static int l_candidates(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
+    input_opts io;
+    explain ex = { 0 };
+    l_input_opts(L, 2, "admit.candidates", &io, &ex, NULL);
     errloc err;
-    cand_set *set = cand_load(path, &err);
+    cand_set *set = cand_load_opts(path, &io, &err);
+    l_input_explained(L, 2, &ex);
     if (!set) return admit_pushfail(L, err.msg);
     l_cands *c = lua_newuserdatauv(L, sizeof *c, 0);
     memset(c, 0, sizeof *c);
@@ -235,11 +241,18 @@ static int column_arg(lua_State *L, const cand_set *s, int idx)
     if (c < 0) {
         luaL_Buffer b;
         luaL_buffinit(L, &b);
+        const char *names[64];
+        size_t n = 0;
         for (size_t k = 0; k < s->ncols; k++) {
             if (k) luaL_addstring(&b, ", ");
             luaL_addstring(&b, s->col[k].name);
+            if (n < 64) names[n++] = s->col[k].name;
         }
         luaL_pushresult(&b);
+        const char *near = suggest_closest(name, names, n);
+        if (near)
+            return luaL_error(L, "no column '%s' in %s (did you mean '%s'?) (columns: %s)", name, s->name,
+                              near, lua_tostring(L, -1));
         return luaL_error(L, "no column '%s' in %s (columns: %s)", name, s->name,
                           lua_tostring(L, -1));
     }

@@ -66,6 +66,8 @@ function cli.run(name, args)
     if lfs.attributes(name, "mode") == "file" then
       hint = string.format("(to run the file '%s' as a script, write ./%s)", name, name)
     end
+    local near = admit.suggest(name, cli.names())
+    if near then hint = string.format("(did you mean '%s'?)", near) end
     admit.fail(string.format("unknown command '%s' %s\ncommands:\n%s", name, hint,
                              (cli.command_list():gsub("\n$", ""))))
   end
@@ -114,7 +116,12 @@ function cli.parse(args, spec, usage)
       if v == nil then admit.fail(string.format("option %s needs a value\n%s", name, usage or "")) end
       admit.check(admit.max_input(v))
     elseif a:match("^%-%-?%w") then
-      admit.fail(string.format("unknown option '%s'\n%s", a, usage or ""))
+      local names = {}
+      for n in pairs(spec) do names[#names + 1] = n end
+      table.sort(names)
+      local near = admit.suggest(name, names)
+      admit.fail(string.format("unknown option '%s'%s\n%s", a,
+        near and string.format(" (did you mean '%s'?)", near) or "", usage or ""))
     else
       positional[#positional + 1] = a
     end

@@ -231,8 +231,8 @@ return function(admit)
         for n in pairs(known) do names[#names + 1] = tostring(n) end
         table.sort(names)
       end
-      return string.format("unknown column '%s' (the candidates have: %s)", tostring(k),
-                           table.concat(names, ", "))
+      return string.format("unknown column '%s'%s (the candidates have: %s)", tostring(k),
+                           fields.did_you_mean(k, names), table.concat(names, ", "))
     end
     local views = {}
     for i, c in ipairs(applicants) do
