@@ -1,6 +1,6 @@
 -- The main job (make run). Grows with each area: annex summary, then the regional
 -- simulation of the 2023 Hauts-de-France formations.
-print(string.format("admit %s — data in %s", admit.version, admit.data_dir))
+print(admit.tr(string.format("admit %s — data in %s", admit.version, admit.data_dir)))
 dofile(admit.scripts_dir .. "/annex_summary.lua")
 
 -- Regional simulation (issue 5): a seeded synthetic cohort for the formations of the 2023
@@ -26,8 +26,8 @@ do
     local r = admit.simulate { formations = cohort.out .. "/formations.csv",
       candidates = cohort.out .. "/candidates.csv", wishes = cohort.out .. "/wishes.csv",
       mode = "student", progress = true }
-    io.write("\n", admit.simulation_report(r, { title = string.format(
-      "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)", cohort.seed) }))
+    io.write("\n", admit.tr(admit.simulation_report(r, { title = string.format(
+      "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)", cohort.seed) })))
     admit.check(r:write("out"))
     -- the cohort itself, beside the results (same seed: the same bytes)
     cohort.out = "out/cohort"
@@ -35,6 +35,6 @@ do
   end)
   cleanup()
   if not ok then error(err, 0) end
-  print("\nResults in out/: assignments.csv, formations.csv, summary.json, results.xlsx; "
-    .. "the cohort in out/cohort/.")
+  print("\n" .. admit.tr("Results in out/: assignments.csv, formations.csv, summary.json, results.xlsx; "
+    .. "the cohort in out/cohort/."))
 end

@@ -1,6 +1,7 @@
 --- admit allocate: deferred-acceptance seat allocation with the minimum rates, and its audit.
 local admit = require "admit"
 local cli = require "admit.cli"
+local i18n = require "admit.i18n"
 
 local usage = [[
 usage: admit allocate --formations F.csv --candidates C.csv --wishes W.csv --out DIR
@@ -36,9 +37,9 @@ return {
                                wishes = opts.wishes, mode = mode, progress = true }
     admit.check(r:write(opts.out))
     local s = r.summary
-    io.stderr:write(string.format(
-      "admit allocate: %s mode, %d round%s: %d of %d candidates admitted; results in %s\n",
-      s.mode, s.rounds, s.rounds == 1 and "" or "s", s.admitted, s.candidates, opts.out))
+    io.stderr:write(i18n.format(
+      "admit allocate: %s mode, %d round%s: %d of %d candidates admitted; results in %s",
+      s.mode, s.rounds, s.rounds == 1 and "" or "s", s.admitted, s.candidates, opts.out), "\n")
     return 0
   end,
 }

@@ -1,6 +1,7 @@
 --- admit annexes: list the annex rows (minimum rates), filtered, as a table, CSV or JSON.
 local admit = require "admit"
 local cli = require "admit.cli"
+local i18n = require "admit.i18n"
 local cjson = require "cjson"
 
 local usage = [[
@@ -63,10 +64,10 @@ local function write_table(datasets)
   for i, ds in ipairs(datasets) do
     local n = #ds
     if n == 0 then
-      parts[i] = ds.annex .. ": no rows"
+      parts[i] = i18n.tr(ds.annex .. ": no rows")
     else
       local body = ds:table():match("^(.*)\n[^\n]*$")  -- the rows, without the count line
-      parts[i] = string.format("%s: %d row%s\n%s", ds.annex, n, n == 1 and "" or "s", body)
+      parts[i] = i18n.format("%s: %d row%s", ds.annex, n, n == 1 and "" or "s") .. "\n" .. body
     end
   end
   io.stdout:write(table.concat(parts, "\n\n"), "\n")
