@@ -20,5 +20,7 @@ int export_xlsx(const char *path, const sim_report *rep, errloc *err);
 
 /* The four files into dir (created or replaced only when all are written). */
 int export_dir(const char *dir, const sim_report *rep, errloc *err);
+/* The same, its CSV files in the given dialect (a csv_dialect of csv_excel.h). */
+int export_dir_csv(const char *dir, const sim_report *rep, int dialect, errloc *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "atomic.h"
+#include "csv_excel.h"
 
 typedef int (*writer_fn)(FILE *fp, const sim_report *rep);
 
@@ -46,6 +47,11 @@ static void *xlsx_thread(void *arg)
 
 int export_dir(const char *dir, const sim_report *rep, errloc *err)
 {
+    return export_dir_csv(dir, rep, CSV_RFC4180, err);
+}
+
+int export_dir_csv(const char *dir, const sim_report *rep, int dialect, errloc *err)
+{
     atomic_dir ad;
     if (atomic_dir_open(&ad, dir, err) != 0) return -1;
     xlsx_job job = { atomic_dir_path(&ad, "results.xlsx"), rep, { { 0 } }, -1 };
@@ -59,6 +65,7 @@ int export_dir(const char *dir, const sim_report *rep, errloc *err)
     if (threaded) pthread_join(tid, NULL);
     if (rc) goto fail;
     if (job.rc) { *err = job.err; goto fail; }
+    if (dialect == CSV_EXCEL && csv_excel_convert_dir(&ad, err) != 0) goto fail;
     free(job.path);
     return atomic_dir_commit(&ad, err);
 fail:

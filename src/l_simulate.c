@@ -594,13 +594,14 @@ static void push_summary(lua_State *L, const sim_summary *s)
     lua_setfield(L, -2, "by_academie");
 }
 
-/* r:write(dir) -> true | nil, msg: the four files, atomically. */
+/* r:write(dir [, {csv = "rfc4180"|"excel"}]) -> true | nil, msg: the four files, atomically. */
 static int result_write(lua_State *L)
 {
     result_box *b = check_result(L, 1);
     const char *dir = luaL_checkstring(L, 2);
+    int dialect = admit_csv_option(L, 3);
     errloc err;
-    if (export_dir(dir, b->rep, &err) != 0) return admit_pushfail(L, err.msg);
+    if (export_dir_csv(dir, b->rep, dialect, &err) != 0) return admit_pushfail(L, err.msg);
     lua_pushboolean(L, 1);
     return 1;
 }

@@ -151,3 +151,90 @@ describe("choosing the language", function()
     assert.are.equal("fr|Commandes :|Commands:", out)
   end)
 end)
+
+describe("--csv excel: CSV files for a French Excel", function()
+  after_each(h.remove_scratch)
+  local BOM = "\xEF\xBB\xBF"
+  local cases = {
+    { "plain fields and CRLF", "a,b\nx,y\n", BOM .. "a;b\r\nx;y\r\n" },
+    { "decimal comma in decimal numbers only", "n,s\n1.5,1.2.3\n-2.25,.5\n10,v1.0\n",
+      BOM .. "n;s\r\n1,5;1.2.3\r\n-2,25;.5\r\n10;v1.0\r\n" },
+    { "a comma inside a field needs no quotes any more", 'a,b\n"x,y",z\n', BOM .. "a;b\r\nx,y;z\r\n" },
+    { "';', quotes and newlines are quoted", 'a,b\nx;y,"q""r"\n"l1\nl2",3\n',
+      BOM .. 'a;b\r\n"x;y";"q""r"\r\n"l1\nl2";3\r\n' },
+    { "empty fields and a last line without newline", "a,b,c\n,,\n1,,2", BOM .. "a;b;c\r\n;;\r\n1;;2\r\n" },
+    { "CRLF input, an existing BOM", BOM .. "a,b\r\n1.25,2\r\n", BOM .. "a;b\r\n1,25;2\r\n" },
+    { "UTF-8 text kept as it is", "établissement,vœu\nLycée Gay-Lussac,1\n",
+      BOM .. "établissement;vœu\r\nLycée Gay-Lussac;1\r\n" },
+  }
+  for _, c in ipairs(cases) do
+    it("admit.write_dir(..., {csv = 'excel'}): " .. c[1], function()
+      local out = h.scratch() .. "/out"
+      assert.is_true(admit.write_dir(out, { ["t.csv"] = c[2], ["notes.txt"] = c[2] }, { csv = "excel" }))
+      assert.are.equal(c[3], h.slurp(out .. "/t.csv"))
+      assert.are.equal(c[2], h.slurp(out .. "/notes.txt"))   -- only .csv files change
+    end)
+  end
+  it("the default stays RFC 4180 (',' '.' LF, no BOM)", function()
+    local out = h.scratch() .. "/out"
+    assert.is_true(admit.write_dir(out, { ["t.csv"] = "a,b\n1.5,2\n" }))
+    assert.are.equal("a,b\n1.5,2\n", h.slurp(out .. "/t.csv"))
+    assert.is_true(admit.write_dir(out, { ["t.csv"] = "a,b\n1.5,2\n" }, { csv = "rfc4180" }))
+    assert.are.equal("a,b\n1.5,2\n", h.slurp(out .. "/t.csv"))
+  end)
+  it("another dialect is an error", function()
+    local out = h.scratch() .. "/out"
+    assert.has_error(function() admit.write_dir(out, { ["t.csv"] = "a\n" }, { csv = "tsv" }) end,
+      "csv: 'tsv' is not rfc4180 or excel")
+  end)
+
+  local function cohort(dir)
+    local _, err, code = h.run({ "generate", "--out", "in", "--candidates", "400", "--seed", "7" }, nil, { cwd = dir })
+    assert.are.equal(0, code, err)
+    return { "allocate", "--formations", "in/formations.csv", "--candidates", "in/candidates.csv",
+             "--wishes", "in/wishes.csv" }
+  end
+  it("admit allocate --csv excel: the same tables, in the Excel dialect; JSON and XLSX unchanged", function()
+    local dir = h.scratch()
+    local args = cohort(dir)
+    local function run(out, extra)
+      local a = { table.unpack(args) }
+      a[#a + 1] = "--out"; a[#a + 1] = out
+      for _, x in ipairs(extra) do a[#a + 1] = x end
+      local _, err, code = h.run(a, nil, { cwd = dir })
+      assert.are.equal(0, code, err)
+    end
+    run("plain", {})
+    run("excel", { "--csv", "excel" })
+    for _, name in ipairs { "assignments.csv", "formations.csv" } do
+      local plain, excel = h.slurp(dir .. "/plain/" .. name), h.slurp(dir .. "/excel/" .. name)
+      local expect = {}
+      local ok = admit.write_dir(dir .. "/ref", { [name] = plain }, { csv = "excel" })
+      assert.is_true(ok)
+      expect = h.slurp(dir .. "/ref/" .. name)
+      assert.are.equal(expect, excel)
+      assert.are.equal(BOM, excel:sub(1, 3))
+      assert.is_nil(excel:find("[^\r]\n"), "a record ends without CRLF in " .. name)
+      local _, lf = plain:gsub("\n", "")
+      local _, crlf = excel:gsub("\r\n", "")
+      assert.are.equal(lf, crlf)
+    end
+    -- formations.csv has shares: their decimal point became a comma
+    local excel = h.slurp(dir .. "/excel/formations.csv")
+    assert.matches(";%d+,%d;", excel)
+    assert.is_nil(excel:find(";%d+%.%d;"))
+    assert.are.equal(h.slurp(dir .. "/plain/summary.json"), h.slurp(dir .. "/excel/summary.json"))
+  end)
+  it("admit allocate --csv with another value: exit 2, nothing written", function()
+    local dir = h.scratch()
+    local args = cohort(dir)
+    for _, x in ipairs { "--out", "o", "--csv", "xls" } do args[#args + 1] = x end
+    local out, err, code = h.run(args, nil, { cwd = dir, env = EN })
+    assert.are.equal("", out)
+    assert.are.equal(2, code)
+    assert.matches("^admit: %-%-csv: 'xls' is not rfc4180 or excel\nusage: admit allocate", err)
+    _, err = h.run(args, nil, { cwd = dir, env = FR })
+    assert.matches("^admit: %-%-csv : 'xls' n'est ni rfc4180 ni excel\nutilisation : admit allocate", err)
+    assert.is_nil(h.slurp(dir .. "/o/formations.csv"))
+  end)
+end)
