@@ -77,6 +77,9 @@ install: all
 	install -m 755 $(BUILD)/admit $(DESTDIR)$(PREFIX)/bin/admit
 	rm -rf $(DESTDIR)$(PREFIX)/share/admit/lua $(DESTDIR)$(PREFIX)/share/admit/data $(DESTDIR)$(PREFIX)/share/admit/scripts
 	for d in lua data scripts; do [ ! -d $$d ] || cp -R $$d $(DESTDIR)$(PREFIX)/share/admit/; done
+	# the candidates scripts/callorder_example.lua reads by default
+	install -d $(DESTDIR)$(PREFIX)/share/admit/tests/fixtures
+	cp -R tests/fixtures/callorder $(DESTDIR)$(PREFIX)/share/admit/tests/fixtures/
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/admit $(DESTDIR)$(PREFIX)/share/admit

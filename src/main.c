@@ -293,9 +293,23 @@ static int is_script_path(const char *s)
     return strcmp(s, "-") == 0 || strchr(s, '/') != NULL || (n >= 4 && strcmp(s + n - 4, ".lua") == 0);
 }
 
+/* A relative "scripts/..." path that is not in the current folder names admit's own
+ * example scripts (<home>/scripts/...): `admit scripts/compare_policies.lua` runs from a
+ * source tree and from an installed copy alike. Returns the path to load. */
+static const char *script_path(lua_State *L, const char *fname)
+{
+    static char own[sizeof host_context(L)->home + 4096];
+    if (fname && strncmp(fname, "scripts/", 8) == 0 && access(fname, F_OK) != 0 &&
+        (size_t)snprintf(own, sizeof own, "%s/%s", host_context(L)->home, fname) < sizeof own &&
+        access(own, R_OK) == 0)
+        return own;
+    return fname;
+}
+
 /* Loads a script (stdin for "-" or NULL), in the sandbox when asked, and runs it. */
 static int handle_script(lua_State *L, const char *fname, int sandbox)
 {
+    fname = script_path(L, fname);
     int status = luaL_loadfilex(L, fname, sandbox ? "t" : NULL);
     if (status == LUA_ERRFILE) {  /* a missing or unreadable script: bad input */
         host_report(L, status);
