@@ -564,8 +564,8 @@ describe("admit.annexes()", function()
 end)
 
 describe("admit annexes (command)", function()
-  it("prints aligned tables by default", function()
-    local out, err, code = h.run({ "annexes", "--annex", "pro", "--find", "louis pasteur" })
+  it("prints aligned tables (--width 0: texts never cut; fitting a width: 16-lang_spec)", function()
+    local out, err, code = h.run({ "annexes", "--annex", "pro", "--find", "louis pasteur", "--width", "0" })
     assert.are.equal("", err)
     assert.are.equal(0, code)
     assert.are.equal(table.concat({
@@ -581,7 +581,7 @@ describe("admit annexes (command)", function()
   end)
 
   it("puts each annex's title line directly above its own table, empty annexes on one line", function()
-    local out, _, code = h.run({ "annexes", "--find", "cybersecurite" })
+    local out, _, code = h.run({ "annexes", "--find", "cybersecurite", "--width", "0" })
     assert.are.equal(0, code)
     local blocks = {}
     for block in (out .. "\n"):gmatch("(.-)\n\n") do blocks[#blocks + 1] = block end

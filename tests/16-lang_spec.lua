@@ -238,3 +238,76 @@ describe("--csv excel: CSV files for a French Excel", function()
     assert.is_nil(h.slurp(dir .. "/o/formations.csv"))
   end)
 end)
+
+describe("admit annexes fits the terminal width", function()
+  local function widest(text)
+    local w = 0
+    for line in text:gmatch("[^\n]+") do w = math.max(w, utf8.len(line)) end
+    return w
+  end
+  local NOTE = "\n%(texts cut to fit (%d+) columns; %-%-width 0: whole%)\n$"
+  local rows = {
+    { "not a terminal, no COLUMNS: 80", {}, "env -u COLUMNS", 80 },
+    { "COLUMNS=100", {}, "COLUMNS=100", 100 },
+    { "COLUMNS=60", {}, "COLUMNS=60", 60 },
+    { "--width 120 wins over COLUMNS", { "--width", "120" }, "COLUMNS=60", 120 },
+    { "--find with a narrow width", { "--find", "relation client", "--width", "70" }, "", 70 },
+  }
+  for _, r in ipairs(rows) do
+    it(r[1], function()
+      local args = { "annexes" }
+      for _, a in ipairs(r[2]) do args[#args + 1] = a end
+      local out, err, code = h.run(args, nil, { env = r[3] .. " " .. EN })
+      assert.are.equal("", err)
+      assert.are.equal(0, code)
+      assert.is_true(widest(out) <= r[4], "a line is wider than " .. r[4])
+      assert.are.equal(tostring(r[4]), out:match(NOTE))
+      -- the same rows as the uncut table, in the same order
+      local full = h.run((function() local t = { table.unpack(args) } t[#t + 1] = "--width" t[#t + 1] = "0" return t end)(),
+        nil, { env = EN })
+      local _, n_cut = out:gsub("\n", "")
+      local _, n_full = full:gsub("\n", "")
+      assert.are.equal(n_full + 1, n_cut)
+    end)
+  end
+  it("a wide enough terminal, or --width 0, cuts nothing and says nothing", function()
+    local out = h.run({ "annexes", "--width", "0" }, nil, { env = EN })
+    assert.is_nil(out:find("texts cut", 1, true))
+    assert.is_nil(out:find("…", 1, true))
+    assert.is_true(widest(out) > 200)   -- the labels of the decrees are long
+    out = h.run({ "annexes", "--annex", "boursier" }, nil, { env = "COLUMNS=400 " .. EN })
+    assert.is_nil(out:find("texts cut", 1, true))
+  end)
+  it("in French", function()
+    local out = h.run({ "annexes", "--find", "relation client" }, nil, { env = "env -u COLUMNS " .. FR })
+    assert.matches("^techno : aucune ligne\n\npro : 21 lignes\n", out)
+    assert.matches("\n%(textes coupés pour 80 colonnes ; %-%-width 0 : entiers%)\n$", out)
+  end)
+  it("a bad width is a usage error", function()
+    local _, err, code = h.run({ "annexes", "--width", "wide" }, nil, { env = EN })
+    assert.are.equal(2, code)
+    assert.are.equal("admit: --width: 'wide' is not a whole number of columns\n", err)
+    _, err = h.run({ "annexes", "--width", "wide" }, nil, { env = FR })
+    assert.are.equal("admit: --width : 'wide' n'est pas un nombre entier de colonnes\n", err)
+  end)
+end)
+
+describe("admit annexes at 80 columns, exactly", function()
+  it("cuts the texts wider than the widest cut that fits, marks them with …, says so", function()
+    local out, err, code = h.run({ "annexes", "--annex", "pro", "--find", "louis pasteur" }, nil,
+      { env = "env -u COLUMNS " .. EN })
+    assert.are.equal("", err)
+    assert.are.equal(0, code)
+    assert.are.equal(table.concat({
+      "pro: 6 rows",
+      "academie  establishment        commune         program                   min_pct",
+      "Lille     Lycée Louis Pasteur  Lille           BTS - Services - Négoci…       64",
+      "Lille     Lycée Louis Pasteur  Lille           BTS - Services - Profes…       17",
+      "Lille     Lycée Louis Pasteur  Somain          BTS - Services - Gestio…       64",
+      "Lille     Lycée Louis Pasteur  Hénin-Beaumont  BTS - Production - Flui…       62",
+      "Lille     Lycée Louis Pasteur  Hénin-Beaumont  BTS - Production - Mana…       50",
+      "Lille     Lycée Louis Pasteur  Hénin-Beaumont  BTS - Production - Trav…       44",
+      "(texts cut to fit 80 columns; --width 0: whole)",
+      "" }, "\n"), out)
+  end)
+end)

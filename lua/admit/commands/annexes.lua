@@ -6,7 +6,7 @@ local cjson = require "cjson"
 
 local usage = [[
 usage: admit annexes [--annex techno|pro|boursier] [--academie NAME] [--find TEXT]
-                     [--format table|csv|json] [--dir DIR]
+                     [--format table|csv|json] [--dir DIR] [--width N]
 Lists the minimum rates of the decrees' annexes (default: the embedded 2023 data of the
 académies of Lille and Amiens).
   --annex KIND     techno (IUT / BUT), pro (BTS) or boursier (health); default: all three
@@ -15,7 +15,9 @@ académies of Lille and Amiens).
                    (case and accents ignored: "cybersecurite" finds "Cybersécurité")
   --format F       table (default), csv (header annex,academie,establishment,commune,
                    program,min_pct) or json (a list of objects, keys in that order)
-  --dir DIR        read the annex files of DIR instead (as written by import-recueil)]]
+  --dir DIR        read the annex files of DIR instead (as written by import-recueil)
+  --width N        fit the table in N columns, texts cut with "…" (default: COLUMNS, else
+                   the terminal's width, else 80; 0: never cut)]]
 
 local COLUMNS = { "annex", "academie", "establishment", "commune", "program", "min_pct" }
 
@@ -59,18 +61,37 @@ end
 
 --- One block per annex, its title line ("pro: 20 rows") directly above its own table
 -- (ds:table() puts its count below the rows, which reads as the title of the next block).
-local function write_table(datasets)
-  local parts = {}
+local function write_table(datasets, width)
+  local parts, cut = {}, false
   for i, ds in ipairs(datasets) do
     local n = #ds
     if n == 0 then
       parts[i] = i18n.tr(ds.annex .. ": no rows")
     else
-      local body = ds:table():match("^(.*)\n[^\n]*$")  -- the rows, without the count line
+      local text = ds:table(0, width)
+      cut = cut or text ~= ds:table()
+      local body = text:match("^(.*)\n[^\n]*$")  -- the rows, without the count line
       parts[i] = i18n.format("%s: %d row%s", ds.annex, n, n == 1 and "" or "s") .. "\n" .. body
     end
   end
   io.stdout:write(table.concat(parts, "\n\n"), "\n")
+  if cut then
+    io.stdout:write(i18n.format("(texts cut to fit %d columns; --width 0: whole)", width), "\n")
+  end
+end
+
+--- The width to fit: --width, else COLUMNS, else the terminal's, else 80.
+local function table_width(opts)
+  local text = opts.width or os.getenv("COLUMNS")
+  if text and text ~= "" then
+    local n = text:match("^%d+$") and math.tointeger(tonumber(text))
+    if not n then
+      admit.fail(string.format("%s: '%s' is not a whole number of columns", opts.width and "--width"
+        or "COLUMNS", text))
+    end
+    return n
+  end
+  return admit.terminal_width() or 80
 end
 
 local function check_choice(value, choices, what)
@@ -87,7 +108,7 @@ return {
   run = function(args)
     local opts, pos = cli.parse(args, {
       ["--annex"] = "value", ["--academie"] = "value", ["--find"] = "value",
-      ["--format"] = "value", ["--dir"] = "value",
+      ["--format"] = "value", ["--dir"] = "value", ["--width"] = "value",
     }, usage)
     if #pos > 0 then admit.fail("unexpected argument '" .. pos[1] .. "'\n" .. usage) end
     local format = check_choice(opts.format or "table", { "table", "csv", "json" }, "format")
@@ -110,7 +131,7 @@ return {
     end
     if format == "csv" then write_csv(datasets)
     elseif format == "json" then write_json(datasets)
-    else write_table(datasets) end
+    else write_table(datasets, table_width(opts)) end
     return 0
   end,
 }
