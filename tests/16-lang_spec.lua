@@ -311,3 +311,60 @@ describe("admit annexes at 80 columns, exactly", function()
       "" }, "\n"), out)
   end)
 end)
+
+describe("the REPL shows what was asked, readably, in 80 columns", function()
+  local function repl(lines, env)
+    local out, err, code = h.run({ "-i" }, table.concat(lines, "\n") .. "\n",
+      { env = (env or "env -u COLUMNS") .. " " .. EN })
+    assert.are.equal("", err)
+    assert.are.equal(0, code)
+    return out
+  end
+  local function widest(text)   -- of the results: the prompts before them are not theirs
+    local w = 0
+    for line in text:gmatch("[^\n]+") do w = math.max(w, utf8.len((line:gsub("^[> ]*> ", "")))) end
+    return w
+  end
+  it("a read-only list (a.anomalies) and its rows show their contents", function()
+    local out = repl { "a = admit.annexes()", "a.anomalies", "a.anomalies[1]", "#a.anomalies" }
+    assert.matches("> {\n  {\n    academie = \"Lille\",\n    annex = \"pro\",\n    anomaly = \"cut%-label\",", out)
+    assert.matches("\n  %.%.%. %(6 more%)\n}\n%(lines cut at 80 columns; print%(%.%.%.%) shows them whole%)\n> {\n  academie = \"Lille\",", out)
+    assert.matches("\n  line = 330,\n", out)
+    assert.matches("\n> 26\n", out)
+    assert.is_nil(out:find("> {}\n", 1, true))
+  end)
+  it("ds:table() prints the table, its lines cut at 80 columns, and says so", function()
+    local out = repl { "x = admit.annexes().pro:find('louis pasteur')", "x:table()" }
+    assert.matches("\n> > academie  establishment  +commune  +program  +…\n", out)
+    assert.matches("\nLille     Lycée Louis Pasteur  Lille           BTS %- Services %- Négociation et …\n", out)
+    assert.matches("\npro: 6 rows\n%(lines cut at 80 columns; print%(%.%.%.%) shows them whole%)\n", out)
+    assert.is_nil(out:find("\\n", 1, true))
+    assert.is_true(widest(out) <= 80)
+    out = repl({ "x = admit.annexes().pro:find('louis pasteur')", "x:table()" }, "COLUMNS=200")
+    assert.is_nil(out:find("lines cut", 1, true))
+    assert.matches("min_pct\n", out)
+    out = repl { "x = admit.annexes().pro:find('louis pasteur')", "x:table(0, 80)" }
+    assert.is_nil(out:find("lines cut", 1, true))
+    assert.matches("min_pct\n", out)
+  end)
+  it("a message (nil, msg of :min_rate) shows as text, not an escaped string", function()
+    local out = repl { "a = admit.annexes()", "a.pro:min_rate('Lycée Louis Pasteur', 'BTS')" }
+    assert.matches("\n> > nil\nambiguous: 6 rows match establishment \"Lycée Louis Pasteur\"", out)
+    assert.matches("\n  Lycée Louis Pasteur %(Lille%) | BTS %- Services", out)
+    assert.is_nil(out:find("\\n", 1, true))
+    assert.is_nil(out:find('\\"', 1, true))
+  end)
+  it("a one-line string stays quoted; a number, a boolean as they are", function()
+    local out = repl { "'one line'", "1 + 1", "true" }
+    assert.matches('\n?> "one line"\n> 2\n> true\n', out)
+  end)
+  it("a candidate preview names the columns it leaves out and shows flags as the rows do", function()
+    local out = repl { "c = admit.candidates('" .. h.root .. "/tests/fixtures/callorder/candidates.csv')",
+                       "c", "c[1].boursier" }
+    assert.matches("\nid    bac      boursier  resident  nom", out)
+    assert.matches("\n1001  general  false     true      Candidat 01", out)
+    assert.matches("\n%(2 more columns not shown: specialite, motivation; %[i%] shows row i whole%)\n", out)
+    assert.matches("\n> false\n", out)
+    assert.is_true(widest(out) <= 80)
+  end)
+end)
