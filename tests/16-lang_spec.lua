@@ -368,3 +368,32 @@ describe("the REPL shows what was asked, readably, in 80 columns", function()
     assert.is_true(widest(out) <= 80)
   end)
 end)
+
+describe("the example policies say what the sources say", function()
+  local lfs = require "lfs"
+  local dir = h.root .. "/scripts/policies"
+  local files = {}
+  for f in lfs.dir(dir) do if f:match("%.lua$") then files[#files + 1] = f end end
+  table.sort(files)
+  for _, f in ipairs(files) do
+    it(f .. ": one story about where policies go, claims cited, and it loads", function()
+      local text = h.slurp(dir .. "/" .. f)
+      assert.is_nil(text:find("allowed by the decree", 1, true))
+      assert.is_nil(text:lower():find("the law", 1, true))
+      assert.is_nil(text:find("copy this file to scripts/policies", 1, true))
+      assert.truthy(text:find("a folder of your own", 1, true))
+      assert.truthy(text:find("--policies", 1, true))
+      if text:find("What the sources fix", 1, true) then
+        assert.truthy(text:find("docs/ordre%-appel%.md §7"))
+      end
+      assert.is_not_nil(admit.load_policy(f:match("^(.*)%.lua$")))
+    end)
+  end
+  it("bts-ndrc.lua counts the formations admit annexes --find 'relation client' lists", function()
+    local said = h.slurp(dir .. "/bts-ndrc.lua"):match("%((%d+) formations in 2023: admit annexes %-%-find \"relation client\"%)")
+    assert.is_not_nil(said)
+    local out = h.run({ "annexes", "--find", "relation client", "--format", "csv" })
+    local _, rows = out:gsub("\n", "")
+    assert.are.equal(tonumber(said), rows - 1)
+  end)
+end)
