@@ -10,6 +10,7 @@ DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 lua-filesystem lua-c
             libcsv-dev lua-busted libreadline-dev libxlsxwriter-dev libutf8proc-dev \
             clang libclang-rt-14-dev valgrind hyperfine nettle-dev unzip
 DEB_PKGS += tmux   # the terminal REPL spec (tests/02-repl_spec.lua) drives admit in tmux
+DEB_PKGS += poppler-utils   # pdftotext -layout: a recueil's text from its PDF (README, tests/16-lang_spec.lua)
 
 PKG_LIBS := lua5.4 libutf8proc xlsxwriter nettle
 WARN     := -Wall -Wextra -Wshadow -Wwrite-strings -Wmissing-prototypes -Wno-unused-parameter

@@ -18,6 +18,7 @@
 #define DATASET_MT "admit.dataset"
 #define TOSTRING_ROWS 10
 #define TOSTRING_WIDTH 48
+#define TOSTRING_COLUMNS 80
 
 typedef struct dataset {
     annex_table *tab;   /* owned by the root, borrowed by views */
@@ -266,9 +267,12 @@ static int push_format(lua_State *L, const dataset *ds, size_t max_rows, size_t 
     return 1;
 }
 
+/* tostring(ds): the first rows, in a terminal's 80 columns (texts cut with "…"). */
 static int l_tostring(lua_State *L)
 {
-    return push_format(L, check_dataset(L, 1), TOSTRING_ROWS, TOSTRING_WIDTH);
+    dataset *ds = check_dataset(L, 1);
+    size_t fit = annex_fit_width(ds->tab, ds->idx, ds->n, TOSTRING_ROWS, TOSTRING_COLUMNS);
+    return push_format(L, ds, TOSTRING_ROWS, fit && fit < TOSTRING_WIDTH ? fit : TOSTRING_WIDTH);
 }
 
 /* ds:table([max_rows [, width]]) -> every row (or the first max_rows); labels never cut,

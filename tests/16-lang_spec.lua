@@ -245,7 +245,12 @@ describe("admit annexes fits the terminal width", function()
     for line in text:gmatch("[^\n]+") do w = math.max(w, utf8.len(line)) end
     return w
   end
-  local NOTE = "\n%(texts cut to fit (%d+) columns; %-%-width 0: whole%)\n$"
+  local function words(text)
+    local t = {}
+    for word in text:gmatch("%S+") do t[#t + 1] = word end
+    return t
+  end
+  local NOTE = "\n%(labels wrapped to fit (%d+) columns; %-%-width 0: one line each%)\n$"
   local rows = {
     { "not a terminal, no COLUMNS: 80", {}, "env -u COLUMNS", 80 },
     { "COLUMNS=100", {}, "COLUMNS=100", 100 },
@@ -254,7 +259,7 @@ describe("admit annexes fits the terminal width", function()
     { "--find with a narrow width", { "--find", "relation client", "--width", "70" }, "", 70 },
   }
   for _, r in ipairs(rows) do
-    it(r[1], function()
+    it(r[1] .. ": every line fits, no word of a label is lost", function()
       local args = { "annexes" }
       for _, a in ipairs(r[2]) do args[#args + 1] = a end
       local out, err, code = h.run(args, nil, { env = r[3] .. " " .. EN })
@@ -262,26 +267,57 @@ describe("admit annexes fits the terminal width", function()
       assert.are.equal(0, code)
       assert.is_true(widest(out) <= r[4], "a line is wider than " .. r[4])
       assert.are.equal(tostring(r[4]), out:match(NOTE))
-      -- the same rows as the uncut table, in the same order
-      local full = h.run((function() local t = { table.unpack(args) } t[#t + 1] = "--width" t[#t + 1] = "0" return t end)(),
-        nil, { env = EN })
-      local _, n_cut = out:gsub("\n", "")
-      local _, n_full = full:gsub("\n", "")
-      assert.are.equal(n_full + 1, n_cut)
+      -- the same characters as the table with one line per row: nothing lost, nothing added
+      local full_args = { table.unpack(args) }
+      full_args[#full_args + 1] = "--width"
+      full_args[#full_args + 1] = "0"
+      local full = h.run(full_args, nil, { env = EN })
+      local function chars(text)
+        local t = {}
+        for _, c in utf8.codes((text:gsub("%s", ""))) do t[#t + 1] = c end
+        table.sort(t)
+        return table.concat(t, ",")
+      end
+      assert.are.equal(chars(full), chars((out:gsub(NOTE, "\n"))))
     end)
   end
-  it("a wide enough terminal, or --width 0, cuts nothing and says nothing", function()
+  it("a wide enough terminal, or --width 0, wraps nothing and says nothing", function()
     local out = h.run({ "annexes", "--width", "0" }, nil, { env = EN })
-    assert.is_nil(out:find("texts cut", 1, true))
-    assert.is_nil(out:find("…", 1, true))
+    assert.is_nil(out:find("wrapped", 1, true))
     assert.is_true(widest(out) > 200)   -- the labels of the decrees are long
     out = h.run({ "annexes", "--annex", "boursier" }, nil, { env = "COLUMNS=400 " .. EN })
-    assert.is_nil(out:find("texts cut", 1, true))
+    assert.is_nil(out:find("wrapped", 1, true))
+  end)
+  it("at 80 columns, exactly", function()
+    local out = h.run({ "annexes", "--annex", "pro", "--find", "louis pasteur" }, nil,
+      { env = "env -u COLUMNS " .. EN })
+    assert.are.equal(table.concat({
+      "pro: 6 rows",
+      "academie  establishment     commune         program                      min_pct",
+      "Lille     Lycée Louis       Lille           BTS - Services -                  64",
+      "          Pasteur                           Négociation et",
+      "                                            digitalisation de la",
+      "                                            Relation Client",
+      "Lille     Lycée Louis       Lille           BTS - Services -                  17",
+      "          Pasteur                           Professions immobilières",
+      "Lille     Lycée Louis       Somain          BTS - Services - Gestion de       64",
+      "          Pasteur                           la PME",
+      "Lille     Lycée Louis       Hénin-Beaumont  BTS - Production - Fluide,        62",
+      "          Pasteur                           énergie, domotique - option",
+      "                                            C domotique et bâtiment",
+      "                                            communicants",
+      "Lille     Lycée Louis       Hénin-Beaumont  BTS - Production -                50",
+      "          Pasteur                           Management économique de la",
+      "                                            construction",
+      "Lille     Lycée Louis       Hénin-Beaumont  BTS - Production - Travaux        44",
+      "          Pasteur                           publics",
+      "(labels wrapped to fit 80 columns; --width 0: one line each)",
+      "" }, "\n"), out)
   end)
   it("in French", function()
     local out = h.run({ "annexes", "--find", "relation client" }, nil, { env = "env -u COLUMNS " .. FR })
     assert.matches("^techno : aucune ligne\n\npro : 21 lignes\n", out)
-    assert.matches("\n%(textes coupés pour 80 colonnes ; %-%-width 0 : entiers%)\n$", out)
+    assert.matches("\n%(libellés repliés pour tenir en 80 colonnes ; %-%-width 0 : une ligne chacun%)\n$", out)
   end)
   it("a bad width is a usage error", function()
     local _, err, code = h.run({ "annexes", "--width", "wide" }, nil, { env = EN })
@@ -292,23 +328,21 @@ describe("admit annexes fits the terminal width", function()
   end)
 end)
 
-describe("admit annexes at 80 columns, exactly", function()
-  it("cuts the texts wider than the widest cut that fits, marks them with …, says so", function()
-    local out, err, code = h.run({ "annexes", "--annex", "pro", "--find", "louis pasteur" }, nil,
-      { env = "env -u COLUMNS " .. EN })
-    assert.are.equal("", err)
-    assert.are.equal(0, code)
-    assert.are.equal(table.concat({
-      "pro: 6 rows",
-      "academie  establishment        commune         program                   min_pct",
-      "Lille     Lycée Louis Pasteur  Lille           BTS - Services - Négoci…       64",
-      "Lille     Lycée Louis Pasteur  Lille           BTS - Services - Profes…       17",
-      "Lille     Lycée Louis Pasteur  Somain          BTS - Services - Gestio…       64",
-      "Lille     Lycée Louis Pasteur  Hénin-Beaumont  BTS - Production - Flui…       62",
-      "Lille     Lycée Louis Pasteur  Hénin-Beaumont  BTS - Production - Mana…       50",
-      "Lille     Lycée Louis Pasteur  Hénin-Beaumont  BTS - Production - Trav…       44",
-      "(texts cut to fit 80 columns; --width 0: whole)",
-      "" }, "\n"), out)
+describe("tostring(ds) and ds:table(max_rows, width) fit a width", function()
+  it("tostring shows its first rows in 80 columns", function()
+    local set = admit.annexes()
+    for _, kind in ipairs { "techno", "pro", "boursier" } do
+      for line in tostring(set[kind]):gmatch("[^\n]+") do assert.is_true(utf8.len(line) <= 80, line) end
+    end
+  end)
+  it("ds:table(0, width) cuts texts with … so that every line fits; ds:table() cuts nothing", function()
+    local ds = admit.annexes().pro
+    for _, width in ipairs { 60, 80, 120 } do
+      local text = ds:table(0, width)
+      for line in text:gmatch("[^\n]+") do assert.is_true(utf8.len(line) <= width, line) end
+      assert.truthy(text:find("…", 1, true))
+    end
+    assert.is_nil(ds:table():find("…", 1, true))
   end)
 end)
 
@@ -395,5 +429,72 @@ describe("the example policies say what the sources say", function()
     local out = h.run({ "annexes", "--find", "relation client", "--format", "csv" })
     local _, rows = out:gsub("\n", "")
     assert.are.equal(tonumber(said), rows - 1)
+  end)
+end)
+
+-- A recueil from a PDF (README, "The embedded data"): the spec writes a small PDF itself
+-- (one page, Courier, the lines of the fuzz corpus' valid recueil), extracts its text with
+-- pdftotext -layout (Debian poppler-utils, in DEB_PKGS) and imports it.
+describe("a recueil's text from a PDF: pdftotext -layout", function()
+  after_each(h.remove_scratch)
+
+  local function latin1(s)   -- PDF strings in WinAnsiEncoding: Latin-1 for these texts
+    local out = {}
+    for _, c in utf8.codes(s) do
+      assert(c < 256, "not in Latin-1: " .. utf8.char(c))
+      out[#out + 1] = string.char(c)
+    end
+    return table.concat(out)
+  end
+
+  --- A one-page PDF showing lines in Courier 6 pt, 8 pt apart.
+  local function pdf(lines)
+    local height = #lines * 8 + 40
+    local ops = { "BT /F1 6 Tf 8 TL 20 " .. (height - 20) .. " Td" }
+    for _, l in ipairs(lines) do
+      ops[#ops + 1] = "(" .. latin1(l):gsub("[()\\]", "\\%0") .. ") Tj T*"
+    end
+    ops[#ops + 1] = "ET"
+    local content = table.concat(ops, "\n")
+    local objs = {
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 1200 " .. height .. "] /Contents 4 0 R "
+        .. "/Resources << /Font << /F1 5 0 R >> >> >>",
+      "<< /Length " .. #content .. " >>\nstream\n" .. content .. "\nendstream",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>",
+    }
+    local out, offsets = { "%PDF-1.4\n" }, {}
+    local pos = #out[1]
+    for i, o in ipairs(objs) do
+      offsets[i] = pos
+      out[#out + 1] = i .. " 0 obj\n" .. o .. "\nendobj\n"
+      pos = pos + #out[#out]
+    end
+    local xref = { "xref\n0 " .. (#objs + 1) .. "\n0000000000 65535 f \n" }
+    for i = 1, #objs do xref[#xref + 1] = string.format("%010d 00000 n \n", offsets[i]) end
+    out[#out + 1] = table.concat(xref)
+    out[#out + 1] = "trailer\n<< /Size " .. (#objs + 1) .. " /Root 1 0 R >>\nstartxref\n" .. pos .. "\n%%EOF\n"
+    return table.concat(out)
+  end
+
+  it("gives the recueil's lines back, and admit import-recueil the same annex files", function()
+    assert(os.execute("command -v pdftotext > /dev/null"), "pdftotext is missing: make deps installs poppler-utils")
+    local dir = h.scratch()
+    local source = h.slurp(h.root .. "/tests/fuzz/corpus/recueil/valid")
+    local lines = {}
+    for l in source:gmatch("([^\n]*)\n") do lines[#lines + 1] = l end
+    h.write(dir .. "/recueil.pdf", pdf(lines))
+    h.write(dir .. "/valid.txt", source)
+    assert(os.execute("cd " .. h.quote(dir) .. " && pdftotext -layout recueil.pdf recueil.txt"))
+    local text = h.slurp(dir .. "/recueil.txt")
+    assert.are.equal(source, (text:gsub("\n?\f$", "\n")))   -- a form feed ends each page
+    local _, err, code = h.run({ "import-recueil", "recueil.txt", "--out", "from-pdf" }, nil, { cwd = dir })
+    assert.are.equal(0, code, err)
+    _, err, code = h.run({ "import-recueil", "valid.txt", "--out", "from-text" }, nil, { cwd = dir })
+    assert.are.equal(0, code, err)
+    for _, f in ipairs { "iut-techno.csv", "bts-pro.csv", "sante-boursiers.csv", "anomalies.csv" } do
+      assert.are.equal(h.slurp(dir .. "/from-text/" .. f), h.slurp(dir .. "/from-pdf/" .. f))
+    end
   end)
 end)
