@@ -492,3 +492,42 @@ describe("a recueil's text from a PDF: pdftotext -layout", function()
     end
   end)
 end)
+
+describe("other messages, in French, every line translated", function()
+  after_each(h.remove_scratch)
+  local rows = {
+    { "an unknown command (with the list of commands)", { "nosuchcmd" } },
+    { "a missing option of a command (with its usage)", { "allocate", "--formations", "a" } },
+    { "an unknown option of a command", { "allocate", "--bogus" } },
+    { "an unknown option of admit", { "--bogus" } },
+    { "an option without its value", { "--max-memory" } },
+    { "--sandbox with -i", { "--sandbox", "-i" } },
+    { "an unknown format", { "annexes", "--format", "xml" } },
+    { "a bad number", { "generate", "--out", "o", "--seed", "x" } },
+    { "two files to callorder", { "callorder", "a", "b" } },
+    { "import-recueil without --out", { "import-recueil", "x" } },
+    { "an output folder holding someone else's files (a name with a space)",
+      { "generate", "--candidates", "10", "--out", "my folder" }, setup = function(dir)
+        os.execute("mkdir -p " .. h.quote(dir .. "/my folder"))
+        h.write(dir .. "/my folder/note.txt", "mine\n")
+      end },
+    { "a Lua error with its traceback", { "-e", "local t = nil; return t.x" } },
+    { "a syntax error", { "-e", "x = = 1" } },
+    { "an instruction limit", { "--max-instructions", "100000", "-e", "while true do end" } },
+    { "a missing script", { "nosuch.lua" } },
+  }
+  for _, r in ipairs(rows) do
+    it(r[1], function()
+      local dir = h.scratch()
+      if r.setup then r.setup(dir) end
+      local _, err_en, code_en = h.run(r[2], nil, { cwd = dir, env = EN })
+      local _, err_fr, code_fr = h.run(r[2], nil, { cwd = dir, env = FR })
+      assert.are.equal(code_en, code_fr)
+      assert.is_true(code_en ~= 0)
+      local en = message_of(err_en)
+      local fr = french(en)
+      assert.are_not.equal(en, fr)
+      assert.are.equal("admit: " .. fr .. "\n", err_fr)
+    end)
+  end
+end)

@@ -124,6 +124,18 @@ function translate_line(text, c, depth)
       if got then return where .. got end
     end
   end
+  -- a path or a name before a message ("my folder: ..."): kept, the message translated
+  local from = 1
+  while true do
+    local at = text:find(": ", from, true)
+    if not at then break end
+    local path = text:sub(1, at - 1)
+    if not path:find(": ", 1, true) then
+      local got = translate_line(text:sub(at + 2), c, depth + 1)
+      if got then return path .. " : " .. got end
+    end
+    from = at + 2
+  end
   -- help texts: a line of option syntax ([--mode student|school]) is kept; an indented
   -- line is its description, after a label of one or two words (an option and its value,
   -- a file name) kept as it is

@@ -32,7 +32,29 @@ return { messages = {
   { "{file}: empty file: expected a header line", "{file} : fichier vide : une ligne d'en-tête est attendue" },
   { "{file}: empty file: expected the text of a recueil des actes administratifs",
     "{file} : fichier vide : le texte d'un recueil des actes administratifs est attendu" },
+  { "cannot write {file}: {reason*}", "impossible d'écrire {file} : {reason}" },
   { "cannot write {file}", "impossible d'écrire {file}" },
+  { "cannot write: {reason*}", "impossible d'écrire : {reason}" },
+  { "write failed: {reason*}", "l'écriture a échoué : {reason}" },
+  { "I/O error", "erreur d'entrée/sortie" },
+  { "out of memory", "mémoire insuffisante" },
+  { "cannot rename into place: {reason*}", "impossible de renommer à sa place : {reason}" },
+  { "cannot replace: {reason*}", "impossible de remplacer : {reason}" },
+  { "cannot read the folder: {reason*}", "impossible de lire le dossier : {reason}" },
+  { "cannot create the output directory: {reason*}", "impossible de créer le dossier de sortie : {reason}" },
+  { "exists and is not a directory", "existe et n'est pas un dossier" },
+  { "is the current folder or holds it, and an output folder is replaced whole: choose another "
+    .. "folder for the output",
+    "est le dossier courant ou le contient, et un dossier de sortie est remplacé en entier : "
+    .. "choisissez un autre dossier pour la sortie" },
+  { "already holds files that admit did not write, and an output folder is replaced whole: "
+    .. "choose a new or empty folder for the output",
+    "contient déjà des fichiers qu'admit n'a pas écrits, et un dossier de sortie est remplacé "
+    .. "en entier : choisissez un dossier nouveau ou vide pour la sortie" },
+  { "is inside the output folder {dir}, which is replaced whole: write the output to another folder",
+    "est dans le dossier de sortie {dir}, qui est remplacé en entier : écrivez la sortie dans un autre dossier" },
+  { "cannot create the workbook", "impossible de créer le classeur" },
+  { "cannot write the workbook: {reason}", "impossible d'écrire le classeur : {reason}" },
   { "write failed on {file}", "l'écriture de {file} a échoué" },
 
   -- ------------------------------------------------------------- CSV and text input
