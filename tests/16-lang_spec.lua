@@ -531,3 +531,48 @@ describe("other messages, in French, every line translated", function()
     end)
   end
 end)
+
+describe("terminal summaries, in French, every line translated", function()
+  after_each(h.remove_scratch)
+  local function both(args, dir)
+    local out_en, err_en, code_en = h.run(args, nil, { cwd = dir, env = EN })
+    local out_fr, err_fr, code_fr = h.run(args, nil, { cwd = dir .. "/fr", env = FR })
+    assert.are.equal(0, code_en, err_en)
+    assert.are.equal(0, code_fr, err_fr)
+    return out_en, err_en, out_fr, err_fr
+  end
+  local function same_in_french(en, fr)
+    local want = french(en)
+    assert.are.equal(want, fr)
+    if en ~= "" then assert.are_not.equal(en, fr) end
+  end
+  it("import-recueil of the 2023 recueil: figures and the source's defects", function()
+    local dir = h.scratch()
+    os.execute("mkdir -p " .. h.quote(dir .. "/fr"))
+    local src = h.root .. "/tests/fixtures/annex/000_15ed9cf3954b8ee4.txt"
+    local out_en, err_en, out_fr, err_fr = both({ "import-recueil", src, "--out", "annex" }, dir)
+    same_in_french(out_en, out_fr)
+    same_in_french(err_en, err_fr)
+    assert.matches("^462 lignes écrites dans annex : techno 47 %+ 19", out_fr)
+    assert.matches("\n26 anomalies de la source listées dans annex/anomalies%.csv %(reprises, non corrigées%)\n$", err_fr)
+    -- the files are the same in both languages (machine formats)
+    for _, f in ipairs { "iut-techno.csv", "bts-pro.csv", "sante-boursiers.csv", "anomalies.csv" } do
+      assert.are.equal(h.slurp(dir .. "/annex/" .. f), h.slurp(dir .. "/fr/annex/" .. f))
+    end
+  end)
+  it("generate and allocate: their last line; the files are the same in both languages", function()
+    local dir = h.scratch()
+    os.execute("mkdir -p " .. h.quote(dir .. "/fr"))
+    local _, err_en, _, err_fr = both({ "generate", "--out", "in", "--candidates", "300" }, dir)
+    same_in_french(err_en, err_fr)
+    assert.matches("^admit generate : 300 candidats, %d+ vœux, 462 formations dans in\n$", err_fr)
+    local args = { "allocate", "--formations", "in/formations.csv", "--candidates", "in/candidates.csv",
+                   "--wishes", "in/wishes.csv", "--out", "out" }
+    _, err_en, _, err_fr = both(args, dir)
+    same_in_french(err_en, err_fr)
+    assert.matches("^admit allocate : mode student, %d+ tours? : %d+ candidats admis sur 300 ; résultats dans out\n$", err_fr)
+    for _, f in ipairs { "assignments.csv", "formations.csv", "summary.json" } do
+      assert.are.equal(h.slurp(dir .. "/out/" .. f), h.slurp(dir .. "/fr/out/" .. f))
+    end
+  end)
+end)
