@@ -56,11 +56,6 @@ describe("every bad-input row, in French", function()
         local fr = french(en)
         assert.are_not.equal(en, fr)
         assert.are.equal("admit: " .. fr .. "\n", err)
-        -- --lang fr says the same whatever the environment
-        local args_fr = { "--lang", "fr" }
-        for _, a in ipairs(args) do args_fr[#args_fr + 1] = a end
-        local _, err2 = h.run(args_fr, stdin, { cwd = dir, env = EN })
-        assert.are.equal(err, err2)
       end)
     end
     if K.api and not case.no_api and not case.ok and not case.pending then
@@ -560,7 +555,7 @@ describe("terminal summaries, in French, every line translated", function()
       assert.are.equal(h.slurp(dir .. "/annex/" .. f), h.slurp(dir .. "/fr/annex/" .. f))
     end
   end)
-  it("generate and allocate: their last line; the files are the same in both languages", function()
+  it("generate and allocate: their last line; the tables are the same in both languages", function()
     local dir = h.scratch()
     os.execute("mkdir -p " .. h.quote(dir .. "/fr"))
     local _, err_en, _, err_fr = both({ "generate", "--out", "in", "--candidates", "300" }, dir)
@@ -568,9 +563,11 @@ describe("terminal summaries, in French, every line translated", function()
     assert.matches("^admit generate : 300 candidats, %d+ vœux, 462 formations dans in\n$", err_fr)
     local args = { "allocate", "--formations", "in/formations.csv", "--candidates", "in/candidates.csv",
                    "--wishes", "in/wishes.csv", "--out", "out" }
-    _, err_en, _, err_fr = both(args, dir)
-    same_in_french(err_en, err_fr)
-    assert.matches("^admit allocate : mode student, %d+ tours? : %d+ candidats admis sur 300 ; résultats dans out\n$", err_fr)
+    local out_en, out_fr
+    out_en, _, out_fr = both(args, dir)
+    local last_en, last_fr = out_en:match("([^\n]*)\n$"), out_fr:match("([^\n]*)\n$")
+    same_in_french(last_en, last_fr)
+    assert.matches("^Résultats dans out/ : ouvrez out/report%.html", last_fr)
     for _, f in ipairs { "assignments.csv", "formations.csv", "summary.json" } do
       assert.are.equal(h.slurp(dir .. "/out/" .. f), h.slurp(dir .. "/fr/out/" .. f))
     end

@@ -27,6 +27,11 @@ function i18n.lang()
   return chosen or i18n.from_env()
 end
 
+--- The language given with --lang, or nil (then it comes from the environment).
+function i18n.chosen()
+  return chosen
+end
+
 --- Chooses the language (from --lang); returns it, or nil and a message for a bad value.
 function i18n.set(lang)
   if not LANGS[lang] then

@@ -5,4 +5,13 @@ local i18n = require "admit.i18n"
 return function(admit)
   admit.lang = i18n.lang
   admit.tr = i18n.tr
+  -- report.html and results.xlsx are French unless asked otherwise (admit.report_lang,
+  -- api/report.lua); --lang asks for their language too
+  local set = i18n.set
+  function i18n.set(lang)
+    local ok, err = set(lang)
+    if ok then admit.report_lang = lang end
+    return ok, err
+  end
+  if i18n.chosen() then admit.report_lang = i18n.chosen() end
 end

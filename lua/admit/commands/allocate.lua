@@ -5,7 +5,7 @@ local i18n = require "admit.i18n"
 
 local usage = [[
 usage: admit allocate --formations F.csv --candidates C.csv --wishes W.csv --out DIR
-                      [--mode student|school] [--csv rfc4180|excel]
+                      [--mode student|school] [--csv rfc4180|excel] [--quiet]
   F.csv  formation_id,capacity,min_techno,min_pro,min_boursier,min_resident (+ more columns);
          a missing min_* column means 0 (no minimum) for every formation
   C.csv  id,bac,boursier,resident (+ more columns); bac general, techno or pro
@@ -15,7 +15,9 @@ usage: admit allocate --formations F.csv --candidates C.csv --wishes W.csv --out
                    best offer: the formation-optimal stable assignment
   --csv excel      write the CSV files for a French Excel (UTF-8 with BOM, ';', decimal
                    comma, CRLF); default rfc4180 (UTF-8, ',', '.', LF)
-Writes DIR/assignments.csv, DIR/formations.csv, DIR/summary.json and DIR/results.xlsx
+  --quiet          print only the last line (where the results are)
+Writes DIR/report.html (open it in a browser), DIR/results.xlsx, DIR/formations.csv,
+DIR/groups.csv, DIR/assignments.csv, DIR/summary.json and DIR/provenance.json
 (DIR appears whole, or is left as it was on any error).]]
 
 return {
@@ -24,7 +26,7 @@ return {
   run = function(args)
     local opts, rest = cli.parse(args, {
       ["--formations"] = "value", ["--candidates"] = "value", ["--wishes"] = "value",
-      ["--out"] = "value", ["--mode"] = "value", ["--csv"] = "value",
+      ["--out"] = "value", ["--mode"] = "value", ["--quiet"] = "flag", ["--csv"] = "value",
     }, usage)
     if #rest > 0 then admit.fail("unexpected argument '" .. rest[1] .. "'\n" .. usage) end
     for _, k in ipairs { "formations", "candidates", "wishes", "out" } do
@@ -39,13 +41,17 @@ return {
       admit.fail("--csv: '" .. csv .. "' is not rfc4180 or excel\n" .. usage)
     end
     admit.check(admit.check_output_dir(opts.out, { opts.formations, opts.candidates, opts.wishes }))
+    local inputs = { formations = opts.formations, candidates = opts.candidates, wishes = opts.wishes }
     local r = admit.simulate { formations = opts.formations, candidates = opts.candidates,
-                               wishes = opts.wishes, mode = mode, progress = true }
-    admit.check(r:write(opts.out, { csv = csv }))
-    local s = r.summary
-    io.stderr:write(i18n.format(
-      "admit allocate: %s mode, %d round%s: %d of %d candidates admitted; results in %s",
-      s.mode, s.rounds, s.rounds == 1 and "" or "s", s.admitted, s.candidates, opts.out), "\n")
+                               wishes = opts.wishes, mode = mode, progress = not opts.quiet }
+    local provenance = admit.provenance { inputs = inputs, mode = mode,
+      command = "admit allocate " .. table.concat(args, " ") }
+    admit.check(admit.write_results(r, opts.out, { provenance = provenance, lang = admit.report_lang,
+                                                    csv = csv }))
+    if not opts.quiet then
+      io.stdout:write(i18n.tr(admit.simulation_report(r, { title = string.format("admit allocate (%s mode)", mode) })), "\n")
+    end
+    io.stdout:write(i18n.tr(admit.results_line(opts.out)), "\n")
     return 0
   end,
 }
