@@ -37,7 +37,7 @@ return admit.policy{
   -- formation, not of the decrees (docs/ordre-appel.md §7: moving unused seats between
   -- groups is a formation decision outside the published algorithm); the total never grows. caps is this function's own copy, to change and return;
   -- formation and applicants are read-only.
-  groups = function(formation, caps, applicants)
+  groups = function(formation, caps, applicants) -- luacheck: no unused args
     local pro_applicants = 0
     for _, c in ipairs(applicants) do
       if c.bac == "pro" then pro_applicants = pro_applicants + 1 end
