@@ -11,6 +11,7 @@ DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 lua-filesystem lua-c
             clang libclang-rt-14-dev valgrind hyperfine nettle-dev unzip
 DEB_PKGS += lua-check   # luacheck: `make lint`, run by .ci/run
 DEB_PKGS += tmux   # the terminal REPL spec (tests/02-repl_spec.lua) drives admit in tmux
+DEB_PKGS += poppler-utils   # pdftotext -layout: a recueil's text from its PDF (README, tests/16-lang_spec.lua)
 DEB_PKGS += time   # GNU time: peak memory of hostile inputs (tests/14-files-inputs_spec.lua)
 DEB_PKGS += chromium fonts-dejavu-core   # report.html rendered in a real browser (tests/15-report_spec.lua, make screenshots)
 
@@ -90,6 +91,9 @@ install: all
 	install -m 755 $(BUILD)/admit $(DESTDIR)$(PREFIX)/bin/admit
 	rm -rf $(DESTDIR)$(PREFIX)/share/admit/lua $(DESTDIR)$(PREFIX)/share/admit/data $(DESTDIR)$(PREFIX)/share/admit/scripts
 	for d in lua data scripts; do [ ! -d $$d ] || cp -R $$d $(DESTDIR)$(PREFIX)/share/admit/; done
+	# the candidates scripts/callorder_example.lua reads by default
+	install -d $(DESTDIR)$(PREFIX)/share/admit/tests/fixtures
+	cp -R tests/fixtures/callorder $(DESTDIR)$(PREFIX)/share/admit/tests/fixtures/
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/admit $(DESTDIR)$(PREFIX)/share/admit

@@ -2,6 +2,7 @@
  * HAProxy's hlua_alloc), an instruction budget that pcall cannot swallow (after Redis),
  * the traceback message handler and Ctrl-C handling of lua.c, and the module paths. */
 #include "host.h"
+#include "i18n.h"
 
 #include <limits.h>
 #include <signal.h>
@@ -268,6 +269,13 @@ void host_message(const char *progname, const char *msg)
     fflush(stderr);
 }
 
+/* Prints msg in the user's language (admit.i18n). */
+static void report_message(lua_State *L, const char *progname, const char *msg)
+{
+    host_message(progname, i18n_push(L, msg));
+    lua_pop(L, 1);
+}
+
 int host_report(lua_State *L, int status)
 {
     if (status == LUA_OK)
@@ -283,7 +291,7 @@ int host_report(lua_State *L, int status)
             if (lua_isinteger(L, -1))
                 code = (int)lua_tointeger(L, -1);
             lua_getfield(L, -2, "message");
-            host_message(progname, lua_tostring(L, -1));
+            report_message(L, progname, lua_tostring(L, -1));
             lua_pop(L, 3);
             return code;
         }
@@ -293,7 +301,7 @@ int host_report(lua_State *L, int status)
         lua_replace(L, -2);
         msg = lua_tostring(L, -1);
     }
-    host_message(progname, msg ? msg : "(error object is not a string)");
+    report_message(L, progname, msg ? msg : "(error object is not a string)");
     lua_pop(L, 1);
     return code;
 }

@@ -3,6 +3,7 @@
  * ("admit.simulation": the result with its tables), and the cohort generator. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -627,15 +628,16 @@ static int plain_file_name(const char *name)
     return *name && *name != '.' && !strchr(name, '/') && !strchr(name, '\\');
 }
 
-/* r:write(dir [, {english=, provenance = {{key, value}, ...}, files = {name = text, ...}}])
- * -> true | nil, msg: the tables and the caller's files, atomically. */
+/* r:write(dir [, {english=, provenance = {{key, value}, ...}, files = {name = text, ...},
+ * csv = "rfc4180"|"excel"}]) -> true | nil, msg: the tables and the caller's files, atomically. */
 static int result_write(lua_State *L)
 {
     result_box *b = check_result(L, 1);
     const char *dir = luaL_checkstring(L, 2);
-    export_extras x = { 0, NULL, 0, NULL, 0 };
+    export_extras x = { 0, NULL, 0, NULL, 0, 0 };
     if (!lua_isnoneornil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
+        x.csv_dialect = admit_csv_option(L, 3);
         lua_settop(L, 3);
         lua_getfield(L, 3, "english");                 /* 4 */
         x.english = lua_toboolean(L, 4);
@@ -794,6 +796,17 @@ static int l_generate(lua_State *L)
     return 1;
 }
 
+/* core.terminal_width() -> the columns of the terminal on stdout, or nil (not a terminal) */
+static int l_terminal_width(lua_State *L)
+{
+    struct winsize ws;
+    if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        lua_pushinteger(L, ws.ws_col);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
 /* core.stderr_is_tty() -> boolean (progress bars are drawn only on a terminal) */
 static int l_stderr_is_tty(lua_State *L)
 {
@@ -827,7 +840,7 @@ static const luaL_Reg result_methods[] = {
 
 static const luaL_Reg sim_funcs[] = {
     { "sim_load", l_sim_load }, { "sim_build", l_sim_build }, { "generate", l_generate },
-    { "stderr_is_tty", l_stderr_is_tty }, { "wall_clock", l_wall_clock }, { NULL, NULL }
+    { "stderr_is_tty", l_stderr_is_tty }, { "terminal_width", l_terminal_width }, { "wall_clock", l_wall_clock }, { NULL, NULL }
 };
 
 void simulate_open(lua_State *L)

@@ -11,6 +11,7 @@
 #include <lauxlib.h>
 
 #include "atomic.h"
+#include "csv_excel.h"
 #include "csvread.h"
 #include "host.h"
 #include "l_admit.h"
@@ -253,12 +254,50 @@ static int write_one(const atomic_dir *ad, const char *name, const char *text, s
     return bad ? -1 : 0;
 }
 
-/* core.write_dir(dir, {name = text, ...}) -> true | nil, msg. The directory appears
- * whole, holding exactly these files, or the previous one stays as it was. */
+/* The csv dialect of an options table {csv = "rfc4180"|"excel"} at idx (absent or nil:
+ * RFC 4180); raises on another value. */
+int admit_csv_option(lua_State *L, int idx)
+{
+    if (lua_isnoneornil(L, idx)) return CSV_RFC4180;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    if (lua_getfield(L, idx, "csv") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return CSV_RFC4180;
+    }
+    const char *name = lua_tostring(L, -1);
+    int dialect = name ? csv_dialect_from_name(name) : -1;
+    if (dialect < 0)
+        return luaL_error(L, "csv: '%s' is not rfc4180 or excel", name ? name : luaL_typename(L, -1));
+    lua_pop(L, 1);
+    return dialect;
+}
+
+/* Writes text as the file name of ad: in the Excel dialect when asked and name is a .csv. */
+static int write_text(const atomic_dir *ad, const char *name, const char *text, size_t len,
+                      int dialect, errloc *err)
+{
+    size_t n = strlen(name);
+    if (dialect != CSV_EXCEL || n < 4 || strcmp(name + n - 4, ".csv") != 0)
+        return write_one(ad, name, text, len, err);
+    char *conv = NULL;
+    size_t conv_len = 0;
+    FILE *mem = open_memstream(&conv, &conv_len);
+    int rc = mem ? csv_excel_write(mem, text, len) : -1;
+    if (mem) rc |= fclose(mem);
+    if (rc == 0) rc = write_one(ad, name, conv, conv_len, err);
+    else errloc_set(err, ad->target, 0, 0, "cannot write %s: not enough memory", name);
+    free(conv);
+    return rc ? -1 : 0;
+}
+
+/* core.write_dir(dir, {name = text, ...} [, {csv = "excel"}]) -> true | nil, msg. The
+ * directory appears whole, holding exactly these files, or the previous one stays as it
+ * was. With csv = "excel" the .csv files are written for a French Excel (csv_excel.h). */
 static int l_write_dir(lua_State *L)
 {
     const char *dir = luaL_checkstring(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
+    int dialect = admit_csv_option(L, 3);
     lua_settop(L, 2);
     /* every check that may raise comes before anything is created on disk */
     for (lua_pushnil(L); lua_next(L, 2); lua_pop(L, 1)) {
@@ -276,7 +315,7 @@ static int l_write_dir(lua_State *L)
     for (lua_pushnil(L); lua_next(L, 2); lua_pop(L, 1)) {
         size_t len;
         const char *text = lua_tolstring(L, -1, &len);
-        if (write_one(&ad, lua_tostring(L, -2), text, len, &err) != 0) {
+        if (write_text(&ad, lua_tostring(L, -2), text, len, dialect, &err) != 0) {
             atomic_dir_abort(&ad);
             return admit_pushfail(L, err.msg);
         }

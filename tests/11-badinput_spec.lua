@@ -452,3 +452,6 @@ describe("bad input (issue 6): file kind × defect", function()
     if api then it(title .. " (API)", guarded(run_api)) end
   end
 end)
+
+-- the table, for the same rows in French (tests/16-lang_spec.lua)
+return { cases = CASES, kinds = KINDS, prepare = prepare }

@@ -3,6 +3,7 @@
 -- Input errors raise admit.fail (exit 2); run returns the exit status (0 when nil).
 local lfs = require "lfs"
 local admit = require "admit"
+local i18n = require "admit.i18n"
 
 local cli = {}
 
@@ -43,6 +44,29 @@ local function known(name)
   return false
 end
 
+--- Takes --lang fr|en (or --lang=fr) out of a command's arguments (before any --) and
+-- applies it: every command accepts it.
+function cli.take_lang(args)
+  local kept, i = {}, 1
+  while i <= #args do
+    local a = args[i]
+    local inline = a:match("^%-%-lang=(.*)$")
+    if a == "--" then
+      table.move(args, i, #args, #kept + 1, kept)
+      break
+    elseif a == "--lang" or inline then
+      local v = inline or args[i + 1]
+      if v == nil then admit.fail("option --lang needs a value (fr or en)") end
+      admit.check(i18n.set(v))
+      if not inline then i = i + 1 end
+    else
+      kept[#kept + 1] = a
+    end
+    i = i + 1
+  end
+  return kept
+end
+
 --- An argument that is not UTF-8 text is a usage error (exit 2), found before any
 -- command sees it: the text functions (fold, find, the annex search) all expect UTF-8.
 -- The bad bytes are shown as \xHH so that the message itself is valid text.
@@ -61,6 +85,7 @@ end
 function cli.run(name, args)
   check_utf8({ name }, "the command name")
   check_utf8(args)
+  args = cli.take_lang(args)
   if not known(name) then
     local hint = "(a script must contain '/' or end in .lua)"
     if lfs.attributes(name, "mode") == "file" then
@@ -74,7 +99,7 @@ function cli.run(name, args)
   local cmd = cli.load(name)
   for _, a in ipairs(args) do
     if a == "--help" or a == "-h" then
-      io.stdout:write(cmd.usage or cmd.summary or "", "\n")
+      io.stdout:write(i18n.tr(cmd.usage or cmd.summary or ""), "\n")
       return 0
     end
   end

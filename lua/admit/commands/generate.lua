@@ -1,6 +1,7 @@
 --- admit generate: a synthetic, seeded cohort in the three files of `admit allocate`.
 local admit = require "admit"
 local cli = require "admit.cli"
+local i18n = require "admit.i18n"
 
 local usage = [[
 usage: admit generate --out DIR [--seed N] [--candidates N] [--formations annexes|N|FILE]
@@ -65,8 +66,8 @@ return {
       progress = true,
       columns = opts.columns, explain = opts.explain,
     })
-    io.stderr:write(string.format("admit generate: %d candidates, %d vœux, %d formations in %s\n",
-      stats.candidates, stats.wishes, stats.formations, opts.out))
+    io.stderr:write(i18n.format("admit generate: %d candidates, %d vœux, %d formations in %s",
+      stats.candidates, stats.wishes, stats.formations, opts.out), "\n")
     return 0
   end,
 }
