@@ -9,6 +9,8 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "cpulimit.h"
+#include "cstack.h"
 #include "host.h"
 #include "repl.h"
 
@@ -27,6 +29,7 @@ typedef struct cli {
     int script;              /* index of the script or command in argv, 0 if none */
     long long max_memory_mb; /* 0 = none */
     long long max_instr;     /* 0 = none */
+    long long max_seconds;   /* 0 = none */
     const char *bad;         /* the option that was wrong */
 } cli;
 
@@ -47,6 +50,7 @@ static const char usage_text[] =
     "  --sandbox            run the script with the safe globals only (no io, os, C modules)\n"
     "  --max-memory MB      cap the memory of the Lua interpreter\n"
     "  --max-instructions N stop a script after about N virtual-machine instructions\n"
+    "  --max-seconds N      stop the run after N seconds of CPU time, whatever it is doing\n"
     "  -h, --help           this help and the list of commands\n"
     "A SCRIPT is anything containing '/' or ending in '.lua'; any other word is a COMMAND.\n"
     "Without a script or command: the REPL on a terminal, else the script on stdin.\n";
@@ -89,8 +93,10 @@ static void collect_args(cli *c)
             c->flags |= HAS_SANDBOX;
             continue;
         }
-        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0) {
-            long long *dst = a[6] == 'm' ? &c->max_memory_mb : &c->max_instr;
+        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0
+            || strcmp(a, "--max-seconds") == 0) {
+            long long *dst = a[6] == 'm' ? &c->max_memory_mb : a[6] == 's' ? &c->max_seconds
+                           : &c->max_instr;
             if (argv[i + 1] == NULL || !parse_count(argv[i + 1], dst)) {
                 c->bad = a;
                 c->flags |= HAS_ERROR;
@@ -135,7 +141,8 @@ static void collect_args(cli *c)
 static void print_usage(const cli *c)
 {
     if (c->bad) {
-        if (strcmp(c->bad, "--max-memory") == 0 || strcmp(c->bad, "--max-instructions") == 0)
+        if (strcmp(c->bad, "--max-memory") == 0 || strcmp(c->bad, "--max-instructions") == 0
+            || strcmp(c->bad, "--max-seconds") == 0)
             fprintf(stderr, PROGNAME ": '%s' needs a positive whole number\n", c->bad);
         else if ((c->bad[1] == 'e' || c->bad[1] == 'l') && c->bad[2] == '\0')
             fprintf(stderr, PROGNAME ": '%s' needs argument\n", c->bad);
@@ -336,7 +343,8 @@ static int run_args(lua_State *L, char **argv, int n)
         const char *a = argv[i];
         if (a[0] != '-')
             continue;
-        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0) {
+        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0
+            || strcmp(a, "--max-seconds") == 0) {
             i++;  /* skip the number */
             continue;
         }
@@ -439,6 +447,9 @@ static int pmain(lua_State *L)
                                      ? SIZE_MAX : (size_t)c->max_memory_mb * 1024 * 1024);
     if (c->max_instr)
         host_set_instruction_limit(L, c->max_instr);
+    host_fix_limits(L);      /* from here on a script may only lower them */
+    if (c->max_seconds)
+        cpulimit_tighten((double)c->max_seconds);
 
     if (c->flags & HAS_HELP) {
         lua_pushinteger(L, print_help(L));
@@ -477,20 +488,40 @@ done:
     return 1;
 }
 
-int main(int argc, char **argv)
+/* The whole run, on the thread with a large C stack (cstack.h). */
+static int run_all(void *arg)
 {
     static host_ctx ctx = { .progname = PROGNAME };
-    cli c = { .argc = argc, .argv = argv };
-    collect_args(&c);
+    cli *c = arg;
     lua_State *L = host_newstate(&ctx);
     if (L == NULL) {
         host_message(PROGNAME, "cannot create state: not enough memory");
         return EXIT_RUNTIME;
     }
     lua_pushcfunction(L, pmain);
-    lua_pushlightuserdata(L, &c);
+    lua_pushlightuserdata(L, c);
     int status = lua_pcall(L, 1, 1, 0);
     int code = status == LUA_OK ? (int)lua_tointeger(L, -1) : host_report(L, status);
+    int stopped_before = ctx.instr_tripped || ctx.mem_tripped;
     lua_close(L);
+    /* a finalizer run at the end (lua_close) that reached a limit: the run failed too */
+    if (code == EXIT_OK && !stopped_before && (ctx.instr_tripped || ctx.mem_tripped)) {
+        char msg[160];
+        if (ctx.instr_tripped)
+            snprintf(msg, sizeof msg, "instruction limit reached (%lld instructions) in a __gc "
+                     "finalizer: the script was stopped", ctx.instr_stated);
+        else
+            snprintf(msg, sizeof msg, "not enough memory (in a __gc finalizer)");
+        host_message(PROGNAME, msg);
+        code = EXIT_RUNTIME;
+    }
     return code;
+}
+
+int main(int argc, char **argv)
+{
+    cli c = { .argc = argc, .argv = argv };
+    collect_args(&c);
+    cpulimit_progname(PROGNAME);
+    return cstack_run(run_all, &c, PROGNAME);
 }
