@@ -58,8 +58,8 @@ static double span(lua_Integer i, lua_Integer j)
     return j >= i ? (double)j - (double)i + 1 : 0;
 }
 
-/* The length of a table argument (its __len, as the function itself will ask). */
-static double table_len(lua_State *L, int i)
+/* The length of a table argument (its __len, as the function itself will ask), >= 0. */
+static lua_Integer table_len(lua_State *L, int i)
 {
     if (!lua_istable(L, i) && !luaL_getmetafield(L, i, "__len"))
         return 0;
@@ -69,7 +69,7 @@ static double table_len(lua_State *L, int i)
     int ok = 0;
     lua_Integer n = lua_tointegerx(L, -1, &ok);
     lua_pop(L, 1);
-    return ok && n > 0 ? (double)n : 0;
+    return ok && n > 0 ? n : 0;
 }
 
 /* ------------------------------------------------------------ the costs */
@@ -90,12 +90,18 @@ static double cost_byte(lua_State *L)
     double n = str_len(L, 1);
     lua_Integer i = int_arg(L, 2, 1), j = int_arg(L, 3, i);
     double count = span(i < 0 ? (lua_Integer)n + i + 1 : i, j < 0 ? (lua_Integer)n + j + 1 : j);
-    return (count < n ? count : n) / ELEMENT_MOVED;
+    return (count < n ? count : n) * ELEMENT_MOVED;
 }
 
-static double cost_args(lua_State *L)          /* char, utf8.char, select: one per argument */
+static double cost_args(lua_State *L)          /* char, utf8.char, select: per argument */
 {
-    return (double)lua_gettop(L) / ELEMENT_MOVED;
+    return (double)lua_gettop(L) * ELEMENT_MOVED;
+}
+
+static double cost_tostring(lua_State *L)      /* a number made a string: a new string */
+{
+    (void)L;
+    return 16;
 }
 
 static double cost_format(lua_State *L)        /* format, pack: the text made */
@@ -165,16 +171,16 @@ static double cost_insert(lua_State *L)        /* table.insert(t, pos, v) shifts
 {
     if (lua_gettop(L) != 3)
         return 1;
-    double n = table_len(L, 1);
+    lua_Integer n = table_len(L, 1);
     lua_Integer pos = int_arg(L, 2, 1);
-    return span(pos, (lua_Integer)n) * ELEMENT_MOVED + 1;
+    return span(pos, n) * ELEMENT_MOVED + 1;
 }
 
 static double cost_remove(lua_State *L)
 {
-    double n = table_len(L, 1);
-    lua_Integer pos = int_arg(L, 2, (lua_Integer)n);
-    return span(pos, (lua_Integer)n) * ELEMENT_MOVED + 1;
+    lua_Integer n = table_len(L, 1);
+    lua_Integer pos = int_arg(L, 2, n);
+    return span(pos, n) * ELEMENT_MOVED + 1;
 }
 
 static double cost_move(lua_State *L)
@@ -184,25 +190,33 @@ static double cost_move(lua_State *L)
 
 static double cost_concat(lua_State *L)
 {
-    double n = lua_isnoneornil(L, 4) ? table_len(L, 1) : 0;
-    return span(int_arg(L, 3, 1), int_arg(L, 4, (lua_Integer)n)) * ELEMENT_MOVED;
+    lua_Integer n = lua_isnoneornil(L, 4) ? table_len(L, 1) : 0;
+    return span(int_arg(L, 3, 1), int_arg(L, 4, n)) * ELEMENT_MOVED;
 }
 
 static double cost_table_unpack(lua_State *L)
 {
-    double n = lua_isnoneornil(L, 3) ? table_len(L, 1) : 0;
-    return span(int_arg(L, 2, 1), int_arg(L, 3, (lua_Integer)n)) / ELEMENT_MOVED;
+    lua_Integer n = lua_isnoneornil(L, 3) ? table_len(L, 1) : 0;
+    return span(int_arg(L, 2, 1), int_arg(L, 3, n)) * ELEMENT_MOVED;
 }
 
 static double cost_sort(lua_State *L)
 {
-    double n = table_len(L, 1);
+    double n = (double)table_len(L, 1);
     return n * log2(n + 1) * COMPARISON;
 }
 
-static double cost_utf8_span(lua_State *L)     /* codepoint, len, offset: the text read */
+static double cost_utf8_span(lua_State *L)     /* len, offset: the text read */
 {
     return str_len(L, 1) / BYTES_EXAMINED + (double)lua_gettop(L);
+}
+
+static double cost_codepoint(lua_State *L)     /* a value per character of s[i..j] */
+{
+    double n = str_len(L, 1);
+    lua_Integer i = int_arg(L, 2, 1), j = int_arg(L, 3, i);
+    double count = span(i < 0 ? (lua_Integer)n + i + 1 : i, j < 0 ? (lua_Integer)n + j + 1 : j);
+    return (count < n ? count : n) * ELEMENT_MOVED + n / BYTES_EXAMINED;
 }
 
 /* A reader function's pieces are charged as they come. Upvalue 1: the reader. */
@@ -211,7 +225,7 @@ static int charged_reader(lua_State *L)
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_call(L, 0, 1);
     if (lua_type(L, -1) == LUA_TSTRING)
-        host_charge(L, to_count(str_len(L, -1) / 2));
+        host_charge(L, to_count(2 * str_len(L, -1)));
     return 1;
 }
 
@@ -222,7 +236,7 @@ static double cost_load(lua_State *L)
         lua_pushcclosure(L, charged_reader, 1);
         lua_replace(L, 1);
     }
-    return str_len(L, 1) / 2;
+    return 2 * str_len(L, 1);       /* compiling: some 50 ns a byte */
 }
 
 /* Work done that is only known afterwards (the text concat or gsub made): its size. */
@@ -262,11 +276,12 @@ static const charged_fn charged[] = {
     { "table", "unpack", cost_table_unpack, 0 },
     { "table", "sort", cost_sort, 0 },
     { "utf8", "char", cost_args, 0 },
-    { "utf8", "codepoint", cost_utf8_span, 0 },
+    { "utf8", "codepoint", cost_codepoint, 0 },
     { "utf8", "len", cost_utf8_span, 0 },
     { "utf8", "offset", cost_utf8_span, 0 },
     { "_G", "select", cost_args, 0 },
     { "_G", "load", cost_load, 0 },
+    { "_G", "tostring", cost_tostring, 0 },
 };
 
 /* Upvalues: 1 the original function, 2 its index in `charged`. */
@@ -310,8 +325,9 @@ void charge_stdlib(lua_State *L)
 
 /* ------------------------------------------------ admit's own functions */
 
-/* Upvalue 1: the function. A string argument counts its bytes, a table its length (as
- * many elements to read), before the call. */
+/* Upvalue 1: the function. A string argument counts its bytes (text folding and
+ * normalisation cost some 50 ns a byte: 2 instructions), a table its length (as many elements to read
+ * and sort), before the call. */
 static int charged_admit_call(lua_State *L)
 {
     if (host_limited(L)) {
@@ -319,7 +335,7 @@ static int charged_admit_call(lua_State *L)
         double cost = 1;
         for (int i = 1; i <= lua_gettop(L); i++) {
             if (lua_type(L, i) == LUA_TSTRING)
-                cost += (double)lua_rawlen(L, i) / BYTES_EXAMINED;
+                cost += 2 * (double)lua_rawlen(L, i);
             else if (lua_type(L, i) == LUA_TTABLE)
                 cost += (double)lua_rawlen(L, i) * COMPARISON * log2((double)lua_rawlen(L, i) + 2);
         }

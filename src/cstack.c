@@ -80,6 +80,8 @@ static void *thread_main(void *p)
         }
         pthread_attr_destroy(&attr);
     }
+    stack_t before;                          /* AddressSanitizer's own, given back at the end */
+    int have_before = sigaltstack(NULL, &before) == 0;
     if (sigaltstack(&ss, NULL) == 0) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
@@ -89,6 +91,9 @@ static void *thread_main(void *p)
         sigaction(SIGSEGV, &sa, &previous_segv);
     }
     job->result = job->fn(job->arg);
+    stack_floor = 0;
+    if (have_before)
+        sigaltstack(&before, NULL);
     return NULL;
 }
 

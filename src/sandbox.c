@@ -272,14 +272,27 @@ static void arm_if_limited(lua_State *L, lua_State *co)
         host_arm_thread(co);
 }
 
-/* coroutine.close: upvalue 1 is the original. */
+/* coroutine.close: upvalue 1 is the original. Lua 5.4.4 does not count a close in its
+ * C-call limit (the closed coroutine starts a fresh count), so closes nested through
+ * __close handlers are bounded here, as Lua bounds other C calls; beyond, a Lua error. The
+ * depth is kept across errors: the call runs protected and its error is raised again. */
+#define MAX_NESTED_CLOSE 200
+
 static int guarded_on_thread(lua_State *L)
 {
+    static int depth = 0;
     cstack_check(L);
+    if (depth >= MAX_NESTED_CLOSE)
+        return luaL_error(L, "C stack overflow (coroutine.close nested more than %d deep "
+                          "through __close handlers)", MAX_NESTED_CLOSE);
     arm_if_limited(L, lua_tothread(L, 1));
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    depth++;
+    int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    depth--;
+    if (status != LUA_OK)
+        return lua_error(L);
     return lua_gettop(L);
 }
 
@@ -449,6 +462,7 @@ static const luaL_Reg sandbox_funcs[] = {
     { "run_reported", l_run_reported },
     { "error_class", l_error_class },
     { "xpcall", l_xpcall },
+    { "charged", charge_wrap },
     { NULL, NULL }
 };
 

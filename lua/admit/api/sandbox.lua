@@ -168,6 +168,8 @@ return function(admit)
             error(e, 0)
           end
         elseif kind == "value" then
+          -- a function is charged its arguments' size under a budget (C work unseen by the hook)
+          if type(v) == "function" then v = C.charged(v) end
           v = readonly(v, "admit." .. name, cache)
         end
         view[name] = v
