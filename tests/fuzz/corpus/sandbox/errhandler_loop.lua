@@ -1,0 +1,1 @@
+local function loop() assert(pcall(loop)) end return xpcall(loop, loop)

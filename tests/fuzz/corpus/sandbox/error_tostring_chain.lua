@@ -1,0 +1,1 @@
+local mt = {} mt.__tostring = function() error(setmetatable({}, mt)) end error(setmetatable({}, mt))

@@ -1,0 +1,1 @@
+return load("return " .. ("("):rep(1e6) .. "1" .. (")"):rep(1e6))
