@@ -284,22 +284,24 @@ static const charged_fn charged[] = {
     { "_G", "tostring", cost_tostring, 0 },
 };
 
-/* Upvalues: 1 the original function, 2 its index in `charged`. */
+/* The standard functions themselves (light C functions, without upvalues): called
+ * directly, on the wrapper's own stack frame, so that the wrapper costs next to nothing
+ * when no budget is set (the standard argument errors read the same: they name the
+ * function from the calling code). */
+static lua_CFunction originals[sizeof charged / sizeof *charged];
+
+/* Upvalue 1: the function's index in `charged`. */
 static int charged_call(lua_State *L)
 {
-    const charged_fn *f = &charged[lua_tointeger(L, lua_upvalueindex(2))];
-    int limited = host_limited(L);
-    if (limited) {
-        cstack_check(L);
-        host_charge(L, 0);          /* a stop under way: raised again before any work */
-        host_charge(L, to_count(f->cost(L)));
-    }
-    int base = lua_gettop(L);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, base, LUA_MULTRET);
-    int nres = lua_gettop(L);
-    if (limited && f->after)
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(1));
+    const charged_fn *f = &charged[i];
+    if (!host_limited(L))
+        return originals[i](L);
+    cstack_check(L);
+    host_charge(L, 0);              /* a stop under way: raised again before any work */
+    host_charge(L, to_count(f->cost(L)));
+    int nres = originals[i](L);
+    if (f->after)
         host_charge(L, to_count(result_cost(L, nres)));
     return nres;
 }
@@ -312,9 +314,13 @@ void charge_stdlib(lua_State *L)
             lua_pushglobaltable(L);
         else
             lua_getglobal(L, f->lib);
-        if (lua_type(L, -1) == LUA_TTABLE && lua_getfield(L, -1, f->name) == LUA_TFUNCTION) {
+        lua_CFunction fn;
+        if (lua_type(L, -1) == LUA_TTABLE && lua_getfield(L, -1, f->name) == LUA_TFUNCTION
+            && (fn = lua_tocfunction(L, -1)) != NULL && fn != charged_call) {
+            originals[i] = fn;
+            lua_pop(L, 1);
             lua_pushinteger(L, (lua_Integer)i);
-            lua_pushcclosure(L, charged_call, 2);
+            lua_pushcclosure(L, charged_call, 1);
             lua_setfield(L, -2, f->name);
             lua_pop(L, 1);
         } else {

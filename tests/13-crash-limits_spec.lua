@@ -53,9 +53,9 @@ local CRASHES = {
       coroutine.resume(co)
     end
     print(coroutine.close(co))]] },
-  { "300,000 nested coroutine.close, errors checked", [[
+  { "5,000 nested coroutine.close, errors checked: Lua 5.4.4 does not count them, admit does", [[
     local co = coroutine.create(function() end)
-    for i = 1, 300000 do
+    for i = 1, 5000 do
       local prev = co
       co = coroutine.create(function()
         local x <close> = setmetatable({}, {__close = function() assert(coroutine.close(prev)) end})
@@ -63,7 +63,7 @@ local CRASHES = {
       end)
       coroutine.resume(co)
     end
-    assert(coroutine.close(co))]], "%a" },
+    assert(coroutine.close(co))]], "coroutine.close nested more than 200 deep" },
   { "deep __close handlers calling the next", [[
     local function f(n) local x <close> = setmetatable({}, {__close = function() if n > 0 then f(n - 1) end end}) end
     f(1e6)]], C_STACK },
@@ -280,7 +280,7 @@ describe("the instruction count saturates (issue 9 §4)", function()
   }
   for _, row in ipairs(EDGES) do
     it(row[1] .. ": the command line's limit still stops what follows", function()
-      local out, err, code = run({ "--max-instructions", "5000000", "-e",
+      local _, err, code = run({ "--max-instructions", "5000000", "-e",
         row[2] .. " local l = admit.limits() assert(l.instructions_used >= 0, l.instructions_used) print('counted') while true do end" })
       assert.are.equal(1, code)
       assert.matches("instruction limit reached %(5000000 instructions%)", err)
@@ -409,7 +409,7 @@ describe("--max-seconds (issue 9 §4)", function()
     for _, mode in ipairs { "trusted", "sandbox" } do
       if not (mode == "sandbox" and row[2]:find("__gc", 1, true)) then
         it("ends " .. row[1] .. " (" .. mode .. ") with 'time limit reached', exit 1", function()
-          local out, err, code = run(with(mode, "--max-seconds", "1", "-e", row[2]), nil, 30)
+          local _, err, code = run(with(mode, "--max-seconds", "1", "-e", row[2]), nil, 30)
           assert.are.equal(1, code)
           assert.are.equal("admit: time limit reached (1 s of CPU time): the run was stopped\n", err)
         end)

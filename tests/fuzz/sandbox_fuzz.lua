@@ -94,7 +94,7 @@ local value
 local function table_value(depth)
   local n = math.random(0, 4)
   local parts = {}
-  for i = 1, n do
+  for _ = 1, n do
     if math.random() < 0.5 then parts[#parts + 1] = value(depth + 1)
     else parts[#parts + 1] = "[" .. pick(STRINGS) .. "] = " .. value(depth + 1) end
   end
@@ -132,24 +132,24 @@ end
 local statement
 local function block(depth)
   local out = {}
-  for i = 1, math.random(1, 4) do out[#out + 1] = statement(depth + 1) end
+  for _ = 1, math.random(1, 4) do out[#out + 1] = statement(depth + 1) end
   return table.concat(out, "\n")
 end
 
 local STATEMENTS = {
   function(d) return "R[#R % 8 + 1] = select(2, pcall(function() return " .. call_expr(d) .. " end))" end,
   function(d) local fn, args = call_parts(d) return "pcall(" .. fn .. (args ~= "" and ", " .. args or "") .. ")" end,
-  function(d) return "pcall(function() return R[" .. math.random(1, 8) .. "]:" .. pick(METHODS) .. "(W .. '/m" .. math.random(9) .. "') end)" end,
+  function() return "pcall(function() return R[" .. math.random(1, 8) .. "]:" .. pick(METHODS) .. "(W .. '/m" .. math.random(9) .. "') end)" end,
   function(d) return "for i = 1, " .. pick { "3", "100", "1e4", "1e9" } .. " do\n" .. block(d) .. "\nend" end,
   function(d) return "do local c <close> = setmetatable({}, {__close = " .. pick(FUNCTION_VALUES) .. "})\n" .. block(d) .. "\nend" end,
   function(d) return "pcall(coroutine.wrap(function()\n" .. block(d) .. "\nend))" end,
   function(d) return "local co = coroutine.create(function()\n" .. block(d) .. "\ncoroutine.yield()\nend) coroutine.resume(co) pcall(coroutine.close, co)" end,
   function(d) return "xpcall(function()\n" .. block(d) .. "\nend, " .. pick(FUNCTION_VALUES) .. ")" end,
-  function(d) return "local function rec(n) " .. pick { "return rec(n + 1) + 1", "return pcall(rec, n + 1)", "local t <close> = setmetatable({}, {__close = function() rec(n + 1) end})", "return (tostring(n):gsub('.', function() return rec(n + 1) end))" } .. " end pcall(rec, 1)" end,
-  function(d) return "pcall(load(" .. pick { '"return " .. ("("):rep(1e5)', '("x = 1 "):rep(1e4)', '"while true do end"', '"return ..."', '"\\27Lua"', 'string.rep("{", 1e5)' } .. "))" end,
+  function() return "local function rec(n) " .. pick { "return rec(n + 1) + 1", "return pcall(rec, n + 1)", "local t <close> = setmetatable({}, {__close = function() rec(n + 1) end})", "return (tostring(n):gsub('.', function() return rec(n + 1) end))" } .. " end pcall(rec, 1)" end,
+  function() return "pcall(load(" .. pick { '"return " .. ("("):rep(1e5)', '("x = 1 "):rep(1e4)', '"while true do end"', '"return ..."', '"\\27Lua"', 'string.rep("{", 1e5)' } .. "))" end,
   function(d) return "T = " .. table_value(d) end,
-  function(d) return "S = (S or '') .. " .. pick(STRINGS) end,
-  function(d) return "pcall(string.rep, S or 'x', " .. pick(INTEGERS) .. ")" end,
+  function() return "S = (S or '') .. " .. pick(STRINGS) end,
+  function() return "pcall(string.rep, S or 'x', " .. pick(INTEGERS) .. ")" end,
 }
 
 statement = function(depth)

@@ -1,1 +1,2 @@
-local t = setmetatable({}, {__index = function(t, k) return t[k + 1] end}) return t[1] 
+-- luacheck: ignore
+local t = setmetatable({}, {__index = function(t, k) return t[k + 1] end}) return t[1]
