@@ -151,12 +151,14 @@ describe("admit allocate on a hand-computed instance", function()
     end
   end)
 
-  it("replaces a previous output directory whole", function()
+  it("replaces a previous output directory whole, unless a file was added to it", function()
     local dir = h.tmpdir() .. "/out"
     assert.are.equal(0, select(3, allocate(dir)))
-    h.write(dir .. "/stale.txt", "old")
     assert.are.equal(0, select(3, allocate(dir, "school")))
-    assert.is_false(exists(dir .. "/stale.txt"))
+    assert.matches('"mode": "school"', h.slurp(dir .. "/summary.json"), nil, true)
+    h.write(dir .. "/stale.txt", "old")
+    assert.are.equal(2, select(3, allocate(dir)))
+    assert.is_true(exists(dir .. "/stale.txt"))
     assert.is_true(exists(dir .. "/results.xlsx"))
   end)
 end)
@@ -342,7 +344,7 @@ local function random_instance(seed)
   return F, C, W
 end
 
-local function check_stable(F, C, r)
+local function check_stable(F, _C, r)
   local groups = {}
   for _, f in ipairs(F) do groups[f.formation_id] = split(f.capacity, f.min_techno, f.min_pro) end
   local held, by_group = {}, {}
@@ -696,6 +698,7 @@ describe("the main job and the comparison script", function()
       .. ' rank = function(c) return c.maths or 0 end }')
     local out, err, code = h.run { h.root .. "/scripts/compare_policies.lua", "--policies", dir,
                                    "--annexes", annexes, "--candidates", "2000" }
+    local _
     assert.are.equal(0, code, err)
     assert.matches("^1 policy file %(mine%), 1 policy; applied to [1-9]%d* formations?", out)
     _, err, code = h.run { h.root .. "/scripts/compare_policies.lua", "--policies", dir .. "/none" }

@@ -32,7 +32,7 @@ return admit.policy{
   -- at least 2 seats for the other group whatever the split (a formation choice; the
   -- total never grows). caps is this function's own copy, to change and return;
   -- formation and applicants are read-only.
-  groups = function(formation, caps, applicants)
+  groups = function(formation, caps, applicants) -- luacheck: no unused args
     local pro_applicants = 0
     for _, c in ipairs(applicants) do
       if c.bac == "pro" then pro_applicants = pro_applicants + 1 end
