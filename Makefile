@@ -20,7 +20,9 @@ WARN     := -Wall -Wextra -Wshadow -Wwrite-strings -Wmissing-prototypes -Wno-unu
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
              $(shell pkg-config --cflags $(PKG_LIBS) 2>/dev/null)
-LDLIBS   = $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null) -lcsv -lreadline -lm
+LDLIBS   = $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null) -lcsv -lreadline -lm -pthread
+# Every allocation of admit's C code goes through src/memacct.c (counted against --max-memory).
+MEMACCT  := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup
 
 SRCS := $(sort $(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -42,7 +44,7 @@ deps:
 	fi
 
 $(BUILD)/admit: $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(MEMACCT) -o $@ $(OBJS) $(LDLIBS)
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj deps
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<

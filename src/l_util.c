@@ -172,7 +172,7 @@ static int l_read_csv(lua_State *L)
     luaL_setmetatable(L, CSV_SCRATCH);
     host_ctx *ctx = host_context(L);
     if (ctx->mem_limit)
-        t->mem_room = ctx->mem_limit > ctx->mem_used ? ctx->mem_limit - ctx->mem_used : 1;
+        t->mem_room = ctx->mem_limit > host_memory_used(ctx) ? ctx->mem_limit - host_memory_used(ctx) : 1;
     struct stat st;
     if (t->mem_room && stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size >= t->mem_room) {
         lua_pushliteral(L, "not enough memory");   /* the file alone would pass the cap */
@@ -338,8 +338,19 @@ static int l_set_limits(lua_State *L)
     lua_Integer instr = lua_toboolean(L, -1) ? luaL_checkinteger(L, -1) : 0;
     luaL_argcheck(L, mb >= 0 && mb < 1e9, 1, "memory must be a number of MB >= 0");
     luaL_argcheck(L, instr >= 0, 1, "instructions must be a whole number >= 0");
+    /* only lowered below the command line's (host_fix_limits): checked before any change */
+    host_ctx *ctx = host_context(L);
+    size_t bytes = (size_t)(mb * 1024 * 1024);
+    if (has_mem && ctx->mem_ceiling && (bytes == 0 || bytes > ctx->mem_ceiling))
+        return luaL_error(L, "set_limits: cannot raise or remove the memory limit of %I MB "
+                          "given on the command line", (lua_Integer)(ctx->mem_ceiling >> 20));
+    if (has_instr && ctx->instr_ceiling
+        && (instr == 0 || host_add_count(ctx->instr_used, instr) > ctx->instr_ceiling))
+        return luaL_error(L, "set_limits: cannot raise or remove the instruction limit given "
+                          "on the command line (%I instructions left)",
+                          (lua_Integer)(ctx->instr_ceiling - ctx->instr_used));
     if (has_mem)
-        host_set_memory_limit(L, (size_t)(mb * 1024 * 1024));
+        host_set_memory_limit(L, bytes);
     if (has_instr)
         host_set_instruction_limit(L, (long long)instr);
     return 0;
@@ -351,13 +362,13 @@ static int l_limits(lua_State *L)
 {
     host_ctx *ctx = host_context(L);
     lua_createtable(L, 0, 4);
-    lua_pushinteger(L, (lua_Integer)ctx->mem_used);
+    lua_pushinteger(L, (lua_Integer)host_memory_used(ctx));
     lua_setfield(L, -2, "memory_used");
     lua_pushinteger(L, (lua_Integer)ctx->mem_limit);
     lua_setfield(L, -2, "memory");
     lua_pushinteger(L, (lua_Integer)(ctx->instr_limit ? ctx->instr_stated : 0));
     lua_setfield(L, -2, "instructions");
-    lua_pushinteger(L, (lua_Integer)ctx->instr_used);
+    lua_pushinteger(L, (lua_Integer)(ctx->instr_used - ctx->instr_base));
     lua_setfield(L, -2, "instructions_used");
     return 1;
 }

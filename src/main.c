@@ -9,6 +9,8 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "cpulimit.h"
+#include "cstack.h"
 #include "host.h"
 #include "i18n.h"
 #include "input.h"
@@ -29,6 +31,7 @@ typedef struct cli {
     int script;              /* index of the script or command in argv, 0 if none */
     long long max_memory_mb; /* 0 = none */
     long long max_instr;     /* 0 = none */
+    long long max_seconds;   /* 0 = none */
     const char *bad;         /* the option that was wrong */
     const char *lang;        /* --lang fr|en, NULL: from the environment */
 } cli;
@@ -50,6 +53,7 @@ static const char usage_text[] =
     "  --sandbox            run the script with the safe globals only (no io, os, C modules)\n"
     "  --max-memory MB      cap the memory of the Lua interpreter\n"
     "  --max-instructions N stop a script after about N virtual-machine instructions\n"
+    "  --max-seconds N      stop the run after N seconds of CPU time, whatever it is doing\n"
     "  --max-input SIZE     refuse an input file larger than SIZE (bytes, or K, M, G;\n"
     "                       default 1G); every command takes it too\n"
     "  --lang fr|en         language of messages, summaries and help (default: from\n"
@@ -120,8 +124,10 @@ static void collect_args(cli *c)
             c->lang = a + 7;
             continue;
         }
-        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0) {
-            long long *dst = a[6] == 'm' ? &c->max_memory_mb : &c->max_instr;
+        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0
+            || strcmp(a, "--max-seconds") == 0) {
+            long long *dst = a[6] == 'm' ? &c->max_memory_mb : a[6] == 's' ? &c->max_seconds
+                           : &c->max_instr;
             if (argv[i + 1] == NULL || !parse_count(argv[i + 1], dst)) {
                 c->bad = a;
                 c->flags |= HAS_ERROR;
@@ -175,7 +181,8 @@ static void print_usage(lua_State *L, const cli *c)
     char line[512];
     line[0] = '\0';
     if (c->bad) {
-        if (strcmp(c->bad, "--max-memory") == 0 || strcmp(c->bad, "--max-instructions") == 0)
+        if (strcmp(c->bad, "--max-memory") == 0 || strcmp(c->bad, "--max-instructions") == 0
+            || strcmp(c->bad, "--max-seconds") == 0)
             snprintf(line, sizeof line, "'%.400s' needs a positive whole number", c->bad);
         else if (strcmp(c->bad, "--max-input") == 0)
             snprintf(line, sizeof line, "'--max-input' needs a size: a positive whole number of "
@@ -444,7 +451,8 @@ static int run_args(lua_State *L, char **argv, int n)
         if (a[0] != '-')
             continue;
         if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0
-            || strcmp(a, "--max-input") == 0 || strcmp(a, "--lang") == 0) {
+            || strcmp(a, "--max-seconds") == 0 || strcmp(a, "--max-input") == 0
+            || strcmp(a, "--lang") == 0) {
             i++;  /* skip the value */
             continue;
         }
@@ -581,6 +589,9 @@ static int pmain(lua_State *L)
                                      ? SIZE_MAX : (size_t)c->max_memory_mb * 1024 * 1024);
     if (c->max_instr)
         host_set_instruction_limit(L, c->max_instr);
+    host_fix_limits(L);      /* from here on a script may only lower them */
+    if (c->max_seconds)
+        cpulimit_tighten((double)c->max_seconds);
 
     if (c->flags & HAS_HELP) {
         lua_pushinteger(L, print_help(L));
@@ -619,20 +630,40 @@ done:
     return 1;
 }
 
-int main(int argc, char **argv)
+/* The whole run, on the thread with a large C stack (cstack.h). */
+static int run_all(void *arg)
 {
     static host_ctx ctx = { .progname = PROGNAME };
-    cli c = { .argc = argc, .argv = argv };
-    collect_args(&c);
+    cli *c = arg;
     lua_State *L = host_newstate(&ctx);
     if (L == NULL) {
         host_message(PROGNAME, "cannot create state: not enough memory");
         return EXIT_RUNTIME;
     }
     lua_pushcfunction(L, pmain);
-    lua_pushlightuserdata(L, &c);
+    lua_pushlightuserdata(L, c);
     int status = lua_pcall(L, 1, 1, 0);
     int code = status == LUA_OK ? (int)lua_tointeger(L, -1) : host_report(L, status);
+    int stopped_before = ctx.instr_tripped || ctx.mem_tripped;
     lua_close(L);
+    /* a finalizer run at the end (lua_close) that reached a limit: the run failed too */
+    if (code == EXIT_OK && !stopped_before && (ctx.instr_tripped || ctx.mem_tripped)) {
+        char msg[160];
+        if (ctx.instr_tripped)
+            snprintf(msg, sizeof msg, "instruction limit reached (%lld instructions) in a __gc "
+                     "finalizer: the script was stopped", ctx.instr_stated);
+        else
+            snprintf(msg, sizeof msg, "not enough memory (in a __gc finalizer)");
+        host_message(PROGNAME, msg);
+        code = EXIT_RUNTIME;
+    }
     return code;
+}
+
+int main(int argc, char **argv)
+{
+    cli c = { .argc = argc, .argv = argv };
+    collect_args(&c);
+    cpulimit_progname(PROGNAME);
+    return cstack_run(run_all, &c, PROGNAME);
 }

@@ -238,6 +238,8 @@ return { messages = {
   { "run the script with the safe globals only (no io, os, C modules)",
     "exécute le script avec les seules globales sûres (ni io, ni os, ni modules C)" },
   { "cap the memory of the Lua interpreter", "plafonne la mémoire de l'interpréteur Lua" },
+  { "stop the run after N seconds of CPU time, whatever it is doing",
+    "arrête l'exécution après N secondes de temps processeur, quoi qu'elle fasse" },
   { "--max-instructions N stop a script after about N virtual-machine instructions",
     "--max-instructions N arrête un script après environ N instructions de la machine virtuelle" },
   { "stop a script after about N virtual-machine instructions",
