@@ -334,23 +334,45 @@ void charge_stdlib(lua_State *L)
 /* Upvalue 1: the function. A string argument counts its bytes (text folding and
  * normalisation cost some 50 ns a byte: 2 instructions), a table its length (as many elements to read
  * and sort), before the call. */
+static double arguments_cost(lua_State *L, int from)
+{
+    double cost = 1;
+    for (int i = from; i <= lua_gettop(L); i++) {
+        if (lua_type(L, i) == LUA_TSTRING)
+            cost += 2 * (double)lua_rawlen(L, i);
+        else if (lua_type(L, i) == LUA_TTABLE)
+            cost += (double)lua_rawlen(L, i) * COMPARISON * log2((double)lua_rawlen(L, i) + 2);
+    }
+    return cost;
+}
+
 static int charged_admit_call(lua_State *L)
 {
     if (host_limited(L)) {
         cstack_check(L);
-        double cost = 1;
-        for (int i = 1; i <= lua_gettop(L); i++) {
-            if (lua_type(L, i) == LUA_TSTRING)
-                cost += 2 * (double)lua_rawlen(L, i);
-            else if (lua_type(L, i) == LUA_TTABLE)
-                cost += (double)lua_rawlen(L, i) * COMPARISON * log2((double)lua_rawlen(L, i) + 2);
-        }
-        host_charge(L, to_count(cost));
+        host_charge(L, to_count(arguments_cost(L, 1)));
     }
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
     return lua_gettop(L);
+}
+
+void charge_method(lua_State *L, int self)
+{
+    if (!host_limited(L))
+        return;
+    cstack_check(L);
+    double rows = 0;
+    if (luaL_getmetafield(L, self, "__len") != LUA_TNIL) {
+        lua_pop(L, 1);
+        lua_len(L, self);
+        rows = (double)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+    }
+    /* a method may read, rank or copy every row: n log n comparisons at the most */
+    double cost = arguments_cost(L, self + 1) + rows * COMPARISON * log2(rows + 2);
+    host_charge(L, to_count(cost));
 }
 
 int charge_wrap(lua_State *L)

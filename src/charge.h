@@ -15,4 +15,9 @@ void charge_stdlib(lua_State *L);
  * to the sandbox): a string counts its bytes, a table its length. */
 int charge_wrap(lua_State *L);
 
+/* Under a budget, charges a method call on an admit object (at stack index self, the real
+ * object) before it runs: its rows (as #object) read and sorted, and its arguments as
+ * charge_wrap does. The sandbox's views call it for every method they forward. */
+void charge_method(lua_State *L, int self);
+
 #endif

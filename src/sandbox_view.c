@@ -17,6 +17,7 @@
 
 #include <lauxlib.h>
 
+#include "charge.h"
 #include "sandbox_view.h"
 
 #define VIEW_MT "admit.sandbox_view"
@@ -121,6 +122,7 @@ static int confined_method(lua_State *L)
         return luaL_error(L, "a method of an admit object called on something else");
     lua_replace(L, 1);
     unwrap_args(L, 2);
+    charge_method(L, 1);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);

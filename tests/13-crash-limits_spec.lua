@@ -166,6 +166,14 @@ local COSTLY = {
   { "load with a reader giving long pieces", "local piece = ('--'):rep(1e6) .. '\\n' while true do local n = 0 load(function() n = n + 1 if n < 50 then return piece end end) end" },
   { "tostring in a loop", "while true do tostring(12.5) end" },
   { "admit.fold of a long text", "local s = ('É'):rep(1e6) while true do admit.fold(s) end" },
+  -- methods of admit's objects, reached through the sandbox's views: charged by the object's rows
+  { "co:rows() of a 20,000-candidate ordre d'appel, again and again", [[
+    local rows = {} for i = 1, 20000 do rows[i] = { id = "c" .. i, rank = i, boursier = i % 5 == 0 } end
+    local co = admit.call_order(rows, { boursier = 20 })
+    while true do co:rows() end]] },
+  { "the ordre d'appel of a 20,000-candidate list, again and again", [[
+    local rows = {} for i = 1, 20000 do rows[i] = { id = "c" .. i, rank = i, boursier = i % 5 == 0 } end
+    while true do admit.call_order(rows, { boursier = 30 }) end]] },
 }
 
 local COSTLY_DRIVER = [[
