@@ -573,3 +573,23 @@ describe("terminal summaries, in French, every line translated", function()
     end
   end)
 end)
+
+describe("the report's language", function()
+  local cases = {
+    { "LC_ALL= LC_MESSAGES= LANG=fr_FR.UTF-8", nil, "fr" },
+    { "LC_ALL= LC_MESSAGES= LANG=en_GB.UTF-8", nil, "en" },
+    { "LC_ALL=de_DE.UTF-8 LC_MESSAGES= LANG=fr_FR.UTF-8", nil, "en" },
+    { "LC_ALL= LC_MESSAGES= LANG=C.UTF-8", nil, "nil" },     -- no language named: French
+    { "LC_ALL= LC_MESSAGES= LANG=", nil, "nil" },
+    { "LC_ALL= LC_MESSAGES= LANG=en_GB.UTF-8", "fr", "fr" }, -- --lang wins
+    { "LC_ALL= LC_MESSAGES= LANG=fr_FR.UTF-8", "en", "en" },
+  }
+  for _, c in ipairs(cases) do
+    it(c[1] .. (c[2] and (" --lang " .. c[2]) or ""), function()
+      local args = c[2] and { "--lang", c[2], "-e", "print(admit.report_lang)" }
+                   or { "-e", "print(admit.report_lang)" }
+      local out, err, code = h.run(args, nil, { env = c[1] })
+      assert.are.same({ c[3] .. "\n", "", 0 }, { out, err, code })
+    end)
+  end
+end)
