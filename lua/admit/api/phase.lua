@@ -6,18 +6,9 @@ local report_html = require "admit.report.html"
 local report_phase = require "admit.report.phase"
 report_html.add_section({ id = "phase", build = report_phase.build }, "minimums")
 
+local rows_of = require "admit.rows"
+
 return function(admit)
-  local function rows_of(what, name)
-    if type(what) == "string" then
-      local _, rows = admit.read_csv(what)
-      if not rows then admit.fail(select(2, admit.read_csv(what))) end
-      return rows
-    end
-    if type(what) ~= "table" and type(what) ~= "userdata" then
-      error(string.format("admit.phase: %s must be a CSV path or a list of rows, got %s", name, type(what)), 3)
-    end
-    return what
-  end
 
   -- Column position of name in the header of path (for file:line:col messages).
   local function column_of(header, name)
@@ -166,8 +157,8 @@ return function(admit)
       and type(spec.wishes) == "string" then
       prob = admit.check(admit.sim_load(spec.formations, spec.candidates, spec.wishes))
     else
-      prob = admit.check(admit.sim_build(rows_of(spec.formations, "formations"),
-        rows_of(spec.candidates, "candidates"), rows_of(spec.wishes, "wishes")))
+      prob = admit.check(admit.sim_build(rows_of(admit, spec.formations, "formations", "admit.phase"),
+        rows_of(admit, spec.candidates, "candidates", "admit.phase"), rows_of(admit, spec.wishes, "wishes", "admit.phase")))
     end
     local applied = {}
     if spec.policies ~= nil then applied = admit._apply_policies(prob, spec.policies, spec.candidates) end

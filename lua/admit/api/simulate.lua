@@ -1,24 +1,13 @@
 --- Simulation (issue 5): admit.simulate, admit.annex_dir. The engine is C (l_simulate.c);
 -- this file turns paths or loaded rows into an instance, applies policies, runs it.
+local rows_of = require "admit.rows"
+
 return function(admit)
   --- Where the embedded 2023 annexes live (data/2023-hauts-de-france).
   function admit.annex_dir()
     return admit.data_dir .. "/2023-hauts-de-france"
   end
 
-  -- A table of rows from a path (admit.read_csv) or the rows given.
-  local function rows_of(what, name)
-    if type(what) == "string" then
-      local _, rows = admit.read_csv(what)
-      if not rows then admit.fail(select(2, admit.read_csv(what))) end
-      return rows
-    end
-    if type(what) ~= "table" and type(what) ~= "userdata" then
-      error(string.format("admit.simulate: %s must be a CSV path or a list of rows, got %s",
-        name, type(what)), 3)
-    end
-    return what
-  end
 
   -- Numbers where a CSV gave numeric text (so that policies can compare grades), id kept.
   local function typed_row(row)
@@ -123,12 +112,12 @@ return function(admit)
         columns = spec.columns, academie = spec.academie, explain = spec.explain,
         verbose = spec.verbose, keep_columns = spec.keep_columns }))
     else
-      prob = admit.check(admit.sim_build(rows_of(spec.formations, "formations"),
-        rows_of(spec.candidates, "candidates"), rows_of(spec.wishes, "wishes")))
+      prob = admit.check(admit.sim_build(rows_of(admit, spec.formations, "formations", "admit.simulate"),
+        rows_of(admit, spec.candidates, "candidates", "admit.simulate"), rows_of(admit, spec.wishes, "wishes", "admit.simulate")))
     end
     local applied = {}
     if #policies > 0 then
-      applied = apply_policies(prob, policies, rows_of(spec.candidates, "candidates"))
+      applied = apply_policies(prob, policies, rows_of(admit, spec.candidates, "candidates", "admit.simulate"))
     end
     return prob:run(mode, spec.progress), applied
   end
@@ -138,7 +127,7 @@ return function(admit)
   function admit._apply_policies(prob, policies, candidates)
     local list = policy_list(policies)
     if #list == 0 then return {} end
-    return apply_policies(prob, list, rows_of(candidates, "candidates"))
+    return apply_policies(prob, list, rows_of(admit, candidates, "candidates", "admit.simulate"))
   end
 
   -- ------------------------------------------------------------ reports
