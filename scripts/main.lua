@@ -29,8 +29,8 @@ do
       candidates = cohort.out .. "/candidates.csv", wishes = cohort.out .. "/wishes.csv" }
     local r = admit.simulate { formations = inputs.formations, candidates = inputs.candidates,
       wishes = inputs.wishes, mode = "student", progress = true }
-    local title = string.format(
-      "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)", cohort.seed)
+    local title = admit.tr(string.format(
+      "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)", cohort.seed))
     io.write("\n", admit.tr(admit.simulation_report(r, { title = title })))
     -- the provenance names the cohort where it is kept (out/cohort/: the same bytes)
     local provenance = admit.provenance { inputs = inputs, mode = "student", seed = cohort.seed,
@@ -43,12 +43,17 @@ do
   end)
   cleanup()
   if not ok then error(err, 0) end
-  print("\n" .. admit.tr("The synthetic cohort is in out/cohort/."))
-  print(admit.tr(admit.results_line("out")))
-  print("out/ is admit's: the next run replaces it whole, and refuses to when it finds a file "
-    .. "admit did not write\n(or one changed since): keep your own files elsewhere.")
 end
 
 -- The phase principale day by day (issue 12) on the same cohort: out/phase/.
 dofile(admit.scripts_dir .. "/phase_run.lua")
-print("Phase principale in out/phase/: days.csv, summary.json (per day), assignments.csv, formations.csv.")
+
+-- Last, where the results are: the report first (what an officer opens).
+do
+  print("\n" .. admit.tr("The synthetic cohort is in out/cohort/."))
+  print(admit.tr("Phase principale in out/phase/: open out/phase/report.html (also days.csv, summary.json, "
+    .. "assignments.csv, formations.csv)."))
+  print(admit.tr(admit.results_line("out")))
+  print(admit.tr("out/ is admit's: the next run replaces it whole, and refuses to when it finds a file "
+    .. "admit did not write (or one changed since): keep your own files elsewhere."))
+end

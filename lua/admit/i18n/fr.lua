@@ -553,6 +553,17 @@ return { messages = {
   { "{kind}: {n} rows", "{kind} : {n} lignes" },
   { "admit {v} — data in {dir}", "admit {v} — données dans {dir}" },
   { "The synthetic cohort is in out/cohort/.", "La cohorte synthétique est dans out/cohort/." },
+  { "Phase principale in out/phase/: open out/phase/report.html (also days.csv, summary.json, "
+    .. "assignments.csv, formations.csv).",
+    "Phase principale dans out/phase/ : ouvrez out/phase/report.html (aussi days.csv, summary.json, "
+    .. "assignments.csv, formations.csv)." },
+  { "out/ is admit's: the next run replaces it whole, and refuses to when it finds a file admit did "
+    .. "not write (or one changed since): keep your own files elsewhere.",
+    "out/ appartient à admit : la prochaine exécution le remplace en entier, et refuse de le faire "
+    .. "si elle y trouve un fichier qu'admit n'a pas écrit (ou modifié depuis) : gardez vos propres "
+    .. "fichiers ailleurs." },
+  { "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed {n})",
+    "Simulation des formations 2023 des Hauts-de-France (cohorte synthétique, graine {n})" },
   { "Results in {dir}/: open {d2}/report.html (also results.xlsx, formations.csv, groups.csv, "
     .. "assignments.csv, summary.json, provenance.json)",
     "Résultats dans {dir}/ : ouvrez {d2}/report.html (aussi results.xlsx, formations.csv, groups.csv, "
