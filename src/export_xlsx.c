@@ -1,10 +1,14 @@
 /* export_xlsx.c — results.xlsx with libxlsxwriter in constant-memory mode (rows are
  * streamed, strings inline): sheets "summary", "formations" and "assignments" (continued
- * in "assignments 2", … past Excel's 1,048,576 rows). */
+ * in "assignments 2", … past Excel's 1,048,576 rows). Past XLSX_ASSIGNMENTS_MAX candidates
+ * the workbook keeps what a person opens and the assignments stay in assignments.csv
+ * (the summary says so): zlib on a million rows was a third of a national run, for a sheet
+ * nobody scrolls. */
 #include "export.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <xlsxwriter.h>
 
@@ -14,6 +18,21 @@ typedef struct xl {
     lxw_workbook *wb;
     lxw_format *bold, *pct;
 } xl;
+
+/* The threshold: the documented default, or ADMIT_XLSX_ASSIGNMENTS_MAX when it is a
+ * whole number (specs and officers who want the sheet anyway). */
+static unsigned long long assignments_max(void)
+{
+    const char *v = getenv("ADMIT_XLSX_ASSIGNMENTS_MAX");
+    if (!v || !*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 12)
+        return EXPORT_XLSX_ASSIGNMENTS_MAX;
+    return strtoull(v, NULL, 10);
+}
+
+int export_xlsx_has_assignments(const sim_report *rep)
+{
+    return rep->p->nc <= assignments_max();
+}
 
 static void header_row(lxw_worksheet *ws, const char *const *names, int n, lxw_format *bold)
 {
@@ -39,6 +58,13 @@ static void summary_sheet(xl *x, const sim_report *rep)
     worksheet_write_string(ws, row, 0, "mode", NULL);
     worksheet_write_string(ws, row++, 1, sim_mode_name(s->mode), NULL);
     kv(ws, &row, "rounds", s->rounds);
+    if (!export_xlsx_has_assignments(rep)) {
+        char note[128];
+        snprintf(note, sizeof note, "in assignments.csv only (more than %llu candidates)",
+                 assignments_max());
+        worksheet_write_string(ws, row, 0, "assignments", NULL);
+        worksheet_write_string(ws, row++, 1, note, NULL);
+    }
     kv(ws, &row, "candidates", s->candidates);
     kv(ws, &row, "wishes", s->wishes);
     kv(ws, &row, "formations", s->formations);
@@ -150,7 +176,7 @@ int export_xlsx(const char *path, const sim_report *rep, errloc *err)
     format_set_num_format(x.pct, "0.0%");
     summary_sheet(&x, rep);
     formations_sheet(&x, rep);
-    assignments_sheets(&x, rep);
+    if (export_xlsx_has_assignments(rep)) assignments_sheets(&x, rep);
     lxw_error e = workbook_close(x.wb);
     if (e != LXW_NO_ERROR) {
         errloc_set(err, path, 0, 0, "cannot write the workbook: %s", lxw_strerror(e));

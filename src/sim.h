@@ -67,6 +67,9 @@ uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier
 uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pref,
                       uint32_t rank, uint32_t line);
 int sim_set_desc(sim_problem *p, uint32_t f, int which, const char *text);
+/* Makes room for at least nf formations, nc candidates and nw vœux in one allocation each
+ * (a loader knows about as many from its files' line counts); 0 or -1. */
+int sim_reserve(sim_problem *p, size_t nf, size_t nc, size_t nw);
 
 /* Id → index through hash maps rebuilt lazily; SIM_NONE when absent. */
 uint32_t sim_find_formation(sim_problem *p, const char *id);

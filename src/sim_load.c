@@ -149,6 +149,7 @@ static const char *const form_cols[] = { "formation_id", "capacity", "min_techno
 
 typedef struct load_ctx {
     sim_problem *p;
+    char kind;                  /* 'f', 'c' or 'w': which array sim_reserve sizes */
     columns cols;
     uint32_t last_cand;         /* the previous vœu's candidate, SIM_NONE at first */
     char last_cid[512];
@@ -221,7 +222,7 @@ static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
 
 static int load_formations(sim_problem *p, const char *path, int fast, errloc *err)
 {
-    load_ctx x = { .p = p, .cols = { .want = form_cols, .nwant = 6, .nrequired = 2 } };
+    load_ctx x = { .p = p, .kind = 'f', .cols = { .want = form_cols, .nwant = 6, .nrequired = 2 } };
     int rc = read_rows(path, on_formation, &x, fast, err);
     free(x.line);
     return rc;
@@ -272,7 +273,7 @@ static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
 
 static int load_candidates(sim_problem *p, const char *path, int fast, errloc *err)
 {
-    load_ctx x = { .p = p, .cols = { .want = cand_cols, .nwant = 4, .nrequired = 4 } };
+    load_ctx x = { .p = p, .kind = 'c', .cols = { .want = cand_cols, .nwant = 4, .nrequired = 4 } };
     int rc = read_rows(path, on_candidate, &x, fast, err);
     free(x.line);
     return rc;
@@ -301,7 +302,7 @@ static int on_wish(void *vctx, csv_reader *rd, const csv_row *row)
                                                                           : sim_find_candidate(x->p, cid);
     if (c != SIM_NONE && c != x->last_cand) {
         x->last_cand = c;
-        snprintf(x->last_cid, sizeof x->last_cid, "%s", cid);
+        memcpy(x->last_cid, cid, strlen(cid) + 1);   /* both 512 bytes */
     }
     if (c == SIM_NONE) {
         fail_at(rd, (size_t)x->cols.at[0], "unknown candidate '%s' (not in the candidates file)", cid);
@@ -329,7 +330,7 @@ static int on_wish(void *vctx, csv_reader *rd, const csv_row *row)
 
 static int load_wishes(sim_problem *p, const char *path, int fast, errloc *err)
 {
-    load_ctx x = { .p = p, .cols = { .want = wish_cols, .nwant = 4, .nrequired = 4 }, .last_cand = SIM_NONE };
+    load_ctx x = { .p = p, .kind = 'w', .cols = { .want = wish_cols, .nwant = 4, .nrequired = 4 }, .last_cand = SIM_NONE };
     return read_rows(path, on_wish, &x, fast, err);
 }
 
@@ -348,6 +349,20 @@ int sim_load_wishes(sim_problem *p, const char *path, errloc *err)
  * message. */
 typedef enum { FAST_OK, FAST_FALLBACK, FAST_ERROR } fast_status;
 
+/* Sizes the arrays (and the id maps) once from the number of lines: no regrowth, no
+ * rehash on a national file. Only a hint: a failure shows again on the rows. */
+static void reserve_lines(load_ctx *x, size_t lines)
+{
+    sim_reserve(x->p, x->kind == 'f' ? lines : 0, x->kind == 'c' ? lines : 0, x->kind == 'w' ? lines : 0);
+}
+
+static size_t count_lines(const char *s, size_t n)
+{
+    size_t lines = 1;
+    for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s))) != NULL; s++) lines++;
+    return lines;
+}
+
 static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc *err)
 {
     size_t len, cap = 0, n, index = 0, header_fields = 0, line = 1;
@@ -360,6 +375,7 @@ static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc 
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
     size_t n_text = (size_t)(end - s), bad;
     if (memchr(s, '"', n_text) || strlen(s) != n_text) goto clean;   /* quotes, NUL bytes */
+    reserve_lines(ctx, count_lines(s, n_text));
     uint64_t high = 0;
     size_t i8 = 0;
     for (; i8 + 8 <= n_text; i8 += 8) {   /* any byte >= 0x80, eight at a time */
