@@ -210,28 +210,50 @@ static int map_ready(idindex *ix, int *ready, size_t room)
     return 0;
 }
 
-static uint32_t find_in(const idindex *ix, const char *id, idindex_text_fn text_of, const sim_problem *p)
+static uint32_t find_in(const idindex *ix, const char *id, size_t len, idindex_text_fn text_of,
+                        const sim_problem *p)
 {
-    long long r = idindex_find(ix, id, strlen(id), text_of, p);
+    long long r = idindex_find(ix, id, len, text_of, p);
     return r < 0 ? SIM_NONE : (uint32_t)r;
+}
+
+int sim_sync_ids(sim_problem *p)
+{
+    sim_problem_full *pf = (sim_problem_full *)p;
+    if (p->cap_f && (map_ready(&pf->maps.form, &pf->maps.form_ready, p->cap_f) ||
+                     idmap_sync(&pf->maps.form, p->f_id, p->nf, form_text, p, &pf->form_synced)))
+        return -1;
+    /* made only once candidates have room, so that it is sized for them */
+    if (p->cap_c && (map_ready(&pf->maps.cand, &pf->maps.cand_ready, p->cap_c) ||
+                     idmap_sync(&pf->maps.cand, p->c_id, p->nc, cand_text, p, &pf->cand_synced)))
+        return -1;
+    return 0;
+}
+
+uint32_t sim_lookup_formation(const sim_problem *p, const char *id, size_t len)
+{
+    const sim_problem_full *pf = (const sim_problem_full *)p;
+    if (!pf->maps.form_ready) return SIM_NONE;
+    return find_in(&pf->maps.form, id, len, form_text, p);
+}
+
+uint32_t sim_lookup_candidate(const sim_problem *p, const char *id, size_t len)
+{
+    const sim_problem_full *pf = (const sim_problem_full *)p;
+    if (!pf->maps.cand_ready) return SIM_NONE;
+    return find_in(&pf->maps.cand, id, len, cand_text, p);
 }
 
 uint32_t sim_find_formation(sim_problem *p, const char *id)
 {
-    sim_problem_full *pf = (sim_problem_full *)p;
-    if (map_ready(&pf->maps.form, &pf->maps.form_ready, p->cap_f) ||
-        idmap_sync(&pf->maps.form, p->f_id, p->nf, form_text, p, &pf->form_synced))
-        return SIM_NONE;
-    return find_in(&pf->maps.form, id, form_text, p);
+    if (sim_sync_ids(p) != 0) return SIM_NONE;
+    return sim_lookup_formation(p, id, strlen(id));
 }
 
 uint32_t sim_find_candidate(sim_problem *p, const char *id)
 {
-    sim_problem_full *pf = (sim_problem_full *)p;
-    if (map_ready(&pf->maps.cand, &pf->maps.cand_ready, p->cap_c) ||
-        idmap_sync(&pf->maps.cand, p->c_id, p->nc, cand_text, p, &pf->cand_synced))
-        return SIM_NONE;
-    return find_in(&pf->maps.cand, id, cand_text, p);
+    if (sim_sync_ids(p) != 0) return SIM_NONE;
+    return sim_lookup_candidate(p, id, strlen(id));
 }
 
 /* ------------------------------------------------------------------ bac */

@@ -74,6 +74,11 @@ int sim_reserve(sim_problem *p, size_t nf, size_t nc, size_t nw);
 /* Id → index through hash maps rebuilt lazily; SIM_NONE when absent. */
 uint32_t sim_find_formation(sim_problem *p, const char *id);
 uint32_t sim_find_candidate(sim_problem *p, const char *id);
+/* The same split in two, for lookups from several threads: sim_sync_ids brings the maps
+ * up to date (0, or -1 when out of memory); the lookups then only read. */
+int sim_sync_ids(sim_problem *p);
+uint32_t sim_lookup_formation(const sim_problem *p, const char *id, size_t len);
+uint32_t sim_lookup_candidate(const sim_problem *p, const char *id, size_t len);
 
 /* Parses a bac spelling (general/techno/pro, général/technologique/professionnel, any
  * case); -1 when unknown. */

@@ -11,6 +11,7 @@
 
 #include "csvread.h"
 #include "encoding.h"
+#include "sim_wishes.h"
 
 /* ------------------------------------------------------------- fields */
 
@@ -363,6 +364,16 @@ static size_t count_lines(const char *s, size_t n)
     return lines;
 }
 
+/* The vœux of a plain file through sim_wishes_parse: 0 done, 1 not plain, -1 no memory. */
+static int wishes_body(load_ctx *x, const char *body, size_t len, size_t first_line, char delim,
+                       size_t nfields)
+{
+    if (sim_sync_ids(x->p) != 0) return -1;
+    sim_wish_layout lay = { delim, nfields, (size_t)x->cols.at[0], (size_t)x->cols.at[1],
+                            (size_t)x->cols.at[2], (size_t)x->cols.at[3] };
+    return sim_wishes_parse(x->p, body, len, first_line, &lay);
+}
+
 static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc *err)
 {
     size_t len, cap = 0, n, index = 0, header_fields = 0, line = 1;
@@ -423,6 +434,13 @@ static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc 
         if (fn(ctx, NULL, &row) != 0) goto out;
         index++;
         p = e + 1;
+        if (index == 1 && ((load_ctx *)ctx)->kind == 'w') {
+            /* the vœux after the header: on every core when plain, else row by row below */
+            int rc = wishes_body(ctx, p < end ? p : end, p < end ? (size_t)(end - p) : 0, line + 1,
+                                 delim, header_fields);
+            if (rc < 0) goto out;
+            if (rc == 0) { st = FAST_OK; goto out; }
+        }
     }
     if (index > 0) st = FAST_OK;
 out:
