@@ -86,7 +86,7 @@ long long cand_add(cand_set *s, const char *id, size_t id_len, int bac, int bour
                    int resident, uint32_t line)
 {
     if (s->n >= UINT32_MAX - 1 || reserve_rows(s) != 0) return -1;
-    const char *pid = strpool_intern(s->pool, id, id_len);
+    const char *pid = strpool_copy(s->pool, id, id_len);   /* ids are distinct: the index checks */
     if (!pid) return -1;
     size_t row = s->n;
     s->id[row] = pid;

@@ -79,14 +79,15 @@ rm -rf "$work"/in-* "$work"/out-*
 
 # ------------------------------------------------------- one group: callorder, candidates
 # Deterministic rankings (awk, fixed seed): ranks shuffled by a multiplicative permutation,
-# about 25% boursiers and 40% résidents.
+# about 25% boursiers and 40% résidents, bacs général / techno / pro 60 / 22 / 18%.
 ranking() {  # n file
   awk -v n="$1" 'BEGIN {
     srand(20230601)
-    print "id,rank,boursier,resident"
+    print "id,rank,boursier,resident,bac"
     # i -> (i * 7919) mod n + 1 is a permutation of 1..n when gcd(7919, n) = 1
     for (i = 0; i < n; i++)
-      printf "C%08d,%d,%d,%d\n", i + 1, (i * 7919) % n + 1, rand() < 0.25, rand() < 0.40
+      printf "C%08d,%d,%d,%d,%s\n", i + 1, (i * 7919) % n + 1, rand() < 0.25, rand() < 0.40,
+             (u = rand()) < 0.60 ? "general" : u < 0.82 ? "techno" : "pro"
   }' > "$2"
 }
 big=$((12000000 / div)); small=$((1000000 / div))
