@@ -1,0 +1,304 @@
+-- Speed (issue 13): the parallel phases give the same bytes whatever ADMIT_THREADS says,
+-- the fast vœux reader agrees with the row-by-row one (results and error locations), the
+-- id indexes find every duplicate and no false one, shares are formatted to one decimal,
+-- and a national-size workbook leaves the assignments to assignments.csv.
+local h = require "helpers"
+local admit = require "admit"
+local cjson = require "cjson"
+
+local THREADS = { "1", "2", "3", "8" }
+
+local function run_env(threads, args, stdin, extra_env)
+  return h.run(args, stdin, { env = "ADMIT_THREADS=" .. threads .. (extra_env and " " .. extra_env or "") })
+end
+
+local function files_of(dir, names)
+  local t = {}
+  for _, n in ipairs(names) do t[n] = h.slurp(dir .. "/" .. n) end
+  return t
+end
+
+local OUTPUTS = { "assignments.csv", "formations.csv", "summary.json", "results.xlsx" }
+local INPUTS = { "formations.csv", "candidates.csv", "wishes.csv" }
+
+-- One cohort big enough for every parallel phase: > 1 MB of vœux (parallel parse),
+-- > 100,000 vœux (wishes.csv written by slices), > 20,000 (classements, call orders).
+local cohort
+local function clean()
+  h.remove_scratch()
+  cohort = nil
+end
+
+local function the_cohort()
+  if cohort then return cohort end
+  cohort = h.scratch() .. "/in"
+  local _, err, code = run_env("1", { "generate", "--out", cohort, "--seed", "11",
+                                      "--candidates", "9000", "--formations", "126" })
+  assert.are.equal(0, code, err)
+  return cohort
+end
+
+local function allocate(threads, dir, files, mode, extra_env)
+  return run_env(threads, { "allocate", "--formations", files.formations, "--candidates", files.candidates,
+                            "--wishes", files.wishes, "--out", dir, "--mode", mode }, nil, extra_env)
+end
+
+local function cohort_files(wishes)
+  local c = the_cohort()
+  return { formations = c .. "/formations.csv", candidates = c .. "/candidates.csv",
+           wishes = wishes or c .. "/wishes.csv" }
+end
+
+describe("speed: outputs byte-identical whatever ADMIT_THREADS", function()
+  teardown(clean)
+
+  it("admit generate (synthetic and annex formations) writes the same bytes on 1, 2, 3 and 8 threads", function()
+    local base = h.scratch()
+    for _, extra in ipairs { { "--formations", "126" }, { "--annexes", "tests/fixtures/sim/annexes" } } do
+      local first
+      for _, t in ipairs(THREADS) do
+        local dir = base .. "/g" .. t .. extra[1]
+        local args = { "generate", "--out", dir, "--seed", "3", "--candidates", "9000" }
+        for _, a in ipairs(extra) do args[#args + 1] = a end
+        local _, err, code = run_env(t, args)
+        assert.are.equal(0, code, err)
+        local got = files_of(dir, INPUTS)
+        assert.is_true(#got["wishes.csv"] > 1000)
+        if first then assert.are.same(first, got) else first = got end
+      end
+    end
+  end)
+
+  for _, mode in ipairs { "student", "school" } do
+    it("admit allocate --mode " .. mode .. " writes the same four files on 1, 2, 3 and 8 threads", function()
+      local base, first = h.scratch(), nil
+      local wishes = h.slurp(cohort_files().wishes)
+      assert.is_true(#wishes > 1024 * 1024, "the vœux file must be large enough to be split")
+      for _, t in ipairs(THREADS) do
+        local dir = base .. "/out" .. t
+        local _, err, code = allocate(t, dir, cohort_files(), mode)
+        assert.are.equal(0, code, err)
+        local got = files_of(dir, OUTPUTS)
+        if first then
+          for _, n in ipairs(OUTPUTS) do assert.are.equal(first[n], got[n], n .. " differs on " .. t .. " threads") end
+        else
+          first = got
+        end
+      end
+    end)
+  end
+end)
+
+describe("speed: the fast vœux reader agrees with the row-by-row one", function()
+  teardown(clean)
+
+  -- Variants of the same vœux: each either stays on the parallel reader (CRLF, blank
+  -- lines) or sends it back row by row (blanks around a field); the allocation must be
+  -- the same as from the plain file.
+  local function variant(name, fn)
+    local text = h.slurp(cohort_files().wishes)
+    local path = h.scratch() .. "/" .. name .. ".csv"
+    h.write(path, fn(text))
+    return path
+  end
+  local VARIANTS = {
+    { "CRLF line ends", function(t) return (t:gsub("\n", "\r\n")) end },
+    { "blank lines", function(t) return (t:gsub("\n(C0*12%d,)", "\n\n%1")) end },
+    { "no final newline", function(t) return (t:gsub("\n$", "")) end },
+    { "a space after the last id", function(t) return (t:gsub("(C%d+),(F%d+),(%d+),(%d+)\n$", "%1 ,%2,%3,%4\n")) end },
+    { "a tab before a formation id in the middle",
+      function(t) local n = 0
+        return (t:gsub("\n(C%d+),(F)", function(c, f) n = n + 1
+          if n == 60000 then return "\n" .. c .. ",\t" .. f end end)) end },
+  }
+  local reference
+  local function reference_outputs()
+    if reference then return reference end
+    local dir = h.scratch() .. "/ref"
+    local _, err, code = allocate("1", dir, cohort_files(), "student")
+    assert.are.equal(0, code, err)
+    reference = files_of(dir, { "assignments.csv", "formations.csv", "summary.json" })
+    return reference
+  end
+  for _, v in ipairs(VARIANTS) do
+    for _, t in ipairs { "1", "2" } do
+      it(v[1] .. " (ADMIT_THREADS=" .. t .. ")", function()
+        local path = variant(v[1]:gsub("%W", "_"), v[2])
+        assert.are_not.equal(h.slurp(cohort_files().wishes), h.slurp(path))
+        local dir = h.scratch() .. "/out"
+        local _, err, code = allocate(t, dir, cohort_files(path), "student")
+        assert.are.equal(0, code, err)
+        assert.are.same(reference_outputs(), files_of(dir, { "assignments.csv", "formations.csv", "summary.json" }))
+      end)
+    end
+  end
+
+  -- Faults far into a large file (in the second chunk of a split): same message, same
+  -- line and column on one thread and on two, and the line is the file's.
+  local FAULTS = {
+    { "an unknown formation", function(c, f, p, r) return c .. ",F9999999," .. p .. "," .. r end,
+      "unknown formation 'F9999999' (not in the formations file)", 9 },
+    { "an unknown candidate", function(_, f, p, r) return "nobody," .. f .. "," .. p .. "," .. r end,
+      "unknown candidate 'nobody' (not in the candidates file)", 1 },
+    { "a rank of 0", function(c, f, p) return c .. "," .. f .. "," .. p .. ",0" end,
+      "rank must be 1 or more (1 = best ranked)", nil },
+    { "a ragged row", function(c, f, p, r) return c .. "," .. f .. "," .. p .. "," .. r .. ",extra" end,
+      nil, nil },
+    { "a preference too large", function(c, f, _, r) return c .. "," .. f .. ",1000001," .. r end,
+      "preference: 1000001 is too large (at most 1000000)", nil },
+  }
+  for _, fault in ipairs(FAULTS) do
+    it("locates " .. fault[1] .. " on line 70000 the same on 1 and 2 threads", function()
+      local lines, n = {}, 0
+      for line in h.slurp(cohort_files().wishes):gmatch("[^\n]*\n?") do
+        if line == "" then break end
+        n = n + 1
+        if n == 70000 then
+          local c, f, p, r = line:match("^([^,]+),([^,]+),([^,]+),([^,\n]+)")
+          line = fault[2](c, f, p, r) .. "\n"
+        end
+        lines[#lines + 1] = line
+      end
+      assert.is_true(n > 70000)
+      local path = h.scratch() .. "/w.csv"
+      h.write(path, table.concat(lines))
+      local msgs = {}
+      for _, t in ipairs { "1", "2" } do
+        local _, err, code = allocate(t, h.scratch() .. "/out", cohort_files(path), "student")
+        assert.are.equal(2, code, err)
+        assert.matches("w.csv:70000:", err, 1, true)
+        if fault[3] then assert.matches(fault[3], err, 1, true) end
+        if fault[4] then assert.matches("w.csv:70000:" .. fault[4] .. ":", err, 1, true) end
+        msgs[#msgs + 1] = err
+      end
+      assert.are.equal(msgs[1], msgs[2])
+    end)
+  end
+end)
+
+describe("speed: id indexes", function()
+  teardown(clean)
+
+  -- Ids that share long prefixes, differ in one byte only, or are long: every distinct
+  -- id kept, every repeat caught with the line of the first.
+  local long = string.rep("x", 300)
+  local CASES = {
+    { "differ in the last byte", { "C00000001", "C00000002", "C00000003" } },
+    { "share their first 8 bytes", { "ABCDEFGH1", "ABCDEFGH2", "ABCDEFGH" } },
+    { "differ in length only", { "7", "77", "777", "7777777", "77777777", "777777777" } },
+    { "long", { long .. "a", long .. "b", long } },
+    { "numeric, leading zeros kept apart", { "1", "01", "001", "10" } },
+  }
+  for _, case in ipairs(CASES) do
+    it("keeps apart ids that " .. case[1] .. ", and finds a repeat (callorder and admit.candidates)", function()
+      local rows = { "id,rank,boursier,resident,bac" }
+      for i, id in ipairs(case[2]) do rows[#rows + 1] = id .. "," .. i .. ",0,0,general" end
+      local path = h.write(h.scratch() .. "/c.csv", table.concat(rows, "\n") .. "\n")
+      local out, err, code = h.run { "callorder", path }
+      assert.are.equal(0, code, err)
+      assert.are.equal(#case[2] + 1, select(2, out:gsub("\n", "\n")))
+      local set = assert(admit.candidates(path))
+      assert.are.equal(#case[2], #set)
+      -- the same again with the second id repeated at the end
+      rows[#rows + 1] = case[2][2] .. "," .. (#case[2] + 1) .. ",0,0,general"
+      h.write(path, table.concat(rows, "\n") .. "\n")
+      local _, err2, code2 = h.run { "callorder", path }
+      assert.are.equal(2, code2)
+      assert.matches(":" .. (#case[2] + 2) .. ":1: duplicate id '", err2, 1, true)
+      assert.matches("(already on line 3)", err2, 1, true)
+      local ok, msg = admit.candidates(path)
+      assert.is_nil(ok)
+      assert.matches("(already on line 3)", msg, 1, true)
+    end)
+  end
+
+  it("finds no false duplicate among 200,000 ids, and the one true one at the end", function()
+    local rows = { "id,rank,boursier,resident" }
+    for i = 1, 200000 do rows[#rows + 1] = string.format("C%08d,%d,%d,%d", i, i, i % 4 == 0 and 1 or 0, i % 3 == 0 and 1 or 0) end
+    local path = h.write(h.scratch() .. "/c.csv", table.concat(rows, "\n") .. "\n")
+    local out, err, code = h.run { "callorder", "--min-boursiers", "20", path }
+    assert.are.equal(0, code, err)
+    assert.are.equal(200001, select(2, out:gsub("\n", "\n")))
+    h.write(path, table.concat(rows, "\n") .. "\nC00123456,200001,0,0\n")
+    local _, err2, code2 = h.run { "callorder", path }
+    assert.are.equal(2, code2)
+    assert.matches(":200002:1: duplicate id 'C00123456' (already on line 123457)", err2, 1, true)
+  end)
+end)
+
+describe("speed: formatting without printf", function()
+  teardown(clean)
+
+  -- Shares with one decimal, rounded down (a share just under its minimum never reads as
+  -- equal to it), and integers, as formations.csv writes them: a formation of n seats all
+  -- taken, k of them by bac techno.
+  local SHARES = {
+    { 3, 1, "33.3" }, { 3, 2, "66.6" }, { 6, 1, "16.6" }, { 8, 1, "12.5" }, { 7, 0, "0.0" },
+    { 7, 5, "71.4" }, { 4, 4, "100.0" }, { 1000, 1, "0.1" }, { 1001, 1, "0.0" }, { 10, 1, "10.0" },
+  }
+  for _, s in ipairs(SHARES) do
+    it(string.format("writes %d techno of %d admitted as %s", s[2], s[1], s[3]), function()
+      local dir = h.scratch()
+      local F = "formation_id,capacity,min_techno,min_pro,min_boursier,min_resident\nA," .. s[1] .. ",0,0,0,0\n"
+      local C, W = { "id,bac,boursier,resident" }, { "candidate_id,formation_id,preference,rank" }
+      for i = 1, s[1] do
+        C[#C + 1] = "c" .. i .. "," .. (i <= s[2] and "techno" or "general") .. ",0,0"
+        W[#W + 1] = "c" .. i .. ",A,1," .. i
+      end
+      local files = { formations = h.write(dir .. "/f.csv", F),
+                      candidates = h.write(dir .. "/c.csv", table.concat(C, "\n") .. "\n"),
+                      wishes = h.write(dir .. "/w.csv", table.concat(W, "\n") .. "\n") }
+      for _, t in ipairs { "1", "2" } do
+        local out = dir .. "/out" .. t
+        local _, err, code = allocate(t, out, files, "student")
+        assert.are.equal(0, code, err)
+        local _, rows = admit.read_csv(out .. "/formations.csv")
+        assert.are.equal(s[3], rows[1].share_techno)
+        assert.are.equal(tostring(s[1]), rows[1].admitted)
+        assert.are.equal(tostring(s[1]), rows[1].applicants)
+      end
+    end)
+  end
+end)
+
+describe("speed: a national-size workbook", function()
+  teardown(clean)
+
+  local function sheets_of(xlsx)
+    local p = io.popen("unzip -p " .. h.quote(xlsx) .. " xl/workbook.xml")
+    local s = p:read("a")
+    p:close()
+    local t = {}
+    for name in s:gmatch('<sheet name="([^"]+)"') do t[#t + 1] = name end
+    return t
+  end
+
+  it("keeps the assignments in assignments.csv past the threshold, and says so in the summary sheet", function()
+    local files = cohort_files()
+    for _, case in ipairs { { "20000", true }, { "9000", true }, { "8999", false }, { "0", false } } do
+      local dir = h.scratch() .. "/out"
+      local _, err, code = allocate("2", dir, files, "student", "ADMIT_XLSX_ASSIGNMENTS_MAX=" .. case[1])
+      assert.are.equal(0, code, err)
+      local sheets = sheets_of(dir .. "/results.xlsx")
+      if case[2] then
+        assert.are.same({ "summary", "formations", "assignments" }, sheets)
+      else
+        assert.are.same({ "summary", "formations" }, sheets)
+        local p = io.popen("unzip -p " .. h.quote(dir .. "/results.xlsx") .. " xl/worksheets/sheet1.xml")
+        local summary = p:read("a")
+        p:close()
+        assert.matches("in assignments.csv only (more than " .. case[1] .. " candidates)", summary, 1, true)
+      end
+      local assignments = h.slurp(dir .. "/assignments.csv")
+      assert.are.equal(9001, select(2, assignments:gsub("\n", "\n")))
+      assert.are.equal(9000, cjson.decode(h.slurp(dir .. "/summary.json")).candidates)
+    end
+  end)
+
+  it("has a documented default of 200,000 candidates (a bad override is ignored)", function()
+    local dir = h.scratch() .. "/out"
+    local _, err, code = allocate("1", dir, cohort_files(), "student", "ADMIT_XLSX_ASSIGNMENTS_MAX=many")
+    assert.are.equal(0, code, err)
+    assert.are.same({ "summary", "formations", "assignments" }, sheets_of(dir .. "/results.xlsx"))
+  end)
+end)
