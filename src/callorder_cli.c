@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "callorder.h"
+#include "csvfast.h"
 #include "csvread.h"
 #include "fieldval.h"
 #include "idindex.h"
@@ -31,6 +32,10 @@ typedef struct {
     int oom;
 } cli_input;
 
+/* csv_fail, or nothing on the fast path (rd NULL): csvread then reads the input again,
+ * meets the same fault and says where. */
+#define FAIL(rd, ...) do { if (rd) csv_fail(rd, __VA_ARGS__); } while (0)
+
 static const char *id_text(const void *ctx, uint32_t row, size_t *len)
 {
     const cli_input *in = ctx;
@@ -49,7 +54,7 @@ static int find_columns(cli_input *in, csv_reader *rd, const csv_row *row)
                 in->col[c] = f;
         }
         if (in->col[c] == SIZE_MAX) {
-            csv_fail(rd, 0, "missing column '%s': the header must name id,rank,boursier,resident",
+            FAIL(rd, 0, "missing column '%s': the header must name id,rank,boursier,resident",
                      col_names[c]);
             return -1;
         }
@@ -111,13 +116,13 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
     size_t id_len = row->len[in->col[COL_ID]];
     const char *id = fieldval_trim(row->field[in->col[COL_ID]], &id_len);
     if (id_len == 0) {
-        csv_fail(rd, in->col[COL_ID], "empty id");
+        FAIL(rd, in->col[COL_ID], "empty id");
         return -1;
     }
     const char *rank_s = row->field[in->col[COL_RANK]];
     uint32_t rank = fieldval_positive(rank_s, row->len[in->col[COL_RANK]], MAX_RANK);
     if (rank == 0) {
-        csv_fail(rd, in->col[COL_RANK], "rank must be a positive integer (1 = best), got '%.*s'",
+        FAIL(rd, in->col[COL_RANK], "rank must be a positive integer (1 = best), got '%.*s'",
                  SHOWN, rank_s);
         return -1;
     }
@@ -126,14 +131,14 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
         size_t f = in->col[COL_BOURSIER + k];
         flag[k] = fieldval_flag(row->field[f], row->len[f]);
         if (flag[k] < 0) {
-            csv_fail(rd, f, "%s must be 0 or 1, got '%.*s'", col_names[COL_BOURSIER + k],
+            FAIL(rd, f, "%s must be 0 or 1, got '%.*s'", col_names[COL_BOURSIER + k],
                      SHOWN, row->field[f]);
             return -1;
         }
     }
     if (in->n >= UINT32_MAX - 1 || reserve(in, id_len) != 0) {
         in->oom = 1;
-        csv_fail(rd, 0, "out of memory");
+        FAIL(rd, 0, "out of memory");
         return -1;
     }
     size_t i = in->n;
@@ -144,11 +149,11 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
     in->id_off[i + 1] = in->ids_len;
     long long prev = idindex_add(&in->index, id, id_len, (uint32_t)i, id_text, in);
     if (prev == -2) {
-        csv_fail(rd, 0, "out of memory");
+        FAIL(rd, 0, "out of memory");
         return -1;
     }
     if (prev >= 0) {
-        csv_fail(rd, in->col[COL_ID], "duplicate id '%.*s' (already on line %zu)",
+        FAIL(rd, in->col[COL_ID], "duplicate id '%.*s' (already on line %zu)",
                  (int)(id_len < SHOWN ? id_len : SHOWN), id, in->line[prev]);
         return -1;
     }
@@ -246,8 +251,22 @@ int callorder_cli_run_buffer(const char *name, const char *buf, size_t buf_len, 
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
-    if (csv_read_buffer(name, buf, buf_len, NULL, on_row, &in, err) != 0)
+    int fast = csvfast_read_buffer(buf, buf_len, on_row, &in);
+    if (fast < 0) {
+        errloc_set(err, name, 0, 0, "out of memory");
         goto done;
+    }
+    if (fast == 1) {   /* not plain, or a fault to locate: csvread from the start */
+        in.n = 0;
+        in.ids_len = 0;
+        idindex_free(&in.index);
+        if (idindex_init(&in.index, lines) != 0) {
+            errloc_set(err, name, 0, 0, "out of memory");
+            goto done;
+        }
+        if (csv_read_buffer(name, buf, buf_len, NULL, on_row, &in, err) != 0)
+            goto done;
+    }
     order = malloc((in.n ? in.n : 1) * sizeof *order);
     if (!order) {
         errloc_set(err, name, 0, 0, "out of memory");
