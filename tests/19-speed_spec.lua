@@ -226,6 +226,65 @@ describe("speed: id indexes", function()
   end)
 end)
 
+describe("speed: the call order of a large group (rank pairs, no random reads)", function()
+  teardown(clean)
+
+  -- A literal reading of the rule (docs/ordre-appel.md §3): before position k, a rate
+  -- binds when its kind remains and 100·called < q·k; the best rank among the queues the
+  -- binding rates allow; equal ranks by category BR, B, R, N then input order.
+  local function literal(cands, qb, qr)
+    local queues = { {}, {}, {}, {} }
+    for i, c in ipairs(cands) do
+      local cat = c.b == 1 and (c.r == 1 and 1 or 2) or (c.r == 1 and 3 or 4)
+      table.insert(queues[cat], { rank = c.rank, i = i })
+    end
+    for _, q in ipairs(queues) do
+      table.sort(q, function(x, y) return x.rank < y.rank or (x.rank == y.rank and x.i < y.i) end)
+    end
+    local head, bc, rc, bl, rl, out = { 1, 1, 1, 1 }, 0, 0, #queues[1] + #queues[2], #queues[1] + #queues[3], {}
+    for k = 1, #cands do
+      local nb, nr = bl > 0 and 100 * bc < qb * k, rl > 0 and 100 * rc < qr * k
+      local allowed, best = { true, not nr, not nb, not nb and not nr }, nil
+      for c = 1, 4 do
+        local h = queues[c][head[c]]
+        if allowed[c] and h and (not best or h.rank < queues[best][head[best]].rank) then best = c end
+      end
+      best = best or 2
+      local pick = queues[best][head[best]]
+      head[best] = head[best] + 1
+      out[k] = cands[pick.i].id
+      if best <= 2 then bc, bl = bc + 1, bl - 1 end
+      if best == 1 or best == 3 then rc, rl = rc + 1, rl - 1 end
+    end
+    return out
+  end
+
+  for _, case in ipairs { { 0, 0 }, { 20, 30 }, { 100, 0 }, { 0, 100 }, { 100, 100 }, { 37, 61 } } do
+    for _, ties in ipairs { true, false } do
+      it(string.format("matches the literal rule on 3,000 candidates%s, rates %d/%d", ties and " with ties" or "",
+                       case[1], case[2]), function()
+        local seed, cands, rows = 12345 + case[1] * 7 + case[2], {}, { "id,rank,boursier,resident" }
+        local function rnd(m) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % m end
+        for i = 1, 3000 do
+          local c = { id = "K" .. i, rank = ties and rnd(400) + 1 or ((i * 7919) % 3000) + 1,
+                      b = rnd(10) < 3 and 1 or 0, r = rnd(2) }
+          cands[i] = c
+          rows[#rows + 1] = string.format("%s,%d,%d,%d", c.id, c.rank, c.b, c.r)
+        end
+        local path = h.write(h.scratch() .. "/c.csv", table.concat(rows, "\n") .. "\n")
+        local args = { "callorder", "--min-boursiers", tostring(case[1]), "--min-residents", tostring(case[2]) }
+        if ties then args[#args + 1] = "--allow-ties" end
+        args[#args + 1] = path
+        local out, err, code = h.run(args)
+        assert.are.equal(0, code, err)
+        local got = {}
+        for id in out:gmatch("\n([^,\n]+),%d+") do got[#got + 1] = id end
+        assert.are.same(literal(cands, case[1], case[2]), got)
+      end)
+    end
+  end
+end)
+
 describe("speed: formatting without printf", function()
   teardown(clean)
 
