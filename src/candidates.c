@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "csvfast.h"
 #include "csvread.h"
 #include "fieldval.h"
 #include "groups.h"
@@ -231,6 +232,10 @@ int cand_compare_ids(const cand_set *s, uint32_t a, uint32_t b)
 
 /* ------------------------------------------------------------ loading */
 
+/* csv_fail, or nothing on the fast path (rd NULL): csvread then reads the file again,
+ * meets the same fault and says where. */
+#define FAIL(rd, ...) do { if (rd) csv_fail(rd, __VA_ARGS__); } while (0)
+
 typedef struct {
     cand_set *set;
     size_t field_of[4];       /* field index of id, bac, boursier, resident */
@@ -247,17 +252,17 @@ static int load_header(load_ctx *lc, csv_reader *rd, const csv_row *row)
     lc->nfields = row->nfields;
     for (int r = 0; r < 4; r++) lc->field_of[r] = SIZE_MAX;
     lc->extra_field = malloc(row->nfields * sizeof *lc->extra_field);
-    if (!lc->extra_field) { csv_fail(rd, 0, "out of memory"); return -1; }
+    if (!lc->extra_field) { FAIL(rd, 0, "out of memory"); return -1; }
     for (size_t f = 0; f < row->nfields; f++) {
         size_t len = row->len[f];
         const char *name = fieldval_trim(row->field[f], &len);
         if (len == 0) {
-            csv_fail(rd, f, "empty column name in the header");
+            FAIL(rd, f, "empty column name in the header");
             return -1;
         }
         for (size_t c = 0; c < s->ncols; c++)
             if (strlen(s->col[c].name) == len && strncasecmp(s->col[c].name, name, len) == 0) {
-                csv_fail(rd, f, "duplicate column '%.*s' in the header", (int)len, name);
+                FAIL(rd, f, "duplicate column '%.*s' in the header", (int)len, name);
                 return -1;
             }
         cand_kind kind = CC_TEXT;
@@ -267,12 +272,12 @@ static int load_header(load_ctx *lc, csv_reader *rd, const csv_row *row)
                 lc->field_of[r] = f;
                 name = required[r];
             }
-        if (add_column(s, name, len, kind) != 0) { csv_fail(rd, f, "out of memory"); return -1; }
+        if (add_column(s, name, len, kind) != 0) { FAIL(rd, f, "out of memory"); return -1; }
         if (kind == CC_TEXT) lc->extra_field[lc->nextra++] = f;
     }
     for (int r = 0; r < 4; r++)
         if (lc->field_of[r] == SIZE_MAX) {
-            csv_fail(rd, 0, "missing column '%s': a candidates file needs the columns "
+            FAIL(rd, 0, "missing column '%s': a candidates file needs the columns "
                      "id,bac,boursier,resident", required[r]);
             return -1;
         }
@@ -286,11 +291,11 @@ static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
     if (row->index == 0) return load_header(lc, rd, row);
     size_t f = lc->field_of[0], id_len = row->len[f];
     const char *id = fieldval_trim(row->field[f], &id_len);
-    if (id_len == 0) { csv_fail(rd, f, "empty id"); return -1; }
+    if (id_len == 0) { FAIL(rd, f, "empty id"); return -1; }
     f = lc->field_of[1];
     int bac = cand_parse_bac(row->field[f], row->len[f]);
     if (bac < 0) {
-        csv_fail(rd, f, "unknown bac '%.*s': expected general, techno or pro "
+        FAIL(rd, f, "unknown bac '%.*s': expected general, techno or pro "
                  "(or général, technologique, professionnel)", SHOWN, row->field[f]);
         return -1;
     }
@@ -299,15 +304,15 @@ static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
         f = lc->field_of[2 + k];
         flag[k] = fieldval_flag(row->field[f], row->len[f]);
         if (flag[k] < 0) {
-            csv_fail(rd, f, "%s must be 0 or 1, got '%.*s'", required[2 + k], SHOWN, row->field[f]);
+            FAIL(rd, f, "%s must be 0 or 1, got '%.*s'", required[2 + k], SHOWN, row->field[f]);
             return -1;
         }
     }
     long long r = cand_add(s, id, id_len, bac, flag[0], flag[1],
                            row->line > UINT32_MAX ? UINT32_MAX : (uint32_t)row->line);
-    if (r == -1) { csv_fail(rd, 0, "out of memory"); return -1; }
+    if (r == -1) { FAIL(rd, 0, "out of memory"); return -1; }
     if (r < -1) {
-        csv_fail(rd, lc->field_of[0], "duplicate id '%.*s' (already on line %u)",
+        FAIL(rd, lc->field_of[0], "duplicate id '%.*s' (already on line %u)",
                  (int)(id_len < SHOWN ? id_len : SHOWN), id, s->line[-2 - r]);
         return -1;
     }
@@ -317,7 +322,7 @@ static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
             size_t cap = lc->extra_cap ? lc->extra_cap * 2 : 1024;
             while (cap < need) cap *= 2;
             const char **e = realloc(lc->extra, cap * sizeof *e);
-            if (!e) { csv_fail(rd, 0, "out of memory"); return -1; }
+            if (!e) { FAIL(rd, 0, "out of memory"); return -1; }
             lc->extra = e;
             lc->extra_cap = cap;
         }
@@ -326,7 +331,7 @@ static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
             size_t len = row->len[lc->extra_field[e]];
             const char *v = fieldval_trim(row->field[lc->extra_field[e]], &len);
             out[e] = len ? strpool_intern(s->pool, v, len) : NULL;
-            if (len && !out[e]) { csv_fail(rd, 0, "out of memory"); return -1; }
+            if (len && !out[e]) { FAIL(rd, 0, "out of memory"); return -1; }
         }
     }
     return 0;
@@ -364,16 +369,25 @@ static int settle_columns(load_ctx *lc)
     return 0;
 }
 
-cand_set *cand_load(const char *path, errloc *err)
+/* One attempt over buf: csvfast (fast 1) or csvread (fast 0). Returns the set, or NULL
+ * with *declined set when csvfast declines (err untouched), or NULL with err filled. */
+static cand_set *load_buffer(const char *name, const char *buf, size_t len, int fast,
+                             int *declined, errloc *err)
 {
-    const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
     load_ctx lc = { 0 };
     lc.set = set_alloc(name);
     if (!lc.set) {
         errloc_set(err, name, 0, 0, "out of memory");
         return NULL;
     }
-    int rc = csv_read_file(path, NULL, NULL, load_row, &lc, err);
+    int rc;
+    if (fast) {
+        rc = csvfast_read_buffer(buf, len, load_row, &lc);
+        if (rc < 0) errloc_set(err, name, 0, 0, "out of memory");
+        *declined = rc == 1;
+    } else {
+        rc = csv_read_buffer(name, buf, len, NULL, load_row, &lc, err);
+    }
     if (rc == 0 && settle_columns(&lc) != 0) {
         errloc_set(err, name, 0, 0, "out of memory");
         rc = -1;
@@ -385,4 +399,17 @@ cand_set *cand_load(const char *path, errloc *err)
         return NULL;
     }
     return lc.set;
+}
+
+cand_set *cand_load(const char *path, errloc *err)
+{
+    const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
+    size_t len;
+    char *buf = csv_slurp(path, name, &len, err);   /* read once: stdin too */
+    if (!buf) return NULL;
+    int declined = 0;
+    cand_set *s = load_buffer(name, buf, len, 1, &declined, err);
+    if (!s && declined) s = load_buffer(name, buf, len, 0, &declined, err);
+    free(buf);
+    return s;
 }
