@@ -25,13 +25,14 @@ static const char *id_of(const void *ctx, uint32_t row, size_t *len)
     return s->id[row];
 }
 
-static cand_set *set_alloc(const char *name)
+/* expected: about how many ids will come (the id index is sized once for them). */
+static cand_set *set_alloc(const char *name, size_t expected)
 {
     cand_set *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->refs = 1;
     s->pool = strpool_new();
-    if (!s->pool || idindex_init(&s->index, 256) != 0) {
+    if (!s->pool || idindex_init(&s->index, expected) != 0) {
         strpool_free(s->pool);
         free(s);
         return NULL;
@@ -53,7 +54,7 @@ static int add_column(cand_set *s, const char *name, size_t len, cand_kind kind)
 
 cand_set *cand_new(const char *name)
 {
-    cand_set *s = set_alloc(name);
+    cand_set *s = set_alloc(name, 256);
     if (!s) return NULL;
     static const cand_kind kinds[4] = { CC_ID, CC_BAC, CC_BOURSIER, CC_RESIDENT };
     for (int i = 0; i < 4; i++)
@@ -375,7 +376,9 @@ static cand_set *load_buffer(const char *name, const char *buf, size_t len, int 
                              int *declined, errloc *err)
 {
     load_ctx lc = { 0 };
-    lc.set = set_alloc(name);
+    size_t lines = 1;   /* at most one candidate a line */
+    for (const char *c = buf, *e = buf + len; (c = memchr(c, '\n', (size_t)(e - c))) != NULL; c++) lines++;
+    lc.set = set_alloc(name, lines);
     if (!lc.set) {
         errloc_set(err, name, 0, 0, "out of memory");
         return NULL;
