@@ -50,6 +50,12 @@ static int call_orders_range(const co_slice *x, uint32_t f_lo, uint32_t f_hi, in
         for (int g = 0; g < NGROUPS; g++) caps[g] = p->f_caps[f][g];
         /* gather, in one pass over the vœux (the only scattered reads) */
         for (uint32_t i = 0; i < n; i++) {
+            if (i + 16 < n) {   /* the vœux of a formation lie all over W.csv: ask early */
+                uint32_t ahead = list[i + 16];
+                __builtin_prefetch(&p->w_cand[ahead]);
+                __builtin_prefetch(&p->w_rank[ahead]);
+                __builtin_prefetch(&r->w_group[ahead], 1);
+            }
             uint32_t w = list[i];
             uint8_t fl = x->flags[p->w_cand[w]];
             int g = groups_of_bac(fl & 3, caps, p->f_min_techno[f], p->f_min_pro[f]);
@@ -80,6 +86,7 @@ static int call_orders_range(const co_slice *x, uint32_t f_lo, uint32_t f_hi, in
             /* order[] indexes grp[]: rewrite grp in call order through cand as scratch */
             for (uint32_t i = 0; i < k; i++) cand[i].rank = grp[i];
             for (uint32_t i = 0; i < k; i++) {
+                if (i + 16 < k) __builtin_prefetch(&r->w_callpos[cand[order[i + 16]].rank], 1);
                 grp[i] = cand[order[i]].rank;
                 r->w_callpos[grp[i]] = i + 1;
             }
