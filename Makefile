@@ -9,6 +9,7 @@ CC      ?= cc
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 lua-filesystem lua-cjson \
             libcsv-dev lua-busted libreadline-dev libxlsxwriter-dev libutf8proc-dev \
             clang libclang-rt-14-dev valgrind hyperfine nettle-dev unzip
+DEB_PKGS += lua-check   # luacheck: `make lint`, run by .ci/run
 DEB_PKGS += tmux   # the terminal REPL spec (tests/02-repl_spec.lua) drives admit in tmux
 
 PKG_LIBS := lua5.4 libutf8proc xlsxwriter nettle
@@ -22,7 +23,7 @@ SRCS := $(sort $(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 DEPS := $(OBJS:.o=.d)
 
-.PHONY: all deps run test asan bench fuzz install uninstall clean
+.PHONY: all deps run test asan bench fuzz lint install uninstall clean
 
 all: deps $(BUILD)/admit
 
@@ -64,6 +65,11 @@ asan: deps
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" build/asan/admit
 	@tests/sanitize build/asan/admit
+
+# Static check of every Lua file (configuration: .luacheckrc); prints the closing line CI reads.
+lint: deps
+	@if luacheck -q lua scripts tests; then echo "tests: 1 passed, 0 failed"; \
+	 else echo "tests: 0 passed, 1 failed"; exit 1; fi
 
 bench: all
 	@tests/bench/run $(BUILD)/admit
