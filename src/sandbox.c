@@ -20,6 +20,7 @@
 
 #include "host.h"
 #include "l_admit.h"
+#include "sandbox_view.h"
 
 /* ------------------------------------------------------------ run(fn, limits, ...) */
 
@@ -485,6 +486,33 @@ static void guard_stdlib(lua_State *L)
     lua_pop(L, 1);
 }
 
+/* The methods of strings (the shared string metatable's __index) are the string library
+ * without dump: ("").dump would hand string.dump to the sandbox, which cannot be given a
+ * metatable of its own for strings. A copy, made after the guards above are in place. */
+static void string_methods_without_dump(lua_State *L)
+{
+    lua_pushliteral(L, "");
+    if (!lua_getmetatable(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (lua_getglobal(L, "string") != LUA_TTABLE) {
+        lua_pop(L, 3);
+        return;
+    }
+    lua_newtable(L);                          /* "", mt, string, methods */
+    lua_pushnil(L);
+    while (lua_next(L, -3)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_setfield(L, -3, "__index");
+    lua_pop(L, 3);
+}
+
 static const luaL_Reg sandbox_funcs[] = {
     { "run", l_run },
     { "run_reported", l_run_reported },
@@ -497,6 +525,8 @@ static const luaL_Reg sandbox_funcs[] = {
 void sandbox_open(lua_State *L)
 {
     luaL_newlib(L, sandbox_funcs);
+    sandbox_view_open(L);
     lua_setfield(L, -2, "_sandbox");
     guard_stdlib(L);
+    string_methods_without_dump(L);
 }

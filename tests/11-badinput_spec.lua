@@ -336,13 +336,12 @@ local function policy_rows(kind)
     { "unterminated string", text = 'return admit.policy{ name = "p\n', exit = 1,
       msg = msg(F .. ":1: unfinished string near '\"p'") },
     { "a 1 MB line (comment)", text = "-- " .. ("x"):rep(MB) .. "\n" .. VALID.policy, ok = true },
-    -- `return admit.policy{...}` is a tail call: the policy's frame is gone when the check
-    -- fails, so the loader names the file; `local p = admit.policy{...}` gets its line too
+    -- `return admit.policy{...}` (a tail call) is named at its line too: admit.policy is
+    -- a C function in the sandbox, whose caller's frame stays on the stack
     { "non-numeric rate", text = 'return admit.policy{ name = "p",\n  rates = { boursier = "x" } }\n',
       exit = sandbox and 1 or 2,
-      msg = sandbox and "admit.policy: rates.boursier must be an integer from 0 to 100, got x"
-        or "load_policy 'p' (" .. F .. "): admit.policy: rates.boursier must be an integer from 0 to 100, got x",
-      pending = sandbox and "a tail call leaves no frame to name the script's line (use local p = ...)" or nil },
+      msg = sandbox and msg(F .. ":1: admit.policy: rates.boursier must be an integer from 0 to 100, got x")
+        or "load_policy 'p': " .. F .. ":1: admit.policy: rates.boursier must be an integer from 0 to 100, got x" },
     { "rate out of range", text = 'local p = admit.policy{ name = "p",\n  rates = { boursier = 150 } }\nreturn p\n',
       exit = 1, msg = msg(F .. ":1: admit.policy: rates.boursier must be an integer from 0 to 100, got 150") },
     { "unknown field", text = 'local p = admit.policy{ name = "p",\n  rnak = 1 }\nreturn p\n', exit = 1,

@@ -13,9 +13,10 @@ admit.scripts_dir = core.home .. "/scripts"
 
 --- Structured error for bad input: the host prints "admit: message" (no traceback)
 -- and exits with `code` (2 by default, the status of every input error).
+-- (No __index: e.__index must not hand out the class to a policy that caught e.)
 local InputError = {}
-InputError.__index = InputError
 InputError.__tostring = function(e) return e.message end
+InputError.__name = "admit.error"
 admit.InputError = InputError
 
 function admit.fail(message, code)

@@ -18,8 +18,11 @@
 local fields = require "admit.fields"
 
 return function(admit)
+  -- The metatable and the methods are two tables: p.__index must not hand out the class
+  -- (a policy writing into it would change every policy, trusted ones included).
   local Policy = {}
-  Policy.__index = Policy
+  local methods = {}
+  Policy.__index = methods
   Policy.__name = "admit.policy"
 
   local FIELDS = { name = "string", establishment = "string", program = "string",
@@ -120,7 +123,7 @@ return function(admit)
 
   --- p:matches(f) -> true when each of the policy's establishment / program / commune is
   -- found, case- and accent-insensitively, inside the formation's.
-  function Policy:matches(f)
+  function methods:matches(f)
     for _, k in ipairs { "establishment", "program", "commune" } do
       local want = self[k]
       if want then
@@ -240,7 +243,7 @@ return function(admit)
 
   --- p:scorer() -> a score function for c:rank(...): p.rank under the policy's own limits,
   -- its errors reported as in p:classement (the rows c:rank gives are fresh copies).
-  function Policy:scorer()
+  function methods:scorer()
     local rank = self.rank
     return function(row)
       local s = call_policy(self, rank, "the rank function failed for candidate '%s'", row.id, row)
@@ -252,7 +255,7 @@ return function(admit)
     end
   end
 
-  function Policy:classement(f, applicants)
+  function methods:classement(f, applicants)
     local scored = {}
     local views = self.rank and strict_views(applicants)
     for i, c in ipairs(applicants) do
@@ -295,7 +298,7 @@ return function(admit)
   -- applicants cannot fill to the other group; a function(f, caps, applicants) returns its
   -- own table (never more seats in total than caps). The function gets a fresh copy of caps
   -- (its own to change and return) and read-only views of f and applicants.
-  function Policy:capacities(f, caps, applicants)
+  function methods:capacities(f, caps, applicants)
     local out = {}
     local total = 0
     for _, k in ipairs(GROUP_KINDS) do

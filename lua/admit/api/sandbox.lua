@@ -10,6 +10,10 @@
 --     require, dofile, loadfile, debug, package, string.dump); load takes text only;
 --   - the libraries are read-only copies, admit's tables are reached through read-only
 --     views (deep: every table read through a view is a view too); rawset refuses views;
+--   - admit's C objects (call orders, datasets...) reach it as proxies with an allow-list
+--     of methods, no writer (src/sandbox_view.c): through views, from admit's functions
+--     and from the proxies' own methods; tests/12-sandbox-surface_spec.lua walks all of
+--     it against SCRIPTING.md §6;
 --   - getmetatable gives nothing for strings and other non-tables (the string metatable is
 --     shared with the host), and only a read-only view of a metatable the script did not
 --     set; setmetatable refuses __gc (finalizers run later, with hooks off: unbounded);
@@ -82,6 +86,7 @@ return function(admit)
   local function readonly(t, name, cache, missing)
     cache = cache or setmetatable({}, { __mode = "k" })
     local function wrap(v, vname, strict)
+      if type(v) == "userdata" then return C.confine(v) end  -- its sandbox proxy
       if type(v) ~= "table" then return v end
       local view = cache[v]
       if view then return view end
@@ -99,9 +104,11 @@ return function(admit)
         end,
         __len = function() return #v end,
         __pairs = function()
-          local key = nil
+          -- v's own pairs: a table of admit's that is itself a view (the annex set) lists
+          -- its entries through its __pairs
+          local step, state, key = pairs(v)
           return function()
-            local nk, nv = next(v, key)
+            local nk, nv = step(state, key)
             key = nk
             if nk == nil then return nil end
             return wrap(nk, vname), wrap(nv, vname .. "." .. tostring(nk))
@@ -116,6 +123,11 @@ return function(admit)
     end
     return wrap(t, name, missing)
   end
+  -- A table read as a field of one of admit's objects through its proxy (r.summary): a
+  -- read-only view, one per table for every sandbox.
+  local object_fields = setmetatable({}, { __mode = "k" })
+  C.set_viewer(function(t) return readonly(t, "field", object_fields) end)
+
   --- sandbox.readonly(t [, name [, missing]]): a deep read-only view of t (no raw key: next,
   -- rawget, rawset, setmetatable on it reach nothing). missing(key) -> message | nil makes
   -- reading an absent key of t an error (e.g. a column no candidate has).
@@ -133,11 +145,11 @@ return function(admit)
   -- wrapped to run under `limits` whenever admit calls it later (a policy's rank...).
   local function limited_spec(spec, limits)
     if type(spec) ~= "table" or views[spec] then return spec end
-    local copy = {}
+    local wrapped = {}
     for k, v in pairs(spec) do
-      copy[k] = type(v) == "function" and sandbox.limited(v, limits) or v
+      wrapped[k] = type(v) == "function" and sandbox.limited(v, limits) or v
     end
-    return copy
+    return wrapped
   end
 
   local function admit_view(cache, limits)
@@ -157,16 +169,11 @@ return function(admit)
             return table.unpack(results, 1, results.n)
           end
         elseif kind == "constructor" and type(v) == "function" then
-          local fn = v
-          -- a plain message without a position gets the script's line (the call below is
-          -- not where the officer should look)
-          v = function(spec, ...)
-            local r = table.pack(pcall(fn, limited_spec(spec, limits), ...))
-            if r[1] then return table.unpack(r, 2, r.n) end
-            local e = r[2]
-            if type(e) == "string" and not e:match("^[^\n]-:%d+: ") then error(e, 2) end
-            error(e, 0)
-          end
+          -- a plain message without a position gets the script's line (the call inside is
+          -- not where the officer should look): C, so that nothing runs after a stop
+          v = C.constructor(v, function(spec) return limited_spec(spec, limits) end)
+        elseif kind == "value" and type(v) == "function" then
+          v = C.confining(v)  -- an admit object it returns comes as its sandbox proxy
         elseif kind == "value" then
           v = readonly(v, "admit." .. name, cache)
         end
@@ -259,8 +266,9 @@ return function(admit)
 
   --- Same for a file (path nil reads stdin). Skips a leading #! line.
   function sandbox.loadfile(path, env)
-    local f, err = io.stdin, nil
+    local f = io.stdin
     if path then
+      local err
       f, err = io.open(path, "rb")
       if not f then error(err, 0) end
     end
@@ -311,6 +319,10 @@ return function(admit)
     local fn = sandbox.loadfile(path, sandbox.env { limits = limits })
     return sandbox.run(fn, limits)
   end
+
+  --- {class -> {method, ...}}: what the sandbox's proxy of each of admit's C objects may
+  -- call (src/sandbox_view.c; SCRIPTING.md §6 lists the same).
+  sandbox.confined_classes = C.confined_classes
 
   admit.sandbox = sandbox
 end
