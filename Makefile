@@ -11,6 +11,7 @@ DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 lua-filesystem lua-c
             clang libclang-rt-14-dev valgrind hyperfine nettle-dev unzip
 DEB_PKGS += lua-check   # luacheck: `make lint`, run by .ci/run
 DEB_PKGS += tmux   # the terminal REPL spec (tests/02-repl_spec.lua) drives admit in tmux
+DEB_PKGS += chromium fonts-dejavu-core   # report.html rendered in a real browser (tests/15-report_spec.lua, make screenshots)
 
 PKG_LIBS := lua5.4 libutf8proc xlsxwriter nettle
 WARN     := -Wall -Wextra -Wshadow -Wwrite-strings -Wmissing-prototypes -Wno-unused-parameter
@@ -23,7 +24,7 @@ SRCS := $(sort $(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 DEPS := $(OBJS:.o=.d)
 
-.PHONY: all deps run test asan bench fuzz lint install uninstall clean
+.PHONY: all deps run test asan bench fuzz lint install uninstall clean screenshots
 
 all: deps $(BUILD)/admit
 
@@ -52,6 +53,11 @@ $(BUILD)/obj:
 # The main job: the regional simulation on the embedded 2023 data.
 run: all
 	./$(BUILD)/admit scripts/main.lua
+
+# docs/report.png, the README's picture of out/report.html, taken by the browser.
+screenshots: run
+	@tests/chromium screenshot out/report.html docs/report.png 1200,1900 2>/dev/null
+	@echo "docs/report.png: out/report.html as chromium renders it"
 
 # The whole suite: busted specs run inside build/admit, then the C tests.
 test: all

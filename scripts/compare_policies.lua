@@ -1,4 +1,5 @@
--- Compare the 2023 Hauts-de-France simulation without and with policies.
+-- Compare the 2023 Hauts-de-France simulation without and with policies: a thin example
+-- over admit.compare (SCRIPTING.md §5); `admit compare` is the command that writes files.
 --
 --   admit scripts/compare_policies.lua [POLICY ...] [--seed N] [--candidates N]
 --                                      [--annexes DIR] [--policies DIR]
@@ -71,119 +72,40 @@ local opts = {
 if not admit.load_policy then
   admit.fail("this script needs the policies of admit (admit.load_policy, SCRIPTING.md §4)")
 end
-if #names == 0 then
-  for file in lfs.dir(opts.policies) do
-    local name = file:match("^(.+)%.lua$")
-    if name then names[#names + 1] = name end
-  end
-  table.sort(names)
-  if #names == 0 then admit.fail("no policy file (*.lua) in " .. opts.policies) end
-end
-local policies = {}
-for _, name in ipairs(names) do
-  local p = admit.load_policy(name, { dir = opts.policies })
-  if p.matches then policies[#policies + 1] = p
-  else for _, q in ipairs(p) do policies[#policies + 1] = q end end
-end
-
--- A temporary directory (under $TMPDIR when set), removed with all it holds.
-local function make_tmpdir()
-  local name = os.tmpname()
-  os.remove(name)
-  local base = os.getenv("TMPDIR")
-  if base and base ~= "" then name = base .. "/" .. name:match("[^/]+$") end
-  local ok, err = lfs.mkdir(name)
-  if not ok then admit.fail("cannot create a temporary directory " .. name .. ": " .. tostring(err)) end
-  return name
-end
-
-local function remove_tree(path)
-  if lfs.symlinkattributes(path, "mode") == "directory" then
-    for entry in lfs.dir(path) do
-      if entry ~= "." and entry ~= ".." then remove_tree(path .. "/" .. entry) end
-    end
-    lfs.rmdir(path)
-  else
-    os.remove(path)
-  end
-end
+local policies
+policies, names = admit.load_policies(opts.policies, names)
 
 -- The cohort (several MB) lives in a temporary directory that is removed when this block
 -- ends, whether the simulations succeed or a policy raises an error (to-be-closed variable).
-local before, after, applied
+local c
 do
-  local dir = make_tmpdir()
-  local _ <close> = setmetatable({}, { __close = function() remove_tree(dir) end })
+  local dir = admit.tmpdir()
+  local _ <close> = setmetatable({}, { __close = function() admit.remove_tree(dir) end })
   local files = dir .. "/cohort"
   admit.check(admit.generate { out = files, seed = opts.seed, candidates = opts.candidates,
                                annex_dir = opts.annexes })
-  local spec = { formations = files .. "/formations.csv", candidates = files .. "/candidates.csv",
-                 wishes = files .. "/wishes.csv" }
-  before = admit.simulate(spec)
-  spec.policies = policies
-  after, applied = admit.simulate(spec)
+  c = admit.compare { formations = files .. "/formations.csv", candidates = files .. "/candidates.csv",
+                      wishes = files .. "/wishes.csv", policies = policies }
 end
-
--- What changed, formation by formation (whole-formation rows).
-local function by_id(r)
-  local t = {}
-  for _, row in ipairs(r:formations()) do
-    if row.group == "all" then t[row.formation_id] = row end
-  end
-  return t
-end
-local b, a = by_id(before), by_id(after)
-local fields = { "capacity", "admitted", "admitted_techno", "admitted_pro", "admitted_boursier",
-                 "techno_met", "pro_met", "boursier_met" }
-local ids = {}
-for id in pairs(a) do ids[#ids + 1] = id end
-table.sort(ids)
-local n_applied = 0
-for _ in pairs(applied) do n_applied = n_applied + 1 end
 
 print(string.format("%s (%s), %s; applied to %s; seed %d, %s",
   plural(#names, "policy file"), table.concat(names, ", "), plural(#policies, "policy", "policies"),
-  plural(n_applied, "formation"), opts.seed, plural(opts.candidates, "candidate")))
-if n_applied == 0 then
+  plural(c.applied, "formation"), opts.seed, plural(opts.candidates, "candidate")))
+if c.applied == 0 then
   print("No formation of the cohort matches these policies: check their establishment, program"
     .. " and commune against the formations (admit.annexes(), SCRIPTING.md §2).")
 end
-
-local function describe(id)
-  local changes = {}
-  for _, f in ipairs(fields) do
-    if b[id][f] ~= a[id][f] then
-      changes[#changes + 1] = string.format("%s %s → %s", f, tostring(b[id][f] or "-"), tostring(a[id][f] or "-"))
-    end
-  end
-  if #changes == 0 then return nil end
-  local row = a[id]
-  return string.format("%s %s — %s%s\n    %s", id, row.establishment or "", row.program or "",
-    applied[id] and (" [" .. applied[id] .. "]") or "", table.concat(changes, "; "))
-end
-
-local with_policy, others = {}, {}
-for _, id in ipairs(ids) do
-  local text = describe(id)
-  if text then
-    local list = applied[id] and with_policy or others
-    list[#list + 1] = text
+print()
+io.write(admit.comparison_text(c))
+-- c.rows holds every formation before / after: e.g. the ones a policy changed
+local shown = 0
+for _, row in ipairs(c.rows) do
+  if row.policy and row.change ~= "unchanged" then
+    if shown == 0 then print("\nFormations with a policy whose outcome changed:") end
+    shown = shown + 1
+    print(string.format("  %-8s %s [%s]: admitted %d → %d, %s", row.formation_id, row.program or "", row.policy,
+      row.admitted_before, row.admitted_after, row.change))
   end
 end
-print(string.format("\nFormations with a policy that changed: %d of %d", #with_policy, n_applied))
-for _, text in ipairs(with_policy) do print(text) end
-print(string.format("\nOther formations changed as candidates moved: %d", #others))
-if #others > 0 then
-  print("(a formation without a policy changes too when a candidate it admitted takes a seat"
-    .. " elsewhere, or one admitted elsewhere comes back: the ripple effect)")
-end
-for _, text in ipairs(others) do print(text) end
-
-local moved = 0
-local ab, aa = before:assignments(), after:assignments()
-for k = 1, #ab do
-  if ab[k].formation_id ~= aa[k].formation_id then moved = moved + 1 end
-end
-print(string.format("\n%s changed; %s another seat (or none).",
-  plural(#with_policy + #others, "formation"),
-  moved == 1 and "1 candidate gets" or string.format("%d candidates get", moved)))
+print("\n(`admit compare --out DIR` writes the same comparison as report.html, comparison.csv"
+  .. " and comparison.xlsx.)")

@@ -23,18 +23,24 @@ do
   local ok, err = pcall(function()
     cohort.out = work .. "/cohort"
     admit.check(admit.generate(cohort))
-    local r = admit.simulate { formations = cohort.out .. "/formations.csv",
-      candidates = cohort.out .. "/candidates.csv", wishes = cohort.out .. "/wishes.csv",
-      mode = "student", progress = true }
-    io.write("\n", admit.simulation_report(r, { title = string.format(
-      "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)", cohort.seed) }))
-    admit.check(r:write("out"))
+    local inputs = { formations = cohort.out .. "/formations.csv",
+      candidates = cohort.out .. "/candidates.csv", wishes = cohort.out .. "/wishes.csv" }
+    local r = admit.simulate { formations = inputs.formations, candidates = inputs.candidates,
+      wishes = inputs.wishes, mode = "student", progress = true }
+    local title = string.format(
+      "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)", cohort.seed)
+    io.write("\n", admit.simulation_report(r, { title = title }))
+    -- the provenance names the cohort where it is kept (out/cohort/: the same bytes)
+    local provenance = admit.provenance { inputs = inputs, mode = "student", seed = cohort.seed,
+      title = title, command = "make run (admit scripts/main.lua)" }
+    for _, i in ipairs(provenance.inputs) do i.path = "out/cohort/" .. i.path:match("[^/]+$") end
+    admit.check(admit.write_results(r, "out", { provenance = provenance, lang = admit.report_lang }))
     -- the cohort itself, beside the results (same seed: the same bytes)
     cohort.out = "out/cohort"
     admit.check(admit.generate(cohort))
   end)
   cleanup()
   if not ok then error(err, 0) end
-  print("\nResults in out/: assignments.csv, formations.csv, summary.json, results.xlsx; "
-    .. "the cohort in out/cohort/.")
+  print("\nThe synthetic cohort is in out/cohort/.")
+  print(admit.results_line("out"))
 end

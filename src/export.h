@@ -1,6 +1,6 @@
-/* export.h — writing an allocation's tables: assignments.csv, formations.csv,
- * summary.json, results.xlsx, and all four at once into a directory that appears whole
- * or not at all. Lua-free. */
+/* export.h — writing an allocation's tables: assignments.csv, formations.csv, groups.csv,
+ * summary.json, results.xlsx, and all of them at once (with the files the caller adds, such
+ * as report.html) into a directory that appears whole or not at all. Lua-free. */
 #ifndef ADMIT_EXPORT_H
 #define ADMIT_EXPORT_H
 
@@ -14,16 +14,37 @@ void export_csv_field(FILE *fp, const char *s);
 
 int export_assignments_csv(FILE *fp, const sim_report *rep);
 int export_formations_csv(FILE *fp, const sim_report *rep);
+int export_groups_csv(FILE *fp, const sim_report *rep);
 int export_summary_json(FILE *fp, const sim_report *rep);
-/* results.xlsx: sheets summary, formations, assignments (split past Excel's row limit).
- * The assignments sheets only up to EXPORT_XLSX_ASSIGNMENTS_MAX candidates (the
- * environment variable ADMIT_XLSX_ASSIGNMENTS_MAX, a whole number, overrides it); past
- * it the summary sheet names assignments.csv instead. */
+
+/* What the caller adds to an output folder: the language of the workbook's sheet names and
+ * headers ("fr" or "en"), the provenance (key, value pairs for the "Provenance" sheet) and
+ * whole files written beside the tables (report.html, provenance.json). */
+typedef struct export_file {
+    const char *name;
+    const char *text;
+    size_t len;
+} export_file;
+typedef struct export_extras {
+    int english;
+    const char *const *provenance;  /* 2·nprov strings */
+    int nprov;
+    const export_file *files;
+    int nfiles;
+} export_extras;
+
+/* results.xlsx: Synthèse, Minimums non atteints, Formations, Groupes, Affectations (split
+ * past Excel's row limit), Provenance (English names when x->english). */
+int export_xlsx(const char *path, const sim_report *rep, const export_extras *x, errloc *err);
+
+/* The Affectations sheets only up to EXPORT_XLSX_ASSIGNMENTS_MAX candidates (the
+ * environment variable ADMIT_XLSX_ASSIGNMENTS_MAX, a whole number, overrides it); past it
+ * the summary sheet names assignments.csv instead (zlib on a national run's million rows
+ * was a third of its time, for a sheet nobody scrolls). */
 #define EXPORT_XLSX_ASSIGNMENTS_MAX 200000u
-int export_xlsx(const char *path, const sim_report *rep, errloc *err);
 int export_xlsx_has_assignments(const sim_report *rep);
 
-/* The four files into dir (created or replaced only when all are written). */
-int export_dir(const char *dir, const sim_report *rep, errloc *err);
+/* All the files into dir (created or replaced only when all are written); x may be NULL. */
+int export_dir(const char *dir, const sim_report *rep, const export_extras *x, errloc *err);
 
 #endif

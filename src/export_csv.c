@@ -1,8 +1,7 @@
-/* export_csv.c — assignments.csv and formations.csv, through large stdio buffers and
+/* export_csv.c — assignments.csv, formations.csv and groups.csv, through large stdio buffers and
  * hand-formatted integers (a million lines in a fraction of a second). */
 #include "export.h"
 
-#include <math.h>
 #include <string.h>
 
 void export_csv_field(FILE *fp, const char *s)
@@ -45,13 +44,14 @@ int export_assignments_csv(FILE *fp, const sim_report *rep)
     return ferror(fp) ? -1 : 0;
 }
 
-/* Shares with one decimal: enough to compare with an integer minimum. */
+/* Shares in percent with one decimal, rounded half-up (23/56 -> 41.1): the exact ratio is
+ * in the workbook and in r:formations(). */
 static void put_cell(FILE *fp, sim_cell cell)
 {
     switch (cell.type) {
     case CELL_INT: put_uint(fp, (uint64_t)cell.num); break;
     case CELL_PCT: {
-        uint64_t tenths = (uint64_t)llround(cell.num * 10);
+        uint64_t tenths = sim_share_tenths(cell.part, cell.whole);
         put_uint(fp, tenths / 10);
         putc_unlocked('.', fp);
         putc_unlocked((char)('0' + tenths % 10), fp);
@@ -62,21 +62,26 @@ static void put_cell(FILE *fp, sim_cell cell)
     }
 }
 
-int export_formations_csv(FILE *fp, const sim_report *rep)
+static int table_csv(FILE *fp, const sim_report *rep, sim_table t)
 {
+    int ncols = sim_report_ncols(rep, t);
+    uint32_t nrows = sim_report_nrows(rep, t);
     flockfile(fp);
-    for (int i = 0; i < rep->ncols; i++) {
+    for (int i = 0; i < ncols; i++) {
         if (i) putc_unlocked(',', fp);
-        fputs(sim_report_header(rep, i), fp);
+        fputs(sim_report_header(rep, t, i), fp);
     }
     putc_unlocked('\n', fp);
-    for (uint32_t row = 0; row < rep->nrows; row++) {
-        for (int i = 0; i < rep->ncols; i++) {
+    for (uint32_t row = 0; row < nrows; row++) {
+        for (int i = 0; i < ncols; i++) {
             if (i) putc_unlocked(',', fp);
-            put_cell(fp, sim_report_cell(rep, row, i));
+            put_cell(fp, sim_report_cell(rep, t, row, i));
         }
         putc_unlocked('\n', fp);
     }
     funlockfile(fp);
     return ferror(fp) ? -1 : 0;
 }
+
+int export_formations_csv(FILE *fp, const sim_report *rep) { return table_csv(fp, rep, TABLE_FORMATIONS); }
+int export_groups_csv(FILE *fp, const sim_report *rep) { return table_csv(fp, rep, TABLE_GROUPS); }

@@ -1,6 +1,7 @@
 /* export_dir.c — the output directory of `admit allocate`: assignments.csv,
- * formations.csv, summary.json and results.xlsx, built in a temporary directory and
- * swapped into place only when all four are complete (a previous result stays otherwise). */
+ * formations.csv, groups.csv, summary.json, results.xlsx and the caller's files (report.html,
+ * provenance.json), built in a temporary directory and swapped into place only when all are
+ * complete (a previous result stays otherwise). */
 #include "export.h"
 
 #include <pthread.h>
@@ -34,6 +35,7 @@ static int write_one(const atomic_dir *ad, const char *name, writer_fn fn, const
 typedef struct xlsx_job {
     char *path;
     const sim_report *rep;
+    const export_extras *x;
     errloc err;
     int rc;
 } xlsx_job;
@@ -41,22 +43,40 @@ typedef struct xlsx_job {
 static void *xlsx_thread(void *arg)
 {
     xlsx_job *job = arg;
-    job->rc = export_xlsx(job->path, job->rep, &job->err);
+    job->rc = export_xlsx(job->path, job->rep, job->x, &job->err);
     return NULL;
 }
 
-int export_dir(const char *dir, const sim_report *rep, errloc *err)
+static int write_extra(const atomic_dir *ad, const export_file *f, errloc *err)
 {
+    char *path = atomic_dir_path(ad, f->name);
+    FILE *fp = path ? fopen(path, "wb") : NULL;
+    int rc = 1;
+    if (fp) {
+        rc = fwrite(f->text, 1, f->len, fp) != f->len;
+        rc |= fclose(fp) != 0;  /* closed whatever the write gave */
+    }
+    if (rc) errloc_set(err, ad->target, 0, 0, "cannot write %s", f->name);
+    free(path);
+    return rc ? -1 : 0;
+}
+
+int export_dir(const char *dir, const sim_report *rep, const export_extras *x, errloc *err)
+{
+    static const export_extras none = { 0, NULL, 0, NULL, 0 };
+    if (!x) x = &none;
     atomic_dir ad;
     if (atomic_dir_open(&ad, dir, err) != 0) return -1;
-    xlsx_job job = { atomic_dir_path(&ad, "results.xlsx"), rep, { { 0 } }, -1 };
+    xlsx_job job = { atomic_dir_path(&ad, "results.xlsx"), rep, x, { { 0 } }, -1 };
     if (!job.path) { errloc_set(err, dir, 0, 0, "out of memory"); goto fail; }
     pthread_t tid;   /* ADMIT_THREADS=1: one file after the other */
     int threaded = threads_count() > 1 && pthread_create(&tid, NULL, xlsx_thread, &job) == 0;
     if (!threaded) xlsx_thread(&job);
     int rc = write_one(&ad, "assignments.csv", export_assignments_csv, rep, err) ||
              write_one(&ad, "formations.csv", export_formations_csv, rep, err) ||
+             write_one(&ad, "groups.csv", export_groups_csv, rep, err) ||
              write_one(&ad, "summary.json", export_summary_json, rep, err);
+    for (int i = 0; rc == 0 && i < x->nfiles; i++) rc = write_extra(&ad, &x->files[i], err);
     if (threaded) pthread_join(tid, NULL);
     if (rc) goto fail;
     if (job.rc) { *err = job.err; goto fail; }

@@ -23,5 +23,7 @@ int luaopen_admit_core(lua_State *L)
     annex_open(L);
     simulate_open(L);
     sandbox_open(L);
+    digest_open(L);
+    xlsx_open(L);
     return 1;
 }

@@ -11,6 +11,8 @@ void callorder_open(lua_State *L);
 void annex_open(lua_State *L);
 void simulate_open(lua_State *L);
 void sandbox_open(lua_State *L);
+void digest_open(lua_State *L);
+void xlsx_open(lua_State *L);
 
 /* Shared binding helpers. */
 /* Pushes nil, msg and returns 2 (the environmental-failure convention). */

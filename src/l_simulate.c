@@ -477,25 +477,30 @@ static int result_assignments(lua_State *L)
     return 1;
 }
 
-/* r:formations() -> list of rows of formations.csv (numbers as numbers, shares in %) */
-static int result_formations(lua_State *L)
+/* The rows of table t as Lua tables (numbers as numbers, shares the exact percentage). */
+static int push_table(lua_State *L, const sim_report *rep, sim_table t)
 {
-    const sim_report *rep = check_result(L, 1)->rep;
-    lua_createtable(L, (int)rep->nrows, 0);
-    for (uint32_t row = 0; row < rep->nrows; row++) {
-        lua_createtable(L, 0, rep->ncols);
-        for (int i = 0; i < rep->ncols; i++) {
-            sim_cell cell = sim_report_cell(rep, row, i);
+    uint32_t nrows = sim_report_nrows(rep, t);
+    int ncols = sim_report_ncols(rep, t);
+    lua_createtable(L, (int)nrows, 0);
+    for (uint32_t row = 0; row < nrows; row++) {
+        lua_createtable(L, 0, ncols);
+        for (int i = 0; i < ncols; i++) {
+            sim_cell cell = sim_report_cell(rep, t, row, i);
             if (cell.type == CELL_EMPTY) continue;
             if (cell.type == CELL_INT) lua_pushinteger(L, (lua_Integer)cell.num);
             else if (cell.type == CELL_PCT) lua_pushnumber(L, cell.num);
             else lua_pushstring(L, cell.text);
-            lua_setfield(L, -2, sim_report_header(rep, i));
+            lua_setfield(L, -2, sim_report_header(rep, t, i));
         }
         lua_rawseti(L, -2, (lua_Integer)row + 1);
     }
     return 1;
 }
+
+/* r:formations() -> the rows of formations.csv; r:groups() -> the rows of groups.csv */
+static int result_formations(lua_State *L) { return push_table(L, check_result(L, 1)->rep, TABLE_FORMATIONS); }
+static int result_groups(lua_State *L) { return push_table(L, check_result(L, 1)->rep, TABLE_GROUPS); }
 
 /* r:wishes() -> every vœu with its group, call position and outcome (for audits/tests) */
 static int result_wishes(lua_State *L)
@@ -594,13 +599,60 @@ static void push_summary(lua_State *L, const sim_summary *s)
     lua_setfield(L, -2, "by_academie");
 }
 
-/* r:write(dir) -> true | nil, msg: the four files, atomically. */
+/* A name a caller's file may take in the output folder: no path, no hidden file. */
+static int plain_file_name(const char *name)
+{
+    return *name && *name != '.' && !strchr(name, '/') && !strchr(name, '\\');
+}
+
+/* r:write(dir [, {english=, provenance = {{key, value}, ...}, files = {name = text, ...}}])
+ * -> true | nil, msg: the tables and the caller's files, atomically. */
 static int result_write(lua_State *L)
 {
     result_box *b = check_result(L, 1);
     const char *dir = luaL_checkstring(L, 2);
+    export_extras x = { 0, NULL, 0, NULL, 0 };
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lua_settop(L, 3);
+        lua_getfield(L, 3, "english");                 /* 4 */
+        x.english = lua_toboolean(L, 4);
+        lua_getfield(L, 3, "provenance");              /* 5 */
+        lua_getfield(L, 3, "files");                   /* 6 */
+        int np = lua_istable(L, 5) ? (int)luaL_len(L, 5) : 0;
+        lua_Integer nf = 0;
+        if (lua_istable(L, 6))
+            for (lua_pushnil(L); lua_next(L, 6); lua_pop(L, 1)) nf++;
+        const char **prov = lua_newuserdatauv(L, (size_t)(2 * np + 1) * sizeof *prov, 0);  /* 7 */
+        export_file *files = lua_newuserdatauv(L, (size_t)(nf + 1) * sizeof *files, 0);    /* 8 */
+        for (int i = 0; i < np; i++) {
+            lua_rawgeti(L, 5, i + 1);
+            luaL_argcheck(L, lua_istable(L, -1), 3, "provenance: a list of {key, value}");
+            for (int j = 0; j < 2; j++) {
+                lua_rawgeti(L, -1 - j, j + 1);
+                luaL_argcheck(L, lua_type(L, -1) == LUA_TSTRING, 3, "provenance: keys and values are strings");
+                prov[2 * i + j] = lua_tostring(L, -1);
+            }
+            lua_pop(L, 3);  /* the strings stay alive in the table at 5 */
+        }
+        int n = 0;
+        if (lua_istable(L, 6))
+            for (lua_pushnil(L); lua_next(L, 6); lua_pop(L, 1)) {
+                if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+                    return luaL_argerror(L, 3, "files: expected {name = text, ...}");
+                files[n].name = lua_tostring(L, -2);
+                if (!plain_file_name(files[n].name))
+                    return luaL_error(L, "write: '%s' is not a plain file name", files[n].name);
+                files[n].text = lua_tolstring(L, -1, &files[n].len);
+                n++;
+            }
+        x.provenance = prov;
+        x.nprov = np;
+        x.files = files;
+        x.nfiles = n;
+    }
     errloc err;
-    if (export_dir(dir, b->rep, &err) != 0) return admit_pushfail(L, err.msg);
+    if (export_dir(dir, b->rep, &x, &err) != 0) return admit_pushfail(L, err.msg);
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -707,6 +759,7 @@ static const luaL_Reg problem_methods[] = {
 
 static const luaL_Reg result_methods[] = {
     { "assignments", result_assignments }, { "formations", result_formations },
+    { "groups", result_groups },
     { "wishes", result_wishes }, { "write", result_write }, { NULL, NULL }
 };
 

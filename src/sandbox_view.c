@@ -36,7 +36,7 @@ static const char *const candidates_methods[] = { "rows", "column", "columns", "
                                                   "find", "rank", NULL };
 static const char *const ranking_methods[] = { "rows", "ids", "filter", "bac", "candidates", NULL };
 static const char *const problem_methods[] = { "formation", "applicants", NULL };
-static const char *const simulation_methods[] = { "assignments", "formations", "wishes", NULL };
+static const char *const simulation_methods[] = { "assignments", "formations", "groups", "wishes", NULL };
 
 static const confined_class confined_classes[] = {
     { "admit.callorder", callorder_methods },

@@ -202,54 +202,85 @@ static int summarise(sim_report *rep)
 
 /* --------------------------------------------------------------- columns */
 
+const char *const sim_table_names[NTABLES] = { "formations", "groups" };
+
+/* Column codes. formations.csv: who (id, descriptions), totals, then one block per kind
+ * (techno, pro, boursier, résident) so a kind's figures sit side by side. groups.csv: who,
+ * totals with the seats left empty, then per kind the applicants, admitted and share. */
 enum {
     COL_ID, COL_GROUP, COL_DESC, /* + SIM_NDESC */
-    COL_CAPACITY = COL_DESC + SIM_NDESC, COL_APPLICANTS, COL_ADMITTED,
-    COL_ADM, /* + NKINDS */
-    COL_SHARE = COL_ADM + NKINDS,
-    COL_PER_KIND = COL_SHARE + NKINDS,  /* + 5 per kind: min, met, why, applicants, elsewhere */
-    COL_END = COL_PER_KIND + 5 * NKINDS
+    COL_CAPACITY = COL_DESC + SIM_NDESC, COL_APPLICANTS, COL_ADMITTED, COL_EMPTY,
+    COL_PER_KIND,  /* + KIND_COLS per kind */
+    KIND_MIN = 0, KIND_APP, KIND_ADM, KIND_SHARE, KIND_MET, KIND_WHY, KIND_ELSEWHERE, KIND_COLS,
+    COL_END = COL_PER_KIND + KIND_COLS * NKINDS
 };
 
 /* Header of column code c (into buf). */
 static void column_name(int c, char *buf, size_t n)
 {
-    static const char *const fmt[5] = { "min_%s", "%s_met", "%s_why", "applicants_%s", "elsewhere_%s" };
+    static const char *const fmt[KIND_COLS] = { "min_%s", "applicants_%s", "admitted_%s", "share_%s",
+                                                "%s_met", "%s_why", "elsewhere_%s" };
     switch (c) {
     case COL_ID: snprintf(buf, n, "formation_id"); return;
     case COL_GROUP: snprintf(buf, n, "group"); return;
     case COL_CAPACITY: snprintf(buf, n, "capacity"); return;
     case COL_APPLICANTS: snprintf(buf, n, "applicants"); return;
     case COL_ADMITTED: snprintf(buf, n, "admitted"); return;
+    case COL_EMPTY: snprintf(buf, n, "empty_seats"); return;
     }
     if (c < COL_CAPACITY) snprintf(buf, n, "%s", sim_desc_names[c - COL_DESC]);
-    else if (c < COL_SHARE) snprintf(buf, n, "admitted_%s", sim_kind_names[c - COL_ADM]);
-    else if (c < COL_PER_KIND) snprintf(buf, n, "share_%s", sim_kind_names[c - COL_SHARE]);
-    else snprintf(buf, n, fmt[(c - COL_PER_KIND) % 5], sim_kind_names[(c - COL_PER_KIND) / 5]);
+    else snprintf(buf, n, fmt[(c - COL_PER_KIND) % KIND_COLS], sim_kind_names[(c - COL_PER_KIND) / KIND_COLS]);
 }
 
-static void set_columns(sim_report *rep)
+static int in_table(const sim_report *rep, sim_table t, int c)
 {
-    int n = 0;
-    for (int c = 0; c < COL_END; c++) {
-        if (c >= COL_DESC && c < COL_DESC + SIM_NDESC && !rep->p->f_desc[c - COL_DESC]) continue;
-        column_name(c, rep->names[n], sizeof rep->names[n]);
-        rep->cols[n++] = c;
+    if (c >= COL_DESC && c < COL_DESC + SIM_NDESC)
+        return t == TABLE_FORMATIONS && rep->p->f_desc[c - COL_DESC] != NULL;
+    if (c == COL_GROUP || c == COL_EMPTY) return t == TABLE_GROUPS;
+    if (c < COL_PER_KIND || t == TABLE_FORMATIONS) return 1;
+    int what = (c - COL_PER_KIND) % KIND_COLS;
+    return what == KIND_APP || what == KIND_ADM || what == KIND_SHARE;
+}
+
+static int set_tables(sim_report *rep)
+{
+    for (int t = 0; t < NTABLES; t++) {
+        sim_columns *tb = &rep->table[t];
+        tb->ncols = 0;
+        for (int c = 0; c < COL_END; c++) {
+            if (!in_table(rep, (sim_table)t, c)) continue;
+            column_name(c, tb->names[tb->ncols], sizeof tb->names[tb->ncols]);
+            tb->cols[tb->ncols++] = c;
+        }
+        tb->rows = malloc((rep->nrows ? rep->nrows : 1) * sizeof *tb->rows);
+        if (!tb->rows) return -1;
+        tb->nrows = 0;
+        for (uint32_t i = 0; i < rep->nrows; i++)
+            if ((rep->rows[i].group < 0) == (t == TABLE_FORMATIONS)) tb->rows[tb->nrows++] = i;
     }
-    rep->ncols = n;
+    return 0;
 }
 
-const char *sim_report_header(const sim_report *rep, int i)
+int sim_report_ncols(const sim_report *rep, sim_table t) { return rep->table[t].ncols; }
+uint32_t sim_report_nrows(const sim_report *rep, sim_table t) { return rep->table[t].nrows; }
+
+const char *sim_report_header(const sim_report *rep, sim_table t, int i)
 {
-    return rep->names[i];
+    return rep->table[t].names[i];
 }
 
-sim_cell sim_report_cell(const sim_report *rep, uint32_t ri, int i)
+uint64_t sim_share_tenths(uint32_t part, uint32_t whole)
 {
-    const sim_row *row = &rep->rows[ri];
+    /* ⌊1000·part/whole + ½⌋ in integers: no binary fraction decides a tie */
+    return whole ? (2000ull * part + whole) / (2ull * whole) : 0;
+}
+
+sim_cell sim_report_cell(const sim_report *rep, sim_table t, uint32_t ri, int i)
+{
+    const sim_row *row = &rep->rows[rep->table[t].rows[ri]];
     const sim_problem *p = rep->p;
-    int c = rep->cols[i];
-    sim_cell cell = { CELL_EMPTY, 0, NULL };
+    int c = rep->table[t].cols[i];
+    sim_cell cell = { CELL_EMPTY, 0, NULL, 0, 0 };
 #define INT(v) (cell.type = CELL_INT, cell.num = (double)(v), cell)
 #define TEXT(s) (cell.type = CELL_TEXT, cell.text = (s), cell)
     switch (c) {
@@ -258,27 +289,27 @@ sim_cell sim_report_cell(const sim_report *rep, uint32_t ri, int i)
     case COL_CAPACITY: return INT(row->capacity);
     case COL_APPLICANTS: return INT(row->applicants);
     case COL_ADMITTED: return INT(row->admitted);
+    case COL_EMPTY: return INT(row->capacity > row->admitted ? row->capacity - row->admitted : 0);
     }
     if (c < COL_CAPACITY) {
         const char *s = p->f_desc[c - COL_DESC][row->f];
         return s ? TEXT(s) : cell;
     }
-    if (c < COL_SHARE) return INT(row->adm[c - COL_ADM]);
-    if (c < COL_PER_KIND) {
-        if (row->admitted == 0) return cell;
-        cell.type = CELL_PCT;
-        /* rounded down to a tenth, as in the printed report: a share just under its
-         * minimum never reads as equal to it */
-        cell.num = (double)(1000LL * row->adm[c - COL_SHARE] / row->admitted) / 10.0;
-        return cell;
-    }
-    int k = (c - COL_PER_KIND) / 5, what = (c - COL_PER_KIND) % 5;
+    int k = (c - COL_PER_KIND) / KIND_COLS, what = (c - COL_PER_KIND) % KIND_COLS;
     sim_why why = sim_report_why(rep, row, k);
     switch (what) {
-    case 0: return row->group >= 0 ? cell : INT(min_of(p, row->f, k));
-    case 1: return why == WHY_NONE ? cell : TEXT(why == WHY_MET ? "yes" : "no");
-    case 2: return why == WHY_NONE || why == WHY_MET ? cell : TEXT(sim_why_text(why));
-    case 3: return INT(row->app[k]);
+    case KIND_MIN: return INT(min_of(p, row->f, k));
+    case KIND_APP: return INT(row->app[k]);
+    case KIND_ADM: return INT(row->adm[k]);
+    case KIND_SHARE:
+        if (row->admitted == 0) return cell;
+        cell.type = CELL_PCT;
+        cell.part = row->adm[k];
+        cell.whole = row->admitted;
+        cell.num = 100.0 * row->adm[k] / row->admitted;
+        return cell;
+    case KIND_MET: return why == WHY_NONE ? cell : TEXT(why == WHY_MET ? "yes" : "no");
+    case KIND_WHY: return why == WHY_NONE || why == WHY_MET ? cell : TEXT(sim_why_text(why));
     default: return INT(row->elsewhere[k]);
     }
 #undef INT
@@ -293,11 +324,10 @@ sim_report *sim_report_build(const sim_problem *p, const sim_result *r)
     if (!rep) return NULL;
     rep->p = p;
     rep->r = r;
-    if (count_rows(rep) != 0 || summarise(rep) != 0) {
+    if (count_rows(rep) != 0 || summarise(rep) != 0 || set_tables(rep) != 0) {
         sim_report_free(rep);
         return NULL;
     }
-    set_columns(rep);
     return rep;
 }
 
@@ -305,6 +335,7 @@ void sim_report_free(sim_report *rep)
 {
     if (!rep) return;
     free(rep->rows);
+    for (int t = 0; t < NTABLES; t++) free(rep->table[t].rows);
     free(rep->sum.by_annex);
     free(rep->sum.by_academie);
     free(rep);

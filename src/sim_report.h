@@ -43,22 +43,35 @@ typedef struct sim_summary {
     uint32_t n_annex, n_academie;
 } sim_summary;
 
-/* Cell types of the formations table. */
+/* Cell types of the tables. A share (CELL_PCT) carries its exact ratio part/whole; num is
+ * that ratio in percent. The CSV rounds it half-up to a tenth, the XLSX keeps it exact. */
 typedef enum { CELL_EMPTY, CELL_INT, CELL_PCT, CELL_TEXT } sim_cell_type;
 typedef struct sim_cell {
     sim_cell_type type;
     double num;
     const char *text;
+    uint32_t part, whole;
 } sim_cell;
+
+/* The two tables: formations.csv (one row per formation) and groups.csv (one row per
+ * formation × group, for the formations with reserved groups). */
+typedef enum { TABLE_FORMATIONS, TABLE_GROUPS, NTABLES } sim_table;
+extern const char *const sim_table_names[NTABLES];
+
+typedef struct sim_columns {
+    int ncols;
+    int cols[64];                  /* column codes present (see sim_report.c) */
+    char names[64][40];            /* their headers */
+    uint32_t nrows;
+    uint32_t *rows;                /* indices into sim_report.rows */
+} sim_columns;
 
 typedef struct sim_report {
     const sim_problem *p;
     const sim_result *r;
-    sim_row *rows;
+    sim_row *rows;                 /* each formation's row, then its groups' rows */
     uint32_t nrows;
-    int cols[64];                  /* column codes present (see sim_report.c) */
-    char names[64][40];            /* their headers */
-    int ncols;
+    sim_columns table[NTABLES];
     sim_summary sum;
 } sim_report;
 
@@ -69,9 +82,13 @@ void sim_report_free(sim_report *rep);
 sim_why sim_report_why(const sim_report *rep, const sim_row *row, int k);
 const char *sim_why_text(sim_why why);
 
-/* The formations table: header of column i, cell (row, i). */
-const char *sim_report_header(const sim_report *rep, int i);
-sim_cell sim_report_cell(const sim_report *rep, uint32_t row, int i);
+/* Table t: its number of columns and rows, the header of column i, cell (row, i). */
+int sim_report_ncols(const sim_report *rep, sim_table t);
+uint32_t sim_report_nrows(const sim_report *rep, sim_table t);
+const char *sim_report_header(const sim_report *rep, sim_table t, int i);
+sim_cell sim_report_cell(const sim_report *rep, sim_table t, uint32_t row, int i);
+/* A share rounded half-up to a tenth of a percent, in tenths (23/56 -> 411). */
+uint64_t sim_share_tenths(uint32_t part, uint32_t whole);
 
 const char *sim_mode_name(sim_mode m);
 const char *sim_group_name(int group);

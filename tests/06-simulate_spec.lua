@@ -43,13 +43,14 @@ describe("admit allocate on a hand-computed instance", function()
   for _, mode in ipairs { "student", "school" } do
     it("gives the exact assignment in " .. mode .. " mode", function()
       local dir = h.tmpdir() .. "/out"
-      local _, err, code = allocate(dir, mode)
+      local out, err, code = allocate(dir, mode)
       assert.are.equal(0, code, err)
       assert.are.equal(expected[mode], h.slurp(dir .. "/assignments.csv"))
       local summary = cjson.decode(h.slurp(dir .. "/summary.json"))
       assert.are.equal(mode, summary.mode)
       assert.are.equal(mode == "student" and 2 or 1, summary.rounds)
-      assert.matches(mode == "student" and "2 rounds: 9 of 13" or "1 round: 9 of 13", err, 1, true)
+      assert.matches(mode == "student" and ": 2 rounds\n" or ": 1 round\n", out, 1, true)
+      assert.matches("admitted 9 (69.2% of them)", out, 1, true)
       assert.are.equal(9, summary.admitted)
       assert.are.equal(4, summary.unassigned)
     end)
@@ -65,17 +66,27 @@ describe("admit allocate on a hand-computed instance", function()
   it("audits every formation and group, with the reason of each unmet minimum", function()
     local dir = h.tmpdir() .. "/out"
     assert.are.equal(0, select(3, allocate(dir)))
-    local lines = csv_lines(h.slurp(dir .. "/formations.csv"))
-    local header = {}
-    for name in (lines[1] .. ","):gmatch("([^,]*),") do header[#header + 1] = name end
-    local rows = {}
-    for i = 2, #lines do
-      local row, k = {}, 0
-      for v in (lines[i] .. ","):gmatch("([^,]*),") do k = k + 1; row[header[k]] = v end
-      rows[row.formation_id .. "/" .. row.group] = row
+    local rows, headers = {}, {}
+    for _, name in ipairs { "formations", "groups" } do
+      local lines = csv_lines(h.slurp(dir .. "/" .. name .. ".csv"))
+      local header = {}
+      for col in (lines[1] .. ","):gmatch("([^,]*),") do header[#header + 1] = col end
+      headers[name] = header
+      for i = 2, #lines do
+        local row, k = {}, 0
+        for v in (lines[i] .. ","):gmatch("([^,]*),") do k = k + 1; row[header[k]] = v end
+        rows[row.formation_id .. "/" .. (row.group or "all")] = row
+      end
     end
-    assert.are.same({ "formation_id", "group", "establishment", "program", "capacity" },
-      { header[1], header[2], header[3], header[4], header[5] })
+    -- formations.csv: one row per formation, who, totals, then one block per kind
+    assert.are.same({ "formation_id", "establishment", "program", "capacity", "applicants", "admitted",
+      "min_techno", "applicants_techno", "admitted_techno", "share_techno", "techno_met", "techno_why",
+      "elsewhere_techno", "min_pro" }, { table.unpack(headers.formations, 1, 14) })
+    assert.are.same({ "formation_id", "group", "capacity", "applicants", "admitted", "empty_seats",
+      "applicants_techno", "admitted_techno", "share_techno", "applicants_pro" }, { table.unpack(headers.groups, 1, 10) })
+    assert.are.equal(8, #csv_lines(h.slurp(dir .. "/formations.csv")))  -- header + 7 formations
+    assert.are.equal(5, #csv_lines(h.slurp(dir .. "/groups.csv")))      -- header + T and E, 2 groups each
+    assert.are.equal("1", rows["E/pro"].empty_seats)
     local t = rows["T/all"]
     assert.are.equal("2", t.capacity)
     assert.are.equal("2", t.admitted)
@@ -110,27 +121,33 @@ describe("admit allocate on a hand-computed instance", function()
     local workbook = unzip("xl/workbook.xml")
     local sheets = {}
     for name in workbook:gmatch('<sheet name="([^"]+)"') do sheets[#sheets + 1] = name end
-    assert.are.same({ "summary", "formations", "assignments" }, sheets)
-    local formations = unzip("xl/worksheets/sheet2.xml")
-    assert.matches("<t>formation_id</t>", formations, 1, true)
-    assert.matches("<t>applicants placed elsewhere</t>", formations, 1, true)
+    assert.are.same({ "Synthèse", "Minimums non atteints", "Formations", "Groupes", "Affectations",
+                      "Provenance", "Données des graphiques" }, sheets)
+    local formations = unzip("xl/worksheets/sheet3.xml")
+    assert.matches("<t>Formation</t>", formations, 1, true)
+    assert.matches("<t>candidats admis ailleurs</t>", formations, 1, true)
     assert.matches("<t>IUT T</t>", formations, 1, true)
-    local assignments = unzip("xl/worksheets/sheet3.xml")
+    local assignments = unzip("xl/worksheets/sheet5.xml")
     -- row 2: x admitted to A; 14 rows (header + 13 candidates)
     assert.matches('<row r="2".-<t>x</t>.-<t>A</t>', assignments)
     assert.matches('<row r="14"', assignments, 1, true)
     assert.is_nil(assignments:find('<row r="15"', 1, true))
     local summary = unzip("xl/worksheets/sheet1.xml")
-    assert.matches("<t>admitted</t></is></c><c r=\"B%d+\"[^>]*><v>9</v>", summary)
+    assert.matches("<t>Admis</t></is></c><c r=\"B%d+\"[^>]*><v>9</v>", summary)
   end)
 
   it("gives the same bytes for the same input, workbook included", function()
-    local base = h.tmpdir()
-    assert.are.equal(0, select(3, allocate(base .. "/a", "school")))
+    -- the same command twice (the provenance records the command, --out included)
+    local dir = h.tmpdir() .. "/a"
+    local files = { "assignments.csv", "formations.csv", "groups.csv", "summary.json", "results.xlsx",
+                    "report.html", "provenance.json" }
+    assert.are.equal(0, select(3, allocate(dir, "school")))
+    local first = {}
+    for _, f in ipairs(files) do first[f] = h.slurp(dir .. "/" .. f) end
     os.execute("sleep 1.1")  -- a creation time taken from the clock would differ
-    assert.are.equal(0, select(3, allocate(base .. "/b", "school")))
-    for _, f in ipairs { "assignments.csv", "formations.csv", "summary.json", "results.xlsx" } do
-      assert.are.equal(h.slurp(base .. "/a/" .. f), h.slurp(base .. "/b/" .. f), f)
+    assert.are.equal(0, select(3, allocate(dir, "school")))
+    for _, f in ipairs(files) do
+      assert.are.equal(first[f], h.slurp(dir .. "/" .. f), f)
     end
   end)
 
@@ -397,8 +414,10 @@ describe("admit.simulate", function()
     assert.are.same({ candidate_id = "w" }, a[3])
     local rows = r:formations()
     assert.are.equal("T", rows[3].formation_id)
-    assert.are.equal("all", rows[3].group)
+    assert.is_nil(rows[3].group)
     assert.are.equal(50.0, rows[3].share_techno)
+    local groups = r:groups()
+    assert.are.same({ "T", "techno", 1 }, { groups[1].formation_id, groups[1].group, groups[1].capacity })
     local dir = h.tmpdir() .. "/w"
     assert.is_true(r:write(dir))
     assert.is_true(exists(dir .. "/summary.json"))
@@ -426,7 +445,7 @@ describe("admit.simulate", function()
     local summary = cjson.decode(h.slurp(dir .. "/summary.json"))
     assert.are.same({ techno = 1, pro = 1 }, summary.reserved_seats)
     assert.are.same({ techno = 0, pro = 1 }, summary.reserved_seats_empty)
-    local _, rows = admit.read_csv(dir .. "/formations.csv")
+    local _, rows = admit.read_csv(dir .. "/groups.csv")
     local empty = { techno = 0, pro = 0 }
     for _, row in ipairs(rows) do
       if empty[row.group] then empty[row.group] = empty[row.group] + row.capacity - row.admitted end
@@ -614,7 +633,8 @@ describe("the main job and the comparison script", function()
     assert.matches("Totals per annex and académie", out, 1, true)
     assert.matches("Formations whose minimum is not met: %d+", out)
     assert.are.equal("", err)  -- no progress bar: stderr is not a terminal
-    for _, f in ipairs { "assignments.csv", "formations.csv", "summary.json", "results.xlsx",
+    for _, f in ipairs { "assignments.csv", "formations.csv", "groups.csv", "summary.json", "results.xlsx",
+                         "report.html", "provenance.json",
                          "cohort/formations.csv", "cohort/candidates.csv", "cohort/wishes.csv" } do
       assert.is_true(exists(cwd .. "/out/" .. f), f)
     end
@@ -624,13 +644,18 @@ describe("the main job and the comparison script", function()
     assert.are.equal(3, #summary.by_annex)
     assert.are.equal(2, #summary.by_academie)
     -- the empty reserved seats: in total, per annex, and the same as formations.csv
-    local _, rows = admit.read_csv(cwd .. "/out/formations.csv")
+    local _, frows = admit.read_csv(cwd .. "/out/formations.csv")
+    local annex_of = {}
+    for _, row in ipairs(frows) do annex_of[row.formation_id] = row.annex end
+    local _, rows = admit.read_csv(cwd .. "/out/groups.csv")
     local empty, per_annex = { techno = 0, pro = 0 }, {}
     for _, row in ipairs(rows) do
       if empty[row.group] then
         local n = tonumber(row.capacity) - tonumber(row.admitted)
+        assert.are.equal(n, tonumber(row.empty_seats))
         empty[row.group] = empty[row.group] + n
-        per_annex[row.annex] = (per_annex[row.annex] or 0) + n
+        local annex = annex_of[row.formation_id]
+        per_annex[annex] = (per_annex[annex] or 0) + n
       end
     end
     assert.are.same(empty, summary.reserved_seats_empty)
@@ -652,9 +677,10 @@ describe("the main job and the comparison script", function()
     assert.are.equal(0, code, err)
     assert.matches("^3 policy files %(bts%-ndrc, ifsi%-hauts%-de%-france, iut%-lille%-informatique%), "
                    .. "4 policies; applied to %d+ formations?; seed 2023, 5000 candidates\n", out)
-    assert.matches("\nFormations with a policy that changed: %d+ of %d+\n", out)
-    assert.matches("\nOther formations changed as candidates moved: %d+\n", out)
-    assert.matches("%d+ formations? changed; %d+ candidates? gets? another seat", out)
+    assert.matches("\nMinimums met, before → after:\n", out, 1, true)
+    assert.matches("\n  bac techno +%d+ → %d+ +of %d+", out)
+    assert.matches("%d+ formations? changed %(%d+ with a policy, %d+ by ripple effect", out)
+    assert.matches("%d+ candidates? gets? another seat", out)
   end)
 
   it("compare_policies: singular wording for one policy file holding one policy", function()

@@ -77,6 +77,7 @@ local function samples() return {
   ["admit.problem.applicants"] = self_and(1),
   ["admit.simulation.assignments"] = self_and(),
   ["admit.simulation.formations"] = self_and(),
+  ["admit.simulation.groups"] = self_and(),
   ["admit.simulation.wishes"] = self_and(),
 } end
 

@@ -143,14 +143,12 @@ return function(admit)
   function admit.unmet(r)
     local list = {}
     for _, row in ipairs(r:formations()) do
-      if row.group == "all" then
-        for _, k in ipairs(kinds) do
-          if row[k .. "_met"] == "no" then
-            list[#list + 1] = { row = row, kind = k, share = row["share_" .. k] or 0,
-              min = row["min_" .. k], why = row[k .. "_why"],
-              needed = (row["min_" .. k] * row.admitted + 99) // 100,
-              applicants = row["applicants_" .. k], elsewhere = row["elsewhere_" .. k] }
-          end
+      for _, k in ipairs(kinds) do
+        if row[k .. "_met"] == "no" then
+          list[#list + 1] = { row = row, kind = k, share = row["share_" .. k] or 0,
+            min = row["min_" .. k], why = row[k .. "_why"],
+            needed = (row["min_" .. k] * row.admitted + 99) // 100,
+            applicants = row["applicants_" .. k], elsewhere = row["elsewhere_" .. k] }
         end
       end
     end
@@ -165,7 +163,7 @@ return function(admit)
 
   --- admit.simulation_report(r [, {title =, limit =}]) -> text: the totals, the minimum
   -- rates met or not (and why), totals per annex and académie, the formations that miss
-  -- a minimum (at most limit of them, default 100).
+  -- a minimum grouped by reason (at most limit of them, default 100).
   function admit.simulation_report(r, opts)
     opts = opts or {}
     local s = r.summary
@@ -213,18 +211,22 @@ return function(admit)
       cells[key] = t
       return t
     end
+    local where = {}
     for _, row in ipairs(r:formations()) do
       if row.annex or row.academie then
         local t = cell(row)
-        if row.group == "all" then
-          t.formations, t.seats, t.admitted = t.formations + 1, t.seats + row.capacity, t.admitted + row.admitted
-          for _, k in ipairs(kinds) do
-            if row[k .. "_met"] == "no" then t.unmet = t.unmet + 1 break end
-          end
-        elseif row.group == "techno" or row.group == "pro" then
-          t.reserved = t.reserved + row.capacity
-          t.empty = t.empty + math.max(0, row.capacity - row.admitted)
+        where[row.formation_id] = t
+        t.formations, t.seats, t.admitted = t.formations + 1, t.seats + row.capacity, t.admitted + row.admitted
+        for _, k in ipairs(kinds) do
+          if row[k .. "_met"] == "no" then t.unmet = t.unmet + 1 break end
         end
+      end
+    end
+    for _, row in ipairs(r:groups()) do
+      local t = where[row.formation_id]
+      if t and (row.group == "techno" or row.group == "pro") then
+        t.reserved = t.reserved + row.capacity
+        t.empty = t.empty + row.empty_seats
       end
     end
     if #annexes > 0 then
@@ -248,19 +250,29 @@ return function(admit)
     local limit = opts.limit or 100
     say("")
     say("Formations whose minimum is not met: %d", #unmet)
-    for i, u in ipairs(unmet) do
-      if i > limit then
-        say("  ... and %d more (see formations.csv)", #unmet - limit)
-        break
+    -- grouped by reason: what an officer can act on differs (recruit applicants of the kind,
+    -- or see why those who applied went elsewhere)
+    local shown = 0
+    for _, why in ipairs { "not enough applicants", "applicants placed elsewhere" } do
+      local group = {}
+      for _, u in ipairs(unmet) do if u.why == why then group[#group + 1] = u end end
+      if #group > 0 and shown < limit then
+        say("  %s (%d):", why, #group)
+        for _, u in ipairs(group) do
+          shown = shown + 1
+          if shown > limit then break end
+          local row = u.row
+          local name = row.establishment and (row.establishment .. " — " .. (row.program or "")) or ""
+          say("    %-8s %s%s", row.formation_id, name, row.commune and row.commune ~= ""
+            and (" (" .. row.commune .. ")") or row.academie and (" (" .. row.academie .. ")") or "")
+          say("             %s %s < %d%%: %d applied, %d needed%s", u.kind,
+            admit._report.text.pct(row["admitted_" .. u.kind], row.admitted, "en", u.min), u.min, u.applicants, u.needed,
+            u.elsewhere > 0 and string.format(", %d admitted to a vœu they prefer", u.elsewhere) or "")
+        end
       end
-      local row = u.row
-      local name = row.establishment and (row.establishment .. " — " .. (row.program or "")) or ""
-      say("  %-8s %s%s", row.formation_id, name, row.commune and row.commune ~= ""
-        and (" (" .. row.commune .. ")") or row.academie and (" (" .. row.academie .. ")") or "")
-      -- shares shown rounded down, so that a share just under the minimum never reads as equal
-      say("           %s %.1f%% < %d%%: %s (%d applied, %d needed%s)", u.kind,
-        math.floor(u.share * 10) / 10, u.min, u.why, u.applicants, u.needed,
-        u.elsewhere > 0 and string.format(", %d admitted to a vœu they prefer", u.elsewhere) or "")
+    end
+    if shown > limit then
+      say("  ... and %d more (see report.html, or the sheet \"Minimums non atteints\" of results.xlsx)", #unmet - limit)
     end
     return table.concat(out, "\n") .. "\n"
   end
