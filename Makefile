@@ -11,6 +11,7 @@ DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 lua-filesystem lua-c
             clang libclang-rt-14-dev valgrind hyperfine nettle-dev unzip
 DEB_PKGS += lua-check   # luacheck: `make lint`, run by .ci/run
 DEB_PKGS += tmux   # the terminal REPL spec (tests/02-repl_spec.lua) drives admit in tmux
+DEB_PKGS += time   # GNU time: peak memory of hostile inputs (tests/14-files-inputs_spec.lua)
 DEB_PKGS += chromium fonts-dejavu-core   # report.html rendered in a real browser (tests/15-report_spec.lua, make screenshots)
 
 PKG_LIBS := lua5.4 libutf8proc xlsxwriter nettle

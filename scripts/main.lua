@@ -9,6 +9,8 @@ dofile(admit.scripts_dir .. "/annex_summary.lua")
 do
   local lfs = require "lfs"
   local annex_dir = arg and arg[1] or admit.annex_dir()
+  -- out/ is admit's: refused at once (not after the simulation) if it holds anything else
+  admit.check(admit.check_output_dir("out"))
   local cohort = { seed = 2023, candidates = 40000, annex_dir = annex_dir, progress = true }
   local work = os.tmpname()
   os.remove(work)
@@ -43,4 +45,10 @@ do
   if not ok then error(err, 0) end
   print("\nThe synthetic cohort is in out/cohort/.")
   print(admit.results_line("out"))
+  print("out/ is admit's: the next run replaces it whole, and refuses to when it finds a file "
+    .. "admit did not write\n(or one changed since): keep your own files elsewhere.")
 end
+
+-- The phase principale day by day (issue 12) on the same cohort: out/phase/.
+dofile(admit.scripts_dir .. "/phase_run.lua")
+print("Phase principale in out/phase/: days.csv, summary.json (per day), assignments.csv, formations.csv.")

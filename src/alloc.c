@@ -333,3 +333,10 @@ void sim_result_free(sim_result *r)
     free(r->w_group);
     free(r);
 }
+
+/* The ordres d'appel alone (the phase principale walks them day by day): fills r->w_group,
+ * r->w_callpos and the per-school lists in call order. 0 or -1 (out of memory). */
+int sim_call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, uint32_t *s_order)
+{
+    return call_orders(p, r, s_start, s_order, NULL, NULL);
+}

@@ -5,6 +5,7 @@
  * is swapped in one step with renameat2(RENAME_EXCHANGE) where the file system has it. */
 #define _GNU_SOURCE   /* renameat2 */
 #include "atomic.h"
+#include "outmark.h"
 
 #include <dirent.h>
 #include <limits.h>
@@ -36,9 +37,38 @@ static char *str_printf2(const char *a, const char *b)
     return s;
 }
 
+/* What a non-regular file is, for the message; NULL for a regular file or none. */
+static const char *not_regular(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode)) return NULL;
+    return S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "a directory"
+         : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)" : S_ISSOCK(st.st_mode) ? "a socket"
+         : "a device";
+}
+
+/* 0 when path may receive an output: absent, or a regular file (which the output
+ * replaces). A link, FIFO, device or folder is refused: replacing it would not write where
+ * it leads, and would destroy it. */
+static int check_file_target(const char *path, errloc *err)
+{
+    if (path[0] == '\0') {
+        errloc_set(err, "\"\"", 0, 0, "is not a file name: give the name of the file to write");
+        return -1;
+    }
+    const char *what = not_regular(path);
+    if (what) {
+        errloc_set(err, path, 0, 0, "is %s, and admit replaces only regular files (it writes "
+                   "a new file, then renames it over the old one): give another file name", what);
+        return -1;
+    }
+    return 0;
+}
+
 int atomic_open(atomic_file *af, const char *path, errloc *err)
 {
     memset(af, 0, sizeof *af);
+    if (check_file_target(path, err) != 0) return -1;
     af->target = strdup(path);
     af->tmp = str_printf2(path, ".tmp-XXXXXX");
     if (!af->target || !af->tmp) {
@@ -75,6 +105,10 @@ int atomic_commit(atomic_file *af, errloc *err)
     af->fp = NULL;
     if (bad) {
         errloc_set(err, af->target, 0, 0, "write failed: %s", saved ? strerror(saved) : "I/O error");
+        atomic_abort(af);
+        return -1;
+    }
+    if (check_file_target(af->target, err) != 0) {   /* it may have changed meanwhile */
         atomic_abort(af);
         return -1;
     }
@@ -123,10 +157,10 @@ static void remove_tree(const char *dir)
 
 /* ------------------------------------------------ what an output folder may replace */
 
-/* An output folder is replaced whole. So that an officer's own folder (~/Documents, the
- * folder holding the inputs) is never emptied by mistake, admit only replaces a folder
- * that is empty or that it wrote itself: the marker file below says so. */
-#define ATOMIC_DIR_MARK ".admit-output"
+/* An output folder is replaced whole. So that nothing of an officer's is ever lost (a
+ * workbook saved beside the results, ~/Documents given by mistake), admit only replaces a
+ * folder that is empty or holds nothing but what it wrote there, unchanged: the marker
+ * (outmark.h) lists those files with their checksums. */
 
 /* 1 when path (existing) is dir or lies below it, comparing real paths. */
 static int path_within(const char *path, const char *dir)
@@ -140,34 +174,77 @@ static int path_within(const char *path, const char *dir)
     return strncmp(rp, rd, n) == 0 && (rp[n] == '\0' || rp[n] == '/');
 }
 
-/* 0 when dir may be replaced: empty, or written by admit (it holds the marker). */
-static int check_replaceable(const char *dir, errloc *err)
+/* The folder above path ("." when there is none), malloc'd. */
+static char *parent_of(const char *path)
 {
+    const char *slash = strrchr(path, '/');
+    if (!slash) return strdup(".");
+    if (slash == path) return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+/* The output path itself, without trailing slashes; refuses what cannot name a folder of
+ * its own ("", ".", "..", "d/.": renaming over them is impossible or would replace the
+ * folder above). NULL with err. */
+static char *output_name(const char *dir, errloc *err)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') n--;
+    char *name = strndup(dir, n);
+    if (!name) { errloc_set(err, dir, 0, 0, "out of memory"); return NULL; }
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    if (n == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strcmp(name, "/") == 0) {
+        errloc_set(err, n == 0 ? "\"\"" : dir, 0, 0, "is not a name for an output folder: "
+                   "give the folder's own name (for instance out or results/run1)");
+        free(name);
+        return NULL;
+    }
+    return name;
+}
+
+/* 0 when dir may be created or replaced; the name is the one output_name gave. */
+static int check_target(const char *dir, errloc *err)
+{
+    struct stat st;
+    /* the new folder is built beside the target, then renamed: the folder above must
+     * exist and be writable */
+    char *parent = parent_of(dir);
+    if (!parent) { errloc_set(err, dir, 0, 0, "out of memory"); return -1; }
+    int pok = stat(parent, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!pok) errloc_set(err, dir, 0, 0, "cannot create the output directory: the folder "
+                         "above it, %s, does not exist", parent);
+    else if (access(parent, W_OK | X_OK) != 0) {
+        errloc_set(err, dir, 0, 0, "cannot create the output directory in %s: %s", parent,
+                   strerror(errno));
+        pok = 0;
+    }
+    free(parent);
+    if (!pok) return -1;
+    if (lstat(dir, &st) != 0) {
+        if (errno != ENOENT) {
+            errloc_set(err, dir, 0, 0, "cannot use as the output folder: %s", strerror(errno));
+            return -1;
+        }
+        return 0;   /* will be created */
+    }
+    if (S_ISLNK(st.st_mode)) {
+        errloc_set(err, dir, 0, 0, "is a symbolic link, and admit does not write its output "
+                   "folder through links (it would replace what the link points to): give the "
+                   "real folder, or another output folder");
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        errloc_set(err, dir, 0, 0, "exists and is not a directory");
+        return -1;
+    }
     char cwd[PATH_MAX];
     if (getcwd(cwd, sizeof cwd) && path_within(cwd, dir)) {
         errloc_set(err, dir, 0, 0, "is the current folder or holds it, and an output folder "
                    "is replaced whole: choose another folder for the output");
         return -1;
     }
-    DIR *d = opendir(dir);
-    if (!d) {
-        errloc_set(err, dir, 0, 0, "cannot read the folder: %s", strerror(errno));
-        return -1;
-    }
-    int marked = 0, other = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        if (strcmp(e->d_name, ATOMIC_DIR_MARK) == 0) marked = 1;
-        else other = 1;
-    }
-    closedir(d);
-    if (other && !marked) {
-        errloc_set(err, dir, 0, 0, "already holds files that admit did not write, and an output "
-                   "folder is replaced whole: choose a new or empty folder for the output");
-        return -1;
-    }
-    return 0;
+    return outmark_verify(dir, dir, err);
 }
 
 int atomic_dir_guard_input(const char *dir, const char *input, errloc *err)
@@ -185,48 +262,25 @@ int atomic_dir_guard_input(const char *dir, const char *input, errloc *err)
 
 int atomic_dir_check(const char *dir, errloc *err)
 {
-    struct stat st;
-    if (stat(dir, &st) != 0)
-        return 0;  /* will be created */
-    if (!S_ISDIR(st.st_mode)) {
-        errloc_set(err, dir, 0, 0, "exists and is not a directory");
-        return -1;
-    }
-    return check_replaceable(dir, err);
-}
-
-/* Writes the marker that lets a later run replace this folder. */
-static int write_mark(const atomic_dir *ad, errloc *err)
-{
-    char *path = atomic_dir_path(ad, ATOMIC_DIR_MARK);
-    FILE *f = path ? fopen(path, "w") : NULL;
-    int ok = f && fputs("This folder was written by admit; the next run with the same output "
-                        "folder replaces it whole.\n", f) >= 0;
-    if (f && fclose(f) != 0) ok = 0;
-    if (!ok) errloc_set(err, ad->target, 0, 0, "cannot write: %s", strerror(errno));
-    free(path);
-    return ok ? 0 : -1;
+    char *name = output_name(dir, err);
+    if (!name) return -1;
+    int rc = check_target(name, err);
+    free(name);
+    return rc;
 }
 
 int atomic_dir_open(atomic_dir *ad, const char *dir, errloc *err)
 {
     memset(ad, 0, sizeof *ad);
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/') n--;
-    ad->target = strndup(dir, n);
-    ad->tmp = ad->target ? str_printf2(ad->target, ".tmp-XXXXXX") : NULL;
+    ad->target = output_name(dir, err);
+    if (!ad->target) return -1;
+    if (check_target(ad->target, err) != 0) {
+        atomic_dir_abort(ad);
+        return -1;
+    }
+    ad->tmp = str_printf2(ad->target, ".tmp-XXXXXX");
     if (!ad->tmp) {
         errloc_set(err, dir, 0, 0, "out of memory");
-        atomic_dir_abort(ad);
-        return -1;
-    }
-    struct stat st;
-    if (stat(ad->target, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        errloc_set(err, dir, 0, 0, "exists and is not a directory");
-        atomic_dir_abort(ad);
-        return -1;
-    }
-    if (stat(ad->target, &st) == 0 && check_replaceable(ad->target, err) != 0) {
         atomic_dir_abort(ad);
         return -1;
     }
@@ -241,6 +295,31 @@ int atomic_dir_open(atomic_dir *ad, const char *dir, errloc *err)
     return 0;
 }
 
+int atomic_dir_replace_file(const char *dir, const char *name, const char *text, size_t len,
+                            errloc *err)
+{
+    char *target = output_name(dir, err);
+    if (!target) return -1;
+    struct stat st;
+    int rc = -1;
+    char *path = str_printf2(target, "/");
+    char *full = path ? str_printf2(path, name) : NULL;
+    atomic_file af;
+    if (!full) errloc_set(err, dir, 0, 0, "out of memory");
+    else if (check_target(target, err) != 0)
+        ;   /* a link, a file, a folder holding what admit did not write */
+    else if (lstat(target, &st) != 0 || !S_ISDIR(st.st_mode))
+        errloc_set(err, dir, 0, 0, "is not a folder");
+    else if (atomic_open(&af, full, err) == 0) {
+        fwrite(text, 1, len, af.fp);
+        if (atomic_commit(&af, err) == 0 && outmark_update(target, name, err) == 0) rc = 0;
+    }
+    free(full);
+    free(path);
+    free(target);
+    return rc;
+}
+
 char *atomic_dir_path(const atomic_dir *ad, const char *name)
 {
     size_t n = strlen(ad->tmp) + strlen(name) + 2;
@@ -249,9 +328,26 @@ char *atomic_dir_path(const atomic_dir *ad, const char *name)
     return p;
 }
 
+/* The previous output, now under the temporary name old, goes; if it cannot (it was
+ * checked, so this is rare), the message says where it was left. */
+static int drop_previous(atomic_dir *ad, const char *old, errloc *err)
+{
+    errloc why;
+    if (outmark_remove(old, &why) == 0) return 0;
+    errloc_set(err, ad->target, 0, 0, "written, but the previous output could not be removed "
+               "and is left in %s (%s)", old, why.msg);
+    return -1;
+}
+
 int atomic_dir_commit(atomic_dir *ad, errloc *err)
 {
-    if (write_mark(ad, err) != 0) {
+    if (outmark_write(ad->tmp, err) != 0) {
+        atomic_dir_abort(ad);
+        return -1;
+    }
+    /* checked again: the run may have taken long, and an officer may have saved a file
+     * into the old folder meanwhile */
+    if (check_target(ad->target, err) != 0) {
         atomic_dir_abort(ad);
         return -1;
     }
@@ -265,13 +361,16 @@ int atomic_dir_commit(atomic_dir *ad, errloc *err)
     struct stat st;
     /* One step when possible: the new directory takes the old one's place and the old
      * one lands under the temporary name, to be removed. */
-    if (stat(ad->target, &st) == 0 && S_ISDIR(st.st_mode)
+    if (lstat(ad->target, &st) == 0 && S_ISDIR(st.st_mode)
         && renameat2(AT_FDCWD, ad->tmp, AT_FDCWD, ad->target, RENAME_EXCHANGE) == 0) {
+        int rc = drop_previous(ad, ad->tmp, err);
         free(old);
-        atomic_dir_abort(ad);   /* removes what is now the old directory */
-        return 0;
+        free(ad->tmp);
+        free(ad->target);
+        memset(ad, 0, sizeof *ad);
+        return rc;
     }
-    if (stat(ad->target, &st) == 0) {
+    if (lstat(ad->target, &st) == 0) {
         /* move the previous result aside first; put it back if the swap fails */
         if (!mkdtemp(old) || rename(ad->target, old) != 0) {
             errloc_set(err, ad->target, 0, 0, "cannot replace: %s", strerror(errno));
@@ -289,17 +388,17 @@ int atomic_dir_commit(atomic_dir *ad, errloc *err)
         atomic_dir_abort(ad);
         return -1;
     }
-    if (had_old) remove_tree(old);
+    int rc = had_old ? drop_previous(ad, old, err) : 0;
     free(old);
     free(ad->tmp);
     free(ad->target);
     ad->tmp = ad->target = NULL;
-    return 0;
+    return rc;
 }
 
 void atomic_dir_abort(atomic_dir *ad)
 {
-    if (ad->tmp) remove_tree(ad->tmp);
+    if (ad->tmp) remove_tree(ad->tmp);   /* the temporary folder: only what this run wrote */
     free(ad->tmp);
     free(ad->target);
     memset(ad, 0, sizeof *ad);

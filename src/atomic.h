@@ -35,6 +35,11 @@ int atomic_dir_open(atomic_dir *ad, const char *dir, errloc *err);
 int atomic_dir_check(const char *dir, errloc *err);
 /* -1 with err when the existing file input lies inside dir (it would be replaced). */
 int atomic_dir_guard_input(const char *dir, const char *input, errloc *err);
+/* Replaces (or adds) the one file name of an output folder admit wrote, whole, and records
+ * it in the folder's marker: the folder must pass the checks of atomic_dir_check and hold
+ * a marker. For a file made again from the folder's other files (report.html). */
+int atomic_dir_replace_file(const char *dir, const char *name, const char *text, size_t len,
+                            errloc *err);
 /* Path of name inside the temporary directory (malloc'd). */
 char *atomic_dir_path(const atomic_dir *ad, const char *name);
 int atomic_dir_commit(atomic_dir *ad, errloc *err);

@@ -4,6 +4,7 @@
  * stdout empty. */
 #include "callorder_cli.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "callorder.h"
 #include "csvfast.h"
 #include "csvread.h"
+#include "input.h"
 #include "fieldval.h"
 #include "idindex.h"
 
@@ -122,8 +124,8 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
     const char *rank_s = row->field[in->col[COL_RANK]];
     uint32_t rank = fieldval_positive(rank_s, row->len[in->col[COL_RANK]], MAX_RANK);
     if (rank == 0) {
-        FAIL(rd, in->col[COL_RANK], "rank must be a positive integer (1 = best), got '%.*s'",
-                 SHOWN, rank_s);
+        FAIL(rd, in->col[COL_RANK], "rank must be a whole number from 1 (best) to %u, got '%.*s'",
+                 MAX_RANK, SHOWN, rank_s);
         return -1;
     }
     int flag[2];
@@ -229,7 +231,7 @@ int callorder_cli_run(const char *path, int rate_boursier, int rate_resident, in
 {
     const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
     size_t len;
-    char *buf = csv_slurp(path, name, &len, err);
+    char *buf = input_read(path, name, &len, err);
     if (!buf) return -1;
     int rc = callorder_cli_run_buffer(name, buf, len, rate_boursier, rate_resident, allow_ties,
                                       out, err);
@@ -298,8 +300,10 @@ int callorder_cli_run_buffer(const char *name, const char *buf, size_t buf_len, 
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
+    errno = 0;
     if (fwrite(text, 1, len, out) != len || fflush(out) != 0) {
-        errloc_set(err, "callorder", 0, 0, "cannot write the result to the output");
+        errloc_set(err, "callorder", 0, 0, "cannot write the result to the output: %s",
+                   strerror(errno ? errno : EIO));
         goto done;
     }
     rc = 0;

@@ -11,6 +11,7 @@
 #include "csvfast.h"
 #include "csvread.h"
 #include "fieldval.h"
+#include "input.h"
 #include "groups.h"
 
 static const char *const required[4] = { "id", "bac", "boursier", "resident" };
@@ -408,7 +409,7 @@ cand_set *cand_load(const char *path, errloc *err)
 {
     const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
     size_t len;
-    char *buf = csv_slurp(path, name, &len, err);   /* read once: stdin too */
+    char *buf = input_read(path, name, &len, err);   /* read once: stdin too */
     if (!buf) return NULL;
     int declined = 0;
     cand_set *s = load_buffer(name, buf, len, 1, &declined, err);

@@ -4,15 +4,14 @@
  * never longjmp: errors are recorded and reported after libcsv is freed. */
 #include "csvread.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <csv.h>
 
 #include "encoding.h"
+#include "input.h"
 
 struct csv_reader {
     const char *name;
@@ -136,6 +135,10 @@ static void on_field(void *data, size_t n, void *rdv)
 {
     csv_reader *rd = rdv;
     if (rd->failed) return;
+    if (rd->nfields >= CSV_MAX_FIELDS) {
+        csv_fail(rd, rd->nfields, "more than %d fields in one record", CSV_MAX_FIELDS);
+        return;
+    }
     size_t fcap = rd->fields_cap;
     if (rd->nfields + 1 > fcap) {
         size_t c1 = fcap, c2 = fcap, c3 = fcap;
@@ -226,6 +229,12 @@ static int parse_lines(csv_reader *rd, struct csv_parser *p)
             end++;
         if (end < rd->len)
             end++;
+        if (end - off > CSV_MAX_LINE) {
+            errloc_set(rd->err, rd->name, rd->line, 0, "line longer than %d bytes: is this "
+                       "a CSV file, with one record per line?", CSV_MAX_LINE);
+            rd->failed = 1;
+            break;
+        }
         rd->line_off = off;
         size_t n = csv_parse(p, s + off, end - off, on_field, on_record, rd);
         if (n < end - off && !rd->failed) {
@@ -325,57 +334,13 @@ out:
     return rc;
 }
 
-char *csv_slurp(const char *path, const char *display, size_t *len, errloc *err)
-{
-    int is_stdin = path == NULL || strcmp(path, "-") == 0;
-    const char *name = display ? display : is_stdin ? "stdin" : path;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f) {
-        errloc_set(err, name, 0, 0, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        errloc_set(err, name, 0, 0, "is a directory, expected a file");
-        if (!is_stdin) fclose(f);
-        return NULL;
-    }
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) break;
-        if (n + 1 == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; break; }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int rerr = ferror(f);
-    if (!is_stdin) fclose(f);
-    if (!buf) {
-        errloc_set(err, name, 0, 0, "out of memory");
-        return NULL;
-    }
-    if (rerr) {
-        errloc_set(err, name, 0, 0, "read error: %s", strerror(errno));
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 int csv_read_file(const char *path, const char *display, const csv_opts *opts,
                   csv_row_fn fn, void *ctx, errloc *err)
 {
     int is_stdin = path == NULL || strcmp(path, "-") == 0;
     const char *name = display ? display : is_stdin ? "stdin" : path;
     size_t len;
-    char *buf = csv_slurp(path, name, &len, err);
+    char *buf = input_read(path, name, &len, err);
     if (!buf) return -1;
     int rc = csv_read_buffer(name, buf, len, opts, fn, ctx, err);
     free(buf);

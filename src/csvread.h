@@ -15,6 +15,10 @@ typedef struct csv_opts {
 } csv_opts;
 
 #define CSV_MAX_FIELD (64 * 1024)
+/* Bounds that keep a hostile file from costing more memory than its own size: a physical
+ * line, and the fields of one record (each field costs some bookkeeping). */
+#define CSV_MAX_LINE (16 * 1024 * 1024)
+#define CSV_MAX_FIELDS (4 * 1024 * 1024)
 
 typedef struct csv_row {
     size_t index;        /* 0 for the header, then 1, 2, ... */
@@ -29,8 +33,9 @@ typedef struct csv_reader csv_reader;
 /* Return 0 to continue, or call csv_fail() and return -1 to stop. */
 typedef int (*csv_row_fn)(void *ctx, csv_reader *rd, const csv_row *row);
 
-/* path NULL or "-" reads stdin (named "stdin" in messages). display names the file in
- * messages (NULL = path). Returns 0, or -1 with err filled. */
+/* path NULL or "-" reads stdin (named "stdin" in messages), once, through input_read
+ * (input.h: the size bound). display names the file in messages (NULL = path). Returns 0,
+ * or -1 with err filled. */
 int csv_read_file(const char *path, const char *display, const csv_opts *opts,
                   csv_row_fn fn, void *ctx, errloc *err);
 
@@ -46,9 +51,5 @@ void csv_fail(csv_reader *rd, size_t field, const char *fmt, ...)
 /* The delimiter in use and whether the input was converted from Windows-1252. */
 char csv_delimiter(const csv_reader *rd);
 int csv_was_converted(const csv_reader *rd);
-
-/* Reads a whole file into a malloc'd NUL-terminated buffer (stdin for NULL or "-").
- * Returns NULL with err filled ("cannot open", "is a directory", ...). */
-char *csv_slurp(const char *path, const char *display, size_t *len, errloc *err);
 
 #endif

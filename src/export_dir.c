@@ -4,7 +4,9 @@
  * complete (a previous result stays otherwise). */
 #include "export.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "atomic.h"
@@ -18,14 +20,18 @@ static int write_one(const atomic_dir *ad, const char *name, writer_fn fn, const
     char *path = atomic_dir_path(ad, name);
     FILE *fp = path ? fopen(path, "wb") : NULL;
     if (!fp) {
-        errloc_set(err, ad->target, 0, 0, "cannot write %s", name);
+        errloc_set(err, ad->target, 0, 0, "cannot write %s: %s", name, strerror(errno));
         free(path);
         return -1;
     }
     setvbuf(fp, NULL, _IOFBF, 1 << 20);
+    errno = 0;
     int rc = fn(fp, rep);
+    rc |= fflush(fp);
+    int saved = errno;
     rc |= fclose(fp);
-    if (rc) errloc_set(err, ad->target, 0, 0, "write failed on %s", name);
+    if (rc) errloc_set(err, ad->target, 0, 0, "cannot write %s: %s", name,
+                       strerror(saved ? saved : errno ? errno : EIO));
     free(path);
     return rc ? -1 : 0;
 }
@@ -51,12 +57,17 @@ static int write_extra(const atomic_dir *ad, const export_file *f, errloc *err)
 {
     char *path = atomic_dir_path(ad, f->name);
     FILE *fp = path ? fopen(path, "wb") : NULL;
-    int rc = 1;
+    int rc = 1, saved = errno;
     if (fp) {
+        errno = 0;
         rc = fwrite(f->text, 1, f->len, fp) != f->len;
+        rc |= fflush(fp) != 0;
+        saved = errno;
         rc |= fclose(fp) != 0;  /* closed whatever the write gave */
+        if (!saved) saved = errno;
     }
-    if (rc) errloc_set(err, ad->target, 0, 0, "cannot write %s", f->name);
+    if (rc) errloc_set(err, ad->target, 0, 0, "cannot write %s: %s", f->name,
+                       strerror(saved ? saved : EIO));
     free(path);
     return rc ? -1 : 0;
 }

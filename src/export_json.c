@@ -22,11 +22,11 @@ static void kinds_object(FILE *fp, const uint32_t v[NKINDS])
     fputc('}', fp);
 }
 
-static void reserved_object(FILE *fp, const uint32_t v[NRESERVED])
+static void reserved_object(FILE *fp, const uint64_t v[NRESERVED])
 {
     fputc('{', fp);
     for (int g = 0; g < NRESERVED; g++)
-        fprintf(fp, "%s\"%s\": %u", g ? ", " : "", sim_reserved_names[g], v[g]);
+        fprintf(fp, "%s\"%s\": %llu", g ? ", " : "", sim_reserved_names[g], (unsigned long long)v[g]);
     fputc('}', fp);
 }
 
@@ -36,8 +36,8 @@ static void buckets(FILE *fp, const char *key, const char *label, const sim_buck
     for (uint32_t i = 0; i < n; i++) {
         fprintf(fp, "%s\n    {\"%s\": ", i ? "," : "", label);
         json_string(fp, b[i].name);
-        fprintf(fp, ", \"formations\": %u, \"capacity\": %u, \"admitted\": %u, \"with_minimum\": ",
-                b[i].formations, b[i].capacity, b[i].admitted);
+        fprintf(fp, ", \"formations\": %u, \"capacity\": %llu, \"admitted\": %u, \"with_minimum\": ",
+                b[i].formations, (unsigned long long)b[i].capacity, b[i].admitted);
         kinds_object(fp, b[i].with_min);
         fputs(", \"not_met\": ", fp);
         kinds_object(fp, b[i].not_met);
@@ -54,8 +54,8 @@ int export_summary_json(FILE *fp, const sim_report *rep)
 {
     const sim_summary *s = &rep->sum;
     fprintf(fp, "{\n  \"mode\": \"%s\",\n  \"rounds\": %u,\n", sim_mode_name(s->mode), s->rounds);
-    fprintf(fp, "  \"candidates\": %u,\n  \"wishes\": %u,\n  \"formations\": %u,\n  \"seats\": %u,\n",
-            s->candidates, s->wishes, s->formations, s->seats);
+    fprintf(fp, "  \"candidates\": %u,\n  \"wishes\": %u,\n  \"formations\": %u,\n  \"seats\": %llu,\n",
+            s->candidates, s->wishes, s->formations, (unsigned long long)s->seats);
     fprintf(fp, "  \"with_wishes\": %u,\n  \"admitted\": %u,\n  \"unassigned\": %u,\n  \"first_choice\": %u,\n",
             s->with_wishes, s->admitted, s->unassigned, s->first_choice);
     fprintf(fp, "  \"candidates_by_bac\": {\"general\": %u, \"techno\": %u, \"pro\": %u},\n",

@@ -8,6 +8,7 @@
 #include "export.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -610,13 +611,17 @@ int export_xlsx(const char *path, const sim_report *rep, const export_extras *ex
         chart_data_sheet(&x, data_name, ck, nk);
     }
     for (int i = 0; i < nk; i++) free(ck[i].pts);
+    errno = 0;
     lxw_error e = workbook_close(x.wb);
     if (rc != 0) {
         errloc_set(err, path, 0, 0, "out of memory");
         return -1;
     }
     if (e != LXW_NO_ERROR) {
-        errloc_set(err, path, 0, 0, "cannot write the workbook: %s", lxw_strerror(e));
+        /* file errors leave errno set: say why, as every other output does */
+        int why = errno;
+        errloc_set(err, path, 0, 0, "cannot write the workbook: %s%s%s", lxw_strerror(e),
+                   why ? ": " : "", why ? strerror(why) : "");
         return -1;
     }
     return 0;

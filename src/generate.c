@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -723,14 +724,17 @@ static int write_file(gen *g, const atomic_dir *ad, const char *name, writer_fn 
     char *path = atomic_dir_path(ad, name);
     FILE *fp = path ? fopen(path, "wb") : NULL;
     out o = { fp, malloc(1 << 22), 0, 1 << 22, -1, 0, 0 };
-    int rc = -1;
+    int rc = -1, saved = fp ? 0 : errno;
     if (fp && o.buf) {
+        errno = 0;
         fn(g, &o, arg);
         out_flush(&o);
-        rc = ferror(fp) ? -1 : 0;
+        rc = ferror(fp) || fflush(fp) != 0 ? -1 : 0;
+        saved = errno;
     }
-    if (fp && fclose(fp) != 0) rc = -1;
-    if (rc) errloc_set(err, g->o->out, 0, 0, "cannot write %s", name);
+    if (fp && fclose(fp) != 0) rc = -1, saved = saved ? saved : errno;
+    if (rc) errloc_set(err, g->o->out, 0, 0, "cannot write %s: %s", name,
+                       strerror(saved ? saved : fp && !o.buf ? ENOMEM : EIO));
     free(o.buf);
     free(path);
     return rc;

@@ -22,8 +22,10 @@ int luaopen_admit_core(lua_State *L)
     callorder_open(L);
     annex_open(L);
     simulate_open(L);
+    phase_open(L);
     sandbox_open(L);
     digest_open(L);
     xlsx_open(L);
+    input_open(L);
     return 1;
 }

@@ -277,7 +277,7 @@ static l_ranking *ranking_from_list(lua_State *L, int list)
         int ok;
         lua_Integer rank = lua_tointegerx(L, -1, &ok);
         if (!ok || rank < 1 || rank > 2147483647)
-            luaL_error(L, "call_order: candidate %d ('%s'): rank must be a positive integer, got %s",
+            luaL_error(L, "call_order: candidate %d ('%s'): rank must be a whole number from 1 to 2147483647, got %s",
                        (int)i, id, luaL_tolstring(L, -1, NULL));
         lua_pop(L, 1);
         int bac = 0;

@@ -7,12 +7,23 @@
 #include <lauxlib.h>
 #include <nettle/sha2.h>
 
+#include "input.h"
 #include "l_admit.h"
 
 /* core.sha256_file(path) -> hex digest, size in bytes | nil, msg */
 static int l_sha256_file(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
+    if (input_is_stream(path)) {   /* read once already: its digest was kept then */
+        char shex[65];
+        uint64_t sbytes;
+        if (input_stream_digest(path, shex, &sbytes) != 0)
+            return admit_pushfail(L, lua_pushfstring(L, "%s: a stream not read yet (it can be "
+                                                      "read only once)", input_name(path)));
+        lua_pushstring(L, shex);
+        lua_pushinteger(L, (lua_Integer)sbytes);
+        return 2;
+    }
     FILE *fp = fopen(path, "rb");
     if (!fp) return admit_pushfail(L, lua_pushfstring(L, "%s: %s", path, strerror(errno)));
     struct sha256_ctx sha;

@@ -106,12 +106,12 @@ static const char *row_text(lua_State *L, const char *key, char *buf, size_t n)
 
 typedef struct build_err { char msg[1400]; } build_err;
 
-static int row_count(lua_State *L, const char *table, const char *key, long long max, int empty_ok,
-                     long long *out, lua_Integer i, build_err *e)
+static int row_count(lua_State *L, const char *table, const char *key, long long least, long long max,
+                     int empty_ok, long long *out, lua_Integer i, build_err *e)
 {
     char buf[128], why[160];
     const char *s = row_text(L, key, buf, sizeof buf);
-    if (sim_parse_count(s ? s : "", max, empty_ok, out, why, sizeof why) != 0) {
+    if (sim_parse_count(s ? s : "", least, max, empty_ok, out, why, sizeof why) != 0) {
         snprintf(e->msg, sizeof e->msg, "%s[%lld].%s: %s", table, (long long)i, key, why);
         return -1;
     }
@@ -130,9 +130,9 @@ static int build_formations(lua_State *L, sim_problem *p, int t, build_err *e)
             snprintf(e->msg, sizeof e->msg, "formations[%lld]: no formation_id", (long long)i);
             return -1;
         }
-        if (row_count(L, "formations", "capacity", 10000000, 0, &cap, i, e)) return -1;
+        if (row_count(L, "formations", "capacity", 0, 10000000, 0, &cap, i, e)) return -1;
         for (int k = 0; k < 4; k++)
-            if (row_count(L, "formations", mins[k], 100, 1, &m[k], i, e)) return -1;
+            if (row_count(L, "formations", mins[k], 0, 100, 1, &m[k], i, e)) return -1;
         uint32_t first = sim_find_formation(p, id);
         if (first != SIM_NONE) {  /* formations are added in order: index first is item first + 1 */
             snprintf(e->msg, sizeof e->msg, "formations[%lld]: duplicate formation_id '%s' (already formations[%u])",
@@ -203,8 +203,8 @@ static int build_wishes(lua_State *L, sim_problem *p, int t, build_err *e)
                      c == SIM_NONE ? "candidate" : "formation", c == SIM_NONE ? cid : fid);
             return -1;
         }
-        if (row_count(L, "wishes", "preference", 1000000, 0, &pref, i, e) ||
-            row_count(L, "wishes", "rank", 2147483647, 0, &rank, i, e))
+        if (row_count(L, "wishes", "preference", 1, 1000000, 0, &pref, i, e) ||
+            row_count(L, "wishes", "rank", 1, 2147483647, 0, &rank, i, e))
             return -1;
         if (pref == 0 || rank == 0) {
             snprintf(e->msg, sizeof e->msg, "wishes[%lld].%s: must be 1 or more", (long long)i,
@@ -534,7 +534,7 @@ static void push_kinds(lua_State *L, const uint32_t v[NKINDS])
     for (int k = 0; k < NKINDS; k++) set_int(L, sim_kind_names[k], v[k]);
 }
 
-static void push_reserved(lua_State *L, const uint32_t v[NRESERVED])
+static void push_reserved(lua_State *L, const uint64_t v[NRESERVED])
 {
     lua_createtable(L, 0, NRESERVED);
     for (int g = 0; g < NRESERVED; g++) set_int(L, sim_reserved_names[g], v[g]);
@@ -693,6 +693,34 @@ static int result_tostring(lua_State *L)
                     sim_mode_name(s->mode), (int)s->rounds, s->rounds == 1 ? "" : "s", (int)s->admitted,
                     (int)s->candidates, (int)s->formations);
     return 1;
+}
+
+/* For the phase principale (l_phase.c): the instance of the problem userdata at index i,
+ * and a simulation userdata for a result computed elsewhere (it takes r; the problem at
+ * pidx is kept alive). Pushes the simulation, or raises on out of memory. */
+sim_problem *admit_check_problem(lua_State *L, int i)
+{
+    return check_problem(L, i)->p;
+}
+
+void admit_push_result(lua_State *L, int pidx, sim_result *r)
+{
+    pidx = lua_absindex(L, pidx);
+    result_box *b = lua_newuserdatauv(L, sizeof *b, 2);
+    memset(b, 0, sizeof *b);
+    luaL_setmetatable(L, RESULT_MT);
+    lua_pushvalue(L, pidx);
+    lua_setiuservalue(L, -2, 1);
+    b->p = check_problem(L, pidx)->p;
+    b->r = r;
+    b->rep = sim_report_build(b->p, r);
+    if (!b->rep) luaL_error(L, "out of memory during the report");
+}
+
+/* The report of a simulation userdata (for the phase's outputs). */
+const sim_report *admit_check_report(lua_State *L, int i)
+{
+    return check_result(L, i)->rep;
 }
 
 /* ------------------------------------------------------------ generator */

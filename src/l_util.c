@@ -217,6 +217,23 @@ static int plain_name(const char *name, size_t len)
         && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
+/* core.write_output_file(dir, name, text) -> true | nil, msg: replaces one file of an
+ * output folder admit wrote (its marker records the new checksum). */
+static int l_write_output_file(lua_State *L)
+{
+    const char *dir = luaL_checkstring(L, 1);
+    size_t nlen, len;
+    const char *name = luaL_checklstring(L, 2, &nlen);
+    const char *text = luaL_checklstring(L, 3, &len);
+    if (!plain_name(name, nlen) || strcmp(name, ".admit-output") == 0)
+        return luaL_error(L, "write_output_file: '%s' is not a plain file name", name);
+    errloc err;
+    if (atomic_dir_replace_file(dir, name, text, len, &err) != 0)
+        return admit_pushfail(L, err.msg);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 /* Writes one file of a directory being built; 0 or -1 with err. */
 static int write_one(const atomic_dir *ad, const char *name, const char *text, size_t len,
                      errloc *err)
@@ -314,6 +331,8 @@ static int l_check_output_dir(lua_State *L)
 {
     const char *dir = luaL_checkstring(L, 1);
     errloc err;
+    if (atomic_dir_check(dir, &err) != 0)   /* the folder itself first: a bad name, a link */
+        return admit_pushfail(L, err.msg);
     if (lua_istable(L, 2)) {
         lua_Integer n = luaL_len(L, 2);
         for (lua_Integer i = 1; i <= n; i++) {
@@ -324,8 +343,6 @@ static int l_check_output_dir(lua_State *L)
             lua_pop(L, 1);
         }
     }
-    if (atomic_dir_check(dir, &err) != 0)
-        return admit_pushfail(L, err.msg);
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -335,6 +352,7 @@ static const luaL_Reg util_funcs[] = {
     { "read_csv", l_read_csv },
     { "write_file", l_write_file },
     { "write_dir", l_write_dir },
+    { "write_output_file", l_write_output_file },
     { "set_limits", l_set_limits },
     { "limits", l_limits },
     { NULL, NULL }

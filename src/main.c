@@ -10,6 +10,7 @@
 #include <lualib.h>
 
 #include "host.h"
+#include "input.h"
 #include "repl.h"
 
 #define PROGNAME "admit"
@@ -47,6 +48,8 @@ static const char usage_text[] =
     "  --sandbox            run the script with the safe globals only (no io, os, C modules)\n"
     "  --max-memory MB      cap the memory of the Lua interpreter\n"
     "  --max-instructions N stop a script after about N virtual-machine instructions\n"
+    "  --max-input SIZE     refuse an input file larger than SIZE (bytes, or K, M, G;\n"
+    "                       default 1G); every command takes it too\n"
     "  -h, --help           this help and the list of commands\n"
     "A SCRIPT is anything containing '/' or ending in '.lua'; any other word is a COMMAND.\n"
     "Without a script or command: the REPL on a terminal, else the script on stdin.\n";
@@ -87,6 +90,17 @@ static void collect_args(cli *c)
         }
         if (strcmp(a, "--sandbox") == 0) {
             c->flags |= HAS_SANDBOX;
+            continue;
+        }
+        if (strcmp(a, "--max-input") == 0) {
+            uint64_t bytes;
+            if (argv[i + 1] == NULL || input_parse_size(argv[i + 1], &bytes) != 0) {
+                c->bad = a;
+                c->flags |= HAS_ERROR;
+                return;
+            }
+            input_set_max(bytes);
+            i++;
             continue;
         }
         if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0) {
@@ -137,6 +151,9 @@ static void print_usage(const cli *c)
     if (c->bad) {
         if (strcmp(c->bad, "--max-memory") == 0 || strcmp(c->bad, "--max-instructions") == 0)
             fprintf(stderr, PROGNAME ": '%s' needs a positive whole number\n", c->bad);
+        else if (strcmp(c->bad, "--max-input") == 0)
+            fprintf(stderr, PROGNAME ": '--max-input' needs a size: a positive whole number of "
+                    "bytes, or with K, M, G or T\n");
         else if ((c->bad[1] == 'e' || c->bad[1] == 'l') && c->bad[2] == '\0')
             fprintf(stderr, PROGNAME ": '%s' needs argument\n", c->bad);
         else
@@ -264,10 +281,57 @@ static int is_script_path(const char *s)
     return strcmp(s, "-") == 0 || strchr(s, '/') != NULL || (n >= 4 && strcmp(s + n - 4, ".lua") == 0);
 }
 
+/* The text of a script as lua_load reads it: a "\n" standing for a skipped #! line
+ * (line numbers stay right), then the rest of the file. */
+typedef struct script_text {
+    const char *part[2];
+    size_t len[2];
+    int next;
+} script_text;
+
+static const char *script_reader(lua_State *L, void *data, size_t *size)
+{
+    script_text *t = data;
+    (void)L;
+    while (t->next < 2 && t->len[t->next] == 0) t->next++;
+    if (t->next == 2) { *size = 0; return NULL; }
+    *size = t->len[t->next];
+    return t->part[t->next++];
+}
+
+/* luaL_loadfilex, but the file is read once through input_read (input.h), so that a
+ * script too is bounded by --max-input (an endless `yes | admit -` stops there). Skips a
+ * UTF-8 BOM and a first line starting with '#', as lua.c does. */
+static int load_script(lua_State *L, const char *fname, const char *mode)
+{
+    size_t len;
+    errloc err;
+    char *buf = input_read(fname, NULL, &len, &err);
+    if (!buf) {
+        lua_pushstring(L, err.msg);
+        return LUA_ERRFILE;
+    }
+    script_text t = { { "\n", buf }, { 0, len }, 0 };
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { t.part[1] += 3; t.len[1] -= 3; }
+    if (t.len[1] > 0 && t.part[1][0] == '#') {
+        const char *eol = memchr(t.part[1], '\n', t.len[1]);
+        size_t skip = eol ? (size_t)(eol - t.part[1]) + 1 : t.len[1];
+        t.part[1] += skip;
+        t.len[1] -= skip;
+        t.len[0] = 1;
+    }
+    lua_pushfstring(L, fname ? "@%s" : "=stdin", fname);
+    const char *chunkname = lua_tostring(L, -1);
+    int status = lua_load(L, script_reader, &t, chunkname, mode);
+    lua_remove(L, -2);
+    free(buf);
+    return status;
+}
+
 /* Loads a script (stdin for "-" or NULL), in the sandbox when asked, and runs it. */
 static int handle_script(lua_State *L, const char *fname, int sandbox)
 {
-    int status = luaL_loadfilex(L, fname, sandbox ? "t" : NULL);
+    int status = load_script(L, fname, sandbox ? "t" : NULL);
     if (status == LUA_ERRFILE) {  /* a missing or unreadable script: bad input */
         host_report(L, status);
         return EXIT_INPUT;
@@ -336,7 +400,8 @@ static int run_args(lua_State *L, char **argv, int n)
         const char *a = argv[i];
         if (a[0] != '-')
             continue;
-        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0) {
+        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0
+            || strcmp(a, "--max-input") == 0) {
             i++;  /* skip the number */
             continue;
         }

@@ -5,6 +5,7 @@
  * the same source gives the same bytes. */
 #include "recueil.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "atomic.h"
 #include "csvread.h"
+#include "input.h"
 
 /* --------------------------------------------------------------- CSV out */
 
@@ -125,37 +127,26 @@ static int write_one(const recueil *rc, const atomic_dir *ad, const char *name, 
     }
     FILE *f = fopen(path, "wb");
     if (!f) {
-        errloc_set(err, path, 0, 0, "cannot write");
+        errloc_set(err, ad->target, 0, 0, "cannot write %s: %s", name, strerror(errno));
         free(path);
         return -1;
     }
+    errno = 0;
     if (what == OUT_ANNEX) write_annex(f, rc, kind);
     else if (what == OUT_ANOMALIES) write_anomalies(f, rc);
     else write_source_md(f, rc);
-    int bad = ferror(f) | fclose(f);
-    if (bad) errloc_set(err, path, 0, 0, "write failed");
+    int bad = ferror(f) | fflush(f);
+    int saved = errno;
+    bad |= fclose(f);
+    if (bad) errloc_set(err, ad->target, 0, 0, "cannot write %s: %s", name,
+                        strerror(saved ? saved : errno ? errno : EIO));
     free(path);
     return bad ? -1 : 0;
 }
 
-/* mkdir -p of the directories above dir (dir itself is made by atomic_dir_open). */
-static void make_parents(const char *dir)
-{
-    char *p = strdup(dir);
-    if (!p) return;
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/') continue;
-        *s = '\0';
-        mkdir(p, 0755);   /* failures show up when the directory is created */
-        *s = '/';
-    }
-    free(p);
-}
-
 int recueil_write(const recueil *rc, const char *dir, errloc *err)
 {
-    atomic_dir ad;
-    make_parents(dir);
+    atomic_dir ad;   /* the folder above must exist: a mistyped path is refused, not created */
     if (atomic_dir_open(&ad, dir, err) != 0) return -1;
     int rc_ = 0;
     for (int k = 0; rc_ == 0 && k < ANNEX_NKINDS; k++)
@@ -181,7 +172,7 @@ int recueil_import(recueil *rc, const char *path, const char *dir, errloc *err)
         return -1;
     }
     size_t len;
-    char *buf = csv_slurp(path, path, &len, err);
+    char *buf = input_read(path, path, &len, err);
     if (!buf) return -1;
     struct sha256_ctx sha;
     sha256_init(&sha);

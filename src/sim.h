@@ -105,4 +105,9 @@ sim_result *sim_allocate(const sim_problem *p, sim_mode mode, sim_progress_fn pr
                          void *pctx);
 void sim_result_free(sim_result *r);
 
+/* The ordres d'appel without allocating (the phase principale, phase.c): r->w_group and
+ * r->w_callpos, and per school s = f·NGROUPS + g its vœux in call order in
+ * s_order[s_start[s] .. s_start[s+1]) (s_start: nf·NGROUPS + 1 entries, s_order: nw). */
+int sim_call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, uint32_t *s_order);
+
 #endif

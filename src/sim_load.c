@@ -11,6 +11,7 @@
 
 #include "csvread.h"
 #include "encoding.h"
+#include "input.h"
 #include "sim_wishes.h"
 
 /* ------------------------------------------------------------- fields */
@@ -45,7 +46,8 @@ static const char *trimmed(const csv_row *row, size_t f, char *buf, size_t n)
     return buf;
 }
 
-int sim_parse_count(const char *s, long long max, int empty_ok, long long *out, char *why, size_t n)
+int sim_parse_count(const char *s, long long least, long long max, int empty_ok, long long *out,
+                    char *why, size_t n)
 {
     if (*s == '\0') {
         if (empty_ok) { *out = 0; return 0; }
@@ -55,7 +57,7 @@ int sim_parse_count(const char *s, long long max, int empty_ok, long long *out, 
     long long v = 0;
     for (const char *c = s; *c; c++) {
         if (*c < '0' || *c > '9') {
-            snprintf(why, n, "'%s' is not a whole number (0 to %lld)", s, max);
+            snprintf(why, n, "'%s' is not a whole number (%lld to %lld)", s, least, max);
             return -1;
         }
         v = v * 10 + (*c - '0');
@@ -112,8 +114,8 @@ static int find_columns(csv_reader *rd, const csv_row *row, columns *cols, const
 }
 
 /* Parses field `col` of row as a whole number, failing at its place. */
-static int field_count(csv_reader *rd, const csv_row *row, int col, long long max, int empty_ok,
-                       const char *what, long long *out)
+static int field_count(csv_reader *rd, const csv_row *row, int col, long long least, long long max,
+                       int empty_ok, const char *what, long long *out)
 {
     /* the usual case, plain digits, read in place */
     const char *f = row->field[col];
@@ -130,14 +132,22 @@ static int field_count(csv_reader *rd, const csv_row *row, int col, long long ma
         return -1;
     }
     trimmed(row, (size_t)col, buf, sizeof buf);
-    if (sim_parse_count(buf, max, empty_ok, out, why, sizeof why) != 0) {
+    if (sim_parse_count(buf, least, max, empty_ok, out, why, sizeof why) != 0) {
         fail_at(rd, (size_t)col, "%s: %s", what, why);
         return -1;
     }
     return 0;
 }
 
-static int read_rows(const char *path, csv_row_fn fn, void *ctx, int fast, errloc *err);
+/* One input, read once (input.h): every pass over it (fast path, csvread, relocating an
+ * error) works on this text, so a stream is never opened twice. */
+typedef struct text_in {
+    const char *name;
+    char *buf;
+    size_t len;
+} text_in;
+
+static int read_rows(const text_in *in, csv_row_fn fn, void *ctx, int fast, errloc *err);
 
 /* ---------------------------------------------------------- formations */
 
@@ -199,10 +209,10 @@ static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
     char id[512];
     long long v[6];
     if (id_field(rd, row, x->cols.at[0], "formation_id", id, sizeof id)) return -1;
-    if (field_count(rd, row, x->cols.at[1], 10000000, 0, "capacity", &v[1])) return -1;
+    if (field_count(rd, row, x->cols.at[1], 0, 10000000, 0, "capacity", &v[1])) return -1;
     for (int i = 2; i < 6; i++) {
         v[i] = 0;
-        if (x->cols.at[i] >= 0 && field_count(rd, row, x->cols.at[i], 100, 1, form_cols[i], &v[i])) return -1;
+        if (x->cols.at[i] >= 0 && field_count(rd, row, x->cols.at[i], 0, 100, 1, form_cols[i], &v[i])) return -1;
     }
     uint32_t first = sim_find_formation(x->p, id);
     if (first != SIM_NONE) {
@@ -221,17 +231,21 @@ static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
     return 0;
 }
 
-static int load_formations(sim_problem *p, const char *path, int fast, errloc *err)
+static int load_formations(sim_problem *p, const text_in *in, int fast, errloc *err)
 {
     load_ctx x = { .p = p, .kind = 'f', .cols = { .want = form_cols, .nwant = 6, .nrequired = 2 } };
-    int rc = read_rows(path, on_formation, &x, fast, err);
+    int rc = read_rows(in, on_formation, &x, fast, err);
     free(x.line);
     return rc;
 }
 
 int sim_load_formations(sim_problem *p, const char *path, errloc *err)
 {
-    return load_formations(p, path, 0, err);
+    text_in in = { input_name(path), NULL, 0 };
+    if (!(in.buf = input_read(path, in.name, &in.len, err))) return -1;
+    int rc = load_formations(p, &in, 0, err);
+    free(in.buf);
+    return rc;
 }
 
 /* ---------------------------------------------------------- candidates */
@@ -272,17 +286,21 @@ static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
     return 0;
 }
 
-static int load_candidates(sim_problem *p, const char *path, int fast, errloc *err)
+static int load_candidates(sim_problem *p, const text_in *in, int fast, errloc *err)
 {
     load_ctx x = { .p = p, .kind = 'c', .cols = { .want = cand_cols, .nwant = 4, .nrequired = 4 } };
-    int rc = read_rows(path, on_candidate, &x, fast, err);
+    int rc = read_rows(in, on_candidate, &x, fast, err);
     free(x.line);
     return rc;
 }
 
 int sim_load_candidates(sim_problem *p, const char *path, errloc *err)
 {
-    return load_candidates(p, path, 0, err);
+    text_in in = { input_name(path), NULL, 0 };
+    if (!(in.buf = input_read(path, in.name, &in.len, err))) return -1;
+    int rc = load_candidates(p, &in, 0, err);
+    free(in.buf);
+    return rc;
 }
 
 /* -------------------------------------------------------------- vœux */
@@ -314,8 +332,8 @@ static int on_wish(void *vctx, csv_reader *rd, const csv_row *row)
         fail_at(rd, (size_t)x->cols.at[1], "unknown formation '%s' (not in the formations file)", fid);
         return -1;
     }
-    if (field_count(rd, row, x->cols.at[2], 1000000, 0, "preference", &pref) ||
-        field_count(rd, row, x->cols.at[3], 2147483647, 0, "rank", &rank))
+    if (field_count(rd, row, x->cols.at[2], 1, 1000000, 0, "preference", &pref) ||
+        field_count(rd, row, x->cols.at[3], 1, 2147483647, 0, "rank", &rank))
         return -1;
     if (pref == 0 || rank == 0) {
         fail_at(rd, (size_t)x->cols.at[pref == 0 ? 2 : 3], "%s must be 1 or more (1 = %s)",
@@ -329,25 +347,30 @@ static int on_wish(void *vctx, csv_reader *rd, const csv_row *row)
     return 0;
 }
 
-static int load_wishes(sim_problem *p, const char *path, int fast, errloc *err)
+static int load_wishes(sim_problem *p, const text_in *in, int fast, errloc *err)
 {
     load_ctx x = { .p = p, .kind = 'w', .cols = { .want = wish_cols, .nwant = 4, .nrequired = 4 }, .last_cand = SIM_NONE };
-    return read_rows(path, on_wish, &x, fast, err);
+    return read_rows(in, on_wish, &x, fast, err);
 }
 
 int sim_load_wishes(sim_problem *p, const char *path, errloc *err)
 {
-    return load_wishes(p, path, 0, err);
+    text_in in = { input_name(path), NULL, 0 };
+    if (!(in.buf = input_read(path, in.name, &in.len, err))) return -1;
+    int rc = load_wishes(p, &in, 0, err);
+    free(in.buf);
+    return rc;
 }
 
 /* ------------------------------------------------------------ fast path */
 
-/* The inputs of a large simulation are machine-written: ASCII, no quotes. Such a file is
- * split here in place and fed to the same row callbacks, several times faster than
- * through libcsv. Anything else (a quote, a non-ASCII byte, a stray CR, a ragged row, a
- * field longer than csvread accepts, a field the callbacks refuse) sends the caller back
- * to csvread, which stays the reference for what is accepted and for every located
- * message. */
+/* The inputs of a large simulation are machine-written: ASCII, no quotes. Such a text is
+ * split here (fields are given by pointer and length, the text is left as it is, so that
+ * csvread can still take it over) and fed to the same row callbacks, several times faster
+ * than through libcsv. Anything else (a quote, a non-ASCII byte, a stray CR, a ragged row,
+ * a field or line longer than csvread accepts, a field the callbacks refuse) sends the
+ * caller back to csvread, which stays the reference for what is accepted and for every
+ * located message. */
 typedef enum { FAST_OK, FAST_FALLBACK, FAST_ERROR } fast_status;
 
 /* Sizes the arrays (and the id maps) once from the number of lines: no regrowth, no
@@ -374,16 +397,14 @@ static int wishes_body(load_ctx *x, const char *body, size_t len, size_t first_l
     return sim_wishes_parse(x->p, body, len, first_line, &lay);
 }
 
-static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc *err)
+static fast_status fast_read(const text_in *in, csv_row_fn fn, void *ctx, errloc *err)
 {
-    size_t len, cap = 0, n, index = 0, header_fields = 0, line = 1;
-    char *buf = csv_slurp(path, NULL, &len, err);
-    if (!buf) return FAST_ERROR;
+    size_t cap = 0, n, index = 0, header_fields = 0, line = 1;
     const char **ptrs = NULL;
     size_t *lens = NULL;
     fast_status st = FAST_FALLBACK;
-    char *s = buf, *end = buf + len;
-    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
+    const char *s = in->buf, *end = in->buf + in->len;
+    if (in->len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
     size_t n_text = (size_t)(end - s), bad;
     if (memchr(s, '"', n_text) || strlen(s) != n_text) goto clean;   /* quotes, NUL bytes */
     reserve_lines(ctx, count_lines(s, n_text));
@@ -402,16 +423,17 @@ static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc 
         semis += *q == ';';
     }
     char delim = semis > commas ? ';' : ',';
-    for (char *p = s; p < end; line++) {
-        char *e = memchr(p, '\n', (size_t)(end - p));
+    for (const char *p = s; p < end; line++) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
         if (!e) e = end;
-        char *stop = e > p && e[-1] == '\r' ? e - 1 : e;
+        if ((size_t)(e - p) >= CSV_MAX_LINE) goto out;
+        const char *stop = e > p && e[-1] == '\r' ? e - 1 : e;
         if (memchr(p, '\r', (size_t)(stop - p))) goto out;
         if (stop == p) { p = e + 1; continue; }          /* blank line */
         n = 0;
-        for (char *f = p;;) {
-            char *d = memchr(f, delim, (size_t)(stop - f));
-            char *fe = d ? d : stop;
+        for (const char *f = p;;) {
+            const char *d = memchr(f, delim, (size_t)(stop - f));
+            const char *fe = d ? d : stop;
             if (n == cap) {
                 cap = cap ? cap * 2 : 16;
                 const char **np = realloc(ptrs, cap * sizeof *np);
@@ -424,7 +446,6 @@ static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc 
             lens[n] = (size_t)(fe - f);
             if (lens[n] > CSV_MAX_FIELD) goto out;   /* csvread refuses it, and says where */
             n++;
-            *fe = '\0';
             if (!d) break;
             f = d + 1;
         }
@@ -444,20 +465,19 @@ static fast_status fast_read(const char *path, csv_row_fn fn, void *ctx, errloc 
     }
     if (index > 0) st = FAST_OK;
 out:
-    free(buf);
     free(ptrs);
     free(lens);
     return st;
-clean:  /* nothing was read yet: csvread takes this file over, no need to start again */
-    free(buf);
-    return csv_read_file(path, NULL, NULL, fn, ctx, err) == 0 ? FAST_OK : FAST_ERROR;
+clean:  /* nothing was read yet: csvread takes this text over, no need to start again */
+    return csv_read_buffer(in->name, in->buf, in->len, NULL, fn, ctx, err) == 0 ? FAST_OK : FAST_ERROR;
 }
 
-/* Reads path into the callback, fast when allowed; 1 = start again without the fast path. */
-static int read_rows(const char *path, csv_row_fn fn, void *ctx, int fast, errloc *err)
+/* Reads the rows of in into the callback, fast when allowed; 1 = start again without the
+ * fast path. */
+static int read_rows(const text_in *in, csv_row_fn fn, void *ctx, int fast, errloc *err)
 {
-    if (!fast) return csv_read_file(path, NULL, NULL, fn, ctx, err);
-    fast_status st = fast_read(path, fn, ctx, err);
+    if (!fast) return csv_read_buffer(in->name, in->buf, in->len, NULL, fn, ctx, err);
+    fast_status st = fast_read(in, fn, ctx, err);
     return st == FAST_OK ? 0 : st == FAST_ERROR ? -1 : 1;
 }
 
@@ -478,64 +498,87 @@ static int on_reloc(void *vctx, csv_reader *rd, const csv_row *row)
     return -1;
 }
 
-void sim_relocate(const char *path, size_t line, size_t field, const char *msg, errloc *err)
+/* Reports msg at (line, field) of the text in: "name:line:col: msg". */
+static void relocate_in(const text_in *in, size_t line, size_t field, const char *msg, errloc *err)
 {
     reloc x = { line, field, msg, 0 };
     errloc tmp;
-    csv_read_file(path, NULL, NULL, on_reloc, &x, &tmp);
+    csv_read_buffer(in->name, in->buf, in->len, NULL, on_reloc, &x, &tmp);
     if (x.done) *err = tmp;
-    else errloc_set(err, path, line, 0, "%s", msg);
+    else errloc_set(err, in->name, line, 0, "%s", msg);
 }
 
-/* Field index of column `name` in path's header line (for relocating), 0 if not found.
- * Only on the error path, so a plain scan of the first line is enough. */
-static size_t column_index(const char *path, const char *name)
+void sim_relocate(const char *path, size_t line, size_t field, const char *msg, errloc *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return 0;
-    char line[8192];
+    text_in in = { input_name(path), NULL, 0 };
+    if (!(in.buf = input_read(path, in.name, &in.len, err))) return;
+    relocate_in(&in, line, field, msg, err);
+    free(in.buf);
+}
+
+/* Field index of column `name` in the header line of in (for relocating), 0 if not found.
+ * Only on the error path, so a plain scan of the first line is enough. */
+static size_t column_index(const text_in *in, const char *name)
+{
     size_t idx = 0, found = 0, want = strlen(name);
-    if (fgets(line, sizeof line, fp)) {
-        char *s = line;
-        if (strncmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
-        size_t commas = 0, semis = 0;   /* the separator csvread detects on this line */
-        for (const char *c = s; *c && *c != '\n' && *c != '\r'; c++) {
-            commas += *c == ',';
-            semis += *c == ';';
-        }
-        char delim = semis > commas ? ';' : ',';
-        for (char *tok = s;; idx++) {
-            char *end = strchr(tok, delim);
-            size_t n = end ? (size_t)(end - tok) : strcspn(tok, "\r\n");
-            while (n && (tok[0] == ' ' || tok[0] == '"')) { tok++; n--; }
-            while (n && (tok[n - 1] == ' ' || tok[n - 1] == '"')) n--;
-            if (n == want && strncasecmp(tok, name, n) == 0) { found = idx; break; }
-            if (!end) break;
-            tok = end + 1;
-        }
+    const char *s = in->buf;
+    if (strncmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
+    size_t line_len = strcspn(s, "\r\n");
+    size_t commas = 0, semis = 0;   /* the separator csvread detects on this line */
+    for (size_t i = 0; i < line_len; i++) {
+        commas += s[i] == ',';
+        semis += s[i] == ';';
     }
-    fclose(fp);
+    char delim = semis > commas ? ';' : ',';
+    for (const char *tok = s, *stop = s + line_len;; idx++) {
+        const char *end = memchr(tok, delim, (size_t)(stop - tok));
+        size_t n = end ? (size_t)(end - tok) : (size_t)(stop - tok);
+        while (n && (tok[0] == ' ' || tok[0] == '"')) { tok++; n--; }
+        while (n && (tok[n - 1] == ' ' || tok[n - 1] == '"')) n--;
+        if (n == want && strncasecmp(tok, name, n) == 0) { found = idx; break; }
+        if (!end) break;
+        tok = end + 1;
+    }
     return found;
 }
 
 /* One attempt; 1 = something the fast path does not take: start again through csvread. */
-static int load_all(sim_problem *p, const char *fpath, const char *cpath, const char *wpath,
-                    int fast, errloc *err)
+static int load_all(sim_problem *p, const text_in in[3], int fast, errloc *err)
 {
     int rc;
-    if ((rc = load_formations(p, fpath, fast, err)) != 0) return rc;
-    if ((rc = load_candidates(p, cpath, fast, err)) != 0) return rc;
-    return load_wishes(p, wpath, fast, err);
+    if ((rc = load_formations(p, &in[0], fast, err)) != 0) return rc;
+    if ((rc = load_candidates(p, &in[1], fast, err)) != 0) return rc;
+    return load_wishes(p, &in[2], fast, err);
+}
+
+/* Reads the three inputs once each. A stream named twice (`-` for two files) could only
+ * give its text to the first: refused with a message saying so. */
+static int read_inputs(text_in in[3], const char *const path[3], errloc *err)
+{
+    for (int i = 0; i < 3; i++) {
+        in[i].name = input_name(path[i]);
+        for (int j = 0; j < i; j++)
+            if (input_is_stream(path[i]) && input_same(path[i], path[j])) {
+                errloc_set(err, in[i].name, 0, 0, "given for two inputs, but a stream can be "
+                           "read only once: save each input to its own file");
+                return -1;
+            }
+        if (!(in[i].buf = input_read(path[i], in[i].name, &in[i].len, err))) return -1;
+    }
+    return 0;
 }
 
 sim_problem *sim_load(const char *fpath, const char *cpath, const char *wpath, errloc *err)
 {
     sim_problem *p = NULL;
+    const char *const path[3] = { fpath, cpath, wpath };
+    text_in in[3] = { { 0 } };
+    if (read_inputs(in, path, err) != 0) goto fail;
     for (int fast = 1; fast >= 0; fast--) {
         sim_problem_free(p);
         p = sim_problem_new();
-        if (!p) { errloc_set(err, fpath, 0, 0, "out of memory"); return NULL; }
-        int rc = load_all(p, fpath, cpath, wpath, fast, err);
+        if (!p) { errloc_set(err, in[0].name, 0, 0, "out of memory"); goto fail; }
+        int rc = load_all(p, in, fast, err);
         if (rc < 0) goto fail;
         if (rc == 0) break;
     }
@@ -543,13 +586,15 @@ sim_problem *sim_load(const char *fpath, const char *cpath, const char *wpath, e
     char what;
     errloc ierr;
     if (sim_index(p, &bad, &what, &ierr) != 0) {
-        if (bad == SIM_NONE) { errloc_set(err, wpath, 0, 0, "%s", ierr.msg); goto fail; }
+        if (bad == SIM_NONE) { errloc_set(err, in[2].name, 0, 0, "%s", ierr.msg); goto fail; }
         const char *col = what == 'f' ? "formation_id" : what == 'p' ? "preference" : "rank";
-        sim_relocate(wpath, p->w_line[bad], column_index(wpath, col), ierr.msg, err);
+        relocate_in(&in[2], p->w_line[bad], column_index(&in[2], col), ierr.msg, err);
         goto fail;
     }
+    for (int i = 0; i < 3; i++) free(in[i].buf);
     return p;
 fail:
+    for (int i = 0; i < 3; i++) free(in[i].buf);
     sim_problem_free(p);
     return NULL;
 }

@@ -18,7 +18,10 @@ sim_problem *sim_load(const char *fpath, const char *cpath, const char *wpath, e
 
 /* Helpers shared with the in-memory builder of the Lua binding: parse a field, 0 or -1
  * with a message in why (without location). */
-int sim_parse_count(const char *s, long long max, int empty_ok, long long *out, char *why, size_t n);
+/* sim_parse_count: a whole number from 0 to max; least is the smallest value the caller
+ * accepts (it refuses smaller ones with its own message), named in the message's range. */
+int sim_parse_count(const char *s, long long least, long long max, int empty_ok, long long *out,
+                    char *why, size_t n);
 int sim_parse_flag(const char *s, int *out, char *why, size_t n);
 
 /* Re-reads path to report msg at (line, field): "path:line:col: msg". */

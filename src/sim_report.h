@@ -27,18 +27,20 @@ extern const char *const sim_reserved_names[NRESERVED];
 
 typedef struct sim_bucket {        /* totals over formations sharing an annex / académie */
     const char *name;
-    uint32_t formations, capacity, admitted;
+    uint32_t formations, admitted;
+    uint64_t capacity;             /* sums of seats: 64-bit (500 formations of 10 M seats) */
     uint32_t with_min[NKINDS], not_met[NKINDS];
-    uint32_t reserved[NRESERVED], reserved_empty[NRESERVED];  /* seats of the reserved groups */
+    uint64_t reserved[NRESERVED], reserved_empty[NRESERVED];  /* seats of the reserved groups */
 } sim_bucket;
 
 typedef struct sim_summary {
     sim_mode mode;
-    uint32_t rounds, candidates, wishes, formations, seats, admitted, unassigned;
+    uint32_t rounds, candidates, wishes, formations, admitted, unassigned;
+    uint64_t seats;                /* a sum of capacities can pass 2^32 */
     uint32_t first_choice, with_wishes;  /* with_wishes: candidates with at least one vœu */
     uint32_t cand_by_bac[3], adm_by_bac[3], boursiers, boursiers_admitted;
     uint32_t with_min[NKINDS], met[NKINDS], not_enough[NKINDS], elsewhere[NKINDS];
-    uint32_t reserved[NRESERVED], reserved_empty[NRESERVED];  /* seats of the reserved groups */
+    uint64_t reserved[NRESERVED], reserved_empty[NRESERVED];  /* seats of the reserved groups */
     sim_bucket *by_annex, *by_academie;
     uint32_t n_annex, n_academie;
 } sim_summary;

@@ -95,7 +95,7 @@ describe("admit command line", function()
 
   it("a missing script is an input error, exit 2", function()
     local _, err, code = h.run({ "no/such/script.lua" })
-    assert.are.equal("admit: cannot open no/such/script.lua: No such file or directory\n", err)
+    assert.are.equal("admit: no/such/script.lua: cannot open: No such file or directory\n", err)
     assert.are.equal(2, code)
   end)
 

@@ -151,12 +151,14 @@ describe("admit allocate on a hand-computed instance", function()
     end
   end)
 
-  it("replaces a previous output directory whole", function()
+  it("replaces a previous output directory whole, unless a file was added to it", function()
     local dir = h.tmpdir() .. "/out"
     assert.are.equal(0, select(3, allocate(dir)))
-    h.write(dir .. "/stale.txt", "old")
     assert.are.equal(0, select(3, allocate(dir, "school")))
-    assert.is_false(exists(dir .. "/stale.txt"))
+    assert.matches('"mode": "school"', h.slurp(dir .. "/summary.json"), nil, true)
+    h.write(dir .. "/stale.txt", "old")
+    assert.are.equal(2, select(3, allocate(dir)))
+    assert.is_true(exists(dir .. "/stale.txt"))
     assert.is_true(exists(dir .. "/results.xlsx"))
   end)
 end)

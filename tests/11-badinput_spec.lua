@@ -212,7 +212,7 @@ csv_kind("allocate --formations", {
 
 csv_kind("allocate --wishes", {
   { "non-numeric rank", text = row3("allocate --wishes", "y,A,1,deux"),
-    msg = "w.csv:3:7: rank: 'deux' is not a whole number (0 to 2147483647)" },
+    msg = "w.csv:3:7: rank: 'deux' is not a whole number (1 to 2147483647)" },
   { "rank out of range", text = row3("allocate --wishes", "y,A,1,2147483648"),
     msg = "w.csv:3:7: rank: 2147483648 is too large (at most 2147483647)" },
   { "preference 0", text = row3("allocate --wishes", "y,A,0,2"),
@@ -234,11 +234,11 @@ local function callorder_rows(kind)
   local F = KINDS[kind].file
   return {
     { "non-numeric rank", text = row3(kind, "y,deux,1,0"),
-      msg = F .. ":3:3: rank must be a positive integer (1 = best), got 'deux'" },
+      msg = F .. ":3:3: rank must be a whole number from 1 (best) to 2147483647, got 'deux'" },
     { "rank 0", text = row3(kind, "y,0,1,0"),
-      msg = F .. ":3:3: rank must be a positive integer (1 = best), got '0'" },
+      msg = F .. ":3:3: rank must be a whole number from 1 (best) to 2147483647, got '0'" },
     { "rank out of range", text = row3(kind, "y,2147483648,1,0"),
-      msg = F .. ":3:3: rank must be a positive integer (1 = best), got '2147483648'" },
+      msg = F .. ":3:3: rank must be a whole number from 1 (best) to 2147483647, got '2147483648'" },
     { "flag out of range", text = row3(kind, "y,2,1,2"),
       msg = F .. ":3:7: resident must be 0 or 1, got '2'" },
     { "duplicate id", text = row3(kind, "x,2,1,0"),
@@ -321,10 +321,11 @@ local function policy_rows(kind)
   local function msg(text) return sandbox and text or "load_policy 'p': " .. text end
   local rows = {
     { "missing file", missing = true,
-      msg = sandbox and "cannot open s.lua: No such file or directory"
+      msg = sandbox and "s.lua: cannot open: No such file or directory"
         or "load_policy: no policy 'p' (" .. F .. " not found)" },
     { "a directory", directory = true,
-      msg = sandbox and "cannot read s.lua: Is a directory" or msg(F .. ": Is a directory") },
+      msg = sandbox and "s.lua: is a directory, expected a file"
+        or msg(F .. ": is a directory, expected a file") },
     { "empty file", text = "", ok = sandbox,
       msg = not sandbox and msg(F .. " must return admit.policy{...} or a list of them") or nil },
     { "binary data (a compiled chunk)", text = string.dump(function() return 1 end),

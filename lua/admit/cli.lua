@@ -43,8 +43,24 @@ local function known(name)
   return false
 end
 
+--- An argument that is not UTF-8 text is a usage error (exit 2), found before any
+-- command sees it: the text functions (fold, find, the annex search) all expect UTF-8.
+-- The bad bytes are shown as \xHH so that the message itself is valid text.
+local function check_utf8(args, what)
+  for i, a in ipairs(args) do
+    local ok, at = utf8.len(a)
+    if not ok then
+      local shown = a:gsub("[\128-\255]", function(c) return string.format("\\x%02X", c:byte()) end)
+      admit.fail(string.format("%s ('%s') is not valid UTF-8 text (at byte %d): give it in UTF-8",
+                               what or ("argument " .. i), shown, at))
+    end
+  end
+end
+
 --- Runs command `name` with the list of its arguments; returns the exit status.
 function cli.run(name, args)
+  check_utf8({ name }, "the command name")
+  check_utf8(args)
   if not known(name) then
     local hint = "(a script must contain '/' or end in .lua)"
     if lfs.attributes(name, "mode") == "file" then
@@ -75,6 +91,7 @@ function cli.parse(args, spec, usage)
     name = name or a
     local kind = spec[name]
     local key = name:gsub("^%-+", ""):gsub("%-", "_")
+    if name == "--max-input" and kind == nil then kind = "max_input" end
     if a == "--" then
       for j = i + 1, #args do positional[#positional + 1] = args[j] end
       break
@@ -88,6 +105,14 @@ function cli.parse(args, spec, usage)
       end
       if v == nil then admit.fail(string.format("option %s needs a value\n%s", name, usage or "")) end
       opts[key] = v
+    elseif kind == "max_input" then   -- every command takes it: the bound on each input
+      local v = inline
+      if v == nil then
+        i = i + 1
+        v = args[i]
+      end
+      if v == nil then admit.fail(string.format("option %s needs a value\n%s", name, usage or "")) end
+      admit.check(admit.max_input(v))
     elseif a:match("^%-%-?%w") then
       admit.fail(string.format("unknown option '%s'\n%s", a, usage or ""))
     else

@@ -63,6 +63,27 @@ describe("fuzz findings: sim_load", function()
   end)
 end)
 
+describe("fuzz findings: sim_load, inputs read once (issue 9 §5)", function()
+  local dir
+  before_each(function() dir = h.tmpdir() end)
+
+  -- regress/sim_load/fast-path-gives-up-late: the fast path reads two vœux, then meets a
+  -- lone CR and hands the same text (read once, never re-opened) to csvread, which must
+  -- see it unchanged: the fast path no longer writes into the text.
+  it("hands csvread the text unchanged when the fast path gives up after some rows", function()
+    local f = h.write(dir .. "/f.csv", "formation_id,capacity\nA,2\nB,1\n")
+    local c = h.write(dir .. "/c.csv", "id,bac,boursier,resident\nx,general,0,0\ny,pro,1,0\n")
+    local w = h.write(dir .. "/w.csv", "candidate_id,formation_id,preference,rank\nx,A,1,1\nx,B,2,1\ny,A,1\r2\n")
+    local ok, err = admit.sim_load(f, c, w)
+    assert.is_nil(ok)
+    assert.are.equal(w .. ":4:5: 3 fields where the header has 4", err)
+    local _, cerr, code = h.run({ "allocate", "--formations", f, "--candidates", c, "--wishes", "-",
+                                  "--out", dir .. "/out" }, h.slurp(w))
+    assert.are.equal(2, code)
+    assert.are.equal("admit: stdin:4:5: 3 fields where the header has 4\n", cerr)
+  end)
+end)
+
 describe("fuzz findings: recueil", function()
   local dir
   before_each(function() dir = h.tmpdir() end)

@@ -411,14 +411,16 @@ return function(admit)
     local limits = loader_limits(opts)
     local dir = opts.dir or (admit.scripts_dir .. "/policies")
     local path = dir .. "/" .. name .. ".lua"
-    local f = io.open(path, "rb")
-    if not f then
+    -- whether it exists, without opening it: a FIFO can be read only once (admit.read_input)
+    if not require("lfs").attributes(path, "mode") then
       admit.fail(string.format("load_policy: no policy '%s' (%s not found)", name, path))
     end
-    f:close()
     local ok, result
     if opts.trusted then
-      local chunk, err = loadfile(path, "t")
+      local source, err = admit.read_input(path)   -- read once, within the bound on inputs
+      local chunk
+      if source and source:sub(1, 1) == "#" then source = "--" .. source end   -- a #! line, as loadfile
+      if source then chunk, err = load(source, "@" .. path, "t") end
       if not chunk then admit.fail(string.format("load_policy '%s': %s", name, tostring(err))) end
       if limits then
         ok, result = pcall(admit.sandbox.run, chunk, limits)

@@ -172,7 +172,8 @@ return function(admit)
     local data, err = admit.read_results(dir)
     if not data then return nil, err end
     local path = dir .. "/report.html"
-    local ok, werr = admit.write_file(path, html.render(data, { lang = lang }))
+    -- through the folder's marker: the next run still knows report.html as admit's
+    local ok, werr = admit.write_output_file(dir, "report.html", html.render(data, { lang = lang }))
     if not ok then return nil, werr end
     return path
   end

@@ -265,16 +265,10 @@ return function(admit)
   end
 
   --- Same for a file (path nil reads stdin). Skips a leading #! line.
+  -- The file is read once, within the bound on inputs (admit.read_input).
   function sandbox.loadfile(path, env)
-    local f = io.stdin
-    if path then
-      local err
-      f, err = io.open(path, "rb")
-      if not f then error(err, 0) end
-    end
-    local source, rerr = f:read("a")
-    if f ~= io.stdin then f:close() end
-    if not source then error((path or "stdin") .. ": " .. tostring(rerr), 0) end
+    local source, err = admit.read_input(path)
+    if not source then error(err, 0) end
     if source:sub(1, 1) == "#" then source = "--" .. source end
     return sandbox.load(source, "@" .. (path or "stdin"), env)
   end

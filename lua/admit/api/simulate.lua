@@ -120,6 +120,14 @@ return function(admit)
     return prob:run(mode, spec.progress), applied
   end
 
+  --- For admit.phase (api/phase.lua): the policies applied to an instance as admit.simulate
+  -- applies them; returns {formation_id = policy name}.
+  function admit._apply_policies(prob, policies, candidates)
+    local list = policy_list(policies)
+    if #list == 0 then return {} end
+    return apply_policies(prob, list, rows_of(candidates, "candidates"))
+  end
+
   -- ------------------------------------------------------------ reports
 
   local kind_label = {

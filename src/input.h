@@ -1,0 +1,43 @@
+/* input.h — the one way admit reads an input file: whole, once, into one buffer, with a
+ * size bound. Streams (stdin, "-", /dev/stdin, a FIFO, <(...)) can only be read once, so
+ * every reader (the CSV reader, the fast path of `admit allocate`, the recueil importer,
+ * policy files) takes its text from here and never opens the path a second time. */
+#ifndef ADMIT_INPUT_H
+#define ADMIT_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "errloc.h"
+
+/* The bound when none is set: far above the largest real input (every vœu of a national
+ * Parcoursup year is about 300 MB of CSV), far below what would exhaust the machine. */
+#define INPUT_MAX_DEFAULT ((uint64_t)1 << 30)
+
+/* Sets the bound for the whole process (--max-input); 0 restores the default. */
+void input_set_max(uint64_t bytes);
+uint64_t input_max(void);
+
+/* Parses a size as the options take it: a whole number of bytes, or with the suffix
+ * K, M, G or T (powers of 1024, optionally followed by B or iB). 0 on success. */
+int input_parse_size(const char *s, uint64_t *out);
+
+/* How messages name path: "stdin" for NULL or "-", else path itself. */
+const char *input_name(const char *path);
+
+/* Reads the whole of path (NULL or "-": standard input) into a malloc'd buffer with a NUL
+ * after the last byte. name names it in messages (NULL = input_name(path)). Refuses a
+ * folder, and an input longer than input_max() bytes ("larger than ..."), reading no
+ * more than the bound + 1 bytes of it. Returns NULL with err filled. */
+char *input_read(const char *path, const char *name, size_t *len, errloc *err);
+
+/* 1 when path names a stream (not a regular file): it can be read only once. */
+int input_is_stream(const char *path);
+/* A stream cannot be read again to take its checksum (the provenance of a result): the
+ * SHA-256 (hex) and size of each stream input_read has read are kept, by name. 0 when
+ * path names a stream read so far, -1 otherwise. */
+int input_stream_digest(const char *path, char hex[65], uint64_t *bytes);
+
+/* 1 when a and b name the same file or stream ("-" and /dev/stdin alike). */
+int input_same(const char *a, const char *b);
+
+#endif
