@@ -11,6 +11,7 @@ DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 lua-filesystem lua-c
             clang libclang-rt-14-dev valgrind hyperfine nettle-dev unzip
 DEB_PKGS += lua-check   # luacheck: `make lint`, run by .ci/run
 DEB_PKGS += tmux   # the terminal REPL spec (tests/02-repl_spec.lua) drives admit in tmux
+DEB_PKGS += poppler-utils   # pdftotext -layout: a recueil's text from its PDF (README, tests/16-lang_spec.lua)
 DEB_PKGS += time   # GNU time: peak memory of hostile inputs (tests/14-files-inputs_spec.lua)
 DEB_PKGS += chromium fonts-dejavu-core   # report.html rendered in a real browser (tests/15-report_spec.lua, make screenshots)
 
@@ -19,7 +20,9 @@ WARN     := -Wall -Wextra -Wshadow -Wwrite-strings -Wmissing-prototypes -Wno-unu
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
              $(shell pkg-config --cflags $(PKG_LIBS) 2>/dev/null)
-LDLIBS   = $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null) -lcsv -lreadline -lm
+LDLIBS   = $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null) -lcsv -lreadline -lm -pthread
+# Every allocation of admit's C code goes through src/memacct.c (counted against --max-memory).
+MEMACCT  := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup
 
 SRCS := $(sort $(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -41,7 +44,7 @@ deps:
 	fi
 
 $(BUILD)/admit: $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(MEMACCT) -o $@ $(OBJS) $(LDLIBS)
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj deps
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
@@ -90,6 +93,9 @@ install: all
 	install -m 755 $(BUILD)/admit $(DESTDIR)$(PREFIX)/bin/admit
 	rm -rf $(DESTDIR)$(PREFIX)/share/admit/lua $(DESTDIR)$(PREFIX)/share/admit/data $(DESTDIR)$(PREFIX)/share/admit/scripts
 	for d in lua data scripts; do [ ! -d $$d ] || cp -R $$d $(DESTDIR)$(PREFIX)/share/admit/; done
+	# the candidates scripts/callorder_example.lua reads by default
+	install -d $(DESTDIR)$(PREFIX)/share/admit/tests/fixtures
+	cp -R tests/fixtures/callorder $(DESTDIR)$(PREFIX)/share/admit/tests/fixtures/
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/admit $(DESTDIR)$(PREFIX)/share/admit

@@ -4,19 +4,24 @@
 local dir = ...
 local set = admit.check(admit.annexes(dir))
 
+-- the text in the user's language (admit --lang fr, or LANG=fr_FR...): T(english, french)
+local french = admit.lang() == "fr"
+local function T(en, fr) return french and fr or en end
+
 local ANNEXES = {
   { "techno",   "bacheliers technologiques, IUT (BUT)" },
   { "pro",      "bacheliers professionnels, BTS" },
-  { "boursier", "boursiers de lycée, health programmes" },
+  { "boursier", T("boursiers de lycée, health programmes", "boursiers de lycée, santé") },
 }
 local ACADEMIES = { "Lille", "Amiens" }
 
 -- string.format pads bytes; labels have accents, so pad by characters
 local function pad(s, width) return s .. string.rep(" ", width - utf8.len(s)) end
 
-print(string.format("== Annex data: %s", set.dir))
+print(string.format(T("== Annex data: %s", "== Données des annexes : %s"), set.dir))
 print()
-print(string.format("%-9s %-40s %6s %7s %6s", "annex", "minimum rate of", "Lille", "Amiens", "total"))
+print(string.format("%-9s %s %6s %7s %6s", T("annex", "annexe"), pad(T("minimum rate of", "taux minimum de"), 40),
+  "Lille", "Amiens", "total"))
 local totals = { Lille = 0, Amiens = 0 }
 for _, a in ipairs(ANNEXES) do
   local ds = set[a[1]]
@@ -27,7 +32,7 @@ for _, a in ipairs(ANNEXES) do
   end
   print(string.format("%-9s %s %6d %7d %6d", a[1], pad(a[2], 40), n.Lille, n.Amiens, #ds))
 end
-print(string.format("%-9s %-40s %6d %7d %6d", "all", "", totals.Lille, totals.Amiens,
+print(string.format("%-9s %-40s %6d %7d %6d", T("all", "toutes"), "", totals.Lille, totals.Amiens,
   totals.Lille + totals.Amiens))
 
 -- Quantile of a sorted list (linear interpolation between closest ranks).
@@ -39,8 +44,9 @@ local function quantile(sorted, q)
 end
 
 print()
-print("Minimum rates (%) per annex:")
-print(string.format("%-9s %4s %5s %7s %5s %4s %6s", "annex", "min", "q1", "median", "q3", "max", "mean"))
+print(T("Minimum rates (%) per annex:", "Taux minimum (%) par annexe :"))
+print(string.format("%-9s %4s %5s %7s %5s %4s %6s", T("annex", "annexe"), "min", "q1", T("median", "médiane"),
+  "q3", "max", T("mean", "moyenne")))
 for _, a in ipairs(ANNEXES) do
   local rates, sum = {}, 0
   for _, row in set[a[1]]:rows() do
@@ -53,7 +59,8 @@ for _, a in ipairs(ANNEXES) do
 end
 
 print()
-print("Distribution of the minimum rates (rows per band of 10 points):")
+print(T("Distribution of the minimum rates (rows per band of 10 points):",
+  "Répartition des taux minimum (lignes par tranche de 10 points) :"))
 for _, a in ipairs(ANNEXES) do
   local bands = {}
   for b = 0, 9 do bands[b] = 0 end
@@ -76,7 +83,8 @@ for _, an in ipairs(set.anomalies) do
   local list = by_kind[an.anomaly]
   if list then list[#list + 1] = an end
 end
-print(string.format("Anomalies of the source (anomalies.csv, carried over, not corrected): %d",
+print(string.format(T("Anomalies of the source (anomalies.csv, carried over, not corrected): %d",
+  "Anomalies de la source (anomalies.csv, reprises, non corrigées) : %d"),
   #set.anomalies))
 local cut_rows, cut_order = {}, {}
 for _, an in ipairs(by_kind["cut-label"]) do
@@ -86,21 +94,26 @@ for _, an in ipairs(by_kind["cut-label"]) do
   end
   cut_rows[an.program] = cut_rows[an.program] + 1
 end
-print(string.format("  %d rows with a cut label:", #by_kind["cut-label"]))
+print(string.format(T("  %d rows with a cut label:", "  %d lignes au libellé coupé :"), #by_kind["cut-label"]))
 for _, label in ipairs(cut_order) do
-  print(string.format("    %s %3d row%s", pad('"' .. label .. '"', 45), cut_rows[label],
+  print(string.format(T("    %s %3d row%s", "    %s %3d ligne%s"), pad('"' .. label .. '"', 45), cut_rows[label],
     cut_rows[label] == 1 and "" or "s"))
 end
-print(string.format("  %d keys (establishment, commune, label) repeated with another rate:",
+print(string.format(T("  %d keys (establishment, commune, label) repeated with another rate:",
+  "  %d clés (établissement, commune, libellé) répétées avec un autre taux :"),
   #by_kind["duplicate-key"]))
 for _, an in ipairs(by_kind["duplicate-key"]) do
   local first = an.detail:match("as line (%d+)")
   local r1, r2 = an.detail:match("(%d+) there, (%d+) here")
-  print(string.format("    %s (%s), \"%s\": %s%% (source line %s) and %s%% (line %d)",
+  print(string.format(T("    %s (%s), \"%s\": %s%% (source line %s) and %s%% (line %d)",
+    "    %s (%s), \"%s\" : %s %% (ligne %s de la source) et %s %% (ligne %d)"),
     an.establishment, an.commune, an.program, r1 or "?", first or "?", r2 or "?", an.line))
 end
-print(string.format("  %d establishment names shared by several communes (an establishment is "
-  .. "its name and its commune):", #by_kind.homonym))
+print(string.format(T("  %d establishment names shared by several communes (an establishment is "
+  .. "its name and its commune):", "  %d noms d'établissement partagés par plusieurs communes (un "
+  .. "établissement est son nom et sa commune) :"), #by_kind.homonym))
 for _, an in ipairs(by_kind.homonym) do
-  print(string.format("    %s: %s", an.establishment, an.detail:match("commune: (.*)$") or an.detail))
+  local where = (an.detail:match("commune: (.*)$") or an.detail)
+  if french then where = where:gsub("%(line (%d+)%)", "(ligne %1)") end
+  print(string.format(T("    %s: %s", "    %s : %s"), an.establishment, where))
 end

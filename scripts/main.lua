@@ -1,6 +1,6 @@
 -- The main job (make run). Grows with each area: annex summary, then the regional
 -- simulation of the 2023 Hauts-de-France formations.
-print(string.format("admit %s — data in %s", admit.version, admit.data_dir))
+print(admit.tr(string.format("admit %s — data in %s", admit.version, admit.data_dir)))
 dofile(admit.scripts_dir .. "/annex_summary.lua")
 
 -- Regional simulation (issue 5): a seeded synthetic cohort for the formations of the 2023
@@ -31,7 +31,7 @@ do
       wishes = inputs.wishes, mode = "student", progress = true }
     local title = string.format(
       "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)", cohort.seed)
-    io.write("\n", admit.simulation_report(r, { title = title }))
+    io.write("\n", admit.tr(admit.simulation_report(r, { title = title })))
     -- the provenance names the cohort where it is kept (out/cohort/: the same bytes)
     local provenance = admit.provenance { inputs = inputs, mode = "student", seed = cohort.seed,
       title = title, command = "make run (admit scripts/main.lua)" }
@@ -43,8 +43,8 @@ do
   end)
   cleanup()
   if not ok then error(err, 0) end
-  print("\nThe synthetic cohort is in out/cohort/.")
-  print(admit.results_line("out"))
+  print("\n" .. admit.tr("The synthetic cohort is in out/cohort/."))
+  print(admit.tr(admit.results_line("out")))
   print("out/ is admit's: the next run replaces it whole, and refuses to when it finds a file "
     .. "admit did not write\n(or one changed since): keep your own files elsewhere.")
 end

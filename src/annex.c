@@ -392,6 +392,37 @@ static size_t shown_width(const char *s, size_t max)
     return max && c > max ? max : c;
 }
 
+size_t annex_fit_width(const annex_table *t, const uint32_t *idx, size_t n, size_t max_rows,
+                       size_t total)
+{
+    enum { FLOOR = 12 };  /* narrower texts would not be read */
+    static const size_t head[4] = { 8, 13, 7, 7 };  /* academie establishment commune program */
+    size_t shown = max_rows && n > max_rows ? max_rows : n;
+    size_t widest[4] = { 0, 0, 0, 0 };
+    int has_commune = 0;
+    for (size_t i = 0; i < shown; i++) {
+        const annex_row *r = ROW_AT(t, idx, i);
+        const char *cells[4] = { ACAD_NAMES[r->academie], r->establishment, r->commune, r->program };
+        for (int k = 0; k < 4; k++) {
+            size_t cw = shown_width(cells[k], 0);
+            if (cw > widest[k]) widest[k] = cw;
+        }
+        has_commune |= r->commune[0] != '\0';
+    }
+    size_t longest = 0;
+    for (int k = 0; k < 4; k++) if (widest[k] > longest) longest = widest[k];
+    for (size_t cap = longest; cap >= FLOOR; cap--) {
+        size_t width = strlen("min_pct");
+        for (int k = 0; k < 4; k++) {
+            if (k == 2 && !has_commune) continue;
+            size_t w = widest[k] < cap ? widest[k] : cap;
+            width += (w > head[k] ? w : head[k]) + 2;
+        }
+        if (width <= total) return cap == longest ? 0 : cap;
+    }
+    return FLOOR;
+}
+
 char *annex_format(const annex_table *t, const uint32_t *idx, size_t n, size_t max_rows,
                    size_t max_width)
 {

@@ -66,5 +66,9 @@ int annex_min_rate(const annex_table *t, const uint32_t *idx, size_t n,
  * line. Returns a malloc'd NUL-terminated string (NULL when out of memory). */
 char *annex_format(const annex_table *t, const uint32_t *idx, size_t n, size_t max_rows,
                    size_t max_width);
+/* The max_width for annex_format with which its lines fit in total columns: 0 when they
+ * fit uncut, else the widest cut that fits (at least 12 characters). */
+size_t annex_fit_width(const annex_table *t, const uint32_t *idx, size_t n, size_t max_rows,
+                       size_t total);
 
 #endif

@@ -11,20 +11,32 @@
 #include <strings.h>
 
 #include "callorder.h"
+#include "colmap.h"
 #include "csvfast.h"
 #include "csvread.h"
 #include "input.h"
 #include "fieldval.h"
 #include "idindex.h"
 
-enum { COL_ID, COL_RANK, COL_BOURSIER, COL_RESIDENT, NCOLS };
-static const char *const col_names[NCOLS] = { "id", "rank", "boursier", "resident" };
+enum { COL_ID, COL_RANK, COL_BOURSIER, COL_RESIDENT, COL_RESIDENCE, NCOLS };
+static const char *const col_names[NCOLS] = { "id", "rank", "boursier", "resident", "residence" };
+static const colmap_field ranking_fields[NCOLS] = {
+    { "id", 1 }, { "rank", 1 }, { "boursier", 1 }, { "resident", 1 }, { "residence", 0 },
+};
 
 #define MAX_RANK 2147483647u   /* ranks are Java ints in Parcoursup */
 #define SHOWN 40               /* characters of a bad value quoted back */
 
 typedef struct {
-    size_t col[NCOLS];         /* field index of each required column */
+    const callorder_run_opts *ro;
+    colmap map;
+    csv_stats stats;
+    size_t col[NCOLS];         /* field index of each column (residence: SIZE_MAX if unused) */
+    char academie[160];        /* folded --academie, when résident comes from the académie */
+    char *kept;                /* --keep-columns: the other input fields of each candidate, CSV */
+    size_t *kept_off;          /* candidate i's: kept + kept_off[i] .. kept_off[i+1] */
+    size_t kept_len, kept_cap;
+    char *kept_header;
     co_cand *cand;
     size_t *line;              /* source line of each candidate */
     size_t *id_off;            /* id of candidate i: ids + id_off[i], id_off[i+1]-id_off[i]-1 bytes */
@@ -45,22 +57,75 @@ static const char *id_text(const void *ctx, uint32_t row, size_t *len)
     return in->ids + in->id_off[row];
 }
 
+/* Appends s[0..len) as one CSV field (quoted when needed) to the growing text *buf. */
+static int append_field(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + 2 * n + 4 > *cap) {
+        size_t c = *cap ? *cap * 2 : 65536;
+        while (c < *len + 2 * n + 4) c *= 2;
+        char *nb = realloc(*buf, c);
+        if (!nb) return -1;
+        *buf = nb;
+        *cap = c;
+    }
+    char *p = *buf + *len;
+    *p++ = ',';
+    int quote = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r' || s[i] == ';') quote = 1;
+    if (quote) *p++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"') *p++ = '"';
+        *p++ = s[i];
+    }
+    if (quote) *p++ = '"';
+    *len = (size_t)(p - *buf);
+    return 0;
+}
+
 static int find_columns(cli_input *in, csv_reader *rd, const csv_row *row)
 {
-    for (int c = 0; c < NCOLS; c++) {
-        in->col[c] = SIZE_MAX;
-        for (size_t f = 0; f < row->nfields && in->col[c] == SIZE_MAX; f++) {
-            size_t len = row->len[f];
-            const char *name = fieldval_trim(row->field[f], &len);
-            if (len == strlen(col_names[c]) && strncasecmp(name, col_names[c], len) == 0)
-                in->col[c] = f;
-        }
-        if (in->col[c] == SIZE_MAX) {
-            FAIL(rd, 0, "missing column '%s': the header must name id,rank,boursier,resident",
-                     col_names[c]);
+    char why[1400];
+    size_t bad;
+    const input_opts *io = in->ro ? &in->ro->input : NULL;
+    if (colmap_resolve(&in->map, "ranking", ranking_fields, NCOLS, row, io, "id,rank,boursier,resident",
+                       why, sizeof why, &bad) != 0) {
+        FAIL(rd, bad, "%s", why);
+        return -1;
+    }
+    if (colmap_residence(&in->map, io, row, &in->col[COL_RESIDENCE], in->academie, sizeof in->academie,
+                         why, sizeof why) != 0) {
+        FAIL(rd, in->col[COL_RESIDENCE], "%s", why);
+        return -1;
+    }
+    for (int c = 0; c < COL_RESIDENCE; c++)
+        in->col[c] = in->map.at[c] >= 0 ? (size_t)in->map.at[c] : SIZE_MAX;
+    if (in->ro && in->ro->keep_columns) {
+        size_t len = 0, cap = 0;
+        for (size_t f = 0; f < row->nfields; f++)
+            if (f != in->col[COL_ID] && append_field(&in->kept_header, &len, &cap, row->field[f], row->len[f]) != 0) {
+                FAIL(rd, 0, "out of memory");
+                return -1;
+            }
+        if (!in->kept_header && !(in->kept_header = calloc(1, 1))) {
+            FAIL(rd, 0, "out of memory");
             return -1;
         }
+        in->kept_header[len] = '\0';
     }
+    return 0;
+}
+
+/* --keep-columns: the row's fields other than the id, as CSV, for the output. */
+static int keep_row(cli_input *in, const csv_row *row)
+{
+    for (size_t f = 0; f < row->nfields; f++) {
+        if (f == in->col[COL_ID]) continue;
+        size_t len = row->len[f];
+        const char *v = fieldval_trim(row->field[f], &len);
+        if (append_field(&in->kept, &in->kept_len, &in->kept_cap, v, len) != 0) return -1;
+    }
+    in->kept_off[in->n + 1] = in->kept_len;
     return 0;
 }
 
@@ -74,7 +139,9 @@ static int reserve(cli_input *in, size_t id_len)
         if (l) in->line = l;
         size_t *o = realloc(in->id_off, (cap + 1) * sizeof *o);
         if (o) in->id_off = o;
-        if (!c || !l || !o) return -1;
+        size_t *k = realloc(in->kept_off, (cap + 1) * sizeof *k);
+        if (k) in->kept_off = k;
+        if (!c || !l || !o || !k) return -1;
         in->cap = cap;
     }
     if (in->ids_len + id_len + 1 > in->ids_cap) {
@@ -98,7 +165,9 @@ static int presize(cli_input *in, size_t rows, size_t bytes)
         if (l) in->line = l;
         size_t *o = realloc(in->id_off, (rows + 1) * sizeof *o);
         if (o) in->id_off = o;
-        if (!c || !l || !o) return -1;
+        size_t *k = realloc(in->kept_off, (rows + 1) * sizeof *k);
+        if (k) in->kept_off = k;
+        if (!c || !l || !o || !k) return -1;
         in->cap = rows;
     }
     if (bytes + 1 > in->ids_cap) {
@@ -108,6 +177,21 @@ static int presize(cli_input *in, size_t rows, size_t bytes)
         in->ids_cap = bytes + 1;
     }
     return 0;
+}
+
+/* Back to no row read, for csvread to read the input again after the fast path gave up. */
+static int restart_input(cli_input *in, size_t lines)
+{
+    in->n = 0;
+    in->ids_len = 0;
+    in->kept_len = 0;
+    free(in->kept_header);
+    in->kept_header = NULL;
+    colmap_free(&in->map);
+    memset(&in->map, 0, sizeof in->map);
+    memset(&in->stats, 0, sizeof in->stats);
+    idindex_free(&in->index);
+    return idindex_init(&in->index, lines);
 }
 
 static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
@@ -124,6 +208,12 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
     const char *rank_s = row->field[in->col[COL_RANK]];
     uint32_t rank = fieldval_positive(rank_s, row->len[in->col[COL_RANK]], MAX_RANK);
     if (rank == 0) {
+        size_t rl = row->len[in->col[COL_RANK]];
+        if (fieldval_trim(rank_s, &rl) && rl == 0) {
+            FAIL(rd, in->col[COL_RANK], "empty rank: expected a whole number from 1 (best) to %u",
+                     MAX_RANK);
+            return -1;
+        }
         FAIL(rd, in->col[COL_RANK], "rank must be a whole number from 1 (best) to %u, got '%.*s'",
                  MAX_RANK, SHOWN, rank_s);
         return -1;
@@ -131,10 +221,16 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
     int flag[2];
     for (int k = 0; k < 2; k++) {
         size_t f = in->col[COL_BOURSIER + k];
+        if (k == 1 && in->col[COL_RESIDENCE] != SIZE_MAX) {
+            f = in->col[COL_RESIDENCE];
+            flag[k] = colmap_resident_of(row->field[f], row->len[f], in->academie);
+            continue;
+        }
         flag[k] = fieldval_flag(row->field[f], row->len[f]);
+        if (flag[k] == FIELDVAL_EMPTY) flag[k] = 0;   /* an empty flag cell means no */
         if (flag[k] < 0) {
-            FAIL(rd, f, "%s must be 0 or 1, got '%.*s'", col_names[COL_BOURSIER + k],
-                     SHOWN, row->field[f]);
+            FAIL(rd, f, "%s must be a flag (" FIELDVAL_FLAGS "), got '%.*s'",
+                     col_names[COL_BOURSIER + k], SHOWN, row->field[f]);
             return -1;
         }
     }
@@ -159,11 +255,18 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
                  (int)(id_len < SHOWN ? id_len : SHOWN), id, in->line[prev]);
         return -1;
     }
+    if (in->ro && in->ro->keep_columns && keep_row(in, row) != 0) {
+        FAIL(rd, 0, "out of memory");
+        return -1;
+    }
     in->cand[i] = (co_cand){ rank, (uint8_t)flag[0], (uint8_t)flag[1] };
     in->line[i] = row->line;
     in->n++;
     return 0;
 }
+
+static int run_buffer(const char *name, const char *buf, size_t buf_len, const callorder_run_opts *ro,
+                      FILE *out, errloc *err);
 
 /* ------------------------------------------------------------------ output */
 
@@ -188,11 +291,15 @@ static char *put_uint(char *p, uint64_t v)
 static char *format_output(const cli_input *in, const uint32_t *order, size_t *out_len)
 {
     /* worst case per line: id doubled inside quotes, ',' , 10 digits, '\n' */
-    size_t cap = 16 + 2 * in->ids_len + in->n * 16;
+    size_t head = in->kept_header ? strlen(in->kept_header) : 0;
+    size_t cap = 16 + head + in->kept_len + 2 * in->ids_len + in->n * 16;
     char *buf = malloc(cap), *p = buf;
     if (!buf) return NULL;
-    memcpy(p, "id,call_rank\n", 13);
-    p += 13;
+    memcpy(p, "id,call_rank", 12);
+    p += 12;
+    memcpy(p, in->kept_header ? in->kept_header : "", head);
+    p += head;
+    *p++ = '\n';
     for (size_t k = 0; k < in->n; k++) {
         /* the ids are read in call order, i.e. at random: ask for them ahead of time */
         if (k + 16 < in->n) __builtin_prefetch(&in->id_off[order[k + 16]]);
@@ -212,6 +319,11 @@ static char *format_output(const cli_input *in, const uint32_t *order, size_t *o
         }
         *p++ = ',';
         p = put_uint(p, k + 1);
+        if (in->kept_header) {
+            size_t a = in->kept_off[order[k]], b = in->kept_off[order[k] + 1];
+            memcpy(p, in->kept + a, b - a);
+            p += b - a;
+        }
         *p++ = '\n';
     }
     *out_len = (size_t)(p - buf);
@@ -229,12 +341,17 @@ static size_t earlier_same_rank(const cli_input *in, size_t bad)
 int callorder_cli_run(const char *path, int rate_boursier, int rate_resident, int allow_ties,
                       FILE *out, errloc *err)
 {
+    callorder_run_opts ro = { rate_boursier, rate_resident, allow_ties, 0, { 0 } };
+    return callorder_cli_run_opts(path, &ro, out, err);
+}
+
+int callorder_cli_run_opts(const char *path, const callorder_run_opts *ro, FILE *out, errloc *err)
+{
     const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
     size_t len;
     char *buf = input_read(path, name, &len, err);
     if (!buf) return -1;
-    int rc = callorder_cli_run_buffer(name, buf, len, rate_boursier, rate_resident, allow_ties,
-                                      out, err);
+    int rc = run_buffer(name, buf, len, ro, out, err);
     free(buf);
     return rc;
 }
@@ -242,7 +359,16 @@ int callorder_cli_run(const char *path, int rate_boursier, int rate_resident, in
 int callorder_cli_run_buffer(const char *name, const char *buf, size_t buf_len, int rate_boursier,
                              int rate_resident, int allow_ties, FILE *out, errloc *err)
 {
+    callorder_run_opts ro = { rate_boursier, rate_resident, allow_ties, 0, { 0 } };
+    return run_buffer(name, buf, buf_len, &ro, out, err);
+}
+
+static int run_buffer(const char *name, const char *buf, size_t buf_len, const callorder_run_opts *ro,
+                      FILE *out, errloc *err)
+{
+    int rate_boursier = ro->rate_boursier, rate_resident = ro->rate_resident, allow_ties = ro->allow_ties;
     cli_input in = { 0 };
+    in.ro = ro;
     int rc = -1;
     uint32_t *order = NULL;
     char *text = NULL;
@@ -253,21 +379,23 @@ int callorder_cli_run_buffer(const char *name, const char *buf, size_t buf_len, 
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
-    int fast = csvfast_read_buffer(buf, buf_len, on_row, &in);
+    in.kept_off[0] = 0;
+    /* The fast splitter reads plain files when nothing asks for how the file was read
+     * (--explain, notes); any doubt or fault and csvread reads it again from the start. */
+    int fast = ro->input.explain || ro->input.notes ? 1 : csvfast_read_buffer(buf, buf_len, on_row, &in);
     if (fast < 0) {
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
-    if (fast == 1) {   /* not plain, or a fault to locate: csvread from the start */
-        in.n = 0;
-        in.ids_len = 0;
-        idindex_free(&in.index);
-        if (idindex_init(&in.index, lines) != 0) {
+    if (fast == 1) {
+        if (restart_input(&in, lines) != 0) {
             errloc_set(err, name, 0, 0, "out of memory");
             goto done;
         }
-        if (csv_read_buffer(name, buf, buf_len, NULL, on_row, &in, err) != 0)
+        csv_opts copts = { .stats = &in.stats };
+        if (csv_read_buffer(name, buf, buf_len, &copts, on_row, &in, err) != 0)
             goto done;
+        colmap_explain_file(&in.map, &ro->input, name, &in.stats);
     }
     order = malloc((in.n ? in.n : 1) * sizeof *order);
     if (!order) {
@@ -314,6 +442,10 @@ done:
     free(in.line);
     free(in.id_off);
     free(in.ids);
+    free(in.kept);
+    free(in.kept_off);
+    free(in.kept_header);
+    colmap_free(&in.map);
     idindex_free(&in.index);
     return rc;
 }

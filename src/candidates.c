@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "colmap.h"
 #include "csvfast.h"
 #include "csvread.h"
 #include "fieldval.h"
@@ -140,17 +141,7 @@ long long cand_find(const cand_set *s, const char *id, size_t len)
 
 int cand_parse_bac(const char *s, size_t len)
 {
-    static const struct { const char *name; int bac; } names[] = {
-        { "general", BAC_GENERAL }, { "g\xc3\xa9n\xc3\xa9ral", BAC_GENERAL },
-        { "g\xc3\x89n\xc3\x89ral", BAC_GENERAL },
-        { "techno", BAC_TECHNO }, { "technologique", BAC_TECHNO },
-        { "pro", BAC_PRO }, { "professionnel", BAC_PRO },
-    };
-    s = fieldval_trim(s, &len);
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strlen(names[i].name) == len && strncasecmp(s, names[i].name, len) == 0)
-            return names[i].bac;
-    return -1;
+    return fieldval_bac(s, len);
 }
 
 const char *cand_bac_name(int bac)
@@ -240,7 +231,12 @@ int cand_compare_ids(const cand_set *s, uint32_t a, uint32_t b)
 
 typedef struct {
     cand_set *set;
+    const input_opts *opts;
+    colmap map;
+    csv_stats stats;
     size_t field_of[4];       /* field index of id, bac, boursier, resident */
+    size_t residence;         /* field of the académie de résidence, SIZE_MAX when unused */
+    char academie[160];       /* the formation's académie, folded (opts->academie) */
     size_t nfields;
     size_t *extra_field;      /* field index of each extra column */
     size_t nextra;
@@ -248,11 +244,28 @@ typedef struct {
     size_t extra_cap;
 } load_ctx;
 
+_Static_assert(BAC_GENERAL == 0 && BAC_TECHNO == 1 && BAC_PRO == 2, "fieldval_bac returns these");
+
+static const colmap_field cand_fields[] = {
+    { "id", 1 }, { "bac", 1 }, { "boursier", 1 }, { "resident", 1 }, { "residence", 0 },
+};
+
 static int load_header(load_ctx *lc, csv_reader *rd, const csv_row *row)
 {
     cand_set *s = lc->set;
+    char why[1400];
+    size_t bad;
+    if (colmap_resolve(&lc->map, "candidates", cand_fields, 5, row, lc->opts,
+                       "id,bac,boursier,resident", why, sizeof why, &bad) != 0) {
+        FAIL(rd, bad, "%s", why);
+        return -1;
+    }
+    if (colmap_residence(&lc->map, lc->opts, row, &lc->residence, lc->academie, sizeof lc->academie,
+                         why, sizeof why) != 0) {
+        FAIL(rd, lc->residence, "%s", why);
+        return -1;
+    }
     lc->nfields = row->nfields;
-    for (int r = 0; r < 4; r++) lc->field_of[r] = SIZE_MAX;
     lc->extra_field = malloc(row->nfields * sizeof *lc->extra_field);
     if (!lc->extra_field) { FAIL(rd, 0, "out of memory"); return -1; }
     for (size_t f = 0; f < row->nfields; f++) {
@@ -262,28 +275,40 @@ static int load_header(load_ctx *lc, csv_reader *rd, const csv_row *row)
             FAIL(rd, f, "empty column name in the header");
             return -1;
         }
+        int which = colmap_field_of(&lc->map, f);
+        cand_kind kind = which >= 0 && which < 4 ? (cand_kind)which : CC_TEXT;
+        if (kind != CC_TEXT) {
+            lc->field_of[which] = f;
+            name = required[which];
+            len = strlen(name);
+        }
         for (size_t c = 0; c < s->ncols; c++)
             if (strlen(s->col[c].name) == len && strncasecmp(s->col[c].name, name, len) == 0) {
                 FAIL(rd, f, "duplicate column '%.*s' in the header", (int)len, name);
                 return -1;
             }
-        cand_kind kind = CC_TEXT;
-        for (int r = 0; r < 4; r++)
-            if (strlen(required[r]) == len && strncasecmp(required[r], name, len) == 0) {
-                kind = (cand_kind)r;
-                lc->field_of[r] = f;
-                name = required[r];
-            }
         if (add_column(s, name, len, kind) != 0) { FAIL(rd, f, "out of memory"); return -1; }
         if (kind == CC_TEXT) lc->extra_field[lc->nextra++] = f;
     }
-    for (int r = 0; r < 4; r++)
-        if (lc->field_of[r] == SIZE_MAX) {
-            FAIL(rd, 0, "missing column '%s': a candidates file needs the columns "
-                     "id,bac,boursier,resident", required[r]);
-            return -1;
-        }
+    if (lc->residence != SIZE_MAX && add_column(s, "resident", 8, CC_RESIDENT) != 0) {
+        FAIL(rd, 0, "out of memory");
+        return -1;
+    }
     return 0;
+}
+
+/* The résident flag of a row: its column, or its académie de résidence. -1 = failed. */
+static int row_resident(load_ctx *lc, csv_reader *rd, const csv_row *row)
+{
+    if (lc->residence != SIZE_MAX) {
+        return colmap_resident_of(row->field[lc->residence], row->len[lc->residence], lc->academie);
+    }
+    size_t f = lc->field_of[3];
+    int v = fieldval_flag(row->field[f], row->len[f]);
+    if (v == FIELDVAL_EMPTY) return 0;
+    if (v < 0)
+        FAIL(rd, f, "resident must be a flag (" FIELDVAL_FLAGS "), got '%.*s'", SHOWN, row->field[f]);
+    return v;
 }
 
 static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
@@ -295,22 +320,25 @@ static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
     const char *id = fieldval_trim(row->field[f], &id_len);
     if (id_len == 0) { FAIL(rd, f, "empty id"); return -1; }
     f = lc->field_of[1];
-    int bac = cand_parse_bac(row->field[f], row->len[f]);
+    int bac = fieldval_bac(row->field[f], row->len[f]);
     if (bac < 0) {
-        FAIL(rd, f, "unknown bac '%.*s': expected general, techno or pro "
-                 "(or général, technologique, professionnel)", SHOWN, row->field[f]);
+        size_t len = row->len[f];
+        const char *v = fieldval_trim(row->field[f], &len);
+        if (len == 0) FAIL(rd, f, "empty bac: expected " FIELDVAL_BACS);
+        else FAIL(rd, f, "unknown bac '%.*s': expected " FIELDVAL_BACS, SHOWN, row->field[f]);
+        (void)v;
         return -1;
     }
-    int flag[2];
-    for (int k = 0; k < 2; k++) {
-        f = lc->field_of[2 + k];
-        flag[k] = fieldval_flag(row->field[f], row->len[f]);
-        if (flag[k] < 0) {
-            FAIL(rd, f, "%s must be 0 or 1, got '%.*s'", required[2 + k], SHOWN, row->field[f]);
-            return -1;
-        }
+    f = lc->field_of[2];
+    int boursier = fieldval_flag(row->field[f], row->len[f]);
+    if (boursier == FIELDVAL_EMPTY) boursier = 0;
+    if (boursier < 0) {
+        FAIL(rd, f, "boursier must be a flag (" FIELDVAL_FLAGS "), got '%.*s'", SHOWN, row->field[f]);
+        return -1;
     }
-    long long r = cand_add(s, id, id_len, bac, flag[0], flag[1],
+    int resident = row_resident(lc, rd, row);
+    if (resident < 0) return -1;
+    long long r = cand_add(s, id, id_len, bac, boursier, resident,
                            row->line > UINT32_MAX ? UINT32_MAX : (uint32_t)row->line);
     if (r == -1) { FAIL(rd, 0, "out of memory"); return -1; }
     if (r < -1) {
@@ -373,10 +401,11 @@ static int settle_columns(load_ctx *lc)
 
 /* One attempt over buf: csvfast (fast 1) or csvread (fast 0). Returns the set, or NULL
  * with *declined set when csvfast declines (err untouched), or NULL with err filled. */
-static cand_set *load_buffer(const char *name, const char *buf, size_t len, int fast,
-                             int *declined, errloc *err)
+static cand_set *load_buffer(const char *name, const char *buf, size_t len, const input_opts *opts,
+                             int fast, int *declined, errloc *err)
 {
     load_ctx lc = { 0 };
+    lc.opts = opts;
     size_t lines = 1;   /* at most one candidate a line */
     for (const char *c = buf, *e = buf + len; (c = memchr(c, '\n', (size_t)(e - c))) != NULL; c++) lines++;
     lc.set = set_alloc(name, lines);
@@ -390,12 +419,15 @@ static cand_set *load_buffer(const char *name, const char *buf, size_t len, int 
         if (rc < 0) errloc_set(err, name, 0, 0, "out of memory");
         *declined = rc == 1;
     } else {
-        rc = csv_read_buffer(name, buf, len, NULL, load_row, &lc, err);
+        csv_opts copts = { .stats = &lc.stats };
+        rc = csv_read_buffer(name, buf, len, &copts, load_row, &lc, err);
     }
     if (rc == 0 && settle_columns(&lc) != 0) {
         errloc_set(err, name, 0, 0, "out of memory");
         rc = -1;
     }
+    if (rc == 0 && !fast) colmap_explain_file(&lc.map, opts, name, &lc.stats);
+    colmap_free(&lc.map);
     free(lc.extra);
     free(lc.extra_field);
     if (rc != 0) {
@@ -407,13 +439,20 @@ static cand_set *load_buffer(const char *name, const char *buf, size_t len, int 
 
 cand_set *cand_load(const char *path, errloc *err)
 {
+    return cand_load_opts(path, NULL, err);
+}
+
+cand_set *cand_load_opts(const char *path, const input_opts *opts, errloc *err)
+{
     const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
     size_t len;
     char *buf = input_read(path, name, &len, err);   /* read once: stdin too */
     if (!buf) return NULL;
-    int declined = 0;
-    cand_set *s = load_buffer(name, buf, len, 1, &declined, err);
-    if (!s && declined) s = load_buffer(name, buf, len, 0, &declined, err);
+    /* the fast splitter only when nothing asks how the file was read (--explain, notes) */
+    int declined = 1;
+    cand_set *s = NULL;
+    if (!opts || (!opts->explain && !opts->notes)) s = load_buffer(name, buf, len, opts, 1, &declined, err);
+    if (!s && declined) s = load_buffer(name, buf, len, opts, 0, &declined, err);
     free(buf);
     return s;
 }

@@ -38,6 +38,9 @@ typedef struct cand_set {
 /* Loads path ("-" = stdin). Returns a set with refs = 1, or NULL with err
  * ("file:line:col: what"). */
 cand_set *cand_load(const char *path, errloc *err);
+/* The same with column mappings, --academie and --explain (colmap.h); opts may be NULL. */
+struct input_opts;
+cand_set *cand_load_opts(const char *path, const struct input_opts *opts, errloc *err);
 
 /* An empty set with only the four required columns, for building in code. */
 cand_set *cand_new(const char *name);
@@ -54,8 +57,8 @@ int cand_column_index(const cand_set *s, const char *name);
 /* Row of an id, or -1. */
 long long cand_find(const cand_set *s, const char *id, size_t len);
 
-/* Parses a bac name: general/général, techno/technologique, pro/professionnel, any case.
- * Returns BAC_* or -1. */
+/* Parses a bac as fieldval_bac does (the one bac parser: general/général/techno/
+ * technologique/pro/professionnel, labels starting with them, série codes). BAC_* or -1. */
 int cand_parse_bac(const char *s, size_t len);
 const char *cand_bac_name(int bac);
 

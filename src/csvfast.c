@@ -96,8 +96,8 @@ int csvfast_read_buffer(const char *buf, size_t len, csv_row_fn fn, void *ctx)
         size_t n = (size_t)(stop - s);
         if (n == 0) { s = e + 1; continue; }                 /* blank line */
         size_t blanks = 0;
-        while (blanks < n && (s[blanks] == ' ' || s[blanks] == '\t')) blanks++;
-        if (blanks == n) goto out;                           /* blanks only: csvread decides */
+        while (blanks < n && (s[blanks] == ' ' || s[blanks] == '\t' || s[blanks] == delim)) blanks++;
+        if (blanks == n) goto out;   /* blanks and separators only (Excel's ";;;;"): csvread decides */
         if (room(&f, 1, n + 1) != 0) { rc = -1; goto out; }
         memcpy(f.text, s, n);
         f.text[n] = '\0';

@@ -36,6 +36,7 @@ struct csv_reader {
     size_t line_off;       /* offset of that line */
     size_t rec_off;        /* offset where the current record may start (blank lines later skipped) */
     size_t rec_line;
+    csv_stats st;          /* copied out to opts.stats at the end */
 };
 
 /* ------------------------------------------------------------- locating */
@@ -168,6 +169,29 @@ static void on_field(void *data, size_t n, void *rdv)
     rd->nfields++;
 }
 
+/* Every field only spaces and tabs: the ";;;;" rows spreadsheets leave at the end. */
+static int all_fields_empty(const csv_reader *rd)
+{
+    for (size_t i = 0; i < rd->nfields; i++) {
+        const char *t = rd->text + rd->offs[i];
+        for (size_t k = 0; k < rd->lens[i]; k++)
+            if (t[k] != ' ' && t[k] != '\t') return 0;
+    }
+    return 1;
+}
+
+static void keep_header(csv_reader *rd)
+{
+    size_t n = 0, cap = sizeof rd->st.header;
+    for (size_t i = 0; i < rd->nfields && n + 1 < cap; i++) {
+        if (i && n + 1 < cap) rd->st.header[n++] = rd->opts.delim;
+        size_t len = rd->lens[i] < cap - 1 - n ? rd->lens[i] : cap - 1 - n;
+        memcpy(rd->st.header + n, rd->text + rd->offs[i], len);
+        n += len;
+    }
+    rd->st.header[n] = '\0';
+}
+
 static void on_record(int term, void *rdv)
 {
     csv_reader *rd = rdv;
@@ -175,14 +199,27 @@ static void on_record(int term, void *rdv)
     if (rd->failed) return;
     /* A line of spaces only comes out as one empty field: treat it as blank. */
     int blank = rd->nfields == 0 || (rd->nfields == 1 && rd->lens[0] == 0);
+    if (!blank && all_fields_empty(rd)) {
+        size_t line, col;
+        locate_field(rd, 0, &line, &col);
+        if (rd->st.skipped < sizeof rd->st.skipped_line / sizeof rd->st.skipped_line[0])
+            rd->st.skipped_line[rd->st.skipped] = line;
+        rd->st.skipped++;
+        blank = 1;
+    }
     if (!blank) {
         for (size_t i = 0; i < rd->nfields; i++)
             rd->ptrs[i] = rd->text + rd->offs[i];
         size_t line, col;
         locate_field(rd, 0, &line, &col);
-        if (rd->row_index == 0)
+        if (rd->row_index == 0) {
             rd->header_fields = rd->nfields;
-        else if (!rd->opts.allow_ragged && rd->nfields != rd->header_fields) {
+            rd->st.header_line = line;
+            if (rd->opts.stats) keep_header(rd);
+        } else {
+            rd->st.rows++;
+        }
+        if (rd->row_index > 0 && !rd->opts.allow_ragged && rd->nfields != rd->header_fields) {
             size_t at = rd->nfields > rd->header_fields ? rd->header_fields : rd->nfields - 1;
             csv_fail(rd, at, "%zu field%s where the header has %zu", rd->nfields,
                      rd->nfields == 1 ? "" : "s", rd->header_fields);
@@ -263,7 +300,7 @@ int csv_read_buffer(const char *name, const char *buf, size_t len, const csv_opt
     char *converted = NULL;
     if (opts) rd.opts = *opts;
     if (!rd.opts.max_field) rd.opts.max_field = CSV_MAX_FIELD;
-    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { buf += 3; len -= 3; }
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { buf += 3; len -= 3; rd.st.bom = 1; }
     rd.buf = buf;
     rd.len = len;
     if (len == 0) {
@@ -301,6 +338,10 @@ int csv_read_buffer(const char *name, const char *buf, size_t len, const csv_opt
         break;
     }
     if (!rd.opts.delim) rd.opts.delim = detect_delim(rd.buf, rd.len);
+    rd.st.delim = rd.opts.delim;
+    rd.st.cp1252 = rd.converted;
+    const char *lf = memchr(rd.buf, '\n', rd.len);
+    rd.st.crlf = lf && lf > rd.buf && lf[-1] == '\r';
 
     struct csv_parser p;
     memset(&p, 0, sizeof p);
@@ -325,6 +366,7 @@ int csv_read_buffer(const char *name, const char *buf, size_t len, const csv_opt
         rc = rd.failed ? -1 : 0;
     }
     csv_free(&p);
+    if (rd.opts.stats) *rd.opts.stats = rd.st;
 out:
     free(rd.text);
     free(rd.offs);

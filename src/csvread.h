@@ -7,11 +7,25 @@
 #include <stddef.h>
 #include "errloc.h"
 
+/* How a file was read, for --explain (filled when csv_opts.stats is set). */
+typedef struct csv_stats {
+    char delim;
+    int cp1252;              /* converted from Windows-1252 */
+    int bom;                 /* started with a UTF-8 byte order mark */
+    int crlf;                /* lines end with CR LF */
+    size_t header_line;      /* line of the header record */
+    size_t rows;             /* records after the header */
+    size_t skipped;          /* entirely empty rows (only separators and spaces), skipped */
+    size_t skipped_line[8];  /* the lines of the first of them */
+    char header[512];        /* the header fields, separated by the separator (cut) */
+} csv_stats;
+
 typedef struct csv_opts {
     char delim;          /* ',' or ';'; 0 = detect from the header line */
     int allow_ragged;    /* 1: rows may have another field count than the header */
     int refuse_cp1252;   /* 1: a Windows-1252 file is an error instead of being converted */
     size_t max_field;    /* longest field accepted, in bytes; 0 = CSV_MAX_FIELD */
+    csv_stats *stats;    /* NULL, or filled with how the file was read */
 } csv_opts;
 
 #define CSV_MAX_FIELD (64 * 1024)
@@ -31,6 +45,8 @@ typedef struct csv_row {
 typedef struct csv_reader csv_reader;
 
 /* Return 0 to continue, or call csv_fail() and return -1 to stop. */
+/* Rows that are entirely empty (every field only spaces, as Excel's trailing ";;;;"
+ * rows), wherever they are, never reach the callback: they are counted in the stats. */
 typedef int (*csv_row_fn)(void *ctx, csv_reader *rd, const csv_row *row);
 
 /* path NULL or "-" reads stdin (named "stdin" in messages), once, through input_read

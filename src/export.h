@@ -31,6 +31,7 @@ typedef struct export_extras {
     int nprov;
     const export_file *files;
     int nfiles;
+    int csv_dialect;                /* CSV_RFC4180 (0) or CSV_EXCEL, see csv_excel.h */
 } export_extras;
 
 /* results.xlsx: Synthèse, Minimums non atteints, Formations, Groupes, Affectations (split

@@ -33,11 +33,14 @@ int export_assignments_csv(FILE *fp, const sim_report *rep)
     const sim_problem *p = rep->p;
     const sim_result *r = rep->r;
     flockfile(fp);
-    fputs("candidate_id,formation_id\n", fp);
+    fputs("candidate_id,formation_id", fp);
+    if (p->c_kept && p->c_kept_header) fputs(p->c_kept_header, fp);   /* --keep-columns */
+    putc_unlocked('\n', fp);
     for (uint32_t c = 0; c < p->nc; c++) {
         export_csv_field(fp, p->c_id[c]);
         putc_unlocked(',', fp);
         if (r->c_wish[c] != SIM_NONE) export_csv_field(fp, p->f_id[p->w_form[r->c_wish[c]]]);
+        if (p->c_kept && p->c_kept_header && p->c_kept[c]) fputs(p->c_kept[c], fp);
         putc_unlocked('\n', fp);
     }
     funlockfile(fp);

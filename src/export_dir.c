@@ -11,6 +11,7 @@
 
 #include "atomic.h"
 #include "threads.h"
+#include "csv_excel.h"
 
 typedef int (*writer_fn)(FILE *fp, const sim_report *rep);
 
@@ -74,7 +75,7 @@ static int write_extra(const atomic_dir *ad, const export_file *f, errloc *err)
 
 int export_dir(const char *dir, const sim_report *rep, const export_extras *x, errloc *err)
 {
-    static const export_extras none = { 0, NULL, 0, NULL, 0 };
+    static const export_extras none = { .english = 0 };
     if (!x) x = &none;
     atomic_dir ad;
     if (atomic_dir_open(&ad, dir, err) != 0) return -1;
@@ -91,6 +92,7 @@ int export_dir(const char *dir, const sim_report *rep, const export_extras *x, e
     if (threaded) pthread_join(tid, NULL);
     if (rc) goto fail;
     if (job.rc) { *err = job.err; goto fail; }
+    if (x->csv_dialect == CSV_EXCEL && csv_excel_convert_dir(&ad, err) != 0) goto fail;
     free(job.path);
     return atomic_dir_commit(&ad, err);
 fail:

@@ -50,6 +50,22 @@ static void buckets(FILE *fp, const char *key, const char *label, const sim_buck
     fputs(n ? "\n  ]" : "]", fp);
 }
 
+/* The open dataset's observed admitted beside the simulated ones, per kind, over the
+ * formations whose row gives them (only when some do). */
+static void observed(FILE *fp, const sim_summary *s)
+{
+    int any = 0;
+    for (int k = 0; k < NOBSERVED; k++) any |= s->obs_formations[k] != 0;
+    if (!any) return;
+    fputs(",\n  \"observed\": {", fp);
+    for (int k = 0; k < NOBSERVED; k++)
+        fprintf(fp, "%s\n    \"%s\": {\"formations\": %u, \"observed_admitted\": %llu, \"observed\": %llu, "
+                "\"simulated_admitted\": %llu, \"simulated\": %llu}", k ? "," : "", sim_kind_names[k],
+                s->obs_formations[k], (unsigned long long)s->obs_admitted[k], (unsigned long long)s->obs_kind[k],
+                (unsigned long long)s->sim_admitted[k], (unsigned long long)s->sim_kind[k]);
+    fputs("\n  }", fp);
+}
+
 int export_summary_json(FILE *fp, const sim_report *rep)
 {
     const sim_summary *s = &rep->sum;
@@ -75,6 +91,7 @@ int export_summary_json(FILE *fp, const sim_report *rep)
     reserved_object(fp, s->reserved_empty);
     buckets(fp, "by_annex", "annex", s->by_annex, s->n_annex);
     buckets(fp, "by_academie", "academie", s->by_academie, s->n_academie);
+    observed(fp, s);
     fputs("\n}\n", fp);
     return ferror(fp) ? -1 : 0;
 }

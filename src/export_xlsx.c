@@ -556,7 +556,7 @@ static void provenance_sheet(const xl *x, const export_extras *ex)
 
 int export_xlsx(const char *path, const sim_report *rep, const export_extras *ex, errloc *err)
 {
-    static const export_extras none = { 0, NULL, 0, NULL, 0 };
+    static const export_extras none = { 0, NULL, 0, NULL, 0, 0 };
     if (!ex) ex = &none;
     lxw_workbook_options opts = { .constant_memory = LXW_TRUE };
     xl x = { workbook_new_opt(path, &opts), NULL, NULL, NULL, NULL, ex->english, rep };

@@ -32,8 +32,11 @@
 
 #include "atomic.h"
 #include "csvread.h"
+#include "explain.h"
 #include "rng.h"
 #include "threads.h"
+#include "sim_load.h"
+#include "suggest.h"
 
 enum { T_BTS, T_BUT, T_HEALTH, T_LICENCE, T_PASS, T_CPGE, T_OTHER, NTYPES };
 static const char *const type_names[NTYPES] = { "BTS", "BUT", "sante", "licence", "PASS", "CPGE", "autre" };
@@ -47,6 +50,8 @@ static const double type_share[3][NTYPES] = {
 static const double bac_share[3] = { 0.60, 0.22, 0.18 };
 static const double wishes_mean[3] = { 15.7, 11.8, 7.4 };
 static const double boursier_rate[3] = { 0.14, 0.26, 0.33 };
+/* Categories of candidates in a calibrated cohort: bac × boursier (bac * 2 + boursier). */
+#define NCAT 6
 #define P_OUTSIDE 0.10       /* candidates from outside the simulated académies */
 #define P_LOCAL 0.85         /* share of vœux made in one's own académie, when possible */
 
@@ -93,6 +98,12 @@ typedef struct gen {
     uint16_t *w_pref;
     float *w_score;
     size_t nw, cap_w;
+    /* --formations FILE (the open dataset layout): demand of each formation from its row */
+    sim_problem *data;           /* the file as read; formation i is data's formation i */
+    double (*cat_w)[NCAT];       /* per formation: weight among the vœux of each category */
+    double bac_mix[3], bours_rate[3];  /* candidates' bac shares and boursier rates */
+    double cal_mean[3];          /* vœux per candidate of each bac */
+    double cat_acad_cum[NCAT][MAX_ACAD];  /* where a category's candidates live: by its demand */
 } gen;
 
 /* ------------------------------------------------------------ formations */
@@ -247,6 +258,186 @@ static int synthetic_formations(gen *g)
     return 0;
 }
 
+/* ------------------------------------------- a formations file (the open dataset) */
+
+typedef struct out out;
+static void out_str(out *o, const char *s);
+static void out_field(out *o, const char *s);
+static void out_uint(out *o, uint64_t v);
+static void out_char(out *o, char c);
+
+/* The type of a programme from its label ("BTS - Services - ...", "BUT - Informatique"),
+ * for how well each bac fits it. */
+static int type_of_program(const char *label)
+{
+    static const struct { const char *word; int type; } words[] = {
+        { " bts ", T_BTS }, { " but ", T_BUT }, { " dut ", T_BUT }, { " licence ", T_LICENCE },
+        { " pass ", T_PASS }, { " cpge ", T_CPGE }, { " classe preparatoire ", T_CPGE },
+        { " ifsi ", T_HEALTH }, { " infirmier ", T_HEALTH }, { " sante ", T_HEALTH },
+    };
+    char folded[256], padded[260];
+    suggest_fold(label ? label : "", label ? strlen(label) : 0, folded, sizeof folded);
+    snprintf(padded, sizeof padded, " %s ", folded);
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strstr(padded, words[i].word)) return words[i].type;
+    return T_OTHER;
+}
+
+/* Share of each bac in all vœux, from the national model (for rows without figures). */
+static double national_wish_share(int bac)
+{
+    double sum = 0;
+    for (int b = 0; b < 3; b++) sum += bac_share[b] * wishes_mean[b];
+    return bac_share[bac] * wishes_mean[bac] / sum;
+}
+
+static void note_missing(gen *g, const sim_problem *p, int obs, const char *instead)
+{
+    if (!p->f_obs[obs] && g->o->notes)
+        explain_printf(g->o->notes, "admit generate: %s: no column '%s': %s\n", g->o->formations_file,
+                       sim_obs_names[obs], instead);
+}
+
+/* Demand of formation f from bac b's candidates: its observed applicants of that bac, or
+ * its total split by the national shares, or 10 per seat split so (the notes say which). */
+static double bac_demand(const sim_problem *p, uint32_t f, int b)
+{
+    const int32_t *apps = p->f_obs[SIM_OBS_APPLICANTS_GENERAL + b], *tot = p->f_obs[SIM_OBS_APPLICANTS];
+    if (apps && apps[f] >= 0) return apps[f];
+    if (tot && tot[f] >= 0) return tot[f] * national_wish_share(b);
+    return 10.0 * p->f_capacity[f] * national_wish_share(b);
+}
+
+static int load_dataset(gen *g, errloc *err)
+{
+    sim_problem *p = g->data = sim_problem_new();
+    if (!p) { errloc_set(err, g->o->formations_file, 0, 0, "out of memory"); return -1; }
+    if (sim_load_formations_opts(p, g->o->formations_file, g->o->input, err) != 0) return -1;
+    g->cat_w = calloc(p->nf ? p->nf : 1, sizeof *g->cat_w);
+    if (!g->cat_w) { errloc_set(err, g->o->formations_file, 0, 0, "out of memory"); return -1; }
+    double apps[3] = { 0 }, bours[3] = { 0 };
+    for (uint32_t i = 0; i < p->nf; i++) {
+        gform *f = new_form(g);
+        if (!f) { errloc_set(err, g->o->formations_file, 0, 0, "out of memory"); return -1; }
+        const char *acad = p->f_desc[SIM_DESC_ACADEMIE] ? p->f_desc[SIM_DESC_ACADEMIE][i] : NULL;
+        f->acad = acad_index(g, acad && *acad ? acad : "(acad\xc3\xa9mie inconnue)");
+        f->capacity = (uint32_t)p->f_capacity[i];
+        f->min_t = p->f_min_techno[i]; f->min_p = p->f_min_pro[i];
+        f->min_b = p->f_min_boursier[i]; f->min_r = p->f_min_resident[i];
+        f->program = p->f_desc[SIM_DESC_PROGRAM] ? p->f_desc[SIM_DESC_PROGRAM][i] : NULL;
+        f->type = (uint8_t)type_of_program(f->program);
+        f->weight = 1;
+        for (int b = 0; b < 3; b++) {
+            double a = bac_demand(p, i, b);
+            const int32_t *brs = p->f_obs[SIM_OBS_APPLICANTS_GENERAL_BOURSIER + b];
+            const int32_t *ab = p->f_obs[SIM_OBS_APPLICANTS_GENERAL + b];
+            double bb = brs && ab && brs[i] >= 0 && ab[i] >= 0 ? brs[i] : a * boursier_rate[b];
+            if (bb > a) bb = a;
+            g->cat_w[i][2 * b] = a - bb;
+            g->cat_w[i][2 * b + 1] = bb;
+            apps[b] += a;
+            bours[b] += bb;
+        }
+    }
+    /* a file of few formations gets proportionally fewer vœux per candidate: drawing most
+     * of a short list without repeats would flatten each formation's observed demand */
+    double scale = p->nf < 63 ? p->nf / 62.8 : 1.0;   /* 62.8 = 4 × 15.7 */
+    for (int b = 0; b < 3; b++) g->cal_mean[b] = 1.0 + (wishes_mean[b] - 1.0) * scale;
+    /* candidates: a bac's share of candidates is its share of vœux over its vœux per head */
+    double sum = 0;
+    for (int b = 0; b < 3; b++) sum += g->bac_mix[b] = apps[b] / g->cal_mean[b];
+    for (int b = 0; b < 3; b++) {
+        g->bac_mix[b] = sum > 0 ? g->bac_mix[b] / sum : bac_share[b];
+        g->bours_rate[b] = apps[b] > 0 ? bours[b] / apps[b] : boursier_rate[b];
+    }
+    static const char *const by_bac = "each formation's applicants are split by bac with the national shares";
+    note_missing(g, p, SIM_OBS_APPLICANTS_GENERAL, by_bac);
+    note_missing(g, p, SIM_OBS_APPLICANTS_TECHNO, by_bac);
+    note_missing(g, p, SIM_OBS_APPLICANTS_PRO, by_bac);
+    if (!p->f_obs[SIM_OBS_APPLICANTS] && !p->f_obs[SIM_OBS_APPLICANTS_GENERAL] && g->o->notes)
+        explain_printf(g->o->notes, "admit generate: %s: no applicants column (voe_tot, nb_voe_pp_*): "
+                       "demand is 10 applicants per seat\n", g->o->formations_file);
+    for (int b = 0; b < 3; b++)
+        note_missing(g, p, SIM_OBS_APPLICANTS_GENERAL_BOURSIER + b,
+                     "the boursier share of those applicants is the national one");
+    if (!p->f_desc[SIM_DESC_ACADEMIE] && g->o->notes)
+        explain_printf(g->o->notes, "admit generate: %s: no academie column (acad_mies): every formation "
+                       "is in one académie\n", g->o->formations_file);
+    if (!p->f_desc[SIM_DESC_PROGRAM] && g->o->notes)
+        explain_printf(g->o->notes, "admit generate: %s: no program column (lib_for_voe_ins, filière): "
+                       "programmes are of no known type\n", g->o->formations_file);
+    return 0;
+}
+
+/* Pools of a calibrated cohort: per category (bac × boursier) and académie (or anywhere),
+ * formations weighted by their demand from that category. */
+static int build_cat_pools(gen *g)
+{
+    uint32_t npools = NCAT * (g->nacad + 1);
+    g->pool_start = calloc(npools + 1, sizeof *g->pool_start);
+    g->pool_f = malloc(((size_t)g->nf * 2 * NCAT + 1) * sizeof *g->pool_f);
+    g->pool_cum = malloc(((size_t)g->nf * 2 * NCAT + 1) * sizeof *g->pool_cum);
+    uint32_t *fill = malloc((npools + 1) * sizeof *fill);
+    if (!g->pool_start || !g->pool_f || !g->pool_cum || !fill) { free(fill); return -1; }
+    for (int cat = 0; cat < NCAT; cat++)
+        for (uint32_t i = 0; i < g->nf; i++)
+            if (g->cat_w[i][cat] > 0) {
+                g->pool_start[cat * (g->nacad + 1) + g->f[i].acad + 1]++;
+                g->pool_start[cat * (g->nacad + 1) + g->nacad + 1]++;
+            }
+    for (uint32_t k = 0; k < npools; k++) g->pool_start[k + 1] += g->pool_start[k];
+    memcpy(fill, g->pool_start, (npools + 1) * sizeof *fill);
+    for (int cat = 0; cat < NCAT; cat++)
+        for (uint32_t i = 0; i < g->nf; i++)
+            if (g->cat_w[i][cat] > 0) {
+                uint32_t a = fill[cat * (g->nacad + 1) + g->f[i].acad]++;
+                uint32_t b = fill[cat * (g->nacad + 1) + g->nacad]++;
+                g->pool_f[a] = g->pool_f[b] = i;
+            }
+    free(fill);
+    for (uint32_t k = 0; k < npools; k++) {
+        double sum = 0;
+        int cat = (int)(k / (g->nacad + 1));
+        for (uint32_t j = g->pool_start[k]; j < g->pool_start[k + 1]; j++)
+            g->pool_cum[j] = sum += g->cat_w[g->pool_f[j]][cat];
+    }
+    for (int cat = 0; cat < NCAT; cat++) {
+        double demand[MAX_ACAD] = { 0 }, sum = 0;
+        for (uint32_t i = 0; i < g->nf; i++) demand[g->f[i].acad] += g->cat_w[i][cat];
+        for (uint32_t a = 0; a < g->nacad; a++) g->cat_acad_cum[cat][a] = sum += demand[a];
+    }
+    return 0;
+}
+
+/* formations.csv of a calibrated cohort: the file's formations, ids and observed figures
+ * (named as admit allocate reads them), for the report to compare. */
+static void write_dataset_formations(gen *g, out *o)
+{
+    const sim_problem *p = g->data;
+    out_str(o, "formation_id,capacity,min_techno,min_pro,min_boursier,min_resident,academie,"
+               "establishment,commune,program");
+    for (int k = 0; k < SIM_NOBS; k++)
+        if (p->f_obs[k]) { out_char(o, ','); out_str(o, sim_obs_names[k]); }
+    out_str(o, ",capacity_source\n");
+    for (uint32_t i = 0; i < g->nf; i++) {
+        const gform *f = &g->f[i];
+        out_field(o, p->f_id[i]);
+        uint32_t v[5] = { f->capacity, f->min_t, f->min_p, f->min_b, f->min_r };
+        for (int k = 0; k < 5; k++) { out_char(o, ','); out_uint(o, v[k]); }
+        static const int desc[4] = { SIM_DESC_ACADEMIE, SIM_DESC_ESTABLISHMENT, SIM_DESC_COMMUNE, SIM_DESC_PROGRAM };
+        for (int d = 0; d < 4; d++) {
+            out_char(o, ',');
+            if (p->f_desc[desc[d]] && p->f_desc[desc[d]][i]) out_field(o, p->f_desc[desc[d]][i]);
+        }
+        for (int k = 0; k < SIM_NOBS; k++)
+            if (p->f_obs[k]) {
+                out_char(o, ',');
+                if (p->f_obs[k][i] >= 0) out_uint(o, (uint64_t)p->f_obs[k][i]);
+            }
+        out_str(o, ",open dataset\n");
+    }
+}
+
 /* Pools to draw a formation of a type, in an académie (or anywhere), by attractiveness. */
 static int build_pools(gen *g)
 {
@@ -313,18 +504,68 @@ static float grade(double level, rng *r)
     return (float)(round(v * 10) / 10);
 }
 
+/* The vœux of candidate c in a calibrated cohort: each drawn among the formations by their
+ * observed demand from the candidate's category (bac × boursier), in the candidate's own
+ * académie with probability P_LOCAL; preferences by that demand plus noise. */
+static int draw_calibrated(gen *g, uint32_t c, int bac, uint32_t acad, double level, uint32_t n)
+{
+    rng *r = &g->r;
+    int cat = bac * 2 + g->c_bours[c];
+    if (n > g->nf) n = g->nf;
+    if (grow_wishes(g, g->nw + n) != 0) return -1;
+    uint32_t *forms = g->w_form + g->nw, k = 0;
+    float utility[256];
+    for (uint32_t i = 0; i < n && k < 256; i++) {
+        uint32_t f = UINT32_MAX;
+        for (int attempt = 0; attempt < 12; attempt++) {
+            uint32_t local = (uint32_t)cat * (g->nacad + 1) + acad, any = (uint32_t)cat * (g->nacad + 1) + g->nacad;
+            int here = attempt < 4 && acad < g->nacad && g->pool_start[local] < g->pool_start[local + 1] &&
+                       rng_uniform(r) < P_LOCAL;
+            f = draw_pool(g, here ? local : any);
+            if (f == UINT32_MAX) break;
+            for (uint32_t j = 0; j < k && f != UINT32_MAX; j++) if (forms[j] == f) f = UINT32_MAX;
+            if (f != UINT32_MAX) break;
+        }
+        if (f == UINT32_MAX) continue;
+        forms[k] = f;
+        utility[k] = (float)(log(g->cat_w[f][cat] + 1e-9) + (g->f[f].acad == acad ? 0.7 : 0.0) + rng_normal(r));
+        g->w_score[g->nw + k] = (float)(level + fit(bac, g->f[f].type) + 0.6 * rng_normal(r));
+        k++;
+    }
+    float *score = g->w_score + g->nw;
+    for (uint32_t i = 1; i < k; i++) {
+        uint32_t fi = forms[i];
+        float ui = utility[i], si = score[i];
+        uint32_t j = i;
+        while (j > 0 && utility[j - 1] < ui) {
+            forms[j] = forms[j - 1]; utility[j] = utility[j - 1]; score[j] = score[j - 1];
+            j--;
+        }
+        forms[j] = fi; utility[j] = ui; score[j] = si;
+    }
+    for (uint32_t i = 0; i < k; i++) {
+        g->w_cand[g->nw + i] = c;
+        g->w_pref[g->nw + i] = (uint16_t)(i + 1);
+    }
+    g->nw += k;
+    return 0;
+}
+
 static int draw_candidate(gen *g, uint32_t c)
 {
     rng *r = &g->r;
     double u = rng_uniform(r);
-    int bac = u < bac_share[0] ? BAC_GENERAL : u < bac_share[0] + bac_share[1] ? BAC_TECHNO : BAC_PRO;
+    const double *mix = g->data ? g->bac_mix : bac_share, *brate = g->data ? g->bours_rate : boursier_rate;
+    int bac = u < mix[0] ? BAC_GENERAL : u < mix[0] + mix[1] ? BAC_TECHNO : BAC_PRO;
     g->c_bac[c] = (uint8_t)bac;
-    g->c_bours[c] = rng_uniform(r) < boursier_rate[bac];
+    g->c_bours[c] = rng_uniform(r) < brate[bac];
     uint32_t acad = g->nacad;                       /* outside */
-    if (rng_uniform(r) >= P_OUTSIDE && g->nacad) {
-        double x = rng_uniform(r) * g->acad_cum[g->nacad - 1];
+    /* a calibrated cohort: a category's candidates live where its demand is */
+    const double *where = g->data ? g->cat_acad_cum[bac * 2 + g->c_bours[c]] : g->acad_cum;
+    if (rng_uniform(r) >= P_OUTSIDE && g->nacad && where[g->nacad - 1] > 0) {
+        double x = rng_uniform(r) * where[g->nacad - 1];
         acad = 0;
-        while (acad < g->nacad - 1 && g->acad_cum[acad] <= x) acad++;
+        while (acad < g->nacad - 1 && where[acad] <= x) acad++;
     }
     g->c_acad[c] = (uint16_t)acad;
     g->c_res[c] = acad < g->nacad;
@@ -334,6 +575,13 @@ static int draw_candidate(gen *g, uint32_t c)
     g->c_grade[2][c] = grade(level, r);            /* francais */
     g->c_grade[3][c] = grade(0.3 * level, r);      /* motivation: the jury's mark of the letter */
 
+    if (g->data) {
+        /* a file of few formations gets proportionally fewer vœux per candidate: drawing
+         * most of a small list without repeats would flatten each one's observed demand */
+        uint32_t n = 1 + rng_poisson(r, g->cal_mean[bac] - 1.0);
+        if (n > g->o->max_wishes) n = g->o->max_wishes;
+        return draw_calibrated(g, c, bac, acad, level, n);
+    }
     uint32_t n = 1 + rng_poisson(r, wishes_mean[bac] - 1.0);
     if (n > g->o->max_wishes) n = g->o->max_wishes;
     if (grow_wishes(g, g->nw + n) != 0) return -1;
@@ -476,14 +724,14 @@ out:
 
 /* A buffered writer: onto a FILE, or (fp NULL) onto a file descriptor at a given offset,
  * so that several threads can each write their own part of one file. */
-typedef struct out {
+struct out {
     FILE *fp;
     char *buf;
     size_t len, cap;
     int fd;
     off_t off;
     int failed;
-} out;
+};
 
 static void out_flush(out *o)
 {
@@ -651,7 +899,8 @@ static void write_wish_rows(gen *g, out *o, size_t lo, size_t hi, int cw, int fw
     for (size_t w = lo; w < hi; w++) {
         out_id(o, 'C', g->w_cand[w], cw);
         out_char(o, ',');
-        out_id(o, 'F', g->w_form[w], fw);
+        if (g->data) out_field(o, g->data->f_id[g->w_form[w]]);
+        else out_id(o, 'F', g->w_form[w], fw);
         out_char(o, ',');
         out_uint(o, g->w_pref[w]);
         out_char(o, ',');
@@ -673,12 +922,24 @@ typedef struct wishes_job {
 
 static size_t wish_lo(const gen *g, int t, int nt) { return g->nw * (size_t)t / (size_t)nt; }
 
+/* The length out_field gives s: quoted, quotes doubled, when it holds a separator. */
+static size_t field_len(const char *s)
+{
+    size_t n = strlen(s);
+    if (!strpbrk(s, ",\"\r\n")) return n;
+    for (const char *p = s; *p; p++) n += *p == '"';
+    return n + 2;
+}
+
 static void measure_slice(void *ctx, int t, int nt)
 {
     wishes_job *j = ctx;
-    size_t fixed = (size_t)(1 + j->cw + 1 + 1 + j->fw + 1 + 1 + 1), sum = 0;   /* ids, commas, '\n' */
-    for (size_t w = wish_lo(j->g, t, nt); w < wish_lo(j->g, t + 1, nt); w++)
-        sum += fixed + digits(j->g->w_pref[w]) + digits(j->g->w_rank[w]);
+    const gen *g = j->g;
+    size_t fixed = (size_t)(1 + j->cw + 1 + 1 + 1 + 1), sum = 0;   /* candidate id, commas, '\n' */
+    for (size_t w = wish_lo(g, t, nt); w < wish_lo(g, t + 1, nt); w++) {
+        size_t form = g->data ? field_len(g->data->f_id[g->w_form[w]]) : (size_t)(1 + j->fw);
+        sum += fixed + form + digits(g->w_pref[w]) + digits(g->w_rank[w]);
+    }
     j->bytes[t] = sum;
 }
 
@@ -740,7 +1001,11 @@ static int write_file(gen *g, const atomic_dir *ad, const char *name, writer_fn 
     return rc;
 }
 
-static void write_formations_cb(gen *g, out *o, uint32_t annexes) { write_formations(g, o, (int)annexes); }
+static void write_formations_cb(gen *g, out *o, uint32_t annexes)
+{
+    if (g->data) write_dataset_formations(g, o);
+    else write_formations(g, o, (int)annexes);
+}
 
 /* ----------------------------------------------------------------- entry */
 
@@ -760,6 +1025,8 @@ static void gen_free(gen *g)
     free(g->c_bac); free(g->c_bours); free(g->c_res); free(g->c_acad);
     for (int k = 0; k < 4; k++) free(g->c_grade[k]);
     free(g->w_cand); free(g->w_form); free(g->w_rank); free(g->w_pref); free(g->w_score);
+    free(g->cat_w);
+    sim_problem_free(g->data);
 }
 
 int gen_run(const gen_opts *o, gen_stats *st, errloc *err)
@@ -775,14 +1042,17 @@ int gen_run(const gen_opts *o, gen_stats *st, errloc *err)
         return -1;
     }
     if (!(g.pool = strpool_new())) goto oom;
-    if (o->formations == 0) {
+    if (o->formations_file) {
+        if (load_dataset(&g, err) != 0) goto out;
+    } else if (o->formations == 0) {
         if (load_annexes(&g, err) != 0) goto out;
     } else if (synthetic_formations(&g) != 0) goto oom;
     if (g.nf == 0) {
-        errloc_set(err, o->annex_dir ? o->annex_dir : "formations", 0, 0, "no formation to simulate");
+        errloc_set(err, o->formations_file ? o->formations_file : o->annex_dir ? o->annex_dir : "formations",
+                   0, 0, "no formation to simulate");
         goto out;
     }
-    if (build_pools(&g) != 0) goto oom;
+    if ((g.data ? build_cat_pools(&g) : build_pools(&g)) != 0) goto oom;
     uint32_t nc = o->candidates;
     g.c_bac = malloc(nc + 1); g.c_bours = malloc(nc + 1); g.c_res = malloc(nc + 1);
     g.c_acad = malloc(((size_t)nc + 1) * 2);

@@ -16,6 +16,10 @@ typedef struct gen_opts {
     uint32_t formations;       /* 0: the formations of the annexes in annex_dir; N: N synthetic */
     uint32_t max_wishes;       /* per candidate */
     const char *annex_dir;     /* iut-techno.csv, bts-pro.csv, sante-boursiers.csv */
+    const char *formations_file; /* a formations file (the open dataset layout): its
+                                    formations, and demand calibrated on each one's row */
+    const struct input_opts *input;  /* columns mapping / --explain for that file (may be NULL) */
+    struct explain *notes;     /* where to say what a missing column is replaced with (may be NULL) */
     sim_progress_fn progress;  /* may be NULL */
     void *pctx;
 } gen_opts;

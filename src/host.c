@@ -2,9 +2,13 @@
  * HAProxy's hlua_alloc), an instruction budget that pcall cannot swallow (after Redis),
  * the traceback message handler and Ctrl-C handling of lua.c, and the module paths. */
 #include "host.h"
+#include "cstack.h"
+#include "i18n.h"
+#include "memacct.h"
 
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,27 +22,46 @@ int luaopen_admit_core(lua_State *L);
 
 /* ---------------------------------------------------------------- allocator */
 
-/* Every byte Lua allocates goes through here. Above the cap it fails, which Lua turns
- * into a "not enough memory" error (after an emergency collection). Shrinking and freeing
- * never fail. The sum is written so that a huge request cannot wrap around. */
+/* Every byte Lua allocates goes through here. Above the cap (which counts admit's C
+ * memory too, memacct.c) it fails, which Lua turns into a "not enough memory" error (after
+ * an emergency collection). Shrinking and freeing never fail. The sum is written so that a
+ * huge request cannot wrap around. Once an allocation was refused, every growth fails
+ * until the limit is lifted (host_memory_refused): a pcall cannot carry on. */
 static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     host_ctx *ctx = ud;
     size_t old = ptr ? osize : 0;
     if (nsize == 0) {
-        free(ptr);
+        memacct_raw_free(ptr);
         ctx->mem_used -= old;
         return NULL;
     }
-    if (ctx->mem_limit && nsize > old) {
-        size_t others = ctx->mem_used - old;
-        if (nsize > ctx->mem_limit || others > ctx->mem_limit - nsize)
+    if (nsize > old && ctx->mem_limit) {
+        if (host_memory_full(ctx, nsize - old)) {
+            host_memory_refused(ctx);
             return NULL;
+        }
     }
-    void *p = realloc(ptr, nsize);
+    void *p = memacct_raw_realloc(ptr, nsize);
     if (p)
         ctx->mem_used = ctx->mem_used - old + nsize;
     return p;
+}
+
+size_t host_memory_used(const host_ctx *ctx)
+{
+    size_t c = memacct_used(), lua = ctx->mem_used;
+    return lua > SIZE_MAX - c ? SIZE_MAX : lua + c;
+}
+
+int host_memory_full(host_ctx *ctx, size_t more)
+{
+    if (ctx->mem_limit == 0)
+        return 0;
+    if (ctx->mem_tripped)
+        return 1;
+    size_t used = host_memory_used(ctx);
+    return more > ctx->mem_limit || used > ctx->mem_limit - more;
 }
 
 /* ------------------------------------------------------- instruction budget */
@@ -74,6 +97,50 @@ static int stop_location(lua_State *L, lua_Debug *ar, lua_Debug *d)
     return ar->currentline > 0;
 }
 
+static lua_State *globalL = NULL;
+/* The coroutine running right now, if any (kept by sandbox.c's resume): Ctrl-C must reach
+ * it, since the main thread waits in resume and counts nothing meanwhile. */
+static lua_State *volatile running_coroutine = NULL;
+
+/* Makes the hooks of the main thread and of the running coroutine fire on every
+ * instruction (lua_sethook only stores: safe in a signal handler, as lua.c's laction). */
+static void hook_everything(lua_State *L)
+{
+    int mask = LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT | LUA_MASKLINE;
+    if (L)
+        lua_sethook(L, budget_hook, mask, 1);
+    if (globalL && globalL != L)
+        lua_sethook(globalL, budget_hook, mask, 1);
+    lua_State *co = running_coroutine;
+    if (co && co != L)
+        lua_sethook(co, budget_hook, mask, 1);
+}
+
+void host_memory_refused(host_ctx *ctx)
+{
+    if (!ctx->mem_tripped) {
+        ctx->mem_tripped = 1;
+        hook_everything(NULL);
+    }
+}
+
+/* The message of the instruction stop (without position). */
+static void push_instruction_message(lua_State *L, const host_ctx *ctx)
+{
+    lua_pushfstring(L, "instruction limit reached (%I instructions): the script was stopped",
+                    (lua_Integer)ctx->instr_stated);
+}
+
+/* The memory stop: a memory error (status LUA_ERRMEM, "not enough memory"), raised by an
+ * allocation that fails since the limit was reached. */
+static int memory_stop(lua_State *L)
+{
+    lua_createtable(L, 64, 64);     /* fails: every growth does now */
+    lua_pop(L, 1);
+    lua_pushliteral(L, "not enough memory");
+    return lua_error(L);
+}
+
 /* Raises the stop error, naming the Lua line that was running. The main thread is set to
  * raise at its next instruction too: a coroutine's error may be swallowed by its resumer
  * (coroutine.resume, coroutine.close return it), which must not then finish quietly. */
@@ -84,6 +151,8 @@ static int budget_stop(lua_State *L, lua_Debug *ar)
     if (lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD) == LUA_TTHREAD)
         lua_sethook(lua_tothread(L, -1), budget_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
     lua_pop(L, 1);
+    if (!interrupt_pending && !ctx->instr_tripped && ctx->mem_tripped)
+        return memory_stop(L);
     /* Ctrl-C: no position prefix, the traceback says where, whatever level it fired at */
     lua_Debug where;
     if (!interrupt_pending && stop_location(L, ar, &where))
@@ -93,10 +162,16 @@ static int budget_stop(lua_State *L, lua_Debug *ar)
     if (interrupt_pending)
         lua_pushliteral(L, "interrupted");
     else
-        lua_pushfstring(L, "instruction limit reached (%I instructions): the script was stopped",
-                        (lua_Integer)ctx->instr_stated);
+        push_instruction_message(L, ctx);
     lua_concat(L, 2);
     return lua_error(L);
+}
+
+long long host_add_count(long long a, long long b)
+{
+    if (a < 0) a = 0;
+    if (b < 0) b = 0;
+    return a > LLONG_MAX - b ? LLONG_MAX : a + b;
 }
 
 /* The budget hook. A hook is per thread: it is set on the running and main threads when a
@@ -111,7 +186,7 @@ static int budget_stop(lua_State *L, lua_Debug *ar)
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
     host_ctx *ctx = host_context(L);
-    if (interrupt_pending || ctx->instr_tripped) {
+    if (interrupt_pending || ctx->instr_tripped || ctx->mem_tripped) {
         budget_stop(L, ar);
         return;
     }
@@ -123,7 +198,7 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
         lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOST_HOOK_STEP);
         return;
     }
-    ctx->instr_used += HOST_HOOK_STEP;
+    ctx->instr_used = host_add_count(ctx->instr_used, HOST_HOOK_STEP);
     if (ctx->instr_limit && ctx->instr_used >= ctx->instr_limit) {
         ctx->instr_tripped = 1;
         budget_stop(L, ar);
@@ -132,20 +207,28 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 
 int host_stopping(lua_State *L)
 {
-    return interrupt_pending || host_context(L)->instr_tripped;
+    host_ctx *ctx = host_context(L);
+    return interrupt_pending || ctx->instr_tripped || ctx->mem_tripped;
 }
 
+/* Charged before the work: a call that would pass the budget does nothing and stops the
+ * script (sticky, as a stop of the hook). */
 int host_charge(lua_State *L, long long count)
 {
     host_ctx *ctx = host_context(L);
+    if (interrupt_pending || ctx->instr_tripped || ctx->mem_tripped) {
+        hook_everything(L);
+        return budget_stop(L, NULL);
+    }
     if (ctx->instr_limit == 0)
         return 0;
-    ctx->instr_used += count;
+    ctx->instr_used = host_add_count(ctx->instr_used, count);
     if (ctx->instr_used < ctx->instr_limit)
         return 0;
     ctx->instr_tripped = 1;
-    return luaL_error(L, "instruction limit reached (%I instructions): the script was stopped",
-                      (lua_Integer)ctx->instr_stated);
+    hook_everything(L);
+    lua_Debug ar;
+    return budget_stop(L, lua_getstack(L, 1, &ar) ? &ar : NULL);
 }
 
 void host_arm_hook(lua_State *L)
@@ -164,34 +247,75 @@ int host_limited(lua_State *L)
     return host_context(L)->instr_limit != 0 || host_stopping(L);
 }
 
+/* A new budget of `count` from now (0: none), saturating; the command line's stop point
+ * still holds. */
+static void start_budget(host_ctx *ctx, long long count)
+{
+    ctx->instr_limit = count > 0 ? host_add_count(ctx->instr_used, count) : 0;
+    ctx->instr_stated = count > 0 ? count : 0;
+    ctx->instr_base = ctx->instr_used;
+    ctx->instr_tripped = 0;
+}
+
 void host_arm_thread(lua_State *co)
 {
     if (lua_gethook(co) != budget_hook)
         lua_sethook(co, budget_hook, LUA_MASKCOUNT, HOST_HOOK_STEP);
 }
 
-void host_set_instruction_limit(lua_State *L, long long count)
+int host_set_instruction_limit(lua_State *L, long long count)
 {
     host_ctx *ctx = host_context(L);
-    ctx->instr_limit = count > 0 ? count : 0;
-    ctx->instr_stated = ctx->instr_limit;
-    ctx->instr_used = 0;
-    ctx->instr_tripped = 0;
+    if (ctx->instr_ceiling
+        && (count <= 0 || host_add_count(ctx->instr_used, count) > ctx->instr_ceiling))
+        return -1;
+    start_budget(ctx, count);
     if (ctx->instr_limit)
         host_arm_hook(L);
+    return 0;
 }
 
-void host_set_memory_limit(lua_State *L, size_t bytes)
+int host_set_memory_limit(lua_State *L, size_t bytes)
 {
-    host_context(L)->mem_limit = bytes;
+    host_ctx *ctx = host_context(L);
+    if (ctx->mem_ceiling && (bytes == 0 || bytes > ctx->mem_ceiling))
+        return -1;
+    ctx->mem_limit = bytes;
+    ctx->mem_tripped = 0;
+    return 0;
+}
+
+void host_fix_limits(lua_State *L)
+{
+    host_ctx *ctx = host_context(L);
+    ctx->instr_ceiling = ctx->instr_limit;
+    ctx->mem_ceiling = ctx->mem_limit;
+}
+
+void host_restart_budget(lua_State *L)
+{
+    host_ctx *ctx = host_context(L);
+    ctx->mem_tripped = 0;
+    if (ctx->instr_limit == 0)
+        return;
+    start_budget(ctx, ctx->instr_stated);
+    ctx->instr_ceiling = ctx->instr_ceiling ? ctx->instr_limit : 0;
+    host_arm_hook(L);
+}
+
+const char *host_limit_reached(lua_State *L)
+{
+    host_ctx *ctx = host_context(L);
+    if (ctx->instr_tripped) {
+        push_instruction_message(L, ctx);
+        return lua_tostring(L, -1);
+    }
+    if (ctx->mem_tripped)
+        return "not enough memory";
+    return NULL;
 }
 
 /* ------------------------------------------------------------------ Ctrl-C */
-
-static lua_State *globalL = NULL;
-/* The coroutine running right now, if any (kept by sandbox.c's resume): Ctrl-C must reach
- * it, since the main thread waits in resume and counts nothing meanwhile. */
-static lua_State *volatile running_coroutine = NULL;
 
 lua_State *host_enter_thread(lua_State *co)
 {
@@ -212,12 +336,13 @@ static void on_sigint(int sig)
 {
     signal(sig, SIG_DFL);  /* a second Ctrl-C kills the process */
     interrupt_pending = 1;
-    lua_sethook(globalL, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
-    if (running_coroutine)
-        lua_sethook(running_coroutine, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    hook_everything(NULL);
 }
 
 /* --------------------------------------------------------- protected calls */
+
+#define TRACEBACK_COST 5000
+static int stop_tracebacks = 0;   /* given during the current stop */
 
 /* Message handler: structured errors ({message=, exit=}) pass untouched; anything else
  * becomes a string with a traceback. */
@@ -236,6 +361,15 @@ static int msghandler(lua_State *L)
             return 1;
         msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
     }
+    /* a traceback walks the whole call stack, in C: charged, or a chain of errors raised
+     * at depth (nested __close handlers) would run unbounded */
+    if (host_stopping(L)) {
+        /* the stop names its line; one traceback, not one per __close it runs through */
+        if (stop_tracebacks++ > 0)
+            return 1;
+    } else {
+        host_charge(L, TRACEBACK_COST);
+    }
     luaL_traceback(L, L, msg, 1);
     return 1;
 }
@@ -252,7 +386,28 @@ int host_docall(lua_State *L, int narg, int nres)
     sigemptyset(&on_int.sa_mask);
     globalL = L;
     sigaction(SIGINT, &on_int, &saved);
+    static int depth = 0;
+    depth++;
     int status = lua_pcall(L, narg, nres, base);
+    depth--;
+    if (status == LUA_OK && depth == 0 && host_stopping(L)) {
+        /* a stop that the script's own code swallowed (pcall, coroutine.close returning
+         * the error) after which it returned before its next instruction: the run failed */
+        host_ctx *ctx = host_context(L);
+        lua_settop(L, base);
+        status = ctx->instr_tripped || interrupt_pending ? LUA_ERRRUN : LUA_ERRMEM;
+        if (interrupt_pending)
+            lua_pushliteral(L, "interrupted");
+        else if (ctx->instr_tripped)
+            push_instruction_message(L, ctx);
+        else
+            lua_pushliteral(L, "not enough memory");
+    }
+    if (depth == 0) {
+        /* the run's outcome is decided: the host may allocate again to report it */
+        host_context(L)->mem_tripped = 0;
+        stop_tracebacks = 0;
+    }
     sigaction(SIGINT, &saved, NULL);
     globalL = outerL ? outerL : L;
     interrupt_pending = 0;
@@ -266,6 +421,13 @@ void host_message(const char *progname, const char *msg)
         fprintf(stderr, "%s: ", progname);
     fprintf(stderr, "%s\n", msg);
     fflush(stderr);
+}
+
+/* Prints msg in the user's language (admit.i18n). */
+static void report_message(lua_State *L, const char *progname, const char *msg)
+{
+    host_message(progname, i18n_push(L, msg));
+    lua_pop(L, 1);
 }
 
 int host_report(lua_State *L, int status)
@@ -283,7 +445,7 @@ int host_report(lua_State *L, int status)
             if (lua_isinteger(L, -1))
                 code = (int)lua_tointeger(L, -1);
             lua_getfield(L, -2, "message");
-            host_message(progname, lua_tostring(L, -1));
+            report_message(L, progname, lua_tostring(L, -1));
             lua_pop(L, 3);
             return code;
         }
@@ -293,7 +455,7 @@ int host_report(lua_State *L, int status)
         lua_replace(L, -2);
         msg = lua_tostring(L, -1);
     }
-    host_message(progname, msg ? msg : "(error object is not a string)");
+    report_message(L, progname, msg ? msg : "(error object is not a string)");
     lua_pop(L, 1);
     return code;
 }
@@ -415,9 +577,11 @@ static int host_panic(lua_State *L)
 lua_State *host_newstate(host_ctx *ctx)
 {
     find_home(ctx);
+    memacct_attach(ctx);
     lua_State *L = lua_newstate(host_alloc, ctx);
     if (L == NULL)
         return NULL;
+    globalL = L;
     *(host_ctx **)lua_getextraspace(L) = ctx;
     lua_atpanic(L, host_panic);
     lua_setwarnf(L, warn_off, L);

@@ -3,6 +3,7 @@
 #include <lauxlib.h>
 
 #include "l_admit.h"
+#include "l_inputs.h"
 
 int luaopen_admit_core(lua_State *L);
 
@@ -27,5 +28,6 @@ int luaopen_admit_core(lua_State *L)
     digest_open(L);
     xlsx_open(L);
     input_open(L);
+    inputs_open(L);
     return 1;
 }

@@ -19,6 +19,8 @@ void input_open(lua_State *L);
 /* Shared binding helpers. */
 /* Pushes nil, msg and returns 2 (the environmental-failure convention). */
 int admit_pushfail(lua_State *L, const char *msg);
+/* The CSV dialect of an options table {csv = "rfc4180"|"excel"} at idx (csv_excel.h). */
+int admit_csv_option(lua_State *L, int idx);
 
 /* Shared by l_simulate.c and l_phase.c (the phase principale). */
 struct sim_problem;

@@ -18,6 +18,7 @@
 #define DATASET_MT "admit.dataset"
 #define TOSTRING_ROWS 10
 #define TOSTRING_WIDTH 48
+#define TOSTRING_COLUMNS 80
 
 typedef struct dataset {
     annex_table *tab;   /* owned by the root, borrowed by views */
@@ -266,18 +267,25 @@ static int push_format(lua_State *L, const dataset *ds, size_t max_rows, size_t 
     return 1;
 }
 
+/* tostring(ds): the first rows, in a terminal's 80 columns (texts cut with "…"). */
 static int l_tostring(lua_State *L)
 {
-    return push_format(L, check_dataset(L, 1), TOSTRING_ROWS, TOSTRING_WIDTH);
+    dataset *ds = check_dataset(L, 1);
+    size_t fit = annex_fit_width(ds->tab, ds->idx, ds->n, TOSTRING_ROWS, TOSTRING_COLUMNS);
+    return push_format(L, ds, TOSTRING_ROWS, fit && fit < TOSTRING_WIDTH ? fit : TOSTRING_WIDTH);
 }
 
-/* ds:table([max_rows]) -> every row (or the first max_rows), labels never cut */
+/* ds:table([max_rows [, width]]) -> every row (or the first max_rows); labels never cut,
+ * or with width the texts cut with "…" so that each line fits in width columns. */
 static int l_table(lua_State *L)
 {
     dataset *ds = check_dataset(L, 1);
     lua_Integer max = luaL_optinteger(L, 2, 0);
     luaL_argcheck(L, max >= 0, 2, "expected a count of rows (0 = all)");
-    return push_format(L, ds, (size_t)max, 0);
+    lua_Integer width = luaL_optinteger(L, 3, 0);
+    luaL_argcheck(L, width >= 0, 3, "expected a width in columns (0 = no limit)");
+    size_t cut = width ? annex_fit_width(ds->tab, ds->idx, ds->n, (size_t)max, (size_t)width) : 0;
+    return push_format(L, ds, (size_t)max, cut);
 }
 
 /* For the REPL's Tab completion (admit.repl.complete reads __fields). */

@@ -1,6 +1,7 @@
 /* l_callorder.c — the ordre d'appel for Lua: core.callorder_cli (the whole `admit
  * callorder` command in C), admit.call_order (on a ranking or a plain list) with its
  * C-backed result "admit.callorder", and admit.groups_split. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,8 +13,11 @@
 #include "callorder_cli.h"
 #include "errloc.h"
 #include "groups.h"
+#include "fieldval.h"
 #include "l_admit.h"
 #include "l_candidates.h"
+#include "l_inputs.h"
+#include "suggest.h"
 #include "atomic.h"
 
 
@@ -24,9 +28,19 @@ static int l_callorder_cli(lua_State *L)
     const char *path = luaL_optstring(L, 1, "-");
     int qb = (int)luaL_checkinteger(L, 2);
     int qr = (int)luaL_checkinteger(L, 3);
-    int ties = lua_toboolean(L, 4);
+    static const char *const keys[] = { "keep_columns", NULL };
+    callorder_run_opts ro = { qb, qr, lua_toboolean(L, 4), 0, { 0 } };
+    explain ex = { 0 };
+    l_input_opts(L, 5, "admit.callorder_cli", &ro.input, &ex, keys);
+    if (lua_istable(L, 5)) {
+        lua_getfield(L, 5, "keep_columns");
+        ro.keep_columns = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
     errloc err;
-    if (callorder_cli_run(path, qb, qr, ties, stdout, &err) != 0)
+    int rc = callorder_cli_run_opts(path, &ro, stdout, &err);
+    l_input_explained(L, 5, &ex);
+    if (rc != 0)
         return admit_pushfail(L, err.msg);
     lua_pushboolean(L, 1);
     return 1;
@@ -134,22 +148,47 @@ static void csv_text(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* r:write(path) -> true | nil, msg: the call order as CSV
- * (id,call_rank,rank,boursier,resident,boursiers,residents,boursier_ok,resident_ok),
- * written whole or not at all. */
+/* The candidate's own further columns (grades, names...), after the call-order ones. */
+static void write_kept(FILE *f, const cand_set *s, uint32_t row, int header)
+{
+    for (size_t c = 0; c < s->ncols; c++) {
+        const cand_column *col = &s->col[c];
+        if (col->kind != CC_TEXT && col->kind != CC_NUMBER) continue;
+        if (strcmp(col->name, "rank") == 0 || strcmp(col->name, "call_rank") == 0) continue;
+        fputc(',', f);
+        if (header) csv_text(f, col->name);
+        else if (col->kind == CC_TEXT && col->text[row]) csv_text(f, col->text[row]);
+        else if (col->kind == CC_NUMBER && !isnan(col->num[row])) fprintf(f, "%.15g", col->num[row]);
+    }
+}
+
+/* r:write(path [, {keep_columns = true}]) -> true | nil, msg: the call order as CSV
+ * (id,call_rank,rank,boursier,resident,boursiers,residents,boursier_ok,resident_ok, then
+ * with keep_columns the candidates' other columns), written whole or not at all. */
 static int res_write(lua_State *L)
 {
     l_callres *r = res_check(L, 1);
     const char *path = luaL_checkstring(L, 2);
+    int keep = 0;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lua_getfield(L, 3, "keep_columns");
+        keep = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
     atomic_file af;
     errloc err;
     if (atomic_open(&af, path, &err) != 0) return admit_pushfail(L, err.msg);
-    fputs("id,call_rank,rank,boursier,resident,boursiers,residents,boursier_ok,resident_ok\n", af.fp);
+    fputs("id,call_rank,rank,boursier,resident,boursiers,residents,boursier_ok,resident_ok", af.fp);
+    if (keep) write_kept(af.fp, r->set, 0, 1);
+    fputc('\n', af.fp);
     for (size_t k = 0; k < r->n; k++) {
         uint32_t row = r->row[k];
         csv_text(af.fp, r->set->id[row]);
-        fprintf(af.fp, ",%zu,%u,%d,%d,%u,%u,%d,%d\n", k + 1, r->rank[k], r->set->boursier[row],
+        fprintf(af.fp, ",%zu,%u,%d,%d,%u,%u,%d,%d", k + 1, r->rank[k], r->set->boursier[row],
                 r->set->resident[row], r->nb[k], r->nr[k], r->ok[k] & 1, (r->ok[k] >> 1) & 1);
+        if (keep) write_kept(af.fp, r->set, row, 0);
+        fputc('\n', af.fp);
     }
     if (atomic_commit(&af, &err) != 0) return admit_pushfail(L, err.msg);
     lua_pushboolean(L, 1);
@@ -245,9 +284,15 @@ static int read_flag(lua_State *L, int entry, lua_Integer i, const char *field)
     else if (t == LUA_TNIL) v = 0;
     else if (lua_isinteger(L, -1) && (lua_tointeger(L, -1) == 0 || lua_tointeger(L, -1) == 1))
         v = (int)lua_tointeger(L, -1);
+    else if (t == LUA_TSTRING) {   /* a list read from a spreadsheet: the spellings of the files */
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        v = fieldval_flag(s, len);
+        if (v == FIELDVAL_EMPTY) v = 0;
+    }
     if (v < 0)
-        luaL_error(L, "call_order: candidate %d: %s must be true/false or 1/0, got %s", (int)i,
-                   field, luaL_tolstring(L, -1, NULL));
+        luaL_error(L, "call_order: candidate %d: %s must be true/false or a flag (" FIELDVAL_FLAGS "), got %s",
+                   (int)i, field, luaL_tolstring(L, -1, NULL));
     lua_pop(L, 1);
     return v;
 }
@@ -311,6 +356,19 @@ static int l_call_order(lua_State *L)
     int qb = 0, qr = 0, ties = 0;
     if (!lua_isnoneornil(L, 2)) {
         luaL_checktype(L, 2, LUA_TTABLE);
+        static const char *const keys[] = { "boursier", "resident", "allow_ties" };
+        lua_pushnil(L);
+        while (lua_next(L, 2)) {   /* a mistyped option would be silently ignored */
+            lua_pop(L, 1);
+            const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
+            int known = 0;
+            for (int i = 0; i < 3; i++) known |= strcmp(k, keys[i]) == 0;
+            if (!known) {
+                const char *near = suggest_closest(k, keys, 3);
+                return luaL_error(L, "call_order: unknown option '%s'%s%s%s (options: boursier, resident, allow_ties)",
+                                  k, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+            }
+        }
         qb = read_rate(L, 2, "boursier");
         qr = read_rate(L, 2, "resident");
         lua_getfield(L, 2, "allow_ties");

@@ -15,6 +15,8 @@
 #include "groups.h"
 #include "l_admit.h"
 #include "l_candidates.h"
+#include "l_inputs.h"
+#include "suggest.h"
 
 /* ------------------------------------------------------------ checks and pushes */
 
@@ -103,9 +105,12 @@ size_t lcand_width(const char *s)
 
 #define PREVIEW_ROWS 10
 #define PREVIEW_COLS 8
+#define PREVIEW_WIDTH 80  /* a terminal: the columns that do not fit are named below */
 #define CELL_MAX 24
 
-/* Pushes an aligned table of `nrows` rows (rows[i]) with an optional rank column. */
+/* Pushes an aligned table of `nrows` rows (rows[i]) with an optional rank column, in at
+ * most PREVIEW_WIDTH columns; the candidate columns left out are named on a last line.
+ * Cells show what the rows hold (true/false for the flags). */
 static void push_preview(lua_State *L, const cand_set *s, const uint32_t *rows, size_t nrows,
                          const uint32_t *rank, const char *title)
 {
@@ -125,7 +130,7 @@ static void push_preview(lua_State *L, const cand_set *s, const uint32_t *rows, 
                 int top = lua_gettop(L);
                 push_cell(L, s, c - extra, rows[r - 1]);
                 const char *t = lua_isnil(L, -1) ? "" : lua_isboolean(L, -1)
-                    ? (lua_toboolean(L, -1) ? "1" : "0") : luaL_tolstring(L, -1, NULL);
+                    ? (lua_toboolean(L, -1) ? "true" : "false") : luaL_tolstring(L, -1, NULL);
                 lua_pushstring(L, t);
                 lua_replace(L, top + 1);
                 lua_settop(L, top + 1);
@@ -134,12 +139,18 @@ static void push_preview(lua_State *L, const cand_set *s, const uint32_t *rows, 
             if (w > CELL_MAX) w = CELL_MAX;
             if (w > width[c]) width[c] = w;
         }
+    /* the columns that fit (at least the first candidate column) */
+    size_t fit = 0, line = 0;
+    while (fit < total && (fit <= extra || line + width[fit] <= PREVIEW_WIDTH)) {
+        line += width[fit] + 2;
+        fit++;
+    }
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     luaL_addstring(&b, title);
     for (size_t r = 0; r <= shown; r++) {
         luaL_addchar(&b, '\n');
-        for (size_t c = 0; c < total; c++) {
+        for (size_t c = 0; c < fit; c++) {
             const char *t = lua_tostring(L, base + 1 + (int)(r * total + c));
             size_t w = lcand_width(t), bytes = strlen(t);
             if (w > CELL_MAX) {   /* cut at a character boundary */
@@ -152,13 +163,24 @@ static void push_preview(lua_State *L, const cand_set *s, const uint32_t *rows, 
                 luaL_addstring(&b, "\xe2\x80\xa6");
             } else
                 luaL_addlstring(&b, t, bytes);
-            if (c + 1 < total)
+            if (c + 1 < fit)
                 for (size_t k = w; k < width[c] + 2; k++) luaL_addchar(&b, ' ');
         }
     }
     if (nrows > shown) lua_pushfstring(L, "\n... (%d more)", (int)(nrows - shown));
     else lua_pushliteral(L, "");
     luaL_addvalue(&b);
+    size_t hidden_from = fit - extra;
+    if (hidden_from < s->ncols) {
+        lua_pushfstring(L, "\n(%d more column%s not shown:", (int)(s->ncols - hidden_from),
+                        s->ncols - hidden_from == 1 ? "" : "s");
+        luaL_addvalue(&b);
+        for (size_t c = hidden_from; c < s->ncols; c++) {
+            luaL_addstring(&b, c == hidden_from ? " " : ", ");
+            luaL_addstring(&b, s->col[c].name);
+        }
+        luaL_addstring(&b, "; [i] shows row i whole)");
+    }
     luaL_pushresult(&b);
     lua_replace(L, base + 1);
     lua_settop(L, base + 1);
@@ -169,8 +191,12 @@ static void push_preview(lua_State *L, const cand_set *s, const uint32_t *rows, 
 static int l_candidates(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
+    input_opts io;
+    explain ex = { 0 };
+    l_input_opts(L, 2, "admit.candidates", &io, &ex, NULL);
     errloc err;
-    cand_set *set = cand_load(path, &err);
+    cand_set *set = cand_load_opts(path, &io, &err);
+    l_input_explained(L, 2, &ex);
     if (!set) return admit_pushfail(L, err.msg);
     l_cands *c = lua_newuserdatauv(L, sizeof *c, 0);
     memset(c, 0, sizeof *c);
@@ -235,11 +261,18 @@ static int column_arg(lua_State *L, const cand_set *s, int idx)
     if (c < 0) {
         luaL_Buffer b;
         luaL_buffinit(L, &b);
+        const char *names[64];
+        size_t n = 0;
         for (size_t k = 0; k < s->ncols; k++) {
             if (k) luaL_addstring(&b, ", ");
             luaL_addstring(&b, s->col[k].name);
+            if (n < 64) names[n++] = s->col[k].name;
         }
         luaL_pushresult(&b);
+        const char *near = suggest_closest(name, names, n);
+        if (near)
+            return luaL_error(L, "no column '%s' in %s (did you mean '%s'?) (columns: %s)", name, s->name,
+                              near, lua_tostring(L, -1));
         return luaL_error(L, "no column '%s' in %s (columns: %s)", name, s->name,
                           lua_tostring(L, -1));
     }

@@ -3,6 +3,7 @@
  * ("admit.simulation": the result with its tables), and the cohort generator. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "export.h"
 #include "generate.h"
 #include "l_admit.h"
+#include "l_inputs.h"
 #include "sim_load.h"
 
 #define PROBLEM_MT "admit.problem"
@@ -75,9 +77,15 @@ static int problem_gc(lua_State *L)
 static int l_sim_load(lua_State *L)
 {
     const char *fp = luaL_checkstring(L, 1), *cp = luaL_checkstring(L, 2), *wp = luaL_checkstring(L, 3);
+    static const char *const keys[] = { "formations", "candidates", "wishes", "mode", "policies",
+                                        "progress", "keep_columns", NULL };
+    input_opts io;
+    explain ex = { 0 };
+    l_input_opts(L, 4, "admit.sim_load", &io, &ex, keys);
     problem_box *b = push_problem(L);
     errloc err;
-    b->p = sim_load(fp, cp, wp, &err);
+    b->p = sim_load_opts(fp, cp, wp, &io, &err);
+    l_input_explained(L, 4, &ex);
     if (!b->p) return admit_pushfail(L, err.msg);
     return 1;
 }
@@ -597,6 +605,21 @@ static void push_summary(lua_State *L, const sim_summary *s)
     lua_setfield(L, -2, "by_annex");
     push_buckets(L, "academie", s->by_academie, s->n_academie);
     lua_setfield(L, -2, "by_academie");
+    int any = 0;
+    for (int k = 0; k < NOBSERVED; k++) any |= s->obs_formations[k] != 0;
+    if (any) {   /* summary.json's "observed": the open dataset beside the simulation */
+        lua_createtable(L, 0, NOBSERVED);
+        for (int k = 0; k < NOBSERVED; k++) {
+            lua_createtable(L, 0, 5);
+            set_int(L, "formations", s->obs_formations[k]);
+            set_int(L, "observed_admitted", (lua_Integer)s->obs_admitted[k]);
+            set_int(L, "observed", (lua_Integer)s->obs_kind[k]);
+            set_int(L, "simulated_admitted", (lua_Integer)s->sim_admitted[k]);
+            set_int(L, "simulated", (lua_Integer)s->sim_kind[k]);
+            lua_setfield(L, -2, sim_kind_names[k]);
+        }
+        lua_setfield(L, -2, "observed");
+    }
 }
 
 /* A name a caller's file may take in the output folder: no path, no hidden file. */
@@ -605,15 +628,16 @@ static int plain_file_name(const char *name)
     return *name && *name != '.' && !strchr(name, '/') && !strchr(name, '\\');
 }
 
-/* r:write(dir [, {english=, provenance = {{key, value}, ...}, files = {name = text, ...}}])
- * -> true | nil, msg: the tables and the caller's files, atomically. */
+/* r:write(dir [, {english=, provenance = {{key, value}, ...}, files = {name = text, ...},
+ * csv = "rfc4180"|"excel"}]) -> true | nil, msg: the tables and the caller's files, atomically. */
 static int result_write(lua_State *L)
 {
     result_box *b = check_result(L, 1);
     const char *dir = luaL_checkstring(L, 2);
-    export_extras x = { 0, NULL, 0, NULL, 0 };
+    export_extras x = { 0, NULL, 0, NULL, 0, 0 };
     if (!lua_isnoneornil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
+        x.csv_dialect = admit_csv_option(L, 3);
         lua_settop(L, 3);
         lua_getfield(L, 3, "english");                 /* 4 */
         x.english = lua_toboolean(L, 4);
@@ -742,6 +766,15 @@ static int l_generate(lua_State *L)
     o.max_wishes = (uint32_t)luaL_optinteger(L, -1, o.max_wishes);
     lua_getfield(L, 1, "formations");
     if (lua_isinteger(L, -1)) o.formations = (uint32_t)lua_tointeger(L, -1);
+    else if (lua_type(L, -1) == LUA_TSTRING) o.formations_file = lua_tostring(L, -1);
+    /* a formations file may take the input options (columns, explain) like every loader */
+    static const char *const keys[] = { "out", "seed", "candidates", "max_wishes", "formations",
+                                        "annex_dir", "progress", NULL };
+    input_opts io;
+    explain ex = { 0 }, notes = { 0 };
+    l_input_opts(L, 1, "admit.generate", &io, &ex, keys);
+    o.input = &io;
+    o.notes = &notes;
     lua_getfield(L, 1, "annex_dir");
     o.annex_dir = luaL_optstring(L, -1, NULL);
     lua_getfield(L, 1, "progress");
@@ -752,11 +785,25 @@ static int l_generate(lua_State *L)
     errloc err;
     int rc = gen_run(&o, &st, &err);
     progress_done(show);
+    l_input_explained(L, 1, &ex);
+    if (notes.text) fputs(notes.text, stderr);   /* what a missing column was replaced with */
+    explain_free(&notes);
     if (rc != 0) return admit_pushfail(L, err.msg);
     lua_createtable(L, 0, 3);
     set_int(L, "candidates", st.candidates);
     set_int(L, "wishes", (lua_Integer)st.wishes);
     set_int(L, "formations", st.formations);
+    return 1;
+}
+
+/* core.terminal_width() -> the columns of the terminal on stdout, or nil (not a terminal) */
+static int l_terminal_width(lua_State *L)
+{
+    struct winsize ws;
+    if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        lua_pushinteger(L, ws.ws_col);
+    else
+        lua_pushnil(L);
     return 1;
 }
 
@@ -793,7 +840,7 @@ static const luaL_Reg result_methods[] = {
 
 static const luaL_Reg sim_funcs[] = {
     { "sim_load", l_sim_load }, { "sim_build", l_sim_build }, { "generate", l_generate },
-    { "stderr_is_tty", l_stderr_is_tty }, { "wall_clock", l_wall_clock }, { NULL, NULL }
+    { "stderr_is_tty", l_stderr_is_tty }, { "terminal_width", l_terminal_width }, { "wall_clock", l_wall_clock }, { NULL, NULL }
 };
 
 void simulate_open(lua_State *L)

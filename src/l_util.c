@@ -11,6 +11,7 @@
 #include <lauxlib.h>
 
 #include "atomic.h"
+#include "csv_excel.h"
 #include "csvread.h"
 #include "host.h"
 #include "l_admit.h"
@@ -171,7 +172,7 @@ static int l_read_csv(lua_State *L)
     luaL_setmetatable(L, CSV_SCRATCH);
     host_ctx *ctx = host_context(L);
     if (ctx->mem_limit)
-        t->mem_room = ctx->mem_limit > ctx->mem_used ? ctx->mem_limit - ctx->mem_used : 1;
+        t->mem_room = ctx->mem_limit > host_memory_used(ctx) ? ctx->mem_limit - host_memory_used(ctx) : 1;
     struct stat st;
     if (t->mem_room && stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size >= t->mem_room) {
         lua_pushliteral(L, "not enough memory");   /* the file alone would pass the cap */
@@ -253,12 +254,50 @@ static int write_one(const atomic_dir *ad, const char *name, const char *text, s
     return bad ? -1 : 0;
 }
 
-/* core.write_dir(dir, {name = text, ...}) -> true | nil, msg. The directory appears
- * whole, holding exactly these files, or the previous one stays as it was. */
+/* The csv dialect of an options table {csv = "rfc4180"|"excel"} at idx (absent or nil:
+ * RFC 4180); raises on another value. */
+int admit_csv_option(lua_State *L, int idx)
+{
+    if (lua_isnoneornil(L, idx)) return CSV_RFC4180;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    if (lua_getfield(L, idx, "csv") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return CSV_RFC4180;
+    }
+    const char *name = lua_tostring(L, -1);
+    int dialect = name ? csv_dialect_from_name(name) : -1;
+    if (dialect < 0)
+        return luaL_error(L, "csv: '%s' is not rfc4180 or excel", name ? name : luaL_typename(L, -1));
+    lua_pop(L, 1);
+    return dialect;
+}
+
+/* Writes text as the file name of ad: in the Excel dialect when asked and name is a .csv. */
+static int write_text(const atomic_dir *ad, const char *name, const char *text, size_t len,
+                      int dialect, errloc *err)
+{
+    size_t n = strlen(name);
+    if (dialect != CSV_EXCEL || n < 4 || strcmp(name + n - 4, ".csv") != 0)
+        return write_one(ad, name, text, len, err);
+    char *conv = NULL;
+    size_t conv_len = 0;
+    FILE *mem = open_memstream(&conv, &conv_len);
+    int rc = mem ? csv_excel_write(mem, text, len) : -1;
+    if (mem) rc |= fclose(mem);
+    if (rc == 0) rc = write_one(ad, name, conv, conv_len, err);
+    else errloc_set(err, ad->target, 0, 0, "cannot write %s: not enough memory", name);
+    free(conv);
+    return rc ? -1 : 0;
+}
+
+/* core.write_dir(dir, {name = text, ...} [, {csv = "excel"}]) -> true | nil, msg. The
+ * directory appears whole, holding exactly these files, or the previous one stays as it
+ * was. With csv = "excel" the .csv files are written for a French Excel (csv_excel.h). */
 static int l_write_dir(lua_State *L)
 {
     const char *dir = luaL_checkstring(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
+    int dialect = admit_csv_option(L, 3);
     lua_settop(L, 2);
     /* every check that may raise comes before anything is created on disk */
     for (lua_pushnil(L); lua_next(L, 2); lua_pop(L, 1)) {
@@ -276,7 +315,7 @@ static int l_write_dir(lua_State *L)
     for (lua_pushnil(L); lua_next(L, 2); lua_pop(L, 1)) {
         size_t len;
         const char *text = lua_tolstring(L, -1, &len);
-        if (write_one(&ad, lua_tostring(L, -2), text, len, &err) != 0) {
+        if (write_text(&ad, lua_tostring(L, -2), text, len, dialect, &err) != 0) {
             atomic_dir_abort(&ad);
             return admit_pushfail(L, err.msg);
         }
@@ -299,8 +338,19 @@ static int l_set_limits(lua_State *L)
     lua_Integer instr = lua_toboolean(L, -1) ? luaL_checkinteger(L, -1) : 0;
     luaL_argcheck(L, mb >= 0 && mb < 1e9, 1, "memory must be a number of MB >= 0");
     luaL_argcheck(L, instr >= 0, 1, "instructions must be a whole number >= 0");
+    /* only lowered below the command line's (host_fix_limits): checked before any change */
+    host_ctx *ctx = host_context(L);
+    size_t bytes = (size_t)(mb * 1024 * 1024);
+    if (has_mem && ctx->mem_ceiling && (bytes == 0 || bytes > ctx->mem_ceiling))
+        return luaL_error(L, "set_limits: cannot raise or remove the memory limit of %I MB "
+                          "given on the command line", (lua_Integer)(ctx->mem_ceiling >> 20));
+    if (has_instr && ctx->instr_ceiling
+        && (instr == 0 || host_add_count(ctx->instr_used, instr) > ctx->instr_ceiling))
+        return luaL_error(L, "set_limits: cannot raise or remove the instruction limit given "
+                          "on the command line (%I instructions left)",
+                          (lua_Integer)(ctx->instr_ceiling - ctx->instr_used));
     if (has_mem)
-        host_set_memory_limit(L, (size_t)(mb * 1024 * 1024));
+        host_set_memory_limit(L, bytes);
     if (has_instr)
         host_set_instruction_limit(L, (long long)instr);
     return 0;
@@ -312,13 +362,13 @@ static int l_limits(lua_State *L)
 {
     host_ctx *ctx = host_context(L);
     lua_createtable(L, 0, 4);
-    lua_pushinteger(L, (lua_Integer)ctx->mem_used);
+    lua_pushinteger(L, (lua_Integer)host_memory_used(ctx));
     lua_setfield(L, -2, "memory_used");
     lua_pushinteger(L, (lua_Integer)ctx->mem_limit);
     lua_setfield(L, -2, "memory");
     lua_pushinteger(L, (lua_Integer)(ctx->instr_limit ? ctx->instr_stated : 0));
     lua_setfield(L, -2, "instructions");
-    lua_pushinteger(L, (lua_Integer)ctx->instr_used);
+    lua_pushinteger(L, (lua_Integer)(ctx->instr_used - ctx->instr_base));
     lua_setfield(L, -2, "instructions_used");
     return 1;
 }

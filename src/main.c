@@ -9,7 +9,10 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "cpulimit.h"
+#include "cstack.h"
 #include "host.h"
+#include "i18n.h"
 #include "input.h"
 #include "repl.h"
 
@@ -28,7 +31,9 @@ typedef struct cli {
     int script;              /* index of the script or command in argv, 0 if none */
     long long max_memory_mb; /* 0 = none */
     long long max_instr;     /* 0 = none */
+    long long max_seconds;   /* 0 = none */
     const char *bad;         /* the option that was wrong */
+    const char *lang;        /* --lang fr|en, NULL: from the environment */
 } cli;
 
 static const char usage_text[] =
@@ -48,8 +53,11 @@ static const char usage_text[] =
     "  --sandbox            run the script with the safe globals only (no io, os, C modules)\n"
     "  --max-memory MB      cap the memory of the Lua interpreter\n"
     "  --max-instructions N stop a script after about N virtual-machine instructions\n"
+    "  --max-seconds N      stop the run after N seconds of CPU time, whatever it is doing\n"
     "  --max-input SIZE     refuse an input file larger than SIZE (bytes, or K, M, G;\n"
     "                       default 1G); every command takes it too\n"
+    "  --lang fr|en         language of messages, summaries and help (default: from\n"
+    "                       LC_ALL, LC_MESSAGES or LANG: fr* gives French)\n"
     "  -h, --help           this help and the list of commands\n"
     "A SCRIPT is anything containing '/' or ending in '.lua'; any other word is a COMMAND.\n"
     "Without a script or command: the REPL on a terminal, else the script on stdin.\n";
@@ -103,8 +111,23 @@ static void collect_args(cli *c)
             i++;
             continue;
         }
-        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0) {
-            long long *dst = a[6] == 'm' ? &c->max_memory_mb : &c->max_instr;
+        if (strcmp(a, "--lang") == 0) {
+            if (argv[i + 1] == NULL) {
+                c->bad = a;
+                c->flags |= HAS_ERROR;
+                return;
+            }
+            c->lang = argv[++i];
+            continue;
+        }
+        if (strncmp(a, "--lang=", 7) == 0) {
+            c->lang = a + 7;
+            continue;
+        }
+        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0
+            || strcmp(a, "--max-seconds") == 0) {
+            long long *dst = a[6] == 'm' ? &c->max_memory_mb : a[6] == 's' ? &c->max_seconds
+                           : &c->max_instr;
             if (argv[i + 1] == NULL || !parse_count(argv[i + 1], dst)) {
                 c->bad = a;
                 c->flags |= HAS_ERROR;
@@ -146,20 +169,33 @@ static void collect_args(cli *c)
     c->script = 0;
 }
 
-static void print_usage(const cli *c)
+/* Prints text on fp in the user's language. */
+static void say(lua_State *L, FILE *fp, const char *text)
 {
+    fputs(i18n_push(L, text), fp);
+    lua_pop(L, 1);
+}
+
+static void print_usage(lua_State *L, const cli *c)
+{
+    char line[512];
+    line[0] = '\0';
     if (c->bad) {
-        if (strcmp(c->bad, "--max-memory") == 0 || strcmp(c->bad, "--max-instructions") == 0)
-            fprintf(stderr, PROGNAME ": '%s' needs a positive whole number\n", c->bad);
+        if (strcmp(c->bad, "--max-memory") == 0 || strcmp(c->bad, "--max-instructions") == 0
+            || strcmp(c->bad, "--max-seconds") == 0)
+            snprintf(line, sizeof line, "'%.400s' needs a positive whole number", c->bad);
         else if (strcmp(c->bad, "--max-input") == 0)
-            fprintf(stderr, PROGNAME ": '--max-input' needs a size: a positive whole number of "
-                    "bytes, or with K, M, G or T\n");
-        else if ((c->bad[1] == 'e' || c->bad[1] == 'l') && c->bad[2] == '\0')
-            fprintf(stderr, PROGNAME ": '%s' needs argument\n", c->bad);
+            snprintf(line, sizeof line, "'--max-input' needs a size: a positive whole number of "
+                     "bytes, or with K, M, G or T");
+        else if (strcmp(c->bad, "--lang") == 0 ||
+                 ((c->bad[1] == 'e' || c->bad[1] == 'l') && c->bad[2] == '\0'))
+            snprintf(line, sizeof line, "'%.400s' needs argument", c->bad);
         else
-            fprintf(stderr, PROGNAME ": unrecognized option '%s'\n", c->bad);
+            snprintf(line, sizeof line, "unrecognized option '%.400s'", c->bad);
+        host_message(PROGNAME, i18n_push(L, line));
+        lua_pop(L, 1);
     }
-    fputs(usage_text, stderr);
+    say(L, stderr, usage_text);
 }
 
 /* ------------------------------------------------------------ --sandbox */
@@ -281,6 +317,19 @@ static int is_script_path(const char *s)
     return strcmp(s, "-") == 0 || strchr(s, '/') != NULL || (n >= 4 && strcmp(s + n - 4, ".lua") == 0);
 }
 
+/* A relative "scripts/..." path that is not in the current folder names admit's own
+ * example scripts (<home>/scripts/...): `admit scripts/compare_policies.lua` runs from a
+ * source tree and from an installed copy alike. Returns the path to load. */
+static const char *script_path(lua_State *L, const char *fname)
+{
+    static char own[sizeof host_context(L)->home + 4096];
+    if (fname && strncmp(fname, "scripts/", 8) == 0 && access(fname, F_OK) != 0 &&
+        (size_t)snprintf(own, sizeof own, "%s/%s", host_context(L)->home, fname) < sizeof own &&
+        access(own, R_OK) == 0)
+        return own;
+    return fname;
+}
+
 /* The text of a script as lua_load reads it: a "\n" standing for a skipped #! line
  * (line numbers stay right), then the rest of the file. */
 typedef struct script_text {
@@ -331,6 +380,7 @@ static int load_script(lua_State *L, const char *fname, const char *mode)
 /* Loads a script (stdin for "-" or NULL), in the sandbox when asked, and runs it. */
 static int handle_script(lua_State *L, const char *fname, int sandbox)
 {
+    fname = script_path(L, fname);
     int status = load_script(L, fname, sandbox ? "t" : NULL);
     if (status == LUA_ERRFILE) {  /* a missing or unreadable script: bad input */
         host_report(L, status);
@@ -401,8 +451,9 @@ static int run_args(lua_State *L, char **argv, int n)
         if (a[0] != '-')
             continue;
         if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-instructions") == 0
-            || strcmp(a, "--max-input") == 0) {
-            i++;  /* skip the number */
+            || strcmp(a, "--max-seconds") == 0 || strcmp(a, "--max-input") == 0
+            || strcmp(a, "--lang") == 0) {
+            i++;  /* skip the value */
             continue;
         }
         if (strcmp(a, "-W") == 0) {
@@ -427,7 +478,7 @@ static void print_version(void)
 
 static int print_help(lua_State *L)
 {
-    fputs(usage_text, stdout);
+    say(L, stdout, usage_text);
     lua_getglobal(L, "require");
     lua_pushliteral(L, "admit.cli");
     int status = host_docall(L, 1, 1);
@@ -438,7 +489,10 @@ static int print_help(lua_State *L)
     }
     if (status != LUA_OK)
         return host_report(L, status);
-    printf("Commands:\n%s", lua_tostring(L, -1));
+    lua_pushliteral(L, "Commands:\n");
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+    say(L, stdout, lua_tostring(L, -1));
     lua_pop(L, 1);
     return EXIT_OK;
 }
@@ -457,22 +511,53 @@ static void explain_missing_library(lua_State *L)
 
 /* --------------------------------------------------------------- pmain */
 
+/* Loads admit.i18n (every later message goes through it) and applies --lang. A library
+ * that cannot be loaded leaves messages in English; the require of admit says why. */
+static int choose_language(lua_State *L, const char *lang)
+{
+    int top = lua_gettop(L);
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "admit.i18n");
+    if (host_docall(L, 1, 1) != LUA_OK) {
+        lua_pop(L, 1);
+        return EXIT_OK;
+    }
+    if (lang == NULL) {
+        lua_pop(L, 1);
+        return EXIT_OK;
+    }
+    lua_getfield(L, -1, "set");
+    lua_remove(L, -2);
+    lua_pushstring(L, lang);
+    if (host_docall(L, 1, 2) != LUA_OK)
+        return host_report(L, LUA_ERRRUN);
+    int ok = !lua_isnil(L, -2);
+    if (!ok)
+        host_message(PROGNAME, i18n_push(L, lua_tostring(L, -1)));
+    lua_settop(L, top);
+    return ok ? EXIT_OK : EXIT_INPUT;
+}
+
 static int pmain(lua_State *L)
 {
     cli *c = lua_touserdata(L, 1);
     char **argv = c->argv;
 
     luaL_checkversion(L);
-    if (c->flags & HAS_ERROR) {
-        print_usage(c);
-        lua_pushinteger(L, EXIT_INPUT);
-        return 1;
-    }
     if (c->flags & HAS_BIGE) {
         lua_pushboolean(L, 1);
         lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
     }
     host_openlibs(L);
+    if (choose_language(L, c->lang) != EXIT_OK) {
+        lua_pushinteger(L, EXIT_INPUT);
+        return 1;
+    }
+    if (c->flags & HAS_ERROR) {
+        print_usage(L, c);
+        lua_pushinteger(L, EXIT_INPUT);
+        return 1;
+    }
     create_arg_table(L, argv, c->argc, c->script);
     lua_gc(L, LUA_GCGEN, 0, 0);
 
@@ -493,7 +578,7 @@ static int pmain(lua_State *L)
         int after_dashdash = c->script > 1 && strcmp(argv[c->script - 1], "--") == 0;
         const char *why = sandbox_refusal(c, target && !after_dashdash && !is_script_path(target));
         if (why) {
-            host_message(PROGNAME, why);
+            host_message(PROGNAME, i18n_push(L, why));
             lua_pushinteger(L, EXIT_INPUT);
             return 1;
         }
@@ -504,6 +589,9 @@ static int pmain(lua_State *L)
                                      ? SIZE_MAX : (size_t)c->max_memory_mb * 1024 * 1024);
     if (c->max_instr)
         host_set_instruction_limit(L, c->max_instr);
+    host_fix_limits(L);      /* from here on a script may only lower them */
+    if (c->max_seconds)
+        cpulimit_tighten((double)c->max_seconds);
 
     if (c->flags & HAS_HELP) {
         lua_pushinteger(L, print_help(L));
@@ -542,20 +630,40 @@ done:
     return 1;
 }
 
-int main(int argc, char **argv)
+/* The whole run, on the thread with a large C stack (cstack.h). */
+static int run_all(void *arg)
 {
     static host_ctx ctx = { .progname = PROGNAME };
-    cli c = { .argc = argc, .argv = argv };
-    collect_args(&c);
+    cli *c = arg;
     lua_State *L = host_newstate(&ctx);
     if (L == NULL) {
         host_message(PROGNAME, "cannot create state: not enough memory");
         return EXIT_RUNTIME;
     }
     lua_pushcfunction(L, pmain);
-    lua_pushlightuserdata(L, &c);
+    lua_pushlightuserdata(L, c);
     int status = lua_pcall(L, 1, 1, 0);
     int code = status == LUA_OK ? (int)lua_tointeger(L, -1) : host_report(L, status);
+    int stopped_before = ctx.instr_tripped || ctx.mem_tripped;
     lua_close(L);
+    /* a finalizer run at the end (lua_close) that reached a limit: the run failed too */
+    if (code == EXIT_OK && !stopped_before && (ctx.instr_tripped || ctx.mem_tripped)) {
+        char msg[160];
+        if (ctx.instr_tripped)
+            snprintf(msg, sizeof msg, "instruction limit reached (%lld instructions) in a __gc "
+                     "finalizer: the script was stopped", ctx.instr_stated);
+        else
+            snprintf(msg, sizeof msg, "not enough memory (in a __gc finalizer)");
+        host_message(PROGNAME, msg);
+        code = EXIT_RUNTIME;
+    }
     return code;
+}
+
+int main(int argc, char **argv)
+{
+    cli c = { .argc = argc, .argv = argv };
+    collect_args(&c);
+    cpulimit_progname(PROGNAME);
+    return cstack_run(run_all, &c, PROGNAME);
 }

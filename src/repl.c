@@ -390,9 +390,7 @@ int repl_run(lua_State *L)
         else
             host_report(L, status);
         /* an instruction budget applies to one input, not to the whole session */
-        host_ctx *ctx = host_context(L);
-        if (ctx->instr_limit)
-            host_set_instruction_limit(L, ctx->instr_limit);
+        host_restart_budget(L);
     }
     lua_settop(L, 0);
     fputs("\n", stdout);  /* Ctrl-D: leave the shell prompt on a line of its own */

@@ -18,6 +18,9 @@
 
 #include <lauxlib.h>
 
+#include "charge.h"
+#include "cpulimit.h"
+#include "cstack.h"
 #include "host.h"
 #include "l_admit.h"
 #include "sandbox_view.h"
@@ -27,6 +30,7 @@
 typedef struct saved_limits {
     long long instr_limit, instr_stated;
     size_t mem_limit;
+    cpulimit_saved cpu;
 } saved_limits;
 
 #define ERROR_CLASS_KEY "admit.sandbox.error_class"
@@ -77,12 +81,13 @@ static int sanitize_error(lua_State *L)
 typedef struct asked_limits {
     lua_Integer instructions;
     lua_Number memory_mb;
+    lua_Number seconds;
 } asked_limits;
 
 /* Reads {instructions=, memory=} at idx (nil: none) before anything is changed. */
 static asked_limits read_limits(lua_State *L, int idx)
 {
-    asked_limits a = { 0, 0 };
+    asked_limits a = { 0, 0, 0 };
     if (lua_isnoneornil(L, idx))
         return a;
     luaL_checktype(L, idx, LUA_TTABLE);
@@ -90,28 +95,35 @@ static asked_limits read_limits(lua_State *L, int idx)
     a.instructions = lua_toboolean(L, -1) ? luaL_checkinteger(L, -1) : 0;
     lua_getfield(L, idx, "memory");
     a.memory_mb = lua_toboolean(L, -1) ? luaL_checknumber(L, -1) : 0;
-    lua_pop(L, 2);
+    lua_getfield(L, idx, "seconds");
+    a.seconds = lua_toboolean(L, -1) ? luaL_checknumber(L, -1) : 0;
+    lua_pop(L, 3);
+    luaL_argcheck(L, a.seconds >= 0 && a.seconds < 1e9, idx,
+                  "seconds must be a number of seconds >= 0");
     luaL_argcheck(L, a.instructions >= 0, idx, "instructions must be a whole number >= 0");
     luaL_argcheck(L, a.memory_mb >= 0 && a.memory_mb < 1e9, idx,
                   "memory must be a number of MB >= 0");
     return a;
 }
 
-/* A nested limit can only tighten the one around it. Does not allocate. */
+/* A nested limit can only tighten the one around it. Does not allocate. The sums
+ * saturate: a budget of math.maxinteger is "no stop before the outer one". */
 static void apply_limits(host_ctx *ctx, asked_limits a, saved_limits *saved)
 {
     saved->instr_limit = ctx->instr_limit;
     saved->instr_stated = ctx->instr_stated;
     saved->mem_limit = ctx->mem_limit;
+    saved->cpu = cpulimit_tighten(a.seconds);
     if (a.instructions > 0) {
-        long long until = ctx->instr_used + (long long)a.instructions;
+        long long until = host_add_count(ctx->instr_used, (long long)a.instructions);
         if (ctx->instr_limit == 0 || until < ctx->instr_limit) {
             ctx->instr_limit = until;
             ctx->instr_stated = (long long)a.instructions;
         }
     }
     if (a.memory_mb > 0) {
-        size_t until = ctx->mem_used + (size_t)ceil(a.memory_mb * 1024 * 1024);
+        size_t used = host_memory_used(ctx), more = (size_t)ceil(a.memory_mb * 1024 * 1024);
+        size_t until = used > SIZE_MAX - more ? SIZE_MAX : used + more;
         if (ctx->mem_limit == 0 || until < ctx->mem_limit)
             ctx->mem_limit = until;
     }
@@ -120,8 +132,11 @@ static void apply_limits(host_ctx *ctx, asked_limits a, saved_limits *saved)
 /* Does not allocate either: it runs after a memory error too. */
 static void restore_limits(host_ctx *ctx, const saved_limits *saved)
 {
+    cpulimit_restore(saved->cpu);
     ctx->instr_limit = saved->instr_limit;
     ctx->instr_stated = saved->instr_stated;
+    if (ctx->mem_limit != saved->mem_limit)
+        ctx->mem_tripped = 0;     /* the call's own limit was the one reached */
     ctx->mem_limit = saved->mem_limit;
     ctx->instr_tripped = ctx->instr_limit && ctx->instr_used >= ctx->instr_limit;
 }
@@ -147,6 +162,7 @@ static int l_run_reported(lua_State *L)
 
 static int run_limited(lua_State *L, int as_report)
 {
+    cstack_check(L);
     luaL_checktype(L, 1, LUA_TFUNCTION);
     if (lua_gettop(L) < 2)
         lua_settop(L, 2);
@@ -172,9 +188,11 @@ static int run_limited(lua_State *L, int as_report)
         if (ctx->instr_tripped)
             lua_pushfstring(L, "instruction limit reached (%I instructions): the script was stopped",
                             (lua_Integer)ctx->instr_stated);
+        else if (ctx->mem_tripped)
+            lua_pushliteral(L, "not enough memory");
         else
             lua_pushliteral(L, "interrupted");
-        status = LUA_ERRRUN;
+        status = ctx->instr_tripped || !ctx->mem_tripped ? LUA_ERRRUN : LUA_ERRMEM;
     }
     restore_limits(ctx, &saved);
     if (status != LUA_OK && as_report && lua_type(L, -1) == LUA_TSTRING) {
@@ -208,6 +226,7 @@ static int guarded_handler(lua_State *L)
 {
     if (host_stopping(L))
         return 1;
+    cstack_check(L);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 1);
@@ -229,6 +248,7 @@ static int finish_xpcall(lua_State *L, int status, lua_KContext extra)
 static int l_xpcall(lua_State *L)
 {
     int n = lua_gettop(L);
+    cstack_check(L);
     luaL_checktype(L, 2, LUA_TFUNCTION);
     lua_pushvalue(L, 2);
     lua_pushcclosure(L, guarded_handler, 1);
@@ -242,102 +262,6 @@ static int l_xpcall(lua_State *L)
 
 /* ----------------------------------------------- C loops against the budget */
 
-/* Pattern matching runs in C: a pattern like "(.-)(.-)(.-)x" on a long text backtracks
- * for hours and no hook fires meanwhile. Under an instruction budget, a pattern is refused
- * when its worst case, about n^(k+1) * 2^q steps (k: quantifiers * + - that can backtrack,
- * i.e. followed by more pattern; q: ? quantifiers; one power less when anchored with ^),
- * passes 10^10. Ordinary patterns (trimming, splitting, a quantifier at the end) pass on
- * texts up to 100,000 characters. */
-#define PATTERN_MAX_LOG10 10.0
-
-static const char *skip_set(const char *p, const char *end)
-{
-    p++;                                     /* '[' */
-    if (p < end && *p == '^') p++;
-    do {
-        if (p >= end) return end;
-        if (*p++ == '%' && p < end) p++;
-    } while (p < end && *p != ']');
-    return p < end ? p + 1 : end;
-}
-
-static int only_closing(const char *p, const char *end)
-{
-    while (p < end && *p == ')') p++;
-    return p == end || (*p == '$' && p + 1 == end);
-}
-
-static double pattern_cost_log10(const char *p, size_t lp, size_t n)
-{
-    const char *end = p + lp;
-    int anchored = lp > 0 && *p == '^';
-    int k = 0, q = 0;
-    if (anchored) p++;
-    while (p < end) {
-        int single = 1;
-        if (*p == '%' && p + 1 < end) {
-            char d = p[1];
-            if (d == 'b') { p += 4; single = 0; }
-            else if (d == 'f') { p = skip_set(p + 2, end); single = 0; }
-            else { p += 2; single = !(d >= '0' && d <= '9'); }
-        } else if (*p == '[') {
-            p = skip_set(p, end);
-        } else if (*p == '(' || *p == ')') {
-            p++;
-            single = 0;
-        } else {
-            p++;
-        }
-        if (p > end) p = end;
-        if (single && p < end) {
-            if (*p == '*' || *p == '+' || *p == '-') {
-                p++;
-                if (!only_closing(p, end)) k++;
-            } else if (*p == '?') {
-                p++;
-                q++;
-            }
-        }
-    }
-    return (k + (anchored ? 0 : 1)) * log10((double)n + 1) + q * log10(2.0);
-}
-
-/* Upvalue 1: the original function; arguments (s, pattern, ...). string.find's 4th
- * argument `plain` turns patterns off. */
-static int guarded_pattern(lua_State *L)
-{
-    int plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
-    if (host_context(L)->instr_limit && lua_type(L, 1) == LUA_TSTRING
-        && lua_type(L, 2) == LUA_TSTRING && !plain) {
-        size_t n, lp;
-        lua_tolstring(L, 1, &n);
-        const char *p = lua_tolstring(L, 2, &lp);
-        if (pattern_cost_log10(p, lp, n) > PATTERN_MAX_LOG10)
-            return luaL_error(L, "pattern '%s' is too complex for a text of %I characters: "
-                              "it could run for hours and the instruction limit cannot stop it "
-                              "(simplify the pattern or cut the text)", p, (lua_Integer)n);
-    }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
-}
-
-/* table.move(a1, f, e, t [, a2]) copies in a C loop: its length counts as instructions.
- * (The host_charge calls of this file: C work that the hook cannot see, counted.) */
-static int guarded_move(lua_State *L)
-{
-    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
-    if (e >= f) {
-        lua_Unsigned count = (lua_Unsigned)e - (lua_Unsigned)f + 1u;
-        host_charge(L, count > (lua_Unsigned)LLONG_MAX / 2 ? LLONG_MAX / 2 : (long long)count);
-    }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
-}
-
 /* Coroutines: a hook belongs to one thread, and a coroutine made while no budget was set
  * has none. So under a budget, resume, wrap's function and close (which runs pending
  * __close handlers inside the coroutine) first put the budget hook on the coroutine; resume
@@ -349,13 +273,27 @@ static void arm_if_limited(lua_State *L, lua_State *co)
         host_arm_thread(co);
 }
 
-/* coroutine.close: upvalue 1 is the original. */
+/* coroutine.close: upvalue 1 is the original. Lua 5.4.4 does not count a close in its
+ * C-call limit (the closed coroutine starts a fresh count), so closes nested through
+ * __close handlers are bounded here, as Lua bounds other C calls; beyond, a Lua error. The
+ * depth is kept across errors: the call runs protected and its error is raised again. */
+#define MAX_NESTED_CLOSE 200
+
 static int guarded_on_thread(lua_State *L)
 {
+    static int depth = 0;
+    cstack_check(L);
+    if (depth >= MAX_NESTED_CLOSE)
+        return luaL_error(L, "C stack overflow (coroutine.close nested more than %d deep "
+                          "through __close handlers)", MAX_NESTED_CLOSE);
     arm_if_limited(L, lua_tothread(L, 1));
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    depth++;
+    int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    depth--;
+    if (status != LUA_OK)
+        return lua_error(L);
     return lua_gettop(L);
 }
 
@@ -369,6 +307,7 @@ static int resume_armed(lua_State *L, lua_State *co, int narg)
         lua_pushliteral(L, "too many arguments to resume");
         return -1;
     }
+    cstack_check(L);
     arm_if_limited(L, co);
     lua_xmove(L, co, narg);
     lua_State *prev = host_enter_thread(co);
@@ -412,6 +351,7 @@ static int wrapped_resume(lua_State *L)
         return r;
     int stat = lua_status(co);
     if (stat != LUA_OK && stat != LUA_YIELD) {
+        cstack_check(L);
         stat = lua_resetthread(co);          /* runs its pending __close handlers */
         lua_xmove(co, L, 1);
     }
@@ -433,32 +373,67 @@ static int guarded_wrap(lua_State *L)
     return 1;
 }
 
-/* string.rep(s, n [, sep]) makes n copies in C: one instruction per 16 bytes made. */
-#define REP_BYTES_PER_INSTRUCTION 16
+/* ------------------------------------------------------------ __gc finalizers */
 
-static int guarded_rep(lua_State *L)
+/* Lua runs a finalizer with hooks off: a looping __gc could not be stopped. So the
+ * setmetatable of trusted scripts (the sandbox's refuses __gc) puts a wrapper in the
+ * metatable's __gc: the finalizer runs in a fresh coroutine, where hooks work, with the
+ * budget hook on it. A stop in it makes the script stop at its next instruction (sticky). */
+static int limited_finalizer(lua_State *L)
 {
-    int is_count = 0;
-    lua_Integer n = lua_tointegerx(L, 2, &is_count);   /* 2^30 is a float: counts too */
-    if (host_limited(L) && is_count && lua_type(L, 1) == LUA_TSTRING) {
-        size_t l = lua_rawlen(L, 1), lsep = lua_type(L, 3) == LUA_TSTRING ? lua_rawlen(L, 3) : 0;
-        if (n > 0) {
-            double bytes = (double)n * (double)(l + lsep);
-            double cost = bytes / REP_BYTES_PER_INSTRUCTION;
-            host_charge(L, cost > (double)(LLONG_MAX / 2) ? LLONG_MAX / 2 : (long long)cost);
+    if (!host_limited(L)) {
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_insert(L, 1);
+        lua_call(L, lua_gettop(L) - 1, 0);
+        return 0;
+    }
+    cstack_check(L);
+    int narg = lua_gettop(L);
+    lua_State *co = lua_newthread(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_xmove(L, co, 1);
+    lua_rotate(L, 1, 1);                     /* co, args... */
+    lua_xmove(L, co, narg);
+    host_arm_thread(co);
+    int nres;
+    lua_State *prev = host_enter_thread(co);
+    int status = lua_resume(co, L, narg, &nres);
+    host_leave_thread(prev);
+    if (status != LUA_OK && status != LUA_YIELD) {
+        lua_xmove(co, L, 1);
+        return lua_error(L);                  /* Lua makes it a warning */
+    }
+    return 0;
+}
+
+/* setmetatable(t, mt) as the standard one, with mt.__gc (a function) wrapped once. */
+static int limited_setmetatable(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) == LUA_TFUNCTION && lua_tocfunction(L, -1) != limited_finalizer) {
+            lua_pushcclosure(L, limited_finalizer, 1);
+            lua_pushliteral(L, "__gc");
+            lua_insert(L, -2);
+            lua_rawset(L, 2);
+        } else {
+            lua_pop(L, 1);
         }
     }
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
 }
 
 static void guard_field(lua_State *L, const char *lib, const char *name, lua_CFunction guard)
 {
-    if (lua_getglobal(L, lib) == LUA_TTABLE && lua_getfield(L, -1, name) == LUA_TFUNCTION) {
-        lua_pushboolean(L, strcmp(name, "find") == 0);  /* upvalue 2: has a `plain` flag */
-        lua_pushcclosure(L, guard, 2);
+    if (strcmp(lib, "_G") == 0)
+        lua_pushglobaltable(L);
+    else
+        lua_getglobal(L, lib);
+    if (lua_type(L, -1) == LUA_TTABLE && lua_getfield(L, -1, name) == LUA_TFUNCTION) {
+        lua_pushcclosure(L, guard, 1);
         lua_setfield(L, -2, name);
         lua_pop(L, 1);
         return;
@@ -471,12 +446,9 @@ static void guard_field(lua_State *L, const char *lib, const char *name, lua_CFu
  * wrappers only pass the call through. */
 static void guard_stdlib(lua_State *L)
 {
-    static const char *const patterns[] = { "find", "match", "gmatch", "gsub" };
-    for (size_t i = 0; i < sizeof patterns / sizeof *patterns; i++)
-        guard_field(L, "string", patterns[i], guarded_pattern);
-    guard_field(L, "table", "move", guarded_move);
-    guard_field(L, "string", "rep", guarded_rep);
+    charge_stdlib(L);
     guard_field(L, "coroutine", "close", guarded_on_thread);
+    guard_field(L, "_G", "setmetatable", limited_setmetatable);
     if (lua_getglobal(L, "coroutine") == LUA_TTABLE) {
         lua_pushcfunction(L, guarded_resume);
         lua_setfield(L, -2, "resume");
@@ -518,6 +490,7 @@ static const luaL_Reg sandbox_funcs[] = {
     { "run_reported", l_run_reported },
     { "error_class", l_error_class },
     { "xpcall", l_xpcall },
+    { "charged", charge_wrap },
     { NULL, NULL }
 };
 

@@ -8,9 +8,16 @@
 #include <string.h>
 
 #include "idindex.h"
+#include "fieldval.h"
 
 const char *const sim_desc_names[SIM_NDESC] = {
     "annex", "academie", "establishment", "commune", "program"
+};
+
+const char *const sim_obs_names[SIM_NOBS] = {
+    "applicants", "applicants_general", "applicants_techno", "applicants_pro",
+    "applicants_general_boursier", "applicants_techno_boursier", "applicants_pro_boursier",
+    "admitted", "admitted_general", "admitted_techno", "admitted_pro", "admitted_boursier",
 };
 
 /* ------------------------------------------------------------- id maps */
@@ -80,6 +87,8 @@ void sim_problem_free(sim_problem *p)
     free(p->f_id); free(p->f_capacity); free(p->f_min_techno); free(p->f_min_pro);
     free(p->f_min_boursier); free(p->f_min_resident); free(p->f_caps);
     for (int d = 0; d < SIM_NDESC; d++) free(p->f_desc[d]);
+    for (int o = 0; o < SIM_NOBS; o++) free(p->f_obs[o]);
+    free(p->c_kept);
     free(p->c_id); free(p->c_bac); free(p->c_boursier); free(p->c_resident);
     free(p->w_cand); free(p->w_form); free(p->w_pref); free(p->w_rank); free(p->w_line);
     free(p->f_start); free(p->f_wish); free(p->c_start); free(p->c_wish);
@@ -110,6 +119,11 @@ static int grow_formations(sim_problem *p, size_t c)
             if (regrow(&p->f_desc[d], c, sizeof *p->f_desc[d])) return -1;
             memset(p->f_desc[d] + p->cap_f, 0, (c - p->cap_f) * sizeof *p->f_desc[d]);
         }
+    for (int o = 0; o < SIM_NOBS; o++)
+        if (p->f_obs[o]) {
+            if (regrow(&p->f_obs[o], c, sizeof *p->f_obs[o])) return -1;
+            for (size_t k = p->cap_f; k < c; k++) p->f_obs[o][k] = -1;
+        }
     p->cap_f = c;
     return 0;
 }
@@ -117,7 +131,8 @@ static int grow_formations(sim_problem *p, size_t c)
 static int grow_candidates(sim_problem *p, size_t c)
 {
     if (regrow(&p->c_id, c, sizeof *p->c_id) || regrow(&p->c_bac, c, 1) ||
-        regrow(&p->c_boursier, c, 1) || regrow(&p->c_resident, c, 1))
+        regrow(&p->c_boursier, c, 1) || regrow(&p->c_resident, c, 1) ||
+        (p->c_kept && regrow(&p->c_kept, c, sizeof *p->c_kept)))
         return -1;
     p->cap_c = c;
     return 0;
@@ -172,6 +187,18 @@ int sim_set_desc(sim_problem *p, uint32_t f, int which, const char *text)
     return 0;
 }
 
+int sim_set_obs(sim_problem *p, uint32_t f, int which, int32_t value)
+{
+    if (!p->f_obs[which]) {
+        size_t cap = p->cap_f ? p->cap_f : 1;
+        p->f_obs[which] = malloc(cap * sizeof *p->f_obs[which]);
+        if (!p->f_obs[which]) return -1;
+        for (size_t k = 0; k < cap; k++) p->f_obs[which][k] = -1;
+    }
+    p->f_obs[which][f] = value;
+    return 0;
+}
+
 uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier, int resident)
 {
     if (p->nc == p->cap_c && grow_candidates(p, next_cap(p->cap_c)) != 0) return SIM_NONE;
@@ -183,6 +210,19 @@ uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier
     p->c_boursier[i] = (uint8_t)(boursier != 0);
     p->c_resident[i] = (uint8_t)(resident != 0);
     return i;
+}
+
+int sim_set_kept(sim_problem *p, uint32_t c, const char *text)
+{
+    if (!p->c_kept) {
+        p->c_kept = calloc(p->cap_c ? p->cap_c : 1, sizeof *p->c_kept);
+        if (!p->c_kept) return -1;
+    }
+    const char *s = strpool_intern(p->pool, text, strlen(text));
+    if (!s) return -1;
+    if (c == SIM_NONE) p->c_kept_header = s;
+    else p->c_kept[c] = s;
+    return 0;
 }
 
 uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pref,
@@ -260,25 +300,7 @@ uint32_t sim_find_candidate(sim_problem *p, const char *id)
 
 int sim_parse_bac(const char *s)
 {
-    static const struct { const char *name; int bac; } names[] = {
-        { "general", BAC_GENERAL }, { "g\xc3\xa9n\xc3\xa9ral", BAC_GENERAL },
-        { "generale", BAC_GENERAL }, { "g\xc3\xa9n\xc3\xa9rale", BAC_GENERAL },
-        { "techno", BAC_TECHNO }, { "technologique", BAC_TECHNO },
-        { "pro", BAC_PRO }, { "professionnel", BAC_PRO }, { "professionnelle", BAC_PRO },
-    };
-    char low[32];
-    size_t n = strlen(s);
-    if (n >= sizeof low) return -1;
-    for (size_t i = 0; i <= n; i++) {
-        char c = s[i];
-        low[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-    }
-    /* "G\xc3\x89N\xc3\x89RAL": fold the capital É too */
-    for (size_t i = 0; i + 1 < n; i++)
-        if ((unsigned char)low[i] == 0xc3 && (unsigned char)low[i + 1] == 0x89) low[i + 1] = (char)0xa9;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(low, names[i].name) == 0) return names[i].bac;
-    return -1;
+    return fieldval_bac(s, strlen(s));   /* the one bac parser (fieldval.h) */
 }
 
 const char *sim_bac_name(int bac)

@@ -18,6 +18,17 @@ enum { SIM_DESC_ANNEX, SIM_DESC_ACADEMIE, SIM_DESC_ESTABLISHMENT, SIM_DESC_COMMU
        SIM_DESC_PROGRAM, SIM_NDESC };
 extern const char *const sim_desc_names[SIM_NDESC];
 
+/* Observed figures of the Parcoursup open dataset (fr-esr-parcoursup) when the formations
+ * file has them: applicants and admitted by bac and boursier, to compare with the
+ * simulation. Names are the colmap fields (nb_voe_pp_bg → applicants_general, acc_bt →
+ * admitted_techno...). */
+enum { SIM_OBS_APPLICANTS, SIM_OBS_APPLICANTS_GENERAL, SIM_OBS_APPLICANTS_TECHNO,
+       SIM_OBS_APPLICANTS_PRO, SIM_OBS_APPLICANTS_GENERAL_BOURSIER,
+       SIM_OBS_APPLICANTS_TECHNO_BOURSIER, SIM_OBS_APPLICANTS_PRO_BOURSIER,
+       SIM_OBS_ADMITTED, SIM_OBS_ADMITTED_GENERAL, SIM_OBS_ADMITTED_TECHNO,
+       SIM_OBS_ADMITTED_PRO, SIM_OBS_ADMITTED_BOURSIER, SIM_NOBS };
+extern const char *const sim_obs_names[SIM_NOBS];
+
 typedef struct sim_problem {
     strpool *pool;                 /* every id and descriptive text */
     /* formations */
@@ -27,11 +38,15 @@ typedef struct sim_problem {
     uint8_t *f_min_techno, *f_min_pro, *f_min_boursier, *f_min_resident;  /* percents */
     int32_t (*f_caps)[NGROUPS];    /* seats per group: groups_split, or a policy's choice */
     const char **f_desc[SIM_NDESC];/* NULL when F.csv has no such column */
+    int32_t *f_obs[SIM_NOBS];      /* observed figures; NULL when absent, -1 for an empty cell */
     /* candidates */
     uint32_t nc;
     const char **c_id;
     uint8_t *c_bac;                /* BAC_* */
     uint8_t *c_boursier, *c_resident;
+    const char **c_kept;           /* --keep-columns: each candidate's other columns, as
+                                      ",v1,v2..." CSV text; NULL when not kept */
+    const char *c_kept_header;     /* their header, ",name1,name2..." */
     /* vœux, in the order of W.csv */
     uint32_t nw;
     uint32_t *w_cand, *w_form;
@@ -70,6 +85,9 @@ int sim_set_desc(sim_problem *p, uint32_t f, int which, const char *text);
 /* Makes room for at least nf formations, nc candidates and nw vœux in one allocation each
  * (a loader knows about as many from its files' line counts); 0 or -1. */
 int sim_reserve(sim_problem *p, size_t nf, size_t nc, size_t nw);
+int sim_set_obs(sim_problem *p, uint32_t f, int which, int32_t value);
+/* --keep-columns: candidate c's other columns as CSV text (c = SIM_NONE: their header). */
+int sim_set_kept(sim_problem *p, uint32_t c, const char *text);
 
 /* Id → index through hash maps rebuilt lazily; SIM_NONE when absent. */
 uint32_t sim_find_formation(sim_problem *p, const char *id);
@@ -80,8 +98,7 @@ int sim_sync_ids(sim_problem *p);
 uint32_t sim_lookup_formation(const sim_problem *p, const char *id, size_t len);
 uint32_t sim_lookup_candidate(const sim_problem *p, const char *id, size_t len);
 
-/* Parses a bac spelling (general/techno/pro, général/technologique/professionnel, any
- * case); -1 when unknown. */
+/* Parses a bac spelling with fieldval_bac (the one bac parser); -1 when unknown. */
 int sim_parse_bac(const char *s);
 const char *sim_bac_name(int bac);
 

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "colmap.h"
 #include "csvread.h"
+#include "fieldval.h"
 #include "encoding.h"
 #include "input.h"
 #include "sim_wishes.h"
@@ -72,44 +74,41 @@ int sim_parse_count(const char *s, long long least, long long max, int empty_ok,
 
 int sim_parse_flag(const char *s, int *out, char *why, size_t n)
 {
-    if (strcmp(s, "0") == 0 || strcmp(s, "1") == 0) { *out = s[0] == '1'; return 0; }
-    snprintf(why, n, "'%s' is not a flag: expected 0 or 1", s);
+    int v = fieldval_flag(s, strlen(s));
+    if (v == FIELDVAL_EMPTY) v = 0;   /* an empty flag cell means no */
+    if (v >= 0) { *out = v; return 0; }
+    snprintf(why, n, "'%s' is not a flag: expected " FIELDVAL_FLAGS, s);
     return -1;
 }
 
 /* ------------------------------------------------------------- headers */
 
-typedef struct columns {
-    const char *const *want;    /* the names looked for: the first nrequired must be there */
-    int nwant, nrequired;
-    int at[16];                 /* field index of each, -1 until found */
-    int desc[SIM_NDESC];        /* optional descriptive columns (formations) */
-} columns;
+typedef struct load_ctx {
+    sim_problem *p;
+    const input_opts *opts;
+    const char *kind, *expect;
+    const colmap_field *fields;
+    int nfields;
+    colmap cols;
+    csv_stats stats;
+    size_t residence;           /* candidates: the académie de résidence field, or SIZE_MAX */
+    char academie[160];         /* folded --academie */
+    uint32_t last_cand;         /* the previous vœu's candidate, SIM_NONE at first */
+    _Alignas(64) char last_cid[512];   /* aligned: compared with every vœu's candidate id */
+    uint32_t *line;             /* line of each formation / candidate read, for duplicates */
+    size_t nline, cap_line;
+} load_ctx;
 
-static int find_columns(csv_reader *rd, const csv_row *row, columns *cols, const char *expect)
+static int find_columns(csv_reader *rd, const csv_row *row, load_ctx *x)
 {
-    char name[128];
-    for (int i = 0; i < cols->nwant; i++) cols->at[i] = -1;
-    for (int d = 0; d < SIM_NDESC; d++) cols->desc[d] = -1;
-    for (size_t f = 0; f < row->nfields; f++) {
-        trimmed(row, f, name, sizeof name);
-        for (char *c = name; *c; c++) *c = (char)tolower((unsigned char)*c);
-        for (int i = 0; i < cols->nwant; i++)
-            if (strcmp(name, cols->want[i]) == 0) {
-                if (cols->at[i] >= 0) {
-                    fail_at(rd, f, "column '%s' appears twice", cols->want[i]);
-                    return -1;
-                }
-                cols->at[i] = (int)f;
-            }
-        for (int d = 0; d < SIM_NDESC; d++)
-            if (strcmp(name, sim_desc_names[d]) == 0 && cols->desc[d] < 0) cols->desc[d] = (int)f;
+    char why[1400];
+    size_t bad;
+    colmap_free(&x->cols);   /* the fast path may have read a header already */
+    if (colmap_resolve(&x->cols, x->kind, x->fields, x->nfields, row, x->opts, x->expect,
+                       why, sizeof why, &bad) != 0) {
+        fail_at(rd, bad, "%s", why);
+        return -1;
     }
-    for (int i = 0; i < cols->nrequired; i++)
-        if (cols->at[i] < 0) {
-            fail_at(rd, 0, "missing column '%s' (the header must name %s)", cols->want[i], expect);
-            return -1;
-        }
     return 0;
 }
 
@@ -147,26 +146,45 @@ typedef struct text_in {
     size_t len;
 } text_in;
 
-static int read_rows(const text_in *in, csv_row_fn fn, void *ctx, int fast, errloc *err);
+static int read_rows(const text_in *in, csv_row_fn fn, load_ctx *x, int fast, errloc *err);
+
+/* One loader on one input read here (the sim_load_* entry points, without the fast path). */
+typedef int (*loader_fn)(sim_problem *p, const text_in *in, int fast, const input_opts *opts,
+                         errloc *err);
+
+static int load_path(sim_problem *p, const char *path, loader_fn load, const input_opts *opts,
+                     errloc *err)
+{
+    text_in in = { input_name(path), NULL, 0 };
+    if (!(in.buf = input_read(path, in.name, &in.len, err))) return -1;
+    int rc = load(p, &in, 0, opts, err);
+    free(in.buf);
+    return rc;
+}
 
 /* ---------------------------------------------------------- formations */
 
 /* formation_id and capacity are required; a missing min_* column means 0 for every
- * formation (no annex has a résident rate, for instance). */
+ * formation (no annex has a résident rate, for instance). The descriptive columns follow
+ * (sim_desc_names order), then the observed figures of the open dataset (sim_obs_names). */
+enum { FORM_DESC = 6, FORM_OBS = FORM_DESC + SIM_NDESC, FORM_NFIELDS = FORM_OBS + SIM_NOBS };
 static const char *const form_cols[] = { "formation_id", "capacity", "min_techno", "min_pro",
                                          "min_boursier", "min_resident" };
+static colmap_field form_fields[FORM_NFIELDS] = {
+    { "formation_id", 1 }, { "capacity", 1 }, { "min_techno", 0 }, { "min_pro", 0 },
+    { "min_boursier", 0 }, { "min_resident", 0 },
+};
 #define FORM_EXPECT "formation_id,capacity; min_techno, min_pro, min_boursier and min_resident " \
                     "are 0 when absent"
 
-typedef struct load_ctx {
-    sim_problem *p;
-    char kind;                  /* 'f', 'c' or 'w': which array sim_reserve sizes */
-    columns cols;
-    uint32_t last_cand;         /* the previous vœu's candidate, SIM_NONE at first */
-    char last_cid[512];
-    uint32_t *line;             /* line of each formation / candidate read, for duplicates */
-    size_t nline, cap_line;
-} load_ctx;
+static const colmap_field *formation_fields(void)
+{
+    if (!form_fields[FORM_DESC].name) {   /* names shared with sim.c, set once */
+        for (int d = 0; d < SIM_NDESC; d++) form_fields[FORM_DESC + d].name = sim_desc_names[d];
+        for (int o = 0; o < SIM_NOBS; o++) form_fields[FORM_OBS + o].name = sim_obs_names[o];
+    }
+    return form_fields;
+}
 
 /* Remembers the line of the item just added (index x->nline), to name it in a
  * "duplicate ... (already on line N)" message. */
@@ -205,7 +223,7 @@ static int id_field(csv_reader *rd, const csv_row *row, int col, const char *wha
 static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
 {
     load_ctx *x = vctx;
-    if (row->index == 0) return find_columns(rd, row, &x->cols, FORM_EXPECT);
+    if (row->index == 0) return find_columns(rd, row, x);
     char id[512];
     long long v[6];
     if (id_field(rd, row, x->cols.at[0], "formation_id", id, sizeof id)) return -1;
@@ -223,17 +241,29 @@ static int on_formation(void *vctx, csv_reader *rd, const csv_row *row)
     uint32_t f = sim_add_formation(x->p, id, (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5]);
     if (f == SIM_NONE || remember_line(x, row) != 0) { fail_at(rd, 0, "out of memory"); return -1; }
     for (int d = 0; d < SIM_NDESC; d++)
-        if (x->cols.desc[d] >= 0) {
+        if (x->cols.at[FORM_DESC + d] >= 0) {
             char text[1024];
-            trimmed(row, (size_t)x->cols.desc[d], text, sizeof text);
+            trimmed(row, (size_t)x->cols.at[FORM_DESC + d], text, sizeof text);
             if (sim_set_desc(x->p, f, d, text) != 0) { fail_at(rd, 0, "out of memory"); return -1; }
+        }
+    for (int o = 0; o < SIM_NOBS; o++)
+        if (x->cols.at[FORM_OBS + o] >= 0) {
+            long long n;
+            int col = x->cols.at[FORM_OBS + o];
+            size_t len = row->len[col];
+            fieldval_trim(row->field[col], &len);
+            if (len == 0) n = -1;   /* an empty observed cell: unknown, not 0 */
+            else if (field_count(rd, row, col, 0, 100000000, 0, sim_obs_names[o], &n)) return -1;
+            if (sim_set_obs(x->p, f, o, (int32_t)n) != 0) { fail_at(rd, 0, "out of memory"); return -1; }
         }
     return 0;
 }
 
-static int load_formations(sim_problem *p, const text_in *in, int fast, errloc *err)
+static int load_formations(sim_problem *p, const text_in *in, int fast, const input_opts *opts,
+                           errloc *err)
 {
-    load_ctx x = { .p = p, .kind = 'f', .cols = { .want = form_cols, .nwant = 6, .nrequired = 2 } };
+    load_ctx x = { .p = p, .opts = opts, .kind = "formations", .expect = FORM_EXPECT,
+                   .fields = formation_fields(), .nfields = FORM_NFIELDS };
     int rc = read_rows(in, on_formation, &x, fast, err);
     free(x.line);
     return rc;
@@ -241,32 +271,68 @@ static int load_formations(sim_problem *p, const text_in *in, int fast, errloc *
 
 int sim_load_formations(sim_problem *p, const char *path, errloc *err)
 {
-    text_in in = { input_name(path), NULL, 0 };
-    if (!(in.buf = input_read(path, in.name, &in.len, err))) return -1;
-    int rc = load_formations(p, &in, 0, err);
-    free(in.buf);
-    return rc;
+    return load_path(p, path, load_formations, NULL, err);
+}
+
+int sim_load_formations_opts(sim_problem *p, const char *path, const input_opts *opts, errloc *err)
+{
+    return load_path(p, path, load_formations, opts, err);
 }
 
 /* ---------------------------------------------------------- candidates */
 
 static const char *const cand_cols[] = { "id", "bac", "boursier", "resident" };
+static const colmap_field cand_fields[] = {
+    { "id", 1 }, { "bac", 1 }, { "boursier", 1 }, { "resident", 1 }, { "residence", 0 },
+};
+
+/* --keep-columns: the candidate's other columns, kept for assignments.csv. */
+static int keep_columns(csv_reader *rd, const csv_row *row, load_ctx *x, uint32_t c)
+{
+    char text[8192];
+    if (colmap_csv_tail(row, (size_t)x->cols.at[0], text, sizeof text) != 0) {
+        fail_at(rd, 0, "--keep-columns: this row is longer than %zu bytes", sizeof text);
+        return -1;
+    }
+    if (sim_set_kept(x->p, c, text) != 0) {
+        fail_at(rd, 0, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int candidate_header(csv_reader *rd, const csv_row *row, load_ctx *x)
+{
+    char why[600];
+    if (find_columns(rd, row, x) != 0) return -1;
+    if (x->opts && x->opts->keep_columns && keep_columns(rd, row, x, SIM_NONE) != 0) return -1;
+    if (colmap_residence(&x->cols, x->opts, row, &x->residence, x->academie, sizeof x->academie,
+                         why, sizeof why) != 0) {
+        fail_at(rd, x->residence, "%s", why);
+        return -1;
+    }
+    return 0;
+}
 
 static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
 {
     load_ctx *x = vctx;
-    if (row->index == 0) return find_columns(rd, row, &x->cols, "id,bac,boursier,resident");
-    char id[512], text[64], why[160];
+    if (row->index == 0) return candidate_header(rd, row, x);
+    char id[512], text[64], why[400];
     int flags[2];
     if (id_field(rd, row, x->cols.at[0], "candidate id", id, sizeof id)) return -1;
     trimmed(row, (size_t)x->cols.at[1], text, sizeof text);
     int bac = sim_parse_bac(text);
     if (bac < 0) {
-        fail_at(rd, (size_t)x->cols.at[1], "unknown bac '%s': expected general, techno or pro "
-                 "(or général, technologique, professionnel)", text);
+        if (!text[0]) fail_at(rd, (size_t)x->cols.at[1], "empty bac: expected " FIELDVAL_BACS);
+        else fail_at(rd, (size_t)x->cols.at[1], "unknown bac '%s': expected " FIELDVAL_BACS, text);
         return -1;
     }
     for (int i = 0; i < 2; i++) {
+        if (i == 1 && x->residence != SIZE_MAX) {
+            flags[1] = colmap_resident_of(row->field[x->residence], row->len[x->residence], x->academie);
+            break;
+        }
         trimmed(row, (size_t)x->cols.at[2 + i], text, sizeof text);
         if (sim_parse_flag(text, &flags[i], why, sizeof why) != 0) {
             fail_at(rd, (size_t)x->cols.at[2 + i], "%s: %s", cand_cols[2 + i], why);
@@ -279,16 +345,20 @@ static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
                 line_of(x, first));
         return -1;
     }
-    if (sim_add_candidate(x->p, id, bac, flags[0], flags[1]) == SIM_NONE || remember_line(x, row) != 0) {
+    uint32_t c = sim_add_candidate(x->p, id, bac, flags[0], flags[1]);
+    if (c == SIM_NONE || remember_line(x, row) != 0) {
         fail_at(rd, 0, "out of memory");
         return -1;
     }
+    if (x->opts && x->opts->keep_columns) return keep_columns(rd, row, x, c);
     return 0;
 }
 
-static int load_candidates(sim_problem *p, const text_in *in, int fast, errloc *err)
+static int load_candidates(sim_problem *p, const text_in *in, int fast, const input_opts *opts,
+                           errloc *err)
 {
-    load_ctx x = { .p = p, .kind = 'c', .cols = { .want = cand_cols, .nwant = 4, .nrequired = 4 } };
+    load_ctx x = { .p = p, .opts = opts, .kind = "candidates", .expect = "id,bac,boursier,resident",
+                   .fields = cand_fields, .nfields = 5, .residence = SIZE_MAX };
     int rc = read_rows(in, on_candidate, &x, fast, err);
     free(x.line);
     return rc;
@@ -296,21 +366,19 @@ static int load_candidates(sim_problem *p, const text_in *in, int fast, errloc *
 
 int sim_load_candidates(sim_problem *p, const char *path, errloc *err)
 {
-    text_in in = { input_name(path), NULL, 0 };
-    if (!(in.buf = input_read(path, in.name, &in.len, err))) return -1;
-    int rc = load_candidates(p, &in, 0, err);
-    free(in.buf);
-    return rc;
+    return load_path(p, path, load_candidates, NULL, err);
 }
 
 /* -------------------------------------------------------------- vœux */
 
-static const char *const wish_cols[] = { "candidate_id", "formation_id", "preference", "rank" };
+static const colmap_field wish_fields[] = {
+    { "candidate_id", 1 }, { "formation_id", 1 }, { "preference", 1 }, { "rank", 1 },
+};
 
 static int on_wish(void *vctx, csv_reader *rd, const csv_row *row)
 {
     load_ctx *x = vctx;
-    if (row->index == 0) return find_columns(rd, row, &x->cols, "candidate_id,formation_id,preference,rank");
+    if (row->index == 0) return find_columns(rd, row, x);
     char cid[512], fid[512];
     long long pref, rank;
     if (id_field(rd, row, x->cols.at[0], "candidate_id", cid, sizeof cid) ||
@@ -347,19 +415,16 @@ static int on_wish(void *vctx, csv_reader *rd, const csv_row *row)
     return 0;
 }
 
-static int load_wishes(sim_problem *p, const text_in *in, int fast, errloc *err)
+static int load_wishes(sim_problem *p, const text_in *in, int fast, const input_opts *opts, errloc *err)
 {
-    load_ctx x = { .p = p, .kind = 'w', .cols = { .want = wish_cols, .nwant = 4, .nrequired = 4 }, .last_cand = SIM_NONE };
+    load_ctx x = { .p = p, .opts = opts, .kind = "wishes", .expect = "candidate_id,formation_id,preference,rank",
+                   .fields = wish_fields, .nfields = 4, .last_cand = SIM_NONE };
     return read_rows(in, on_wish, &x, fast, err);
 }
 
 int sim_load_wishes(sim_problem *p, const char *path, errloc *err)
 {
-    text_in in = { input_name(path), NULL, 0 };
-    if (!(in.buf = input_read(path, in.name, &in.len, err))) return -1;
-    int rc = load_wishes(p, &in, 0, err);
-    free(in.buf);
-    return rc;
+    return load_path(p, path, load_wishes, NULL, err);
 }
 
 /* ------------------------------------------------------------ fast path */
@@ -377,7 +442,7 @@ typedef enum { FAST_OK, FAST_FALLBACK, FAST_ERROR } fast_status;
  * rehash on a national file. Only a hint: a failure shows again on the rows. */
 static void reserve_lines(load_ctx *x, size_t lines)
 {
-    sim_reserve(x->p, x->kind == 'f' ? lines : 0, x->kind == 'c' ? lines : 0, x->kind == 'w' ? lines : 0);
+    sim_reserve(x->p, x->kind[0] == 'f' ? lines : 0, x->kind[0] == 'c' ? lines : 0, x->kind[0] == 'w' ? lines : 0);
 }
 
 static size_t count_lines(const char *s, size_t n)
@@ -395,6 +460,14 @@ static int wishes_body(load_ctx *x, const char *body, size_t len, size_t first_l
     sim_wish_layout lay = { delim, nfields, (size_t)x->cols.at[0], (size_t)x->cols.at[1],
                             (size_t)x->cols.at[2], (size_t)x->cols.at[3] };
     return sim_wishes_parse(x->p, body, len, first_line, &lay);
+}
+
+/* A line of separators and spaces only: csvread skips it as an entirely empty row. */
+static int only_separators(const char *p, const char *stop, char delim)
+{
+    for (; p < stop; p++)
+        if (*p != delim && *p != ' ' && *p != '\t') return 0;
+    return 1;
 }
 
 static fast_status fast_read(const text_in *in, csv_row_fn fn, void *ctx, errloc *err)
@@ -429,7 +502,10 @@ static fast_status fast_read(const text_in *in, csv_row_fn fn, void *ctx, errloc
         if ((size_t)(e - p) >= CSV_MAX_LINE) goto out;
         const char *stop = e > p && e[-1] == '\r' ? e - 1 : e;
         if (memchr(p, '\r', (size_t)(stop - p))) goto out;
-        if (stop == p) { p = e + 1; continue; }          /* blank line */
+        if (stop == p || ((*p == delim || *p == ' ' || *p == '\t') && only_separators(p, stop, delim))) {
+            p = e + 1;   /* a blank line or Excel's ";;;;" */
+            continue;
+        }
         n = 0;
         for (const char *f = p;;) {
             const char *d = memchr(f, delim, (size_t)(stop - f));
@@ -455,7 +531,7 @@ static fast_status fast_read(const text_in *in, csv_row_fn fn, void *ctx, errloc
         if (fn(ctx, NULL, &row) != 0) goto out;
         index++;
         p = e + 1;
-        if (index == 1 && ((load_ctx *)ctx)->kind == 'w') {
+        if (index == 1 && ((load_ctx *)ctx)->kind[0] == 'w') {
             /* the vœux after the header: on every core when plain, else row by row below */
             int rc = wishes_body(ctx, p < end ? p : end, p < end ? (size_t)(end - p) : 0, line + 1,
                                  delim, header_fields);
@@ -474,11 +550,20 @@ clean:  /* nothing was read yet: csvread takes this text over, no need to start 
 
 /* Reads the rows of in into the callback, fast when allowed; 1 = start again without the
  * fast path. */
-static int read_rows(const text_in *in, csv_row_fn fn, void *ctx, int fast, errloc *err)
+static int read_rows(const text_in *in, csv_row_fn fn, load_ctx *x, int fast, errloc *err)
 {
-    if (!fast) return csv_read_buffer(in->name, in->buf, in->len, NULL, fn, ctx, err);
-    fast_status st = fast_read(in, fn, ctx, err);
-    return st == FAST_OK ? 0 : st == FAST_ERROR ? -1 : 1;
+    int rc;
+    if (x->opts && x->opts->explain) fast = 0;   /* csvread counts what --explain shows */
+    if (!fast) {
+        csv_opts copts = { .stats = &x->stats };
+        rc = csv_read_buffer(in->name, in->buf, in->len, &copts, fn, x, err);
+        if (rc == 0) colmap_explain_file(&x->cols, x->opts, in->name, &x->stats);
+    } else {
+        fast_status st = fast_read(in, fn, x, err);
+        rc = st == FAST_OK ? 0 : st == FAST_ERROR ? -1 : 1;
+    }
+    colmap_free(&x->cols);
+    return rc;
 }
 
 /* ----------------------------------------------------------- relocating */
@@ -535,20 +620,49 @@ static size_t column_index(const text_in *in, const char *name)
         size_t n = end ? (size_t)(end - tok) : (size_t)(stop - tok);
         while (n && (tok[0] == ' ' || tok[0] == '"')) { tok++; n--; }
         while (n && (tok[n - 1] == ' ' || tok[n - 1] == '"')) n--;
-        if (n == want && strncasecmp(tok, name, n) == 0) { found = idx; break; }
+        if ((n == want && strncasecmp(tok, name, n) == 0) || colmap_is_field(tok, n, name)) {
+            found = idx;
+            break;
+        }
         if (!end) break;
         tok = end + 1;
     }
     return found;
 }
 
+/* What admit does instead of the columns a formations file in the open dataset layout
+ * lacks (it has observed figures but no minimum rates, or only some figures). */
+static void note_formations(const sim_problem *p, const char *path, explain *notes)
+{
+    int observed = 0;
+    for (int o = 0; o < SIM_NOBS; o++) observed |= p->f_obs[o] != NULL;
+    if (!observed || !notes) return;
+    int mins = 0;
+    for (uint32_t f = 0; f < p->nf && !mins; f++)
+        mins = p->f_min_techno[f] || p->f_min_pro[f] || p->f_min_boursier[f] || p->f_min_resident[f];
+    if (!mins)
+        explain_printf(notes, "admit: %s: no formation has a minimum rate (min_techno, min_pro, min_boursier, "
+                       "min_resident: the open dataset does not publish them, so every minimum is 0): the "
+                       "formations are simulated without one; add the columns or map them with --columns\n", path);
+    static const int kinds[3] = { SIM_OBS_ADMITTED_TECHNO, SIM_OBS_ADMITTED_PRO, SIM_OBS_ADMITTED_BOURSIER };
+    static const char *const what[3] = { "techno", "pro", "boursier" };
+    if (!p->f_obs[SIM_OBS_ADMITTED])
+        explain_printf(notes, "admit: %s: no column 'admitted' (acc_tot): observed shares are not compared\n", path);
+    else
+        for (int k = 0; k < 3; k++)
+            if (!p->f_obs[kinds[k]])
+                explain_printf(notes, "admit: %s: no column '%s' (acc_%s): the observed %s share is not "
+                               "compared\n", path, sim_obs_names[kinds[k]], k == 0 ? "bt" : k == 1 ? "bp" : "brs",
+                               what[k]);
+}
+
 /* One attempt; 1 = something the fast path does not take: start again through csvread. */
-static int load_all(sim_problem *p, const text_in in[3], int fast, errloc *err)
+static int load_all(sim_problem *p, const text_in in[3], int fast, const input_opts *opts, errloc *err)
 {
     int rc;
-    if ((rc = load_formations(p, &in[0], fast, err)) != 0) return rc;
-    if ((rc = load_candidates(p, &in[1], fast, err)) != 0) return rc;
-    return load_wishes(p, &in[2], fast, err);
+    if ((rc = load_formations(p, &in[0], fast, opts, err)) != 0) return rc;
+    if ((rc = load_candidates(p, &in[1], fast, opts, err)) != 0) return rc;
+    return load_wishes(p, &in[2], fast, opts, err);
 }
 
 /* Reads the three inputs once each. A stream named twice (`-` for two files) could only
@@ -570,6 +684,12 @@ static int read_inputs(text_in in[3], const char *const path[3], errloc *err)
 
 sim_problem *sim_load(const char *fpath, const char *cpath, const char *wpath, errloc *err)
 {
+    return sim_load_opts(fpath, cpath, wpath, NULL, err);
+}
+
+sim_problem *sim_load_opts(const char *fpath, const char *cpath, const char *wpath,
+                           const input_opts *opts, errloc *err)
+{
     sim_problem *p = NULL;
     const char *const path[3] = { fpath, cpath, wpath };
     text_in in[3] = { { 0 } };
@@ -578,10 +698,11 @@ sim_problem *sim_load(const char *fpath, const char *cpath, const char *wpath, e
         sim_problem_free(p);
         p = sim_problem_new();
         if (!p) { errloc_set(err, in[0].name, 0, 0, "out of memory"); goto fail; }
-        int rc = load_all(p, in, fast, err);
+        int rc = load_all(p, in, fast, opts, err);
         if (rc < 0) goto fail;
         if (rc == 0) break;
     }
+    if (opts) note_formations(p, in[0].name, opts->notes);
     uint32_t bad;
     char what;
     errloc ierr;

@@ -141,6 +141,18 @@ static int cmp_bucket(const void *a, const void *b)
     return strcmp(((const sim_bucket *)a)->name, ((const sim_bucket *)b)->name);
 }
 
+int sim_report_observed(const sim_problem *p, uint32_t f, int k, uint32_t *admitted, uint32_t *of_kind)
+{
+    static const int obs_of_kind[NOBSERVED] = { SIM_OBS_ADMITTED_TECHNO, SIM_OBS_ADMITTED_PRO,
+                                                SIM_OBS_ADMITTED_BOURSIER };
+    const int32_t *all = p->f_obs[SIM_OBS_ADMITTED], *kind = p->f_obs[obs_of_kind[k]];
+    *admitted = *of_kind = 0;
+    if (!all || !kind || all[f] < 0 || kind[f] < 0) return 0;
+    *admitted = (uint32_t)all[f];
+    *of_kind = (uint32_t)kind[f];
+    return 1;
+}
+
 static int summarise(sim_report *rep)
 {
     const sim_problem *p = rep->p;
@@ -195,6 +207,19 @@ static int summarise(sim_report *rep)
                 if (bk[j]) { bk[j]->with_min[k]++; bk[j]->not_met[k] += why != WHY_MET; }
         }
     }
+    for (uint32_t i = 0; i < rep->nrows; i++) {
+        const sim_row *row = &rep->rows[i];
+        uint32_t adm, of_kind;
+        if (row->group >= 0) continue;
+        for (int k = 0; k < NOBSERVED; k++)
+            if (sim_report_observed(p, row->f, k, &adm, &of_kind)) {
+                s->obs_formations[k]++;
+                s->obs_admitted[k] += adm;
+                s->obs_kind[k] += of_kind;
+                s->sim_admitted[k] += row->admitted;
+                s->sim_kind[k] += row->adm[k];
+            }
+    }
     if (s->n_annex) qsort(s->by_annex, s->n_annex, sizeof *s->by_annex, cmp_bucket);
     if (s->n_academie) qsort(s->by_academie, s->n_academie, sizeof *s->by_academie, cmp_bucket);
     return 0;
@@ -212,7 +237,9 @@ enum {
     COL_CAPACITY = COL_DESC + SIM_NDESC, COL_APPLICANTS, COL_ADMITTED, COL_EMPTY,
     COL_PER_KIND,  /* + KIND_COLS per kind */
     KIND_MIN = 0, KIND_APP, KIND_ADM, KIND_SHARE, KIND_MET, KIND_WHY, KIND_ELSEWHERE, KIND_COLS,
-    COL_END = COL_PER_KIND + KIND_COLS * NKINDS
+    COL_OBS_ADMITTED = COL_PER_KIND + KIND_COLS * NKINDS,  /* the open dataset's figures, when given */
+    COL_OBS_SHARE,                      /* + NOBSERVED: observed_share_techno, _pro, _boursier */
+    COL_END = COL_OBS_SHARE + NOBSERVED
 };
 
 /* Header of column code c (into buf). */
@@ -227,7 +254,9 @@ static void column_name(int c, char *buf, size_t n)
     case COL_APPLICANTS: snprintf(buf, n, "applicants"); return;
     case COL_ADMITTED: snprintf(buf, n, "admitted"); return;
     case COL_EMPTY: snprintf(buf, n, "empty_seats"); return;
+    case COL_OBS_ADMITTED: snprintf(buf, n, "observed_admitted"); return;
     }
+    if (c >= COL_OBS_SHARE) { snprintf(buf, n, "observed_share_%s", sim_kind_names[c - COL_OBS_SHARE]); return; }
     if (c < COL_CAPACITY) snprintf(buf, n, "%s", sim_desc_names[c - COL_DESC]);
     else snprintf(buf, n, fmt[(c - COL_PER_KIND) % KIND_COLS], sim_kind_names[(c - COL_PER_KIND) / KIND_COLS]);
 }
@@ -237,6 +266,8 @@ static int in_table(const sim_report *rep, sim_table t, int c)
     if (c >= COL_DESC && c < COL_DESC + SIM_NDESC)
         return t == TABLE_FORMATIONS && rep->p->f_desc[c - COL_DESC] != NULL;
     if (c == COL_GROUP || c == COL_EMPTY) return t == TABLE_GROUPS;
+    if (c == COL_OBS_ADMITTED) return t == TABLE_FORMATIONS && rep->p->f_obs[SIM_OBS_ADMITTED] != NULL;
+    if (c >= COL_OBS_SHARE) return t == TABLE_FORMATIONS && rep->sum.obs_formations[c - COL_OBS_SHARE] != 0;
     if (c < COL_PER_KIND || t == TABLE_FORMATIONS) return 1;
     int what = (c - COL_PER_KIND) % KIND_COLS;
     return what == KIND_APP || what == KIND_ADM || what == KIND_SHARE;
@@ -290,6 +321,20 @@ sim_cell sim_report_cell(const sim_report *rep, sim_table t, uint32_t ri, int i)
     case COL_APPLICANTS: return INT(row->applicants);
     case COL_ADMITTED: return INT(row->admitted);
     case COL_EMPTY: return INT(row->capacity > row->admitted ? row->capacity - row->admitted : 0);
+    case COL_OBS_ADMITTED: {
+        const int32_t *obs = p->f_obs[SIM_OBS_ADMITTED];
+        return row->group >= 0 || !obs || obs[row->f] < 0 ? cell : INT(obs[row->f]);
+    }
+    }
+    if (c >= COL_OBS_SHARE) {   /* a share like the simulated ones beside it */
+        uint32_t adm, of_kind;
+        if (row->group >= 0 || !sim_report_observed(p, row->f, c - COL_OBS_SHARE, &adm, &of_kind) || adm == 0)
+            return cell;
+        cell.type = CELL_PCT;
+        cell.part = of_kind;
+        cell.whole = adm;
+        cell.num = 100.0 * of_kind / adm;
+        return cell;
     }
     if (c < COL_CAPACITY) {
         const char *s = p->f_desc[c - COL_DESC][row->f];

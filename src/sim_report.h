@@ -25,6 +25,12 @@ typedef enum { WHY_NONE, WHY_MET, WHY_NOT_ENOUGH, WHY_ELSEWHERE } sim_why;
 enum { RESERVED_TECHNO, RESERVED_PRO, NRESERVED };
 extern const char *const sim_reserved_names[NRESERVED];
 
+/* The kinds the open dataset observes (techno, pro, boursier = KIND_* 0..2). */
+#define NOBSERVED 3
+/* The observed admitted of kind k (< NOBSERVED) of formation f, and all its observed
+ * admitted; 0 when the file does not give both (then *admitted is 0 too). */
+int sim_report_observed(const sim_problem *p, uint32_t f, int k, uint32_t *admitted, uint32_t *of_kind);
+
 typedef struct sim_bucket {        /* totals over formations sharing an annex / académie */
     const char *name;
     uint32_t formations, admitted;
@@ -43,6 +49,11 @@ typedef struct sim_summary {
     uint64_t reserved[NRESERVED], reserved_empty[NRESERVED];  /* seats of the reserved groups */
     sim_bucket *by_annex, *by_academie;
     uint32_t n_annex, n_academie;
+    /* the open dataset's observed admitted (SIM_OBS_*), per kind techno / pro / boursier,
+     * over the formations whose row has both figures; simulated on the same formations */
+    uint32_t obs_formations[NOBSERVED];
+    uint64_t obs_admitted[NOBSERVED], obs_kind[NOBSERVED];
+    uint64_t sim_admitted[NOBSERVED], sim_kind[NOBSERVED];
 } sim_summary;
 
 /* Cell types of the tables. A share (CELL_PCT) carries its exact ratio part/whole; num is

@@ -209,6 +209,7 @@ describe("admit command line", function()
   describe("bad options", function()
     it("an unknown option prints the usage, exit 2", function()
       local out, err, code = h.run({ "-x" })
+      local _
       assert.are.equal("", out)
       assert.matches("^admit: unrecognized option '%-x'\nusage: admit %[options%] %[script %[args%]%]\n", err)
       assert.are.equal(2, code)
@@ -252,6 +253,7 @@ describe("admit command line", function()
 
     it("a word runs the command of that name, with its arguments", function()
       local out, err, code = h.run({ "help", "help" })
+      local _
       assert.are.equal("usage: admit help [COMMAND]\n", out)
       assert.are.equal("", err)
       assert.are.equal(0, code)

@@ -500,13 +500,15 @@ describe("admit callorder: the command-line contract", function()
     fails({}, HEADER .. "a,1,0,0\nb,0,0,0\n", "stdin:3:3: rank must be a whole number from 1 (best) to 2147483647, got '0'")
     fails({}, HEADER .. "a,x1,0,0\n", "stdin:2:3: rank must be a whole number from 1 (best) to 2147483647, got 'x1'")
     fails({}, HEADER .. "a,2147483648,0,0\n", "stdin:2:3: rank must be a whole number from 1 (best) to 2147483647, got '2147483648'")
-    fails({}, HEADER .. "a,1,2,0\n", "stdin:2:5: boursier must be 0 or 1, got '2'")
-    fails({}, HEADER .. "a,1,0,yes\n", "stdin:2:7: resident must be 0 or 1, got 'yes'")
+    fails({}, HEADER .. "a,1,2,0\n", "stdin:2:5: boursier must be a flag (1/0, oui/non, o/n, vrai/faux, true/false, x or empty), got '2'")
+    fails({}, HEADER .. "a,1,0,yes\n", "stdin:2:7: resident must be a flag (1/0, oui/non, o/n, vrai/faux, true/false, x or empty), got 'yes'")
     fails({}, HEADER .. ",1,0,0\n", "stdin:2:1: empty id")
     fails({}, HEADER .. "a,1,0\n", "stdin:2:5: 3 fields where the header has 4")
     fails({}, HEADER .. "a,1,0,0\n\"b,2,0,0\n", "stdin:3:1: unterminated quoted field: the quote opened here is never closed")
     fails({}, "id,rank,boursier\na,1,0\n",
-      "stdin:1:1: missing column 'resident': the header must name id,rank,boursier,resident")
+      "stdin:1:1: missing column 'resident' (the header must name id,rank,boursier,resident); the file's columns"
+      .. " are 'id', 'rank', 'boursier'; 'resident' may also be written résidente, résident académie, or an"
+      .. " 'académie de résidence' column with --academie NAME, or mapped with --columns resident=HEADER")
     fails({}, "", "stdin: empty file: expected a header line")
   end)
 

@@ -52,7 +52,8 @@ describe("candidates: loading", function()
     local text = tostring(c)
     assert.matches("^admit%.candidates: 60 candidates × 10 columns %(tests/fixtures/callorder/candidates%.csv%)\n", text)
     assert.matches("\nid%s+bac%s+boursier%s+resident", text)
-    assert.matches("%.%.%. %(50 more%)$", text)
+    assert.matches("\n1001%s+general%s+false%s+true%s", text)   -- flags as the rows show them
+    assert.matches("%.%.%. %(50 more%)\n%(2 more columns not shown: specialite, motivation; %[i%] shows row i whole%)$", text)
     local fields = getmetatable(c).__fields(c)
     table.sort(fields)
     assert.are.same({ "column", "columns", "filter", "find", "rank", "rows" }, fields)
@@ -76,10 +77,10 @@ describe("candidates: loading", function()
 
   it("names the line and column of each error", function()
     local cases = {
-      { "bad-bac.csv", "bad-bac.csv:3:3: unknown bac 'bac S': expected general, techno or pro (or général, technologique, professionnel)" },
+      { "bad-bac.csv", "bad-bac.csv:3:3: unknown bac 'bac S': expected général, technologique or professionnel (also general, techno, pro, a label starting with one such as 'Bac technologique STMG', or a série code STMG, STI2D, ST2S, STL, STD2A, STHR, S2TMD, STAV)" },
       { "dup-id.csv", "dup-id.csv:5:1: duplicate id 'A2' (already on line 3)" },
-      { "missing-column.csv", "missing-column.csv:1:1: missing column 'boursier': a candidates file needs the columns id,bac,boursier,resident" },
-      { "bad-flag.csv", "bad-flag.csv:3:7: boursier must be 0 or 1, got 'oui'" },
+      { "missing-column.csv", "missing-column.csv:1:1: missing column 'boursier' (the header must name id,bac,boursier,resident); the file's columns are 'id', 'bac', 'resident'; 'boursier' may also be written boursier du lycée, bourse, boursière, boursier lycée, bourse du lycée, or mapped with --columns boursier=HEADER" },
+      { "bad-flag.csv", "bad-flag.csv:3:7: boursier must be a flag (1/0, oui/non, o/n, vrai/faux, true/false, x or empty), got 'yes'" },
       { "empty-id.csv", "empty-id.csv:3:1: empty id" },
     }
     for _, case in ipairs(cases) do

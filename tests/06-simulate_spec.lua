@@ -249,9 +249,9 @@ describe("admit allocate input errors", function()
   end)
   it("refuses an unknown bac and a bad flag", function()
     bad({ candidates = "id,bac,boursier,resident\nx,bac S,0,0\n" },
-      "candidates.csv:2:3: unknown bac 'bac S': expected general, techno or pro")
+      "candidates.csv:2:3: unknown bac 'bac S': expected général, technologique or professionnel")
     bad({ candidates = "id,bac,boursier,resident\nx,pro,yes,0\n" },
-      "candidates.csv:2:7: boursier: 'yes' is not a flag: expected 0 or 1")
+      "candidates.csv:2:7: boursier: 'yes' is not a flag: expected 1/0, oui/non")
   end)
   it("takes a missing min_* column as 0 for every formation; formation_id and capacity are required", function()
     local base = h.tmpdir()
@@ -280,7 +280,8 @@ describe("admit allocate input errors", function()
     assert.are.equal(f_zero, f_bare)
     bad({ formations = "formation_id,min_techno\nA,0\n" },
       "formations.csv:1:1: missing column 'capacity' (the header must name formation_id,capacity;"
-      .. " min_techno, min_pro, min_boursier and min_resident are 0 when absent)\n")
+      .. " min_techno, min_pro, min_boursier and min_resident are 0 when absent); the file's columns are"
+      .. " 'formation_id', 'min_techno'; 'capacity' may also be written")
     bad({ formations = "capacity\n1\n" }, "formations.csv:1:1: missing column 'formation_id'")
   end)
 
@@ -344,7 +345,7 @@ local function random_instance(seed)
   return F, C, W
 end
 
-local function check_stable(F, C, r)
+local function check_stable(F, _C, r)
   local groups = {}
   for _, f in ipairs(F) do groups[f.formation_id] = split(f.capacity, f.min_techno, f.min_pro) end
   local held, by_group = {}, {}
@@ -698,6 +699,7 @@ describe("the main job and the comparison script", function()
       .. ' rank = function(c) return c.maths or 0 end }')
     local out, err, code = h.run { h.root .. "/scripts/compare_policies.lua", "--policies", dir,
                                    "--annexes", annexes, "--candidates", "2000" }
+    local _
     assert.are.equal(0, code, err)
     assert.matches("^1 policy file %(mine%), 1 policy; applied to [1-9]%d* formations?", out)
     _, err, code = h.run { h.root .. "/scripts/compare_policies.lua", "--policies", dir .. "/none" }

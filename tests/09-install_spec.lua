@@ -77,6 +77,70 @@ describe("make install", function()
     assert.are.equal(0, code)
   end)
 
+  -- Every command of README.md and SCRIPTING.md, run by the installed copy in a folder of
+  -- its own (no source tree around): the scripts/ paths of the docs resolve against the
+  -- installed share/admit when the current folder has no such file (issue 10 §5).
+  describe("the commands of README.md and SCRIPTING.md, from the installed copy", function()
+    local work
+    local RANKING = "id,rank,boursier,resident\na,1,0,0\nb,2,1,0\nc,3,0,1\nd,4,1,1\n"
+    local COUNT = [[
+local path, word = ...
+if not word then admit.fail("usage: admit count.lua FILE WORD") end
+if lfs.attributes(path, "mode") ~= "file" then admit.fail(path .. ": not a file") end
+local f = admit.check(io.open(path))
+local n = 0
+for line in f:lines() do
+  if admit.fold(line):find(admit.fold(word), 1, true) then n = n + 1 end
+end
+print(string.format("%d lines of %s mention %s", n, path, word))
+]]
+    local COHORT = { "--formations", "cohort/formations.csv", "--candidates", "cohort/candidates.csv",
+                     "--wishes", "cohort/wishes.csv" }
+    local function with(list, ...)
+      local t = { table.unpack(list) }
+      for _, x in ipairs { ... } do t[#t + 1] = x end
+      return t
+    end
+    local ROWS = {
+      { { "help" }, "^Commands:\n" },
+      { { "--lang", "fr", "help" }, "^Commandes :\n" },
+      { { "annexes", "--find", "cybersecurite" }, "Cybersécurité" },
+      { { "import-recueil", "src.txt", "--out", "annex" }, "rows written to annex" },
+      { { "annexes", "--dir", "annex", "--format", "csv" }, "^annex,academie," },
+      { { "callorder", "--min-boursiers", "20", "ranking.csv" }, "^id,call_rank\n" },
+      { { "generate", "--out", "cohort", "--seed", "7", "--candidates", "500" }, "" },
+      { with({ "allocate" }, table.unpack(with(COHORT, "--out", "results"))), "" },
+      { with({ "allocate" }, table.unpack(with(COHORT, "--out", "results-excel", "--csv", "excel"))), "" },
+      { { "scripts/compare_policies.lua", "--candidates", "2000" }, "policies; applied to" },
+      { { "scripts/compare_policies.lua", "--candidates", "2000", "--policies", "mine" }, "policies; applied to" },
+      { { "scripts/callorder_example.lua" }, "candidates from" },
+      { { "scripts/annexes_explore.lua" }, "" },
+      { { "scripts/annex_summary.lua" }, "^== Annex data" },
+      { { "count.lua", "results/formations.csv", "informatique" }, "lines of results/formations.csv mention" },
+      { { "-e", "print(admit.fold('Génie Électrique'))" }, "^genie electrique\n$" },
+      { { "--sandbox", "count.lua", "ranking.csv", "b" }, nil, 1 },   -- no lfs in the sandbox: a Lua error
+      { { "--sandbox", "-e", "print(admit.fold('É'))" }, "^e\n$" },
+      { { "--max-memory", "200", "--max-instructions", "100000000", "count.lua", "ranking.csv", "d,4" },
+        "^1 lines of ranking.csv mention d,4\n$" },
+      { { "scripts/main.lua" }, "^admit " },
+    }
+    setup(function()
+      work = h.scratch()
+      h.write(work .. "/ranking.csv", RANKING)
+      h.write(work .. "/count.lua", COUNT)
+      h.write(work .. "/src.txt", h.slurp(h.root .. "/tests/fuzz/corpus/recueil/valid"))
+      assert(os.execute("cp -R " .. h.quote(prefix .. "/share/admit/scripts/policies") .. " "
+                        .. h.quote(work .. "/mine")))
+    end)
+    for _, row in ipairs(ROWS) do
+      it("admit " .. table.concat(row[1], " "), function()
+        local out, err, code = installed(row[1], nil, { cwd = work, env = "LC_ALL= LANG=C.UTF-8" })
+        assert.are.equal(row[3] or 0, code, err)
+        if row[2] then assert.matches(row[2], out) end
+      end)
+    end
+  end)
+
   it("a binary copied without its library says where it looked, exit 1", function()
     local dir = h.scratch()
     assert(os.execute("mkdir -p " .. h.quote(dir .. "/bin") .. " && cp " .. h.quote(h.exe()) .. " "

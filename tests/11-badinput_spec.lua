@@ -180,14 +180,14 @@ local function candidate_rows(kind)
   local F = KINDS[kind].file
   local api = kind == "candidates"   -- admit.candidates words flags and ids its own way
   return {
-    { "non-numeric flag", text = row3(kind, "y,techno,oui,0"),
-      msg = F .. (api and ":3:10: boursier must be 0 or 1, got 'oui'"
-                      or ":3:10: boursier: 'oui' is not a flag: expected 0 or 1") },
+    { "non-numeric flag", text = row3(kind, "y,techno,peut-être,0"),
+      msg = F .. (api and ":3:10: boursier must be a flag (1/0, oui/non, o/n, vrai/faux, true/false, x or empty), got 'peut-être'"
+                      or ":3:10: boursier: 'peut-être' is not a flag: expected 1/0, oui/non, o/n, vrai/faux, true/false, x or empty") },
     { "flag out of range", text = row3(kind, "y,techno,1,2"),
-      msg = F .. (api and ":3:12: resident must be 0 or 1, got '2'"
-                      or ":3:12: resident: '2' is not a flag: expected 0 or 1") },
+      msg = F .. (api and ":3:12: resident must be a flag (1/0, oui/non, o/n, vrai/faux, true/false, x or empty), got '2'"
+                      or ":3:12: resident: '2' is not a flag: expected 1/0, oui/non, o/n, vrai/faux, true/false, x or empty") },
     { "unknown bac", text = row3(kind, "y,bac S,1,0"),
-      msg = F .. ":3:3: unknown bac 'bac S': expected general, techno or pro (or général, technologique, professionnel)" },
+      msg = F .. ":3:3: unknown bac 'bac S': expected général, technologique or professionnel (also general, techno, pro, a label starting with one such as 'Bac technologique STMG', or a série code STMG, STI2D, ST2S, STL, STD2A, STHR, S2TMD, STAV)" },
     { "duplicate id", text = row3(kind, "x,techno,1,0"),
       msg = F .. (api and ":3:1: duplicate id 'x' (already on line 2)"
                       or ":3:1: duplicate candidate id 'x' (already on line 2)") },
@@ -205,9 +205,12 @@ csv_kind("allocate --formations", {
     msg = "f.csv:3:5: min_techno: 101 is too large (at most 100)" },
   { "duplicate formation_id", text = row3("allocate --formations", "A,1,50,0,0,0"),
     msg = "f.csv:3:1: duplicate formation_id 'A' (already on line 2)" },
-  { "missing column", text = "formation_id,places\nA,2\n",
+  { "missing column", text = "formation_id,taille\nA,2\n",
     msg = "f.csv:1:1: missing column 'capacity' (the header must name formation_id,capacity; "
-      .. "min_techno, min_pro, min_boursier and min_resident are 0 when absent)" },
+      .. "min_techno, min_pro, min_boursier and min_resident are 0 when absent); the file's columns are "
+      .. "'formation_id', 'taille'; 'capacity' may also be written capacité, capa_fin, places, nombre de "
+      .. "places, capacité d'accueil, capacité de l'établissement par formation, or mapped with "
+      .. "--columns capacity=HEADER" },
 })
 
 csv_kind("allocate --wishes", {
@@ -240,7 +243,7 @@ local function callorder_rows(kind)
     { "rank out of range", text = row3(kind, "y,2147483648,1,0"),
       msg = F .. ":3:3: rank must be a whole number from 1 (best) to 2147483647, got '2147483648'" },
     { "flag out of range", text = row3(kind, "y,2,1,2"),
-      msg = F .. ":3:7: resident must be 0 or 1, got '2'" },
+      msg = F .. ":3:7: resident must be a flag (1/0, oui/non, o/n, vrai/faux, true/false, x or empty), got '2'" },
     { "duplicate id", text = row3(kind, "x,2,1,0"),
       msg = F .. ":3:1: duplicate id 'x' (already on line 2)" },
     { "duplicate rank", text = row3(kind, "y,1,1,0"),
@@ -449,3 +452,6 @@ describe("bad input (issue 6): file kind × defect", function()
     if api then it(title .. " (API)", guarded(run_api)) end
   end
 end)
+
+-- the table, for the same rows in French (tests/16-lang_spec.lua)
+return { cases = CASES, kinds = KINDS, prepare = prepare }

@@ -60,7 +60,7 @@ describe("policy limits", function()
   end
 
   it("has documented defaults", function()
-    assert.are.same({ instructions = 10000000, memory = 100 }, admit.POLICY_LIMITS)
+    assert.are.same({ instructions = 10000000, memory = 100, seconds = 5 }, admit.POLICY_LIMITS)
   end)
 
   it("stops an endless loop in a rank function", function()

@@ -137,7 +137,7 @@ describe("speed: the fast vœux reader agrees with the row-by-row one", function
   -- Faults far into a large file (in the second chunk of a split): same message, same
   -- line and column on one thread and on two, and the line is the file's.
   local FAULTS = {
-    { "an unknown formation", function(c, f, p, r) return c .. ",F9999999," .. p .. "," .. r end,
+    { "an unknown formation", function(c, _, p, r) return c .. ",F9999999," .. p .. "," .. r end,
       "unknown formation 'F9999999' (not in the formations file)", 9 },
     { "an unknown candidate", function(_, f, p, r) return "nobody," .. f .. "," .. p .. "," .. r end,
       "unknown candidate 'nobody' (not in the candidates file)", 1 },
@@ -247,8 +247,8 @@ describe("speed: the call order of a large group (rank pairs, no random reads)",
       local nb, nr = bl > 0 and 100 * bc < qb * k, rl > 0 and 100 * rc < qr * k
       local allowed, best = { true, not nr, not nb, not nb and not nr }, nil
       for c = 1, 4 do
-        local h = queues[c][head[c]]
-        if allowed[c] and h and (not best or h.rank < queues[best][head[best]].rank) then best = c end
+        local front = queues[c][head[c]]
+        if allowed[c] and front and (not best or front.rank < queues[best][head[best]].rank) then best = c end
       end
       best = best or 2
       local pick = queues[best][head[best]]
@@ -361,5 +361,74 @@ describe("speed: a national-size workbook", function()
     local has = false
     for _, name in ipairs(sheets_of(dir .. "/results.xlsx")) do has = has or name == "Affectations" end
     assert.is_true(has)
+  end)
+end)
+
+-- The fast CSV splitter (callorder, admit.candidates) meets the inputs features of issue 11:
+-- aliases, --columns, Excel's empty rows, --keep-columns and --explain give what the
+-- general reader gives (the fast path reads them or hands the file over, never drops them).
+describe("speed: the fast CSV splitter and the inputs features", function()
+  after_each(function() h.remove_scratch() end)
+  local BODY = { { "A", 3, 1, 0 }, { "B", 1, 0, 1 }, { "C", 2, 0, 0 }, { "D", 4, 1, 1 } }
+  -- o: header, sep, empty (a row put after the 2nd one and at the end), before (text before
+  -- the header), flag (spelling of 0/1), keep (an extra column); bac adds a bac column
+  local function file(o, bac)
+    local sep, flag = o.sep or ",", o.flag or tostring
+    local rows = { (o.before or "") .. table.concat(o.header, sep) .. (bac and sep .. "bac" or "") .. (o.keep and sep .. "note" or "") }
+    for i, r in ipairs(BODY) do
+      rows[#rows + 1] = table.concat({ r[1], r[2], flag(r[3]), flag(r[4]) }, sep) .. (bac and sep .. "general" or "")
+                        .. (o.keep and sep .. "x" .. i or "")
+      if o.empty and i == 2 then rows[#rows + 1] = o.empty end
+    end
+    if o.empty then rows[#rows + 1] = o.empty end
+    return table.concat(rows, "\n") .. "\n"
+  end
+  local STD = { "id", "rank", "boursier", "resident" }
+  local plain = file { header = STD }
+  local CASES = {
+    { "French aliases in the header", { header = { "N° dossier", "Classement", "Boursier", "Résident" } } },
+    { "a --columns mapping", { header = { "num", "classt", "boursier", "resident" } }, { "--columns", "id=num,rank=classt" } },
+    { "Excel's empty ',,,' rows", { header = STD, empty = ",,,," } },
+    { "Excel's empty ';;;;' rows, ';'-separated", { header = STD, sep = ";", empty = ";;;;" } },
+    { "rows of separators and spaces", { header = STD, empty = " , ,\t, " } },
+    { "an empty row before the header", { header = STD, before = ",,,,\n" } },
+    { "flags spelled oui/non", { header = STD, flag = function(v) return v == 1 and "oui" or "non" end } },
+  }
+  local want
+  for _, case in ipairs(CASES) do
+    it("gives the call order of the plain file with " .. case[1], function()
+      local dir = h.scratch()
+      if not want then
+        local out, err, code = h.run { "callorder", "--min-boursiers", "50", h.write(dir .. "/plain.csv", plain) }
+        assert.are.equal(0, code, err)
+        want = out
+      end
+      local path = h.write(dir .. "/in.csv", file(case[2]))
+      local args = { "callorder", "--min-boursiers", "50" }
+      for _, a in ipairs(case[3] or {}) do args[#args + 1] = a end
+      args[#args + 1] = path
+      local out, err, code = h.run(args)
+      assert.are.equal(0, code, err)
+      assert.are.equal(want, out)
+      args[#args + 1] = "--explain"
+      local out2, err2, code2 = h.run(args)
+      assert.are.equal(0, code2, err2)
+      assert.are.equal(want, out2)
+      assert.matches("rows       4 read", err2, 1, true)
+      if not case[3] then
+        local set = assert(admit.candidates(h.write(dir .. "/cands.csv", file(case[2], true))))
+        assert.are.equal(4, #set)
+      end
+    end)
+  end
+
+  it("keeps the other columns (--keep-columns) with the fast splitter and without", function()
+    local path = h.write(h.scratch() .. "/k.csv", file { header = STD, keep = true })
+    local out, err, code = h.run { "callorder", "--keep-columns", path }
+    assert.are.equal(0, code, err)
+    local out2, err2, code2 = h.run { "callorder", "--keep-columns", "--explain", path }
+    assert.are.equal(0, code2, err2)
+    assert.are.equal(out, out2)
+    assert.are.equal("id,call_rank,rank,boursier,resident,note\nB,1,1,0,1,x2\n", out:match("^[^\n]*\n[^\n]*\n"))
   end)
 end)

@@ -3,6 +3,7 @@
 -- Input errors raise admit.fail (exit 2); run returns the exit status (0 when nil).
 local lfs = require "lfs"
 local admit = require "admit"
+local i18n = require "admit.i18n"
 
 local cli = {}
 
@@ -43,6 +44,29 @@ local function known(name)
   return false
 end
 
+--- Takes --lang fr|en (or --lang=fr) out of a command's arguments (before any --) and
+-- applies it: every command accepts it.
+function cli.take_lang(args)
+  local kept, i = {}, 1
+  while i <= #args do
+    local a = args[i]
+    local inline = a:match("^%-%-lang=(.*)$")
+    if a == "--" then
+      table.move(args, i, #args, #kept + 1, kept)
+      break
+    elseif a == "--lang" or inline then
+      local v = inline or args[i + 1]
+      if v == nil then admit.fail("option --lang needs a value (fr or en)") end
+      admit.check(i18n.set(v))
+      if not inline then i = i + 1 end
+    else
+      kept[#kept + 1] = a
+    end
+    i = i + 1
+  end
+  return kept
+end
+
 --- An argument that is not UTF-8 text is a usage error (exit 2), found before any
 -- command sees it: the text functions (fold, find, the annex search) all expect UTF-8.
 -- The bad bytes are shown as \xHH so that the message itself is valid text.
@@ -61,18 +85,21 @@ end
 function cli.run(name, args)
   check_utf8({ name }, "the command name")
   check_utf8(args)
+  args = cli.take_lang(args)
   if not known(name) then
     local hint = "(a script must contain '/' or end in .lua)"
     if lfs.attributes(name, "mode") == "file" then
       hint = string.format("(to run the file '%s' as a script, write ./%s)", name, name)
     end
+    local near = admit.suggest(name, cli.names())
+    if near then hint = string.format("(did you mean '%s'?)", near) end
     admit.fail(string.format("unknown command '%s' %s\ncommands:\n%s", name, hint,
                              (cli.command_list():gsub("\n$", ""))))
   end
   local cmd = cli.load(name)
   for _, a in ipairs(args) do
     if a == "--help" or a == "-h" then
-      io.stdout:write(cmd.usage or cmd.summary or "", "\n")
+      io.stdout:write(i18n.tr(cmd.usage or cmd.summary or ""), "\n")
       return 0
     end
   end
@@ -114,7 +141,12 @@ function cli.parse(args, spec, usage)
       if v == nil then admit.fail(string.format("option %s needs a value\n%s", name, usage or "")) end
       admit.check(admit.max_input(v))
     elseif a:match("^%-%-?%w") then
-      admit.fail(string.format("unknown option '%s'\n%s", a, usage or ""))
+      local names = {}
+      for n in pairs(spec) do names[#names + 1] = n end
+      table.sort(names)
+      local near = admit.suggest(name, names)
+      admit.fail(string.format("unknown option '%s'%s\n%s", a,
+        near and string.format(" (did you mean '%s'?)", near) or "", usage or ""))
     else
       positional[#positional + 1] = a
     end

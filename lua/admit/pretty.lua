@@ -42,7 +42,7 @@ local function is_flat(x)
 end
 
 --- A table of scalars that fits on one line: {1, 2, 3} or {a = 1, b = "x"}; nil otherwise.
-local function one_line(v, n, keys, total, opts)
+local function one_line(v, get, n, keys, total, opts)
   local parts, width = {}, 0
   local function add(text)
     parts[#parts + 1] = text
@@ -50,12 +50,12 @@ local function one_line(v, n, keys, total, opts)
     return width <= LINE_WIDTH
   end
   for i = 1, math.min(n, opts.max_items) do
-    local x = rawget(v, i)
+    local x = get(v, i)
     if not is_flat(x) or not add(scalar(x)) then return nil end
   end
   for i = 1, math.min(#keys, opts.max_items - #parts) do
     local k = keys[i]
-    local x = rawget(v, k)
+    local x = get(v, k)
     local name = is_identifier(k) and k or ("[" .. scalar(k) .. "]")
     if not is_flat(x) or not add(name .. " = " .. scalar(x)) then return nil end
   end
@@ -63,6 +63,41 @@ local function one_line(v, n, keys, total, opts)
     return nil
   end
   return "{" .. table.concat(parts, ", ") .. "}"
+end
+
+local MAX_VIEW = 100000  -- entries read from a __pairs view (against endless iterators)
+
+--- What a table shows: its own contents (raw access: not what __index computes), or for a
+-- view with __pairs (admit's read-only lists such as a.anomalies) what pairs gives, read
+-- under pcall. Returns get(t, k), the length of the sequence part and the other keys, sorted.
+local function view(v)
+  local mt = getmetatable(v)
+  local entries
+  if type(mt) == "table" and rawget(mt, "__pairs") ~= nil then
+    local ok, got = pcall(function()
+      local t, count = {}, 0
+      for k, x in pairs(v) do
+        count = count + 1
+        if count > MAX_VIEW then break end
+        t[k] = x
+      end
+      return t
+    end)
+    if ok then entries = got end
+  end
+  local src = entries or v
+  local n = 0
+  if entries then
+    while rawget(src, n + 1) ~= nil do n = n + 1 end
+  else
+    n = rawlen(v)
+  end
+  local keys = {}
+  for k in next, src do
+    if not (math.type(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
+  end
+  table.sort(keys, key_order)
+  return function(_, k) return rawget(src, k) end, n, keys
 end
 
 -- seen: the tables being rendered (the ancestors) → their path from the top, so that a
@@ -81,20 +116,14 @@ local function render(v, path, indent, seen, depth, out, opts)
     return
   end
   seen[v] = path
-  -- raw access: shows what the table holds, not what its metamethods compute
-  local n = rawlen(v)
-  local keys = {}
-  for k in next, v do
-    if not (math.type(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
-  end
-  table.sort(keys, key_order)
+  local get, n, keys = view(v)
   local total = n + #keys
   if total == 0 then
     out[#out + 1] = "{}"
     seen[v] = nil
     return
   end
-  local inline = one_line(v, n, keys, total, opts)
+  local inline = one_line(v, get, n, keys, total, opts)
   if inline then
     out[#out + 1] = inline
     seen[v] = nil
@@ -106,7 +135,7 @@ local function render(v, path, indent, seen, depth, out, opts)
   for i = 1, n do
     if shown >= opts.max_items then break end
     out[#out + 1] = pad
-    render(rawget(v, i), path .. "[" .. i .. "]", pad, seen, depth + 1, out, opts)
+    render(get(v, i), path .. "[" .. i .. "]", pad, seen, depth + 1, out, opts)
     out[#out + 1] = ",\n"
     shown = shown + 1
   end
@@ -116,7 +145,7 @@ local function render(v, path, indent, seen, depth, out, opts)
     local name = is_identifier(k) and k or ("[" .. scalar(k) .. "]")
     out[#out + 1] = name
     out[#out + 1] = " = "
-    render(rawget(v, k), path .. (is_identifier(k) and "." or "") .. name, pad, seen,
+    render(get(v, k), path .. (is_identifier(k) and "." or "") .. name, pad, seen,
            depth + 1, out, opts)
     out[#out + 1] = ",\n"
     shown = shown + 1

@@ -10,11 +10,43 @@ local pretty = require "admit.pretty"
 
 local repl = {}
 
---- Prints each result on its own line, pretty-printed.
+--- The width results are fitted in: COLUMNS, else the terminal's, else 80.
+local function width()
+  local c = math.tointeger(tonumber(os.getenv("COLUMNS") or ""))
+  if c and c > 0 then return c end
+  local ok, core = pcall(require, "admit.core")
+  return ok and core.terminal_width and core.terminal_width() or 80
+end
+repl.width = width
+
+--- text with each line longer than w characters cut with "…"; and whether one was.
+local function fit(text, w)
+  local cut = false
+  local out = text:gsub("[^\n]+", function(line)
+    local n = utf8.len(line)
+    if not n or n <= w then return nil end
+    cut = true
+    return line:sub(1, utf8.offset(line, w) - 1) .. "…"
+  end)
+  return out, cut
+end
+repl.fit = fit
+
+--- Prints each result on its own line, readably: a text of several lines (a table from
+-- ds:table(), a message) as its lines, anything else pretty-printed; lines wider than the
+-- terminal are cut with "…", and a last line says so.
 function repl.show(...)
   local n = select("#", ...)
+  local w, any_cut = width(), false
   for i = 1, n do
-    io.stdout:write(pretty.format((select(i, ...))), "\n")
+    local v = select(i, ...)
+    local text = type(v) == "string" and v:find("\n", 1, true) and v or pretty.format(v)
+    local shown, cut = fit(text, w)
+    any_cut = any_cut or cut
+    io.stdout:write(shown, "\n")
+  end
+  if any_cut then
+    io.stdout:write(string.format("(lines cut at %d columns; print(...) shows them whole)\n", w))
   end
   io.stdout:flush()
 end

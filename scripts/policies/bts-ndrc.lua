@@ -1,12 +1,16 @@
 -- Policy: BTS Négociation et digitalisation de la relation client (NDRC), every lycée of
 -- the académie that offers it.
 --
--- HOW TO ADAPT IT: copy this file, change "which formation" and "how candidates are
--- scored"; keep the return admit.policy{...} shape. Runs in the sandbox (no files).
+-- HOW TO ADAPT IT: copy this file into a folder of your own (scripts/policies/ holds
+-- admit's examples and is read-only once installed), change "which formation" and "how
+-- candidates are scored", keep the return admit.policy{...} shape, and try it with
+-- `admit scripts/compare_policies.lua --policies DIR NAME`. Runs in the sandbox (no files).
 --
--- What the law fixes: the rector's minimum rate of bacheliers professionnels (the "pro"
--- annex) reserves ⌈rate × capacity / 100⌉ seats in a group ranked among bac pro
--- candidates; the formation's boursier rate orders each group's ordre d'appel.
+-- What the sources fix, docs/ordre-appel.md §7: the rector's decree fixes a minimum rate
+-- of bacheliers professionnels (the "pro" annex); Parcoursup meets it through a separate
+-- ranking group with its own capacity, a split the formation chooses (admit's default:
+-- ⌈rate × capacity / 100⌉ seats in the bac pro group); the formation's boursier rate is
+-- copied to each group's ordre d'appel.
 
 -- Bac pro specialities closest to the BTS: a bonus on top of the grades.
 local CLOSE_SPECIALITIES = {
@@ -17,7 +21,7 @@ local CLOSE_SPECIALITIES = {
 return admit.policy{
   -- which formation: no establishment line, so it applies to every establishment whose
   -- programme is the BTS NDRC, written "Négociation et digitalisation de la Relation
-  -- Client" in the annexes (eight lycées in 2023: admit annexes --find "relation client").
+  -- Client" in the annexes (21 formations in 2023: admit annexes --find "relation client").
   program = "Relation Client",
 
   -- how candidates are scored (higher = better): the general average counts most, the
@@ -29,10 +33,11 @@ return admit.policy{
 
   -- the seats: the reserved bac pro seats are kept for bac pro candidates up to their
   -- number; any seat they cannot fill goes to the other group. In addition this BTS keeps
-  -- at least 2 seats for the other group whatever the split (a formation choice; the
-  -- total never grows). caps is this function's own copy, to change and return;
+  -- at least 2 seats for the other group whatever the split. Both are choices of the
+  -- formation, not of the decrees (docs/ordre-appel.md §7: moving unused seats between
+  -- groups is a formation decision outside the published algorithm); the total never grows. caps is this function's own copy, to change and return;
   -- formation and applicants are read-only.
-  groups = function(formation, caps, applicants)
+  groups = function(formation, caps, applicants) -- luacheck: no unused args
     local pro_applicants = 0
     for _, c in ipairs(applicants) do
       if c.bac == "pro" then pro_applicants = pro_applicants + 1 end

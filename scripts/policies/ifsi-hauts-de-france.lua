@@ -3,7 +3,9 @@
 -- A health programme: no techno or pro reservation, but a minimum rate of boursiers
 -- (the "sante-boursiers" annex) that the ordre d'appel must meet.
 --
--- HOW TO ADAPT IT: copy this file, change "which formation" and the scoring. This file
+-- HOW TO ADAPT IT: copy this file into a folder of your own (scripts/policies/ holds
+-- admit's examples; `admit scripts/compare_policies.lua --policies DIR NAME` tries yours),
+-- change "which formation" and the scoring. This file
 -- returns a LIST of two policies (two groupings with different juries): a file may
 -- return one admit.policy{...} or a list of them. Runs in the sandbox (no files).
 

@@ -1,15 +1,18 @@
 -- Policy: BUT Informatique at the Institut universitaire de technologie de Lille
 -- (2023 techno annex: minimum 50% of bacheliers technologiques).
 --
--- HOW TO ADAPT IT: copy this file to scripts/policies/<your-name>.lua, change the three
--- lines under "which formation", the scoring under "how candidates are scored", and load
--- it with admit.load_policy("<your-name>"). This file runs in the sandbox: it can
--- compute, it cannot open files or run programs.
+-- HOW TO ADAPT IT: copy this file into a folder of your own (say mine/my-iut.lua: the
+-- scripts/policies/ folder holds admit's examples and is read-only once installed),
+-- change the lines under "which formation" and the scoring under "how candidates are
+-- scored", then try it with `admit scripts/compare_policies.lua --policies mine my-iut`
+-- or load it with admit.load_policy("my-iut", {dir = "mine"}). This file runs in the
+-- sandbox: it can compute, it cannot open files or run programs.
 --
--- What the law fixes (and this file does not change): the rector's minimum rate of
--- bacheliers technologiques (the "techno" annex) reserves ⌈rate × capacity / 100⌉ seats in
--- a separate group ranked among bac techno candidates; the formation's boursier rate
--- orders each group's ordre d'appel. Both come from the formation, not from here.
+-- What the sources fix (and this file does not change), docs/ordre-appel.md §7: the
+-- rector's decree fixes a minimum rate of bacheliers technologiques (the "techno" annex);
+-- Parcoursup meets it through a separate ranking group with its own capacity, a split the
+-- formation chooses (admit's default: ⌈rate × capacity / 100⌉ seats in the techno group);
+-- the formation's boursier rate is copied to each group's ordre d'appel.
 
 return admit.policy{
   -- which formation: pieces of text looked for in the formation's names, without caring
@@ -34,6 +37,8 @@ return admit.policy{
 
   -- the reserved seats: when fewer bac techno candidates apply than there are seats
   -- reserved for them, the seats they cannot fill go to the other group instead of
-  -- staying empty (a decision of the formation, allowed by the decree).
+  -- staying empty. A decision of the formation: the decrees only fix the rate, and
+  -- docs/ordre-appel.md §7 calls moving unused seats between groups a formation decision
+  -- outside the published algorithm.
   groups = { unused_to_other = true },
 }

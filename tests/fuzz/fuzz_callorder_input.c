@@ -19,6 +19,7 @@
 #include "callorder.h"
 #include "callorder_cli.h"
 #include "csvread.h"
+#include "colmap.h"
 #include "fieldval.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,10 +54,15 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
     if (row->index == 0) {
         for (int c = 0; c < 4; c++) {
             x->col[c] = SIZE_MAX;
-            for (size_t f = 0; f < row->nfields && x->col[c] == SIZE_MAX; f++) {
+            for (size_t f = 0; f < row->nfields; f++) {
                 size_t len = row->len[f];
                 const char *s = fieldval_trim(row->field[f], &len);
-                if (len == strlen(names[c]) && strncasecmp(s, names[c], len) == 0) x->col[c] = f;
+                /* a column named so or by an alias of the one table (colmap.c); two = ambiguous */
+                if ((len == strlen(names[c]) && strncasecmp(s, names[c], len) == 0) ||
+                    colmap_is_field(s, len, names[c])) {
+                    if (x->col[c] != SIZE_MAX) { x->invalid = 1; return -1; }
+                    x->col[c] = f;
+                }
             }
             if (x->col[c] == SIZE_MAX) { x->invalid = 1; return -1; }
         }
@@ -67,6 +73,8 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
     uint32_t rank = fieldval_positive(row->field[x->col[1]], row->len[x->col[1]], 2147483647u);
     int b = fieldval_flag(row->field[x->col[2]], row->len[x->col[2]]);
     int r = fieldval_flag(row->field[x->col[3]], row->len[x->col[3]]);
+    if (b == FIELDVAL_EMPTY) b = 0;   /* an empty flag cell means no */
+    if (r == FIELDVAL_EMPTY) r = 0;
     if (len == 0 || rank == 0 || b < 0 || r < 0) { x->invalid = 1; return -1; }
     for (size_t i = 0; i < x->n; i++)
         if (strlen(x->id[i]) == len && memcmp(x->id[i], id, len) == 0) { x->invalid = 1; return -1; }

@@ -48,6 +48,14 @@ return function(admit)
     else
       rows = spec.formations
     end
+    -- the column the loader read formation_id from: its own name, else an alias
+    -- ("Code formation", cod_aff_form...), so that an officer's file keeps its columns
+    local id_key = "formation_id"
+    if header and column_of(header, id_key) == 0 then
+      for _, h in ipairs(header) do
+        if admit.names_column(h, "formation_id") then id_key = h; break end
+      end
+    end
     local index = {}
     for i = 1, #prob do index[prob:formation(i).formation_id] = i end
     local ob, nb, rl = {}, {}, {}
@@ -59,7 +67,7 @@ return function(admit)
         end
         return string.format("formations[%d]", k)
       end
-      local i = index[tostring(row.formation_id)]
+      local i = index[tostring(row[id_key])]
       if i then
         ob[i] = count_field(row, "overbooking", where, 1000)
         rl[i] = count_field(row, "rang_limite", where, 2147483647)

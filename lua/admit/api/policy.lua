@@ -49,24 +49,26 @@ return function(admit)
   --- The default limits of a policy loaded by name in the sandbox, for each call of its
   -- functions (rank: once per candidate) and for its file: a runaway loop is stopped after
   -- 10 million instructions (about a tenth of a second; a normal rank function uses a few
-  -- hundred), a memory bomb after 100 MB.
-  admit.POLICY_LIMITS = { instructions = 10000000, memory = 100 }
+  -- hundred), a memory bomb after 100 MB; and, as a backstop for what instructions do not
+  -- measure, any call past 5 s of CPU time ends the whole run (SCRIPTING.md §6).
+  admit.POLICY_LIMITS = { instructions = 10000000, memory = 100, seconds = 5 }
 
   -- {instructions = N, memory = MB} checked: whole number / number > 0 (0 or false: none).
   -- Returns a fresh table (nil when no limit is left).
   check_limits = function(t, failf)
     local out, any = {}, false
     for k, v in pairs(t) do
-      if k ~= "instructions" and k ~= "memory" then
-        failf(string.format("limits: unknown limit '%s' (instructions, memory)", tostring(k)))
+      if k ~= "instructions" and k ~= "memory" and k ~= "seconds" then
+        failf(string.format("limits: unknown limit '%s' (instructions, memory, seconds)", tostring(k)))
       end
       if v ~= false and v ~= 0 then
         if k == "instructions" and type(v) == "number" then v = math.tointeger(v) or v end  -- 1e7
         local ok = k == "instructions" and math.type(v) == "integer" and v > 0
-          or k == "memory" and type(v) == "number" and v > 0 and v < 1e9
+          or k ~= "instructions" and type(v) == "number" and v > 0 and v < 1e9
         if not ok then
           failf(string.format("limits.%s must be %s, got %s", k, k == "instructions"
-            and "a whole number of instructions > 0" or "a number of MB > 0", tostring(v)))
+            and "a whole number of instructions > 0" or k == "memory" and "a number of MB > 0"
+            or "a number of seconds > 0", tostring(v)))
         end
         out[k] = v
         any = true
@@ -231,8 +233,8 @@ return function(admit)
         for n in pairs(known) do names[#names + 1] = tostring(n) end
         table.sort(names)
       end
-      return string.format("unknown column '%s' (the candidates have: %s)", tostring(k),
-                           table.concat(names, ", "))
+      return string.format("unknown column '%s'%s (the candidates have: %s)", tostring(k),
+                           fields.did_you_mean(k, names), table.concat(names, ", "))
     end
     local views = {}
     for i, c in ipairs(applicants) do
@@ -255,7 +257,7 @@ return function(admit)
     end
   end
 
-  function methods:classement(f, applicants)
+  function methods:classement(_formation, applicants)
     local scored = {}
     local views = self.rank and strict_views(applicants)
     for i, c in ipairs(applicants) do
@@ -351,10 +353,11 @@ return function(admit)
   -- The loader's limits: opts.instructions / opts.memory, else the defaults (sandboxed
   -- only: a trusted policy runs without limits unless given some).
   local function loader_limits(opts)
-    local asked = { instructions = opts.instructions, memory = opts.memory }
+    local asked = { instructions = opts.instructions, memory = opts.memory, seconds = opts.seconds }
     if not opts.trusted then
-      if asked.instructions == nil then asked.instructions = admit.POLICY_LIMITS.instructions end
-      if asked.memory == nil then asked.memory = admit.POLICY_LIMITS.memory end
+      for k, v in pairs(admit.POLICY_LIMITS) do
+        if asked[k] == nil then asked[k] = v end
+      end
     end
     return check_limits(asked, function(msg) admit.fail("load_policy: " .. msg) end)
   end
@@ -387,7 +390,7 @@ return function(admit)
     return admit.policy(spec)
   end
 
-  local LOAD_OPTIONS = { trusted = true, dir = true, instructions = true, memory = true }
+  local LOAD_OPTIONS = { trusted = true, dir = true, instructions = true, memory = true, seconds = true }
 
   --- admit.load_policy(name [, {trusted =, dir =, instructions =, memory =}]) -> policy (or
   -- a list of them). Reads <dir or scripts/policies>/<name>.lua in the sandbox
@@ -399,7 +402,7 @@ return function(admit)
     if type(opts) ~= "table" then admit.fail("load_policy: options must be a table") end
     for k in pairs(opts) do
       if not LOAD_OPTIONS[k] then
-        admit.fail(string.format("load_policy: unknown option '%s' (trusted, dir, instructions, memory)",
+        admit.fail(string.format("load_policy: unknown option '%s' (trusted, dir, instructions, memory, seconds)",
                                  tostring(k)))
       end
     end

@@ -114,7 +114,8 @@ return function(admit)
     data.comparison = opts.comparison
     local files = { ["provenance.json"] = provenance_json(p), ["report.html"] = html.render(data, { lang = lang }) }
     for name, body in pairs(opts.files or {}) do files[name] = body end
-    return r:write(dir, { english = lang == "en", provenance = provenance_pairs(p), files = files })
+    return r:write(dir, { english = lang == "en", provenance = provenance_pairs(p), files = files,
+                          csv = opts.csv })
   end
 
   -- ------------------------------------------------- from an output folder

@@ -173,7 +173,9 @@ return function(admit)
           -- not where the officer should look): C, so that nothing runs after a stop
           v = C.constructor(v, function(spec) return limited_spec(spec, limits) end)
         elseif kind == "value" and type(v) == "function" then
-          v = C.confining(v)  -- an admit object it returns comes as its sandbox proxy
+          -- an admit object it returns comes as its sandbox proxy; under a budget it is
+          -- charged its arguments' size (C work that no hook sees)
+          v = C.confining(C.charged(v))
         elseif kind == "value" then
           v = readonly(v, "admit." .. name, cache)
         end

@@ -96,6 +96,17 @@ return function(admit)
     if type(spec) ~= "table" then
       error("admit.simulate: expects a table {formations=, candidates=, wishes=, ...}", 2)
     end
+    local known = { "formations", "candidates", "wishes", "mode", "policies", "progress",
+                    "columns", "academie", "explain", "verbose", "keep_columns" }
+    for k in pairs(spec) do
+      local found = false
+      for _, n in ipairs(known) do found = found or k == n end
+      if not found then
+        local near = type(k) == "string" and admit.suggest(k, known)
+        error(string.format("admit.simulate: unknown field '%s'%s; fields: %s", tostring(k),
+          near and string.format(" (did you mean '%s'?)", near) or "", table.concat(known, ", ")), 2)
+      end
+    end
     for _, k in ipairs { "formations", "candidates", "wishes" } do
       if spec[k] == nil then error("admit.simulate: " .. k .. " is missing", 2) end
     end
@@ -108,7 +119,9 @@ return function(admit)
     local all_paths = type(spec.formations) == "string" and type(spec.candidates) == "string"
       and type(spec.wishes) == "string"
     if all_paths then
-      prob = admit.check(admit.sim_load(spec.formations, spec.candidates, spec.wishes))
+      prob = admit.check(admit.sim_load(spec.formations, spec.candidates, spec.wishes, {
+        columns = spec.columns, academie = spec.academie, explain = spec.explain,
+        verbose = spec.verbose, keep_columns = spec.keep_columns }))
     else
       prob = admit.check(admit.sim_build(rows_of(spec.formations, "formations"),
         rows_of(spec.candidates, "candidates"), rows_of(spec.wishes, "wishes")))
@@ -198,6 +211,17 @@ return function(admit)
       say("  reserved seats left empty: %d of %d (techno groups %d of %d, pro groups %d of %d)",
         (re.techno or 0) + (re.pro or 0), (rs.techno or 0) + (rs.pro or 0),
         re.techno or 0, rs.techno or 0, re.pro or 0, rs.pro or 0)
+    end
+    if s.observed then   -- a formations file from the open dataset: its admitted beside ours
+      say("")
+      say("Observed (open dataset)  formations  observed share  simulated share")
+      for _, k in ipairs { "techno", "pro", "boursier" } do
+        local o = s.observed[k]
+        if o.formations > 0 then
+          say("  %-22s %10d %14s %16s", k == "boursier" and "boursiers" or "bac " .. k, o.formations,
+            pct(o.observed, o.observed_admitted), pct(o.simulated, o.simulated_admitted))
+        end
+      end
     end
     say("")
     say("Minimum rates            formations   met  not met  (not enough applicants / placed elsewhere)")

@@ -3,6 +3,7 @@
 -- annexes by their headings; this command reports the figures and the source's defects.
 local admit = require "admit"
 local cli = require "admit.cli"
+local i18n = require "admit.i18n"
 
 local usage = [[
 usage: admit import-recueil SOURCE.txt --out DIR
@@ -60,14 +61,14 @@ return {
     admit.check(admit.check_output_dir(opts.out, { pos[1] }))
     local summary = admit.check(admit.import_recueil(pos[1], opts.out))
     local r = summary.rows
-    io.stdout:write(string.format(
-      "%d rows written to %s: techno %d + %d, pro %d + %d, boursier %d + %d (Lille + Amiens)\n",
+    io.stdout:write(i18n.format(
+      "%d rows written to %s: techno %d + %d, pro %d + %d, boursier %d + %d (Lille + Amiens)",
       summary.total, opts.out, r.techno.Lille, r.techno.Amiens, r.pro.Lille, r.pro.Amiens,
-      r.boursier.Lille, r.boursier.Amiens))
+      r.boursier.Lille, r.boursier.Amiens), "\n")
     local lines = report_anomalies(pos[1], summary.anomalies)
-    for _, l in ipairs(lines) do io.stderr:write(l, "\n") end
-    io.stderr:write(string.format("%d anomalies of the source listed in %s/anomalies.csv "
-      .. "(carried over, not corrected)\n", #summary.anomalies, opts.out))
+    for _, l in ipairs(lines) do io.stderr:write(i18n.tr(l), "\n") end
+    io.stderr:write(i18n.format("%d anomalies of the source listed in %s/anomalies.csv "
+      .. "(carried over, not corrected)", #summary.anomalies, opts.out), "\n")
     return 0
   end,
 }

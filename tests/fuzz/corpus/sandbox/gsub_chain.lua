@@ -1,0 +1,2 @@
+-- luacheck: ignore
+local function f(s) return (s:gsub(".", f)) end return f("ab")

@@ -1,0 +1,2 @@
+-- luacheck: ignore
+return load("return " .. ("("):rep(1e6) .. "1" .. (")"):rep(1e6))

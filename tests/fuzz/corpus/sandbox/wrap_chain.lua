@@ -1,0 +1,2 @@
+-- luacheck: ignore
+local function f() return coroutine.wrap(f)() end return f()
