@@ -11,39 +11,53 @@
 #include <string.h>
 
 #include "callorder.h"
+#include "threads.h"
 
 #define SCHOOL(p, w, r) ((p)->w_form[w] * NGROUPS + (r)->w_group[w])
 
 /* -------------------------------------------------------- ordres d'appel */
 
-/* Fills r->w_group, r->w_callpos and, per school s, s_order[s_start[s] .. s_start[s+1]):
- * its applicants' vœux in call order. Returns 0 or -1 (out of memory). */
-static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, uint32_t *s_order,
-                       sim_progress_fn progress, void *pctx)
+/* The formations [f_lo, f_hi) of one thread, with its own scratch buffers. Each formation
+ * writes only its own slices of r->w_group, r->w_callpos, s_start and s_order, so threads
+ * share nothing they write and the result does not depend on their number. */
+typedef struct co_slice {
+    const sim_problem *p;
+    sim_result *r;
+    uint32_t *s_start, *s_order;
+    const uint8_t *flags;      /* per candidate: bac (2 bits), boursier, résident */
+    uint32_t maxn;             /* most vœux of one formation */
+    sim_progress_fn progress;  /* thread 0 only */
+    void *pctx;
+    int rc[THREADS_MAX];
+} co_slice;
+
+static int call_orders_range(const co_slice *x, uint32_t f_lo, uint32_t f_hi, int report)
 {
-    uint32_t maxn = 0;
-    for (uint32_t f = 0; f < p->nf; f++)
-        if (p->f_start[f + 1] - p->f_start[f] > maxn) maxn = p->f_start[f + 1] - p->f_start[f];
-    /* one byte per candidate: bac (2 bits), boursier, résident; read once per vœu */
-    uint8_t *flags = malloc(p->nc ? p->nc : 1);
+    const sim_problem *p = x->p;
+    sim_result *r = x->r;
+    uint32_t maxn = x->maxn;
     co_cand *all = malloc(((size_t)maxn + 1) * sizeof *all);     /* the formation's vœux */
     co_cand *cand = malloc(((size_t)maxn + 1) * sizeof *cand);   /* one group's */
     uint8_t *group = malloc((size_t)maxn + 1);
     uint32_t *order = malloc(((size_t)maxn + 1) * sizeof *order);
     int rc = -1;
-    if (!flags || !all || !cand || !group || !order) goto out;
-    for (uint32_t c = 0; c < p->nc; c++)
-        flags[c] = (uint8_t)(p->c_bac[c] | p->c_boursier[c] << 2 | p->c_resident[c] << 3);
+    if (!all || !cand || !group || !order) goto out;
     rc = 0;
-    for (uint32_t f = 0; f < p->nf && rc == 0; f++) {
+    for (uint32_t f = f_lo; f < f_hi && rc == 0; f++) {
         const uint32_t *list = p->f_wish + p->f_start[f];
         uint32_t n = p->f_start[f + 1] - p->f_start[f], count[NGROUPS] = { 0 };
         int caps[NGROUPS];
         for (int g = 0; g < NGROUPS; g++) caps[g] = p->f_caps[f][g];
         /* gather, in one pass over the vœux (the only scattered reads) */
         for (uint32_t i = 0; i < n; i++) {
+            if (i + 16 < n) {   /* the vœux of a formation lie all over W.csv: ask early */
+                uint32_t ahead = list[i + 16];
+                __builtin_prefetch(&p->w_cand[ahead]);
+                __builtin_prefetch(&p->w_rank[ahead]);
+                __builtin_prefetch(&r->w_group[ahead], 1);
+            }
             uint32_t w = list[i];
-            uint8_t fl = flags[p->w_cand[w]];
+            uint8_t fl = x->flags[p->w_cand[w]];
             int g = groups_of_bac(fl & 3, caps, p->f_min_techno[f], p->f_min_pro[f]);
             group[i] = (uint8_t)g;
             r->w_group[w] = (uint8_t)g;
@@ -54,11 +68,11 @@ static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, u
         }
         uint32_t at = p->f_start[f];
         for (int g = 0; g < NGROUPS; g++) {
-            s_start[f * NGROUPS + g] = at;
+            x->s_start[f * NGROUPS + g] = at;
             at += count[g];
         }
         for (int g = 0; g < NGROUPS && rc == 0; g++) {
-            uint32_t *grp = s_order + s_start[f * NGROUPS + g], k = 0;
+            uint32_t *grp = x->s_order + x->s_start[f * NGROUPS + g], k = 0;
             for (uint32_t i = 0; i < n; i++)
                 if (group[i] == g) {
                     cand[k] = all[i];
@@ -72,20 +86,64 @@ static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, u
             /* order[] indexes grp[]: rewrite grp in call order through cand as scratch */
             for (uint32_t i = 0; i < k; i++) cand[i].rank = grp[i];
             for (uint32_t i = 0; i < k; i++) {
+                if (i + 16 < k) __builtin_prefetch(&r->w_callpos[cand[order[i + 16]].rank], 1);
                 grp[i] = cand[order[i]].rank;
                 r->w_callpos[grp[i]] = i + 1;
             }
         }
-        if (progress && (f & 1023) == 0) progress(pctx, "ordres d'appel", (double)f / p->nf);
+        if (report && x->progress && (f & 1023) == 0)
+            x->progress(x->pctx, "ordres d'appel", (double)(f - f_lo) / (f_hi - f_lo));
     }
-    s_start[(size_t)p->nf * NGROUPS] = p->nw;
 out:
-    free(flags);
     free(all);
     free(cand);
     free(group);
     free(order);
     return rc;
+}
+
+/* Thread t takes the formations whose vœux fall in the t-th share of all vœux. */
+static uint32_t slice_bound(const sim_problem *p, int t, int nt)
+{
+    if (t >= nt) return p->nf;
+    uint64_t target = (uint64_t)p->nw * (uint64_t)t / (uint64_t)nt;
+    uint32_t lo = 0, hi = p->nf;   /* first f with f_start[f] >= target */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p->f_start[mid] < target) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+static void call_orders_thread(void *ctx, int t, int nt)
+{
+    co_slice *x = ctx;
+    x->rc[t] = call_orders_range(x, slice_bound(x->p, t, nt), slice_bound(x->p, t + 1, nt), t == 0);
+}
+
+/* Fills r->w_group, r->w_callpos and, per school s, s_order[s_start[s] .. s_start[s+1]):
+ * its applicants' vœux in call order. Returns 0 or -1 (out of memory). */
+static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, uint32_t *s_order,
+                       sim_progress_fn progress, void *pctx)
+{
+    uint32_t maxn = 0;
+    for (uint32_t f = 0; f < p->nf; f++)
+        if (p->f_start[f + 1] - p->f_start[f] > maxn) maxn = p->f_start[f + 1] - p->f_start[f];
+    /* one byte per candidate: bac (2 bits), boursier, résident; read once per vœu */
+    uint8_t *flags = malloc(p->nc ? p->nc : 1);
+    if (!flags) return -1;
+    for (uint32_t c = 0; c < p->nc; c++)
+        flags[c] = (uint8_t)(p->c_bac[c] | p->c_boursier[c] << 2 | p->c_resident[c] << 3);
+    co_slice x = { p, r, s_start, s_order, flags, maxn, progress, pctx, { 0 } };
+    /* a thread is worth its start only with a few thousand vœux to order */
+    int nt = p->nw < 20000 ? 1 : threads_count();
+    if ((uint32_t)nt > p->nf) nt = p->nf ? (int)p->nf : 1;
+    threads_run(nt, call_orders_thread, &x);
+    free(flags);
+    s_start[(size_t)p->nf * NGROUPS] = p->nw;
+    for (int t = 0; t < nt; t++)
+        if (x.rc[t] != 0) return -1;
+    return 0;
 }
 
 /* ------------------------------------------------- candidates propose */

@@ -61,6 +61,83 @@ void callorder_sort_by_rank(const co_cand *cand, uint32_t *idx, uint32_t *tmp, s
         memcpy(idx, src, n * sizeof *idx);
 }
 
+/* The call itself, over the four queues (rank << 32 | index pairs, each in rank order):
+ * before position k, which rates bind; the best-ranked head among the allowed queues. */
+static void call_queues(const uint64_t *q, const size_t start[NCAT + 1], int rate_boursier,
+                        int rate_resident, size_t n, uint32_t *order)
+{
+    size_t head[NCAT], end[NCAT];
+    for (int c = 0; c < NCAT; c++) { head[c] = start[c]; end[c] = start[c + 1]; }
+    long long qb = rate_boursier, qr = rate_resident, b_called = 0, r_called = 0;
+    size_t b_left = (end[CAT_BR] - start[CAT_BR]) + (end[CAT_B] - start[CAT_B]);
+    size_t r_left = (end[CAT_BR] - start[CAT_BR]) + (end[CAT_R] - start[CAT_R]);
+    for (size_t pos = 0; pos < n; pos++) {
+        long long k = (long long)pos + 1;
+        int need_b = b_left > 0 && 100 * b_called < qb * k;
+        int need_r = r_left > 0 && 100 * r_called < qr * k;
+        int allowed[NCAT] = { 1, !need_r, !need_b, !need_b && !need_r };
+        int best = -1;
+        for (int c = 0; c < NCAT; c++) {
+            if (!allowed[c] || head[c] == end[c]) continue;
+            /* on equal ranks the earlier category wins (doc §3.4): compare ranks only */
+            if (best < 0 || q[head[c]] >> 32 < q[head[best]] >> 32) best = c;
+        }
+        if (best < 0) best = CAT_B;  /* both bind, no boursier résident left: the boursier rate wins */
+        order[pos] = (uint32_t)q[head[best]++];
+        if (best == CAT_BR || best == CAT_B) { b_called++; b_left--; }
+        if (best == CAT_BR || best == CAT_R) { r_called++; r_left--; }
+    }
+}
+
+/* Large groups (a national ranking of millions): everything on (rank << 32 | index)
+ * pairs, sorted by an LSD radix on the rank bytes, so that no pass reads cand[] at random
+ * (at 12 million candidates those reads, not the work, were the time). The same stable
+ * order, hence the same call, as the index sort below. */
+static co_status compute_pairs(const co_cand *cand, size_t n, int rate_boursier, int rate_resident,
+                               int allow_ties, uint32_t *order, size_t *bad)
+{
+    uint64_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    uint8_t *cat = malloc(n);
+    if (!a || !b || !cat) {
+        free(a); free(b); free(cat);
+        return CO_ERR_NOMEM;
+    }
+    uint32_t max = 0;
+    for (size_t i = 0; i < n; i++) {
+        a[i] = (uint64_t)cand[i].rank << 32 | i;
+        cat[i] = (uint8_t)category(&cand[i]);
+        if (cand[i].rank > max) max = cand[i].rank;
+    }
+    uint64_t *src = a, *dst = b;
+    for (int shift = 32; shift < 64 && (max >> (shift - 32)) != 0; shift += 8) {
+        size_t count[256] = { 0 };
+        for (size_t i = 0; i < n; i++) count[(src[i] >> shift) & 0xFF]++;
+        size_t sum = 0;
+        for (int d = 0; d < 256; d++) { size_t c = count[d]; count[d] = sum; sum += c; }
+        for (size_t i = 0; i < n; i++) dst[count[(src[i] >> shift) & 0xFF]++] = src[i];
+        uint64_t *t = src; src = dst; dst = t;
+    }
+    if (!allow_ties) {
+        size_t first_dup = SIZE_MAX;
+        for (size_t i = 1; i < n; i++)
+            if (src[i] >> 32 == src[i - 1] >> 32 && (uint32_t)src[i] < first_dup) first_dup = (uint32_t)src[i];
+        if (first_dup != SIZE_MAX) {
+            *bad = first_dup;
+            free(a); free(b); free(cat);
+            return CO_ERR_TIE;
+        }
+    }
+    /* the four queues, in rank order each; cat[] is read at random once, a byte */
+    size_t start[NCAT + 1] = { 0 }, fill[NCAT];
+    for (size_t i = 0; i < n; i++) start[cat[i] + 1]++;
+    for (int c = 0; c < NCAT; c++) start[c + 1] += start[c];
+    for (int c = 0; c < NCAT; c++) fill[c] = start[c];
+    for (size_t i = 0; i < n; i++) dst[fill[cat[(uint32_t)src[i]]]++] = src[i];
+    call_queues(dst, start, rate_boursier, rate_resident, n, order);
+    free(a); free(b); free(cat);
+    return CO_OK;
+}
+
 co_status callorder_compute(const co_cand *cand, size_t n, int rate_boursier, int rate_resident,
                             int allow_ties, uint32_t *order, size_t *bad)
 {
@@ -73,6 +150,8 @@ co_status callorder_compute(const co_cand *cand, size_t n, int rate_boursier, in
             *bad = i;
             return CO_ERR_RANK;
         }
+    if (n > 32)
+        return compute_pairs(cand, n, rate_boursier, rate_resident, allow_ties, order, bad);
     uint32_t *sorted = malloc((n ? n : 1) * sizeof *sorted);
     uint32_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
     if (!sorted || !tmp) {

@@ -12,6 +12,7 @@
 
 #include "callorder.h"
 #include "colmap.h"
+#include "csvfast.h"
 #include "csvread.h"
 #include "input.h"
 #include "fieldval.h"
@@ -44,6 +45,10 @@ typedef struct {
     idindex index;
     int oom;
 } cli_input;
+
+/* csv_fail, or nothing on the fast path (rd NULL): csvread then reads the input again,
+ * meets the same fault and says where. */
+#define FAIL(rd, ...) do { if (rd) csv_fail(rd, __VA_ARGS__); } while (0)
 
 static const char *id_text(const void *ctx, uint32_t row, size_t *len)
 {
@@ -85,12 +90,12 @@ static int find_columns(cli_input *in, csv_reader *rd, const csv_row *row)
     const input_opts *io = in->ro ? &in->ro->input : NULL;
     if (colmap_resolve(&in->map, "ranking", ranking_fields, NCOLS, row, io, "id,rank,boursier,resident",
                        why, sizeof why, &bad) != 0) {
-        csv_fail(rd, bad, "%s", why);
+        FAIL(rd, bad, "%s", why);
         return -1;
     }
     if (colmap_residence(&in->map, io, row, &in->col[COL_RESIDENCE], in->academie, sizeof in->academie,
                          why, sizeof why) != 0) {
-        csv_fail(rd, in->col[COL_RESIDENCE], "%s", why);
+        FAIL(rd, in->col[COL_RESIDENCE], "%s", why);
         return -1;
     }
     for (int c = 0; c < COL_RESIDENCE; c++)
@@ -99,11 +104,11 @@ static int find_columns(cli_input *in, csv_reader *rd, const csv_row *row)
         size_t len = 0, cap = 0;
         for (size_t f = 0; f < row->nfields; f++)
             if (f != in->col[COL_ID] && append_field(&in->kept_header, &len, &cap, row->field[f], row->len[f]) != 0) {
-                csv_fail(rd, 0, "out of memory");
+                FAIL(rd, 0, "out of memory");
                 return -1;
             }
         if (!in->kept_header && !(in->kept_header = calloc(1, 1))) {
-            csv_fail(rd, 0, "out of memory");
+            FAIL(rd, 0, "out of memory");
             return -1;
         }
         in->kept_header[len] = '\0';
@@ -150,6 +155,45 @@ static int reserve(cli_input *in, size_t id_len)
     return 0;
 }
 
+/* Room for `rows` candidates and `bytes` of ids up front (a hint: reserve still grows). */
+static int presize(cli_input *in, size_t rows, size_t bytes)
+{
+    if (rows > in->cap) {
+        co_cand *c = realloc(in->cand, rows * sizeof *c);
+        if (c) in->cand = c;
+        size_t *l = realloc(in->line, rows * sizeof *l);
+        if (l) in->line = l;
+        size_t *o = realloc(in->id_off, (rows + 1) * sizeof *o);
+        if (o) in->id_off = o;
+        size_t *k = realloc(in->kept_off, (rows + 1) * sizeof *k);
+        if (k) in->kept_off = k;
+        if (!c || !l || !o || !k) return -1;
+        in->cap = rows;
+    }
+    if (bytes + 1 > in->ids_cap) {
+        char *s = realloc(in->ids, bytes + 1);
+        if (!s) return -1;
+        in->ids = s;
+        in->ids_cap = bytes + 1;
+    }
+    return 0;
+}
+
+/* Back to no row read, for csvread to read the input again after the fast path gave up. */
+static int restart_input(cli_input *in, size_t lines)
+{
+    in->n = 0;
+    in->ids_len = 0;
+    in->kept_len = 0;
+    free(in->kept_header);
+    in->kept_header = NULL;
+    colmap_free(&in->map);
+    memset(&in->map, 0, sizeof in->map);
+    memset(&in->stats, 0, sizeof in->stats);
+    idindex_free(&in->index);
+    return idindex_init(&in->index, lines);
+}
+
 static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
 {
     cli_input *in = ctx;
@@ -158,7 +202,7 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
     size_t id_len = row->len[in->col[COL_ID]];
     const char *id = fieldval_trim(row->field[in->col[COL_ID]], &id_len);
     if (id_len == 0) {
-        csv_fail(rd, in->col[COL_ID], "empty id");
+        FAIL(rd, in->col[COL_ID], "empty id");
         return -1;
     }
     const char *rank_s = row->field[in->col[COL_RANK]];
@@ -166,11 +210,11 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
     if (rank == 0) {
         size_t rl = row->len[in->col[COL_RANK]];
         if (fieldval_trim(rank_s, &rl) && rl == 0) {
-            csv_fail(rd, in->col[COL_RANK], "empty rank: expected a whole number from 1 (best) to %u",
+            FAIL(rd, in->col[COL_RANK], "empty rank: expected a whole number from 1 (best) to %u",
                      MAX_RANK);
             return -1;
         }
-        csv_fail(rd, in->col[COL_RANK], "rank must be a whole number from 1 (best) to %u, got '%.*s'",
+        FAIL(rd, in->col[COL_RANK], "rank must be a whole number from 1 (best) to %u, got '%.*s'",
                  MAX_RANK, SHOWN, rank_s);
         return -1;
     }
@@ -185,14 +229,14 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
         flag[k] = fieldval_flag(row->field[f], row->len[f]);
         if (flag[k] == FIELDVAL_EMPTY) flag[k] = 0;   /* an empty flag cell means no */
         if (flag[k] < 0) {
-            csv_fail(rd, f, "%s must be a flag (" FIELDVAL_FLAGS "), got '%.*s'",
+            FAIL(rd, f, "%s must be a flag (" FIELDVAL_FLAGS "), got '%.*s'",
                      col_names[COL_BOURSIER + k], SHOWN, row->field[f]);
             return -1;
         }
     }
     if (in->n >= UINT32_MAX - 1 || reserve(in, id_len) != 0) {
         in->oom = 1;
-        csv_fail(rd, 0, "out of memory");
+        FAIL(rd, 0, "out of memory");
         return -1;
     }
     size_t i = in->n;
@@ -203,16 +247,16 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
     in->id_off[i + 1] = in->ids_len;
     long long prev = idindex_add(&in->index, id, id_len, (uint32_t)i, id_text, in);
     if (prev == -2) {
-        csv_fail(rd, 0, "out of memory");
+        FAIL(rd, 0, "out of memory");
         return -1;
     }
     if (prev >= 0) {
-        csv_fail(rd, in->col[COL_ID], "duplicate id '%.*s' (already on line %zu)",
+        FAIL(rd, in->col[COL_ID], "duplicate id '%.*s' (already on line %zu)",
                  (int)(id_len < SHOWN ? id_len : SHOWN), id, in->line[prev]);
         return -1;
     }
     if (in->ro && in->ro->keep_columns && keep_row(in, row) != 0) {
-        csv_fail(rd, 0, "out of memory");
+        FAIL(rd, 0, "out of memory");
         return -1;
     }
     in->cand[i] = (co_cand){ rank, (uint8_t)flag[0], (uint8_t)flag[1] };
@@ -257,6 +301,9 @@ static char *format_output(const cli_input *in, const uint32_t *order, size_t *o
     p += head;
     *p++ = '\n';
     for (size_t k = 0; k < in->n; k++) {
+        /* the ids are read in call order, i.e. at random: ask for them ahead of time */
+        if (k + 16 < in->n) __builtin_prefetch(&in->id_off[order[k + 16]]);
+        if (k + 8 < in->n) __builtin_prefetch(in->ids + in->id_off[order[k + 8]]);
         size_t len;
         const char *id = id_text(in, order[k], &len);
         if (needs_quotes(id, len)) {
@@ -325,15 +372,31 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, const c
     int rc = -1;
     uint32_t *order = NULL;
     char *text = NULL;
-    if (idindex_init(&in.index, 1024) != 0 || reserve(&in, 0) != 0) {
+    /* sized once from the number of lines: no regrowth, no rehash */
+    size_t lines = 1;
+    for (const char *s = buf, *e = buf + buf_len; (s = memchr(s, '\n', (size_t)(e - s))) != NULL; s++) lines++;
+    if (idindex_init(&in.index, lines) != 0 || reserve(&in, 0) != 0 || presize(&in, lines + 1, buf_len) != 0) {
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
     in.kept_off[0] = 0;
-    csv_opts copts = { .stats = &in.stats };
-    if (csv_read_buffer(name, buf, buf_len, &copts, on_row, &in, err) != 0)
+    /* The fast splitter reads plain files when nothing asks for how the file was read
+     * (--explain, notes); any doubt or fault and csvread reads it again from the start. */
+    int fast = ro->input.explain || ro->input.notes ? 1 : csvfast_read_buffer(buf, buf_len, on_row, &in);
+    if (fast < 0) {
+        errloc_set(err, name, 0, 0, "out of memory");
         goto done;
-    colmap_explain_file(&in.map, &ro->input, name, &in.stats);
+    }
+    if (fast == 1) {
+        if (restart_input(&in, lines) != 0) {
+            errloc_set(err, name, 0, 0, "out of memory");
+            goto done;
+        }
+        csv_opts copts = { .stats = &in.stats };
+        if (csv_read_buffer(name, buf, buf_len, &copts, on_row, &in, err) != 0)
+            goto done;
+        colmap_explain_file(&in.map, &ro->input, name, &in.stats);
+    }
     order = malloc((in.n ? in.n : 1) * sizeof *order);
     if (!order) {
         errloc_set(err, name, 0, 0, "out of memory");

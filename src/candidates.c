@@ -9,8 +9,10 @@
 #include <strings.h>
 
 #include "colmap.h"
+#include "csvfast.h"
 #include "csvread.h"
 #include "fieldval.h"
+#include "input.h"
 #include "groups.h"
 
 static const char *const required[4] = { "id", "bac", "boursier", "resident" };
@@ -25,13 +27,14 @@ static const char *id_of(const void *ctx, uint32_t row, size_t *len)
     return s->id[row];
 }
 
-static cand_set *set_alloc(const char *name)
+/* expected: about how many ids will come (the id index is sized once for them). */
+static cand_set *set_alloc(const char *name, size_t expected)
 {
     cand_set *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->refs = 1;
     s->pool = strpool_new();
-    if (!s->pool || idindex_init(&s->index, 256) != 0) {
+    if (!s->pool || idindex_init(&s->index, expected) != 0) {
         strpool_free(s->pool);
         free(s);
         return NULL;
@@ -53,7 +56,7 @@ static int add_column(cand_set *s, const char *name, size_t len, cand_kind kind)
 
 cand_set *cand_new(const char *name)
 {
-    cand_set *s = set_alloc(name);
+    cand_set *s = set_alloc(name, 256);
     if (!s) return NULL;
     static const cand_kind kinds[4] = { CC_ID, CC_BAC, CC_BOURSIER, CC_RESIDENT };
     for (int i = 0; i < 4; i++)
@@ -87,7 +90,7 @@ long long cand_add(cand_set *s, const char *id, size_t id_len, int bac, int bour
                    int resident, uint32_t line)
 {
     if (s->n >= UINT32_MAX - 1 || reserve_rows(s) != 0) return -1;
-    const char *pid = strpool_intern(s->pool, id, id_len);
+    const char *pid = strpool_copy(s->pool, id, id_len);   /* ids are distinct: the index checks */
     if (!pid) return -1;
     size_t row = s->n;
     s->id[row] = pid;
@@ -222,6 +225,10 @@ int cand_compare_ids(const cand_set *s, uint32_t a, uint32_t b)
 
 /* ------------------------------------------------------------ loading */
 
+/* csv_fail, or nothing on the fast path (rd NULL): csvread then reads the file again,
+ * meets the same fault and says where. */
+#define FAIL(rd, ...) do { if (rd) csv_fail(rd, __VA_ARGS__); } while (0)
+
 typedef struct {
     cand_set *set;
     const input_opts *opts;
@@ -250,22 +257,22 @@ static int load_header(load_ctx *lc, csv_reader *rd, const csv_row *row)
     size_t bad;
     if (colmap_resolve(&lc->map, "candidates", cand_fields, 5, row, lc->opts,
                        "id,bac,boursier,resident", why, sizeof why, &bad) != 0) {
-        csv_fail(rd, bad, "%s", why);
+        FAIL(rd, bad, "%s", why);
         return -1;
     }
     if (colmap_residence(&lc->map, lc->opts, row, &lc->residence, lc->academie, sizeof lc->academie,
                          why, sizeof why) != 0) {
-        csv_fail(rd, lc->residence, "%s", why);
+        FAIL(rd, lc->residence, "%s", why);
         return -1;
     }
     lc->nfields = row->nfields;
     lc->extra_field = malloc(row->nfields * sizeof *lc->extra_field);
-    if (!lc->extra_field) { csv_fail(rd, 0, "out of memory"); return -1; }
+    if (!lc->extra_field) { FAIL(rd, 0, "out of memory"); return -1; }
     for (size_t f = 0; f < row->nfields; f++) {
         size_t len = row->len[f];
         const char *name = fieldval_trim(row->field[f], &len);
         if (len == 0) {
-            csv_fail(rd, f, "empty column name in the header");
+            FAIL(rd, f, "empty column name in the header");
             return -1;
         }
         int which = colmap_field_of(&lc->map, f);
@@ -277,14 +284,14 @@ static int load_header(load_ctx *lc, csv_reader *rd, const csv_row *row)
         }
         for (size_t c = 0; c < s->ncols; c++)
             if (strlen(s->col[c].name) == len && strncasecmp(s->col[c].name, name, len) == 0) {
-                csv_fail(rd, f, "duplicate column '%.*s' in the header", (int)len, name);
+                FAIL(rd, f, "duplicate column '%.*s' in the header", (int)len, name);
                 return -1;
             }
-        if (add_column(s, name, len, kind) != 0) { csv_fail(rd, f, "out of memory"); return -1; }
+        if (add_column(s, name, len, kind) != 0) { FAIL(rd, f, "out of memory"); return -1; }
         if (kind == CC_TEXT) lc->extra_field[lc->nextra++] = f;
     }
     if (lc->residence != SIZE_MAX && add_column(s, "resident", 8, CC_RESIDENT) != 0) {
-        csv_fail(rd, 0, "out of memory");
+        FAIL(rd, 0, "out of memory");
         return -1;
     }
     return 0;
@@ -300,7 +307,7 @@ static int row_resident(load_ctx *lc, csv_reader *rd, const csv_row *row)
     int v = fieldval_flag(row->field[f], row->len[f]);
     if (v == FIELDVAL_EMPTY) return 0;
     if (v < 0)
-        csv_fail(rd, f, "resident must be a flag (" FIELDVAL_FLAGS "), got '%.*s'", SHOWN, row->field[f]);
+        FAIL(rd, f, "resident must be a flag (" FIELDVAL_FLAGS "), got '%.*s'", SHOWN, row->field[f]);
     return v;
 }
 
@@ -311,14 +318,14 @@ static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
     if (row->index == 0) return load_header(lc, rd, row);
     size_t f = lc->field_of[0], id_len = row->len[f];
     const char *id = fieldval_trim(row->field[f], &id_len);
-    if (id_len == 0) { csv_fail(rd, f, "empty id"); return -1; }
+    if (id_len == 0) { FAIL(rd, f, "empty id"); return -1; }
     f = lc->field_of[1];
     int bac = fieldval_bac(row->field[f], row->len[f]);
     if (bac < 0) {
         size_t len = row->len[f];
         const char *v = fieldval_trim(row->field[f], &len);
-        if (len == 0) csv_fail(rd, f, "empty bac: expected " FIELDVAL_BACS);
-        else csv_fail(rd, f, "unknown bac '%.*s': expected " FIELDVAL_BACS, SHOWN, row->field[f]);
+        if (len == 0) FAIL(rd, f, "empty bac: expected " FIELDVAL_BACS);
+        else FAIL(rd, f, "unknown bac '%.*s': expected " FIELDVAL_BACS, SHOWN, row->field[f]);
         (void)v;
         return -1;
     }
@@ -326,16 +333,16 @@ static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
     int boursier = fieldval_flag(row->field[f], row->len[f]);
     if (boursier == FIELDVAL_EMPTY) boursier = 0;
     if (boursier < 0) {
-        csv_fail(rd, f, "boursier must be a flag (" FIELDVAL_FLAGS "), got '%.*s'", SHOWN, row->field[f]);
+        FAIL(rd, f, "boursier must be a flag (" FIELDVAL_FLAGS "), got '%.*s'", SHOWN, row->field[f]);
         return -1;
     }
     int resident = row_resident(lc, rd, row);
     if (resident < 0) return -1;
     long long r = cand_add(s, id, id_len, bac, boursier, resident,
                            row->line > UINT32_MAX ? UINT32_MAX : (uint32_t)row->line);
-    if (r == -1) { csv_fail(rd, 0, "out of memory"); return -1; }
+    if (r == -1) { FAIL(rd, 0, "out of memory"); return -1; }
     if (r < -1) {
-        csv_fail(rd, lc->field_of[0], "duplicate id '%.*s' (already on line %u)",
+        FAIL(rd, lc->field_of[0], "duplicate id '%.*s' (already on line %u)",
                  (int)(id_len < SHOWN ? id_len : SHOWN), id, s->line[-2 - r]);
         return -1;
     }
@@ -345,7 +352,7 @@ static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
             size_t cap = lc->extra_cap ? lc->extra_cap * 2 : 1024;
             while (cap < need) cap *= 2;
             const char **e = realloc(lc->extra, cap * sizeof *e);
-            if (!e) { csv_fail(rd, 0, "out of memory"); return -1; }
+            if (!e) { FAIL(rd, 0, "out of memory"); return -1; }
             lc->extra = e;
             lc->extra_cap = cap;
         }
@@ -354,7 +361,7 @@ static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
             size_t len = row->len[lc->extra_field[e]];
             const char *v = fieldval_trim(row->field[lc->extra_field[e]], &len);
             out[e] = len ? strpool_intern(s->pool, v, len) : NULL;
-            if (len && !out[e]) { csv_fail(rd, 0, "out of memory"); return -1; }
+            if (len && !out[e]) { FAIL(rd, 0, "out of memory"); return -1; }
         }
     }
     return 0;
@@ -392,28 +399,34 @@ static int settle_columns(load_ctx *lc)
     return 0;
 }
 
-cand_set *cand_load(const char *path, errloc *err)
+/* One attempt over buf: csvfast (fast 1) or csvread (fast 0). Returns the set, or NULL
+ * with *declined set when csvfast declines (err untouched), or NULL with err filled. */
+static cand_set *load_buffer(const char *name, const char *buf, size_t len, const input_opts *opts,
+                             int fast, int *declined, errloc *err)
 {
-    return cand_load_opts(path, NULL, err);
-}
-
-cand_set *cand_load_opts(const char *path, const input_opts *opts, errloc *err)
-{
-    const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
     load_ctx lc = { 0 };
     lc.opts = opts;
-    lc.set = set_alloc(name);
+    size_t lines = 1;   /* at most one candidate a line */
+    for (const char *c = buf, *e = buf + len; (c = memchr(c, '\n', (size_t)(e - c))) != NULL; c++) lines++;
+    lc.set = set_alloc(name, lines);
     if (!lc.set) {
         errloc_set(err, name, 0, 0, "out of memory");
         return NULL;
     }
-    csv_opts copts = { .stats = &lc.stats };
-    int rc = csv_read_file(path, NULL, &copts, load_row, &lc, err);
+    int rc;
+    if (fast) {
+        rc = csvfast_read_buffer(buf, len, load_row, &lc);
+        if (rc < 0) errloc_set(err, name, 0, 0, "out of memory");
+        *declined = rc == 1;
+    } else {
+        csv_opts copts = { .stats = &lc.stats };
+        rc = csv_read_buffer(name, buf, len, &copts, load_row, &lc, err);
+    }
     if (rc == 0 && settle_columns(&lc) != 0) {
         errloc_set(err, name, 0, 0, "out of memory");
         rc = -1;
     }
-    if (rc == 0) colmap_explain_file(&lc.map, opts, name, &lc.stats);
+    if (rc == 0 && !fast) colmap_explain_file(&lc.map, opts, name, &lc.stats);
     colmap_free(&lc.map);
     free(lc.extra);
     free(lc.extra_field);
@@ -422,4 +435,24 @@ cand_set *cand_load_opts(const char *path, const input_opts *opts, errloc *err)
         return NULL;
     }
     return lc.set;
+}
+
+cand_set *cand_load(const char *path, errloc *err)
+{
+    return cand_load_opts(path, NULL, err);
+}
+
+cand_set *cand_load_opts(const char *path, const input_opts *opts, errloc *err)
+{
+    const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
+    size_t len;
+    char *buf = input_read(path, name, &len, err);   /* read once: stdin too */
+    if (!buf) return NULL;
+    /* the fast splitter only when nothing asks how the file was read (--explain, notes) */
+    int declined = 1;
+    cand_set *s = NULL;
+    if (!opts || (!opts->explain && !opts->notes)) s = load_buffer(name, buf, len, opts, 1, &declined, err);
+    if (!s && declined) s = load_buffer(name, buf, len, opts, 0, &declined, err);
+    free(buf);
+    return s;
 }

@@ -38,6 +38,13 @@ typedef struct export_extras {
  * past Excel's row limit), Provenance (English names when x->english). */
 int export_xlsx(const char *path, const sim_report *rep, const export_extras *x, errloc *err);
 
+/* The Affectations sheets only up to EXPORT_XLSX_ASSIGNMENTS_MAX candidates (the
+ * environment variable ADMIT_XLSX_ASSIGNMENTS_MAX, a whole number, overrides it); past it
+ * the summary sheet names assignments.csv instead (zlib on a national run's million rows
+ * was a third of its time, for a sheet nobody scrolls). */
+#define EXPORT_XLSX_ASSIGNMENTS_MAX 200000u
+int export_xlsx_has_assignments(const sim_report *rep);
+
 /* All the files into dir (created or replaced only when all are written); x may be NULL. */
 int export_dir(const char *dir, const sim_report *rep, const export_extras *x, errloc *err);
 

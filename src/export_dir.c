@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "atomic.h"
+#include "threads.h"
 #include "csv_excel.h"
 
 typedef int (*writer_fn)(FILE *fp, const sim_report *rep);
@@ -80,8 +81,8 @@ int export_dir(const char *dir, const sim_report *rep, const export_extras *x, e
     if (atomic_dir_open(&ad, dir, err) != 0) return -1;
     xlsx_job job = { atomic_dir_path(&ad, "results.xlsx"), rep, x, { { 0 } }, -1 };
     if (!job.path) { errloc_set(err, dir, 0, 0, "out of memory"); goto fail; }
-    pthread_t tid;
-    int threaded = pthread_create(&tid, NULL, xlsx_thread, &job) == 0;
+    pthread_t tid;   /* ADMIT_THREADS=1: one file after the other */
+    int threaded = threads_count() > 1 && pthread_create(&tid, NULL, xlsx_thread, &job) == 0;
     if (!threaded) xlsx_thread(&job);
     int rc = write_one(&ad, "assignments.csv", export_assignments_csv, rep, err) ||
              write_one(&ad, "formations.csv", export_formations_csv, rep, err) ||

@@ -141,6 +141,21 @@ static void close_sheet(sheet *sh, lxw_row_t first, lxw_row_t last, int ncols)
 
 /* ------------------------------------------------------------ summary */
 
+/* The threshold: the documented default, or ADMIT_XLSX_ASSIGNMENTS_MAX when it is a
+ * whole number (specs and officers who want the sheet anyway). */
+static unsigned long long assignments_max(void)
+{
+    const char *v = getenv("ADMIT_XLSX_ASSIGNMENTS_MAX");
+    if (!v || !*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 12)
+        return EXPORT_XLSX_ASSIGNMENTS_MAX;
+    return strtoull(v, NULL, 10);
+}
+
+int export_xlsx_has_assignments(const sim_report *rep)
+{
+    return rep->p->nc <= assignments_max();
+}
+
 static void kv(sheet *sh, lxw_row_t *row, const char *label, double v)
 {
     put_str(sh, *row, 0, label, NULL);
@@ -157,6 +172,13 @@ static lxw_row_t headline(const xl *x, sheet *sh, lxw_row_t row)
     put_str(sh, row++, 1, s->mode == SIM_SCHOOL ? L(x, "formations (school)", "school")
                                                  : L(x, "candidats (student)", "student"), NULL);
     kv(sh, &row, L(x, "Tours", "Rounds"), s->rounds);
+    if (!export_xlsx_has_assignments(x->rep)) {
+        char note[128];
+        snprintf(note, sizeof note, L(x, "dans assignments.csv seulement (plus de %llu candidats)",
+                                      "in assignments.csv only (more than %llu candidates)"), assignments_max());
+        put_str(sh, row, 0, L(x, "Affectations", "Assignments"), NULL);
+        put_str(sh, row++, 1, note, NULL);
+    }
     kv(sh, &row, L(x, "Candidats", "Candidates"), s->candidates);
     kv(sh, &row, L(x, "Candidats ayant un vœu", "Candidates with a vœu"), s->with_wishes);
     kv(sh, &row, L(x, "Vœux", "Vœux"), s->wishes);
@@ -584,7 +606,7 @@ int export_xlsx(const char *path, const sim_report *rep, const export_extras *ex
     if (rc == 0) {
         table_sheet(&x, "Formations", TABLE_FORMATIONS, 1);
         table_sheet(&x, L(&x, "Groupes", "Groups"), TABLE_GROUPS, 2);
-        assignments_sheets(&x);
+        if (export_xlsx_has_assignments(rep)) assignments_sheets(&x);
         provenance_sheet(&x, ex);
         chart_data_sheet(&x, data_name, ck, nk);
     }

@@ -22,16 +22,19 @@
  */
 #include "generate.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atomic.h"
 #include "csvread.h"
 #include "explain.h"
 #include "rng.h"
+#include "threads.h"
 #include "sim_load.h"
 #include "suggest.h"
 
@@ -636,27 +639,39 @@ static uint32_t float_key_desc(float x)
 }
 
 /* Classement of each formation: its applicants by score, best first; ties by candidate
- * order. Counting sort by formation, then a stable radix sort inside each. */
-static int rank_all(gen *g)
+ * order. Counting sort by formation, then a stable radix sort inside each, the formations
+ * shared out between the threads (each writes only its formations' ranks). */
+typedef struct rank_job {
+    gen *g;
+    const uint32_t *start, *list;
+    uint32_t maxn;
+    int rc[THREADS_MAX];
+} rank_job;
+
+/* Thread t takes the formations whose vœux fall in the t-th share of all vœux. */
+static uint32_t rank_bound(const rank_job *j, int t, int nt)
 {
-    uint32_t *start = calloc((size_t)g->nf + 1, sizeof *start);
-    uint32_t *list = malloc((g->nw ? g->nw : 1) * sizeof *list);
-    g->w_rank = malloc((g->nw ? g->nw : 1) * sizeof *g->w_rank);
-    if (!start || !list || !g->w_rank) { free(start); free(list); return -1; }
-    for (size_t w = 0; w < g->nw; w++) start[g->w_form[w] + 1]++;
-    uint32_t maxn = 0;
-    for (uint32_t f = 0; f < g->nf; f++) {
-        if (start[f + 1] > maxn) maxn = start[f + 1];
-        start[f + 1] += start[f];
+    if (t >= nt) return j->g->nf;
+    uint64_t target = (uint64_t)j->g->nw * (uint64_t)t / (uint64_t)nt;
+    uint32_t lo = 0, hi = j->g->nf;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (j->start[mid] < target) lo = mid + 1; else hi = mid;
     }
-    uint32_t *fill = malloc(((size_t)g->nf + 1) * sizeof *fill);
-    uint32_t *key = malloc(((size_t)maxn + 1) * 2 * sizeof *key);
-    uint32_t *tmp = malloc(((size_t)maxn + 1) * 2 * sizeof *tmp);
-    if (!fill || !key || !tmp) { free(start); free(list); free(fill); free(key); free(tmp); return -1; }
-    memcpy(fill, start, ((size_t)g->nf + 1) * sizeof *fill);
-    for (size_t w = 0; w < g->nw; w++) list[fill[g->w_form[w]]++] = (uint32_t)w;
-    for (uint32_t f = 0; f < g->nf; f++) {
-        uint32_t n = start[f + 1] - start[f], *l = list + start[f];
+    return lo;
+}
+
+static void rank_slice(void *ctx, int t, int nt)
+{
+    rank_job *j = ctx;
+    gen *g = j->g;
+    uint32_t f_lo = rank_bound(j, t, nt), f_hi = rank_bound(j, t + 1, nt);
+    uint32_t *key = malloc(((size_t)j->maxn + 1) * 2 * sizeof *key);
+    uint32_t *tmp = malloc(((size_t)j->maxn + 1) * 2 * sizeof *tmp);
+    j->rc[t] = key && tmp ? 0 : -1;
+    for (uint32_t f = f_lo; f < f_hi && j->rc[t] == 0; f++) {
+        uint32_t n = j->start[f + 1] - j->start[f];
+        const uint32_t *l = j->list + j->start[f];
         /* (key, vœu) pairs, LSD radix 8 bits × 4 passes */
         uint32_t *a = key, *b = tmp;
         for (uint32_t i = 0; i < n; i++) { a[2 * i] = float_key_desc(g->w_score[l[i]]); a[2 * i + 1] = l[i]; }
@@ -669,26 +684,67 @@ static int rank_all(gen *g)
                 b[2 * at] = a[2 * i];
                 b[2 * at + 1] = a[2 * i + 1];
             }
-            uint32_t *t = a; a = b; b = t;
+            uint32_t *x = a; a = b; b = x;
         }
         for (uint32_t i = 0; i < n; i++) g->w_rank[a[2 * i + 1]] = i + 1;
-        if (g->o->progress && (f & 1023) == 0) g->o->progress(g->o->pctx, "classements", (double)f / g->nf);
+        if (t == 0 && g->o->progress && (f & 1023) == 0)
+            g->o->progress(g->o->pctx, "classements", (double)(f - f_lo) / (f_hi - f_lo));
     }
-    free(start); free(list); free(fill); free(key); free(tmp);
-    return 0;
+    free(key);
+    free(tmp);
+}
+
+static int rank_all(gen *g)
+{
+    uint32_t *start = calloc((size_t)g->nf + 1, sizeof *start);
+    uint32_t *list = malloc((g->nw ? g->nw : 1) * sizeof *list);
+    uint32_t *fill = malloc(((size_t)g->nf + 1) * sizeof *fill);
+    g->w_rank = malloc((g->nw ? g->nw : 1) * sizeof *g->w_rank);
+    int rc = -1;
+    if (!start || !list || !fill || !g->w_rank) goto out;
+    for (size_t w = 0; w < g->nw; w++) start[g->w_form[w] + 1]++;
+    uint32_t maxn = 0;
+    for (uint32_t f = 0; f < g->nf; f++) {
+        if (start[f + 1] > maxn) maxn = start[f + 1];
+        start[f + 1] += start[f];
+    }
+    memcpy(fill, start, ((size_t)g->nf + 1) * sizeof *fill);
+    for (size_t w = 0; w < g->nw; w++) list[fill[g->w_form[w]]++] = (uint32_t)w;
+    rank_job j = { g, start, list, maxn, { 0 } };
+    int nt = g->nw < 20000 ? 1 : threads_count();
+    threads_run(nt, rank_slice, &j);
+    rc = 0;
+    for (int t = 0; t < nt; t++) rc |= j.rc[t];
+out:
+    free(start); free(list); free(fill);
+    return rc;
 }
 
 /* --------------------------------------------------------------- output */
 
+/* A buffered writer: onto a FILE, or (fp NULL) onto a file descriptor at a given offset,
+ * so that several threads can each write their own part of one file. */
 struct out {
     FILE *fp;
     char *buf;
     size_t len, cap;
+    int fd;
+    off_t off;
+    int failed;
 };
 
 static void out_flush(out *o)
 {
-    fwrite(o->buf, 1, o->len, o->fp);
+    if (o->fp) {
+        fwrite(o->buf, 1, o->len, o->fp);
+    } else {
+        for (size_t done = 0; done < o->len;) {
+            ssize_t n = pwrite(o->fd, o->buf + done, o->len - done, o->off);
+            if (n <= 0) { o->failed = 1; break; }
+            done += (size_t)n;
+            o->off += n;
+        }
+    }
     o->len = 0;
 }
 
@@ -828,11 +884,19 @@ static void write_candidates(gen *g, out *o, uint32_t nc)
     }
 }
 
-static void write_wishes(gen *g, out *o, uint32_t nc)
+static size_t digits(uint64_t v)
 {
-    out_str(o, "candidate_id,formation_id,preference,rank\n");
-    int cw = width_for(nc), fw = width_for(g->nf);
-    for (size_t w = 0; w < g->nw; w++) {
+    size_t n = 1;
+    while (v >= 10) { v /= 10; n++; }
+    return n;
+}
+
+static const char wishes_header[] = "candidate_id,formation_id,preference,rank\n";
+
+/* The vœux [lo, hi) as CSV lines. */
+static void write_wish_rows(gen *g, out *o, size_t lo, size_t hi, int cw, int fw, int report)
+{
+    for (size_t w = lo; w < hi; w++) {
         out_id(o, 'C', g->w_cand[w], cw);
         out_char(o, ',');
         if (g->data) out_field(o, g->data->f_id[g->w_form[w]]);
@@ -842,8 +906,75 @@ static void write_wishes(gen *g, out *o, uint32_t nc)
         out_char(o, ',');
         out_uint(o, g->w_rank[w]);
         out_char(o, '\n');
-        if (g->o->progress && (w & 0xFFFFF) == 0) g->o->progress(g->o->pctx, "writing", (double)w / g->nw);
+        if (report && g->o->progress && (w & 0xFFFFF) == 0)
+            g->o->progress(g->o->pctx, "writing", (double)(w - lo) / (hi - lo));
     }
+}
+
+/* wishes.csv is most of the bytes: each thread formats a slice of the vœux and writes it
+ * at its place in the file, found by adding up the lengths of the lines before it. */
+typedef struct wishes_job {
+    gen *g;
+    int fd, cw, fw;
+    size_t bytes[THREADS_MAX];   /* length of each slice's lines */
+    int failed[THREADS_MAX];
+} wishes_job;
+
+static size_t wish_lo(const gen *g, int t, int nt) { return g->nw * (size_t)t / (size_t)nt; }
+
+/* The length out_field gives s: quoted, quotes doubled, when it holds a separator. */
+static size_t field_len(const char *s)
+{
+    size_t n = strlen(s);
+    if (!strpbrk(s, ",\"\r\n")) return n;
+    for (const char *p = s; *p; p++) n += *p == '"';
+    return n + 2;
+}
+
+static void measure_slice(void *ctx, int t, int nt)
+{
+    wishes_job *j = ctx;
+    const gen *g = j->g;
+    size_t fixed = (size_t)(1 + j->cw + 1 + 1 + 1 + 1), sum = 0;   /* candidate id, commas, '\n' */
+    for (size_t w = wish_lo(g, t, nt); w < wish_lo(g, t + 1, nt); w++) {
+        size_t form = g->data ? field_len(g->data->f_id[g->w_form[w]]) : (size_t)(1 + j->fw);
+        sum += fixed + form + digits(g->w_pref[w]) + digits(g->w_rank[w]);
+    }
+    j->bytes[t] = sum;
+}
+
+static void write_slice(void *ctx, int t, int nt)
+{
+    wishes_job *j = ctx;
+    off_t at = (off_t)(sizeof wishes_header - 1);
+    for (int u = 0; u < t; u++) at += (off_t)j->bytes[u];
+    out o = { NULL, malloc(1 << 22), 0, 1 << 22, j->fd, at, 0 };
+    if (!o.buf) { j->failed[t] = 1; return; }
+    write_wish_rows(j->g, &o, wish_lo(j->g, t, nt), wish_lo(j->g, t + 1, nt), j->cw, j->fw, t == 0);
+    out_flush(&o);
+    j->failed[t] = o.failed;
+    free(o.buf);
+}
+
+static int write_wishes_file(gen *g, const atomic_dir *ad, uint32_t nc, errloc *err)
+{
+    char *path = atomic_dir_path(ad, "wishes.csv");
+    int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666) : -1;
+    int rc = -1;
+    if (fd >= 0) {
+        wishes_job j = { g, fd, width_for(nc), width_for(g->nf), { 0 }, { 0 } };
+        int nt = g->nw < 100000 ? 1 : threads_count();
+        threads_run(nt, measure_slice, &j);
+        out head = { NULL, (char *)wishes_header, sizeof wishes_header - 1, 0, fd, 0, 0 };
+        out_flush(&head);
+        threads_run(nt, write_slice, &j);
+        rc = head.failed ? -1 : 0;
+        for (int t = 0; t < nt; t++) rc |= j.failed[t] ? -1 : 0;
+        if (close(fd) != 0) rc = -1;
+    }
+    if (rc) errloc_set(err, g->o->out, 0, 0, "cannot write %s", "wishes.csv");
+    free(path);
+    return rc;
 }
 
 typedef void (*writer_fn)(gen *g, out *o, uint32_t arg);
@@ -853,7 +984,7 @@ static int write_file(gen *g, const atomic_dir *ad, const char *name, writer_fn 
 {
     char *path = atomic_dir_path(ad, name);
     FILE *fp = path ? fopen(path, "wb") : NULL;
-    out o = { fp, malloc(1 << 22), 0, 1 << 22 };
+    out o = { fp, malloc(1 << 22), 0, 1 << 22, -1, 0, 0 };
     int rc = -1, saved = fp ? 0 : errno;
     if (fp && o.buf) {
         errno = 0;
@@ -937,7 +1068,7 @@ int gen_run(const gen_opts *o, gen_stats *st, errloc *err)
     if (atomic_dir_open(&ad, o->out, err) != 0) goto out;
     if (write_file(&g, &ad, "formations.csv", write_formations_cb, o->formations == 0, err) ||
         write_file(&g, &ad, "candidates.csv", write_candidates, nc, err) ||
-        write_file(&g, &ad, "wishes.csv", write_wishes, nc, err)) {
+        write_wishes_file(&g, &ad, nc, err)) {
         atomic_dir_abort(&ad);
         goto out;
     }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idindex.h"
 #include "fieldval.h"
 
 const char *const sim_desc_names[SIM_NDESC] = {
@@ -19,74 +20,39 @@ const char *const sim_obs_names[SIM_NOBS] = {
     "admitted", "admitted_general", "admitted_techno", "admitted_pro", "admitted_boursier",
 };
 
-/* ------------------------------------------------------------- hash maps */
+/* ------------------------------------------------------------- id maps */
 
-/* Keys are interned pointers into p->pool, so equal ids are equal pointers. The maps are
- * private to this file: slots hold index + 1 (0 = empty). */
-typedef struct idmap {
-    uint32_t *slot;
-    size_t nslots;
-    uint32_t count;
-} idmap;
-
+/* Id → index through idindex (hash beside each row, texts compared only on equal hashes);
+ * the maps are private to this file and catch up lazily with rows added since. */
 typedef struct sim_maps {
-    idmap form, cand;
+    idindex form, cand;
+    int form_ready, cand_ready;
 } sim_maps;
 
 static sim_maps *maps_of(const sim_problem *p);
 
-/* Hash of an id, eight bytes at a time (ids are short: C0000001, F000001...). */
-static uint64_t hash_text(const char *s)
+static const char *form_text(const void *ctx, uint32_t row, size_t *len)
 {
-    size_t n = strlen(s);
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-        s += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    memcpy(&w, s, n);
-    h ^= w;
-    h ^= h >> 33;  /* murmur3's finaliser: every input bit reaches the low bits we index on */
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 33);
+    const sim_problem *p = ctx;
+    *len = strlen(p->f_id[row]);
+    return p->f_id[row];
 }
 
-/* Adds ids[count..n) to the map, growing it to keep the load under 1/2. */
-static int idmap_sync(idmap *m, const char *const *ids, uint32_t n)
+static const char *cand_text(const void *ctx, uint32_t row, size_t *len)
 {
-    if ((size_t)n * 2 >= m->nslots) {
-        size_t ns = m->nslots ? m->nslots : 64;
-        while ((size_t)n * 2 >= ns) ns *= 2;
-        uint32_t *s = calloc(ns, sizeof *s);
-        if (!s) return -1;
-        free(m->slot);
-        m->slot = s;
-        m->nslots = ns;
-        m->count = 0;
-    }
-    for (uint32_t i = m->count; i < n; i++) {
-        size_t j = hash_text(ids[i]) & (m->nslots - 1);
-        while (m->slot[j]) j = (j + 1) & (m->nslots - 1);
-        m->slot[j] = i + 1;
-    }
-    m->count = n;
+    const sim_problem *p = ctx;
+    *len = strlen(p->c_id[row]);
+    return p->c_id[row];
+}
+
+/* Adds rows [ix->count.. n) to the map; a repeated id keeps its first row, as lookups do. */
+static int idmap_sync(idindex *ix, const char *const *ids, uint32_t n, idindex_text_fn text_of,
+                      const sim_problem *p, uint32_t *synced)
+{
+    for (uint32_t i = *synced; i < n; i++)
+        if (idindex_add(ix, ids[i], strlen(ids[i]), i, text_of, p) == -2) return -1;
+    *synced = n;
     return 0;
-}
-
-static uint32_t idmap_find(const idmap *m, const char *const *ids, const char *key)
-{
-    if (!m->nslots) return SIM_NONE;
-    size_t j = hash_text(key) & (m->nslots - 1);
-    for (uint32_t v; (v = m->slot[j]) != 0; j = (j + 1) & (m->nslots - 1))
-        if (strcmp(ids[v - 1], key) == 0) return v - 1;
-    return SIM_NONE;
 }
 
 /* ------------------------------------------------------------- building */
@@ -94,6 +60,7 @@ static uint32_t idmap_find(const idmap *m, const char *const *ids, const char *k
 typedef struct sim_problem_full {
     sim_problem pub;
     sim_maps maps;
+    uint32_t form_synced, cand_synced;   /* rows already in the maps */
 } sim_problem_full;
 
 static sim_maps *maps_of(const sim_problem *p)
@@ -114,8 +81,8 @@ void sim_problem_free(sim_problem *p)
 {
     if (!p) return;
     sim_maps *m = maps_of(p);
-    free(m->form.slot);
-    free(m->cand.slot);
+    idindex_free(&m->form);
+    idindex_free(&m->cand);
     strpool_free(p->pool);
     free(p->f_id); free(p->f_capacity); free(p->f_min_techno); free(p->f_min_pro);
     free(p->f_min_boursier); free(p->f_min_resident); free(p->f_caps);
@@ -140,28 +107,59 @@ static int regrow(void *arr, size_t ncap, size_t elem)
 
 static size_t next_cap(size_t cap) { return cap ? cap * 2 : 256; }
 
+static int grow_formations(sim_problem *p, size_t c)
+{
+    if (regrow(&p->f_id, c, sizeof *p->f_id) || regrow(&p->f_capacity, c, sizeof *p->f_capacity) ||
+        regrow(&p->f_min_techno, c, 1) || regrow(&p->f_min_pro, c, 1) ||
+        regrow(&p->f_min_boursier, c, 1) || regrow(&p->f_min_resident, c, 1) ||
+        regrow(&p->f_caps, c, sizeof *p->f_caps))
+        return -1;
+    for (int d = 0; d < SIM_NDESC; d++)
+        if (p->f_desc[d]) {
+            if (regrow(&p->f_desc[d], c, sizeof *p->f_desc[d])) return -1;
+            memset(p->f_desc[d] + p->cap_f, 0, (c - p->cap_f) * sizeof *p->f_desc[d]);
+        }
+    for (int o = 0; o < SIM_NOBS; o++)
+        if (p->f_obs[o]) {
+            if (regrow(&p->f_obs[o], c, sizeof *p->f_obs[o])) return -1;
+            for (size_t k = p->cap_f; k < c; k++) p->f_obs[o][k] = -1;
+        }
+    p->cap_f = c;
+    return 0;
+}
+
+static int grow_candidates(sim_problem *p, size_t c)
+{
+    if (regrow(&p->c_id, c, sizeof *p->c_id) || regrow(&p->c_bac, c, 1) ||
+        regrow(&p->c_boursier, c, 1) || regrow(&p->c_resident, c, 1) ||
+        (p->c_kept && regrow(&p->c_kept, c, sizeof *p->c_kept)))
+        return -1;
+    p->cap_c = c;
+    return 0;
+}
+
+static int grow_wishes(sim_problem *p, size_t c)
+{
+    if (regrow(&p->w_cand, c, 4) || regrow(&p->w_form, c, 4) || regrow(&p->w_pref, c, 4) ||
+        regrow(&p->w_rank, c, 4) || regrow(&p->w_line, c, 4))
+        return -1;
+    p->cap_w = c;
+    return 0;
+}
+
+int sim_reserve(sim_problem *p, size_t nf, size_t nc, size_t nw)
+{
+    if (nw >= UINT32_MAX - 1) nw = UINT32_MAX - 2;
+    if (nf > p->cap_f && grow_formations(p, nf) != 0) return -1;
+    if (nc > p->cap_c && grow_candidates(p, nc) != 0) return -1;
+    if (nw > p->cap_w && grow_wishes(p, nw) != 0) return -1;
+    return 0;
+}
+
 uint32_t sim_add_formation(sim_problem *p, const char *id, int capacity, int min_techno,
                            int min_pro, int min_boursier, int min_resident)
 {
-    if (p->nf == p->cap_f) {
-        size_t c = next_cap(p->cap_f);
-        if (regrow(&p->f_id, c, sizeof *p->f_id) || regrow(&p->f_capacity, c, sizeof *p->f_capacity) ||
-            regrow(&p->f_min_techno, c, 1) || regrow(&p->f_min_pro, c, 1) ||
-            regrow(&p->f_min_boursier, c, 1) || regrow(&p->f_min_resident, c, 1) ||
-            regrow(&p->f_caps, c, sizeof *p->f_caps))
-            return SIM_NONE;
-        for (int d = 0; d < SIM_NDESC; d++)
-            if (p->f_desc[d]) {
-                if (regrow(&p->f_desc[d], c, sizeof *p->f_desc[d])) return SIM_NONE;
-                memset(p->f_desc[d] + p->cap_f, 0, (c - p->cap_f) * sizeof *p->f_desc[d]);
-            }
-        for (int o = 0; o < SIM_NOBS; o++)
-            if (p->f_obs[o]) {
-                if (regrow(&p->f_obs[o], c, sizeof *p->f_obs[o])) return SIM_NONE;
-                for (size_t k = p->cap_f; k < c; k++) p->f_obs[o][k] = -1;
-            }
-        p->cap_f = c;
-    }
+    if (p->nf == p->cap_f && grow_formations(p, next_cap(p->cap_f)) != 0) return SIM_NONE;
     const char *s = strpool_intern(p->pool, id, strlen(id));
     if (!s) return SIM_NONE;
     uint32_t f = p->nf++;
@@ -203,14 +201,7 @@ int sim_set_obs(sim_problem *p, uint32_t f, int which, int32_t value)
 
 uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier, int resident)
 {
-    if (p->nc == p->cap_c) {
-        size_t c = next_cap(p->cap_c);
-        if (regrow(&p->c_id, c, sizeof *p->c_id) || regrow(&p->c_bac, c, 1) ||
-            regrow(&p->c_boursier, c, 1) || regrow(&p->c_resident, c, 1) ||
-            (p->c_kept && regrow(&p->c_kept, c, sizeof *p->c_kept)))
-            return SIM_NONE;
-        p->cap_c = c;
-    }
+    if (p->nc == p->cap_c && grow_candidates(p, next_cap(p->cap_c)) != 0) return SIM_NONE;
     const char *s = strpool_intern(p->pool, id, strlen(id));
     if (!s) return SIM_NONE;
     uint32_t i = p->nc++;
@@ -238,12 +229,7 @@ uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pre
                       uint32_t rank, uint32_t line)
 {
     if (p->nw == p->cap_w) {
-        if (p->nw == UINT32_MAX - 1) return SIM_NONE;
-        size_t c = next_cap(p->cap_w);
-        if (regrow(&p->w_cand, c, 4) || regrow(&p->w_form, c, 4) || regrow(&p->w_pref, c, 4) ||
-            regrow(&p->w_rank, c, 4) || regrow(&p->w_line, c, 4))
-            return SIM_NONE;
-        p->cap_w = c;
+        if (p->nw == UINT32_MAX - 1 || grow_wishes(p, next_cap(p->cap_w)) != 0) return SIM_NONE;
     }
     uint32_t w = p->nw++;
     p->w_cand[w] = cand;
@@ -254,18 +240,60 @@ uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pre
     return w;
 }
 
+/* A map is made on first use, sized for the room the arrays have then (the loaders call
+ * sim_reserve first, so the maps never grow on the national run). */
+static int map_ready(idindex *ix, int *ready, size_t room)
+{
+    if (*ready) return 0;
+    if (idindex_init(ix, room) != 0) return -1;
+    *ready = 1;
+    return 0;
+}
+
+static uint32_t find_in(const idindex *ix, const char *id, size_t len, idindex_text_fn text_of,
+                        const sim_problem *p)
+{
+    long long r = idindex_find(ix, id, len, text_of, p);
+    return r < 0 ? SIM_NONE : (uint32_t)r;
+}
+
+int sim_sync_ids(sim_problem *p)
+{
+    sim_problem_full *pf = (sim_problem_full *)p;
+    if (p->cap_f && (map_ready(&pf->maps.form, &pf->maps.form_ready, p->cap_f) ||
+                     idmap_sync(&pf->maps.form, p->f_id, p->nf, form_text, p, &pf->form_synced)))
+        return -1;
+    /* made only once candidates have room, so that it is sized for them */
+    if (p->cap_c && (map_ready(&pf->maps.cand, &pf->maps.cand_ready, p->cap_c) ||
+                     idmap_sync(&pf->maps.cand, p->c_id, p->nc, cand_text, p, &pf->cand_synced)))
+        return -1;
+    return 0;
+}
+
+uint32_t sim_lookup_formation(const sim_problem *p, const char *id, size_t len)
+{
+    const sim_problem_full *pf = (const sim_problem_full *)p;
+    if (!pf->maps.form_ready) return SIM_NONE;
+    return find_in(&pf->maps.form, id, len, form_text, p);
+}
+
+uint32_t sim_lookup_candidate(const sim_problem *p, const char *id, size_t len)
+{
+    const sim_problem_full *pf = (const sim_problem_full *)p;
+    if (!pf->maps.cand_ready) return SIM_NONE;
+    return find_in(&pf->maps.cand, id, len, cand_text, p);
+}
+
 uint32_t sim_find_formation(sim_problem *p, const char *id)
 {
-    sim_maps *m = maps_of(p);
-    if (m->form.count != p->nf && idmap_sync(&m->form, p->f_id, p->nf)) return SIM_NONE;
-    return idmap_find(&m->form, p->f_id, id);
+    if (sim_sync_ids(p) != 0) return SIM_NONE;
+    return sim_lookup_formation(p, id, strlen(id));
 }
 
 uint32_t sim_find_candidate(sim_problem *p, const char *id)
 {
-    sim_maps *m = maps_of(p);
-    if (m->cand.count != p->nc && idmap_sync(&m->cand, p->c_id, p->nc)) return SIM_NONE;
-    return idmap_find(&m->cand, p->c_id, id);
+    if (sim_sync_ids(p) != 0) return SIM_NONE;
+    return sim_lookup_candidate(p, id, strlen(id));
 }
 
 /* ------------------------------------------------------------------ bac */

@@ -82,6 +82,9 @@ uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier
 uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pref,
                       uint32_t rank, uint32_t line);
 int sim_set_desc(sim_problem *p, uint32_t f, int which, const char *text);
+/* Makes room for at least nf formations, nc candidates and nw vœux in one allocation each
+ * (a loader knows about as many from its files' line counts); 0 or -1. */
+int sim_reserve(sim_problem *p, size_t nf, size_t nc, size_t nw);
 int sim_set_obs(sim_problem *p, uint32_t f, int which, int32_t value);
 /* --keep-columns: candidate c's other columns as CSV text (c = SIM_NONE: their header). */
 int sim_set_kept(sim_problem *p, uint32_t c, const char *text);
@@ -89,6 +92,11 @@ int sim_set_kept(sim_problem *p, uint32_t c, const char *text);
 /* Id → index through hash maps rebuilt lazily; SIM_NONE when absent. */
 uint32_t sim_find_formation(sim_problem *p, const char *id);
 uint32_t sim_find_candidate(sim_problem *p, const char *id);
+/* The same split in two, for lookups from several threads: sim_sync_ids brings the maps
+ * up to date (0, or -1 when out of memory); the lookups then only read. */
+int sim_sync_ids(sim_problem *p);
+uint32_t sim_lookup_formation(const sim_problem *p, const char *id, size_t len);
+uint32_t sim_lookup_candidate(const sim_problem *p, const char *id, size_t len);
 
 /* Parses a bac spelling with fieldval_bac (the one bac parser); -1 when unknown. */
 int sim_parse_bac(const char *s);

@@ -14,6 +14,7 @@
 #include "fieldval.h"
 #include "encoding.h"
 #include "input.h"
+#include "sim_wishes.h"
 
 /* ------------------------------------------------------------- fields */
 
@@ -388,7 +389,7 @@ static int on_wish(void *vctx, csv_reader *rd, const csv_row *row)
                                                                           : sim_find_candidate(x->p, cid);
     if (c != SIM_NONE && c != x->last_cand) {
         x->last_cand = c;
-        snprintf(x->last_cid, sizeof x->last_cid, "%s", cid);
+        memcpy(x->last_cid, cid, strlen(cid) + 1);   /* both 512 bytes */
     }
     if (c == SIM_NONE) {
         fail_at(rd, (size_t)x->cols.at[0], "unknown candidate '%s' (not in the candidates file)", cid);
@@ -437,6 +438,30 @@ int sim_load_wishes(sim_problem *p, const char *path, errloc *err)
  * located message. */
 typedef enum { FAST_OK, FAST_FALLBACK, FAST_ERROR } fast_status;
 
+/* Sizes the arrays (and the id maps) once from the number of lines: no regrowth, no
+ * rehash on a national file. Only a hint: a failure shows again on the rows. */
+static void reserve_lines(load_ctx *x, size_t lines)
+{
+    sim_reserve(x->p, x->kind[0] == 'f' ? lines : 0, x->kind[0] == 'c' ? lines : 0, x->kind[0] == 'w' ? lines : 0);
+}
+
+static size_t count_lines(const char *s, size_t n)
+{
+    size_t lines = 1;
+    for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s))) != NULL; s++) lines++;
+    return lines;
+}
+
+/* The vœux of a plain file through sim_wishes_parse: 0 done, 1 not plain, -1 no memory. */
+static int wishes_body(load_ctx *x, const char *body, size_t len, size_t first_line, char delim,
+                       size_t nfields)
+{
+    if (sim_sync_ids(x->p) != 0) return -1;
+    sim_wish_layout lay = { delim, nfields, (size_t)x->cols.at[0], (size_t)x->cols.at[1],
+                            (size_t)x->cols.at[2], (size_t)x->cols.at[3] };
+    return sim_wishes_parse(x->p, body, len, first_line, &lay);
+}
+
 /* A line of separators and spaces only: csvread skips it as an entirely empty row. */
 static int only_separators(const char *p, const char *stop, char delim)
 {
@@ -455,6 +480,7 @@ static fast_status fast_read(const text_in *in, csv_row_fn fn, void *ctx, errloc
     if (in->len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
     size_t n_text = (size_t)(end - s), bad;
     if (memchr(s, '"', n_text) || strlen(s) != n_text) goto clean;   /* quotes, NUL bytes */
+    reserve_lines(ctx, count_lines(s, n_text));
     uint64_t high = 0;
     size_t i8 = 0;
     for (; i8 + 8 <= n_text; i8 += 8) {   /* any byte >= 0x80, eight at a time */
@@ -505,6 +531,13 @@ static fast_status fast_read(const text_in *in, csv_row_fn fn, void *ctx, errloc
         if (fn(ctx, NULL, &row) != 0) goto out;
         index++;
         p = e + 1;
+        if (index == 1 && ((load_ctx *)ctx)->kind[0] == 'w') {
+            /* the vœux after the header: on every core when plain, else row by row below */
+            int rc = wishes_body(ctx, p < end ? p : end, p < end ? (size_t)(end - p) : 0, line + 1,
+                                 delim, header_fields);
+            if (rc < 0) goto out;
+            if (rc == 0) { st = FAST_OK; goto out; }
+        }
     }
     if (index > 0) st = FAST_OK;
 out:

@@ -1,9 +1,13 @@
-/* strpool.c — open-addressing hash set of strings over an arena of chunks. */
+/* strpool.c — open-addressing hash set of strings over an arena of chunks. Each slot keeps
+ * the string's hash and length beside it: a probe compares texts only on equal hashes,
+ * and growing never reads the strings again (a million ids interned stay linear). */
 #include "strpool.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "idindex.h"
 
 typedef struct chunk {
     struct chunk *next;
@@ -11,21 +15,21 @@ typedef struct chunk {
     char data[];
 } chunk;
 
+typedef struct slot {
+    const char *s;            /* NULL = empty */
+    uint32_t hash;            /* the high half of idindex_hash */
+    uint32_t len;
+} slot;
+
 struct strpool {
-    const char **slots;
+    slot *slots;
     size_t nslots, count;
     chunk *chunks;
 };
 
-static uint64_t hash(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603ULL;  /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
+/* Texts longer than 4 GiB are not ids: they go to the arena but are compared by length
+ * clipped to 32 bits plus their full text, which stays exact. */
+static uint32_t clip(size_t len) { return len > UINT32_MAX ? UINT32_MAX : (uint32_t)len; }
 
 strpool *strpool_new(void)
 {
@@ -65,17 +69,23 @@ static char *arena_alloc(strpool *sp, size_t n)
     return p;
 }
 
+/* The slot position of a hash: its high bits, so that doubling keeps the order. */
+static size_t home(uint32_t hash, size_t nslots)
+{
+    return (size_t)(((uint64_t)hash * nslots) >> 32);
+}
+
 static int rehash(strpool *sp)
 {
     size_t n = sp->nslots * 2;
-    const char **slots = calloc(n, sizeof *slots);
+    if (n > ((size_t)1 << 32)) return -1;   /* home() spreads 32 bits over the slots */
+    slot *slots = calloc(n, sizeof *slots);
     if (!slots) return -1;
     for (size_t i = 0; i < sp->nslots; i++) {
-        const char *s = sp->slots[i];
-        if (!s) continue;
-        size_t j = hash(s, strlen(s)) & (n - 1);
-        while (slots[j]) j = (j + 1) & (n - 1);
-        slots[j] = s;
+        if (!sp->slots[i].s) continue;
+        size_t j = home(sp->slots[i].hash, n);
+        while (slots[j].s) j = (j + 1) & (n - 1);
+        slots[j] = sp->slots[i];
     }
     free(sp->slots);
     sp->slots = slots;
@@ -86,15 +96,26 @@ static int rehash(strpool *sp)
 const char *strpool_intern(strpool *sp, const char *s, size_t len)
 {
     if (sp->count * 2 >= sp->nslots && rehash(sp) != 0) return NULL;
-    size_t j = hash(s, len) & (sp->nslots - 1);
-    for (const char *t; (t = sp->slots[j]) != NULL; j = (j + 1) & (sp->nslots - 1))
-        if (strncmp(t, s, len) == 0 && t[len] == '\0') return t;
+    uint32_t h = (uint32_t)(idindex_hash(s, len) >> 32);
+    size_t j = home(h, sp->nslots);
+    for (const slot *t; (t = &sp->slots[j])->s != NULL; j = (j + 1) & (sp->nslots - 1))
+        if (t->hash == h && t->len == clip(len) && memcmp(t->s, s, len) == 0 && t->s[len] == '\0')
+            return t->s;
     char *copy = arena_alloc(sp, len + 1);
     if (!copy) return NULL;
     memcpy(copy, s, len);
     copy[len] = '\0';
-    sp->slots[j] = copy;
+    sp->slots[j] = (slot){ copy, h, clip(len) };
     sp->count++;
+    return copy;
+}
+
+const char *strpool_copy(strpool *sp, const char *s, size_t len)
+{
+    char *copy = arena_alloc(sp, len + 1);
+    if (!copy) return NULL;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
     return copy;
 }
 

@@ -3,12 +3,14 @@
  * callback checks the reader's promises (sequential rows, increasing lines, NUL-terminated
  * UTF-8 fields of the stated length, header width unless ragged) and calls csv_fail on
  * fields starting with '!' the way loaders do, so the error-locating code runs too.
- * Any broken promise aborts, which libFuzzer records as a crash. */
+ * It also checks that src/csvfast.c, when it takes a buffer, gives the very rows csvread
+ * gives. Any broken promise aborts, which libFuzzer records as a crash. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvfast.h"
 #include "csvread.h"
 #include "encoding.h"
 
@@ -90,6 +92,54 @@ static void check_message(const char *msg, const probe *p)
         CHECK(strstr(msg, " refused") != NULL);
 }
 
+/* The rows as one text ("index line nfields" then each field's bytes), to compare the
+ * fast splitter with csvread. */
+typedef struct trace {
+    char *text;
+    size_t len, cap;
+} trace;
+
+static void trace_put(trace *t, const void *bytes, size_t n)
+{
+    if (t->len + n > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        while (cap < t->len + n) cap *= 2;
+        t->text = realloc(t->text, cap);
+        CHECK(t->text != NULL);
+        t->cap = cap;
+    }
+    memcpy(t->text + t->len, bytes, n);
+    t->len += n;
+}
+
+static int trace_row(void *vctx, csv_reader *rd, const csv_row *row)
+{
+    (void)rd;
+    trace *t = vctx;
+    size_t head[3] = { row->index, row->line, row->nfields };
+    trace_put(t, head, sizeof head);
+    for (size_t i = 0; i < row->nfields; i++) {
+        CHECK(row->field[i][row->len[i]] == '\0');
+        trace_put(t, &row->len[i], sizeof row->len[i]);
+        trace_put(t, row->field[i], row->len[i]);
+    }
+    return 0;
+}
+
+/* When csvfast takes a buffer, csvread takes it too and gives the very same rows. */
+static void check_fast_agrees(const char *buf, size_t len)
+{
+    trace fast = { 0 }, slow = { 0 };
+    int rc = csvfast_read_buffer(buf, len, trace_row, &fast);
+    if (rc == 0) {
+        errloc err;
+        CHECK(csv_read_buffer("fuzz.csv", buf, len, NULL, trace_row, &slow, &err) == 0);
+        CHECK(fast.len == slow.len && (fast.len == 0 || memcmp(fast.text, slow.text, fast.len) == 0));
+    }
+    free(fast.text);
+    free(slow.text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -118,5 +168,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_message(err.msg, &p);
     else
         CHECK(!p.failed_on_purpose && p.next_index >= 1);
+    check_fast_agrees(buf, len);
     return 0;
 }

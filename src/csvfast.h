@@ -1,0 +1,19 @@
+/* csvfast.h — the rows of a plain CSV buffer, split without libcsv. */
+#ifndef ADMIT_CSVFAST_H
+#define ADMIT_CSVFAST_H
+
+#include <stddef.h>
+
+#include "csvread.h"
+
+/* Feeds the rows of buf[0..len) to fn with a NULL reader, when the text is plain: no
+ * quote, no NUL, valid UTF-8, LF or CRLF line ends, every row with the header's field
+ * count, no field over CSV_MAX_FIELD, no line of blanks and separators only (csvread
+ * skips those as entirely empty rows). Returns 0 when every row was read, 1 when the
+ * buffer is not plain or fn refused a row (fn must then not report: the caller starts
+ * again through csv_read_buffer, the reference for what is accepted and for every
+ * message), -1 when out of memory. Blank lines are skipped and row->line
+ * counts them, as csvread does. */
+int csvfast_read_buffer(const char *buf, size_t len, csv_row_fn fn, void *ctx);
+
+#endif

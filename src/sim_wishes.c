@@ -1,0 +1,195 @@
+/* sim_wishes.c — a plain vœux file is most of the bytes of a national run (13 million
+ * rows). Its body is cut at line starts into one chunk per thread; a first pass counts each
+ * chunk's lines (so each knows its first line number and where its vœux go), a second
+ * parses each chunk straight into p's arrays, a last one closes the gaps left by blank
+ * lines. Rows are only taken when plain (digits, ids without surrounding blanks, known
+ * ids, values in range): anything else is left to the row-by-row reader, the reference
+ * for what is accepted and for every message. */
+#include "sim_wishes.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvread.h"
+#include "threads.h"
+
+#define ID_MAX 511            /* sim_load's id buffers hold 512 bytes */
+#define PREF_MAX 1000000u
+#define RANK_MAX 2147483647u
+
+typedef struct chunk {
+    const char *lo, *hi;      /* whole lines */
+    size_t newlines;          /* '\n' in [lo, hi) */
+    size_t base;              /* first vœu slot of this chunk in p's arrays */
+    size_t first_line;        /* file line of lo */
+    size_t n;                 /* vœux parsed */
+    int status;               /* 0 plain, 1 not */
+} chunk;
+
+typedef struct par {
+    sim_problem *p;
+    const sim_wish_layout *lay;
+    int nt;
+    chunk ch[THREADS_MAX];
+} par;
+
+static void count_chunk(void *ctx, int t, int nt)
+{
+    chunk *c = &((par *)ctx)->ch[t];
+    size_t n = 0;
+    for (const char *s = c->lo; (s = memchr(s, '\n', (size_t)(c->hi - s))) != NULL; s++) n++;
+    c->newlines = n;
+}
+
+/* Digits only, 1..max; 0 otherwise. */
+static uint32_t plain_number(const char *s, size_t len, uint32_t max)
+{
+    if (len == 0 || len > 10) return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d > 9) return 0;
+        v = v * 10 + d;
+    }
+    return v <= max ? (uint32_t)v : 0;
+}
+
+static int plain_id(const char *s, size_t len)
+{
+    return len > 0 && len <= ID_MAX && s[0] != ' ' && s[0] != '\t' && s[len - 1] != ' ' &&
+           s[len - 1] != '\t';
+}
+
+/* Formation ids repeat on every row: a direct-mapped cache of the short ones (up to 16
+ * bytes, compared whole) in front of the id map saves its hashing and text compare. */
+#define FCACHE_SIZE 16384
+typedef struct fcache_entry {
+    uint64_t key[2];          /* the id's bytes, zero-padded */
+    uint32_t len, form;       /* len 0 = empty */
+} fcache_entry;
+
+static uint32_t lookup_formation(const sim_problem *p, fcache_entry *cache, const char *id, size_t len)
+{
+    if (!cache || len > 16) return sim_lookup_formation(p, id, len);
+    uint64_t key[2] = { 0, 0 };
+    memcpy(key, id, len);
+    size_t slot = (size_t)(((key[0] ^ key[1] * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL) >> 50) &
+                  (FCACHE_SIZE - 1);
+    fcache_entry *e = &cache[slot];
+    if (e->len == len && e->key[0] == key[0] && e->key[1] == key[1]) return e->form;
+    uint32_t f = sim_lookup_formation(p, id, len);
+    if (f != SIM_NONE) *e = (fcache_entry){ { key[0], key[1] }, (uint32_t)len, f };
+    return f;
+}
+
+static void parse_chunk(void *ctx, int t, int nt)
+{
+    par *x = ctx;
+    chunk *c = &x->ch[t];
+    sim_problem *p = x->p;
+    const sim_wish_layout *lay = x->lay;
+    const char *last_cid = NULL;
+    size_t last_len = 0, at = c->base, line = c->first_line;
+    uint32_t last_cand = SIM_NONE;
+    c->status = 1;
+    fcache_entry *cache = calloc(FCACHE_SIZE, sizeof *cache);   /* NULL: no cache, still right */
+    /* one pass over the bytes: each is a plain byte, the delimiter, '\n' or '\r' */
+    uint8_t cls[256] = { 0 };
+    cls[(unsigned char)lay->delim] = 1;
+    cls['\n'] = 2;
+    cls['\r'] = 3;
+    for (const char *s = c->lo; s < c->hi; line++) {
+        const char *field[4] = { NULL, NULL, NULL, NULL };
+        size_t flen[4] = { 0, 0, 0, 0 }, nf = 0;
+        const char *f = s, *d = s;
+        for (;; d++) {
+            int k = d < c->hi ? cls[(unsigned char)*d] : 2;
+            if (k == 0) continue;
+            if (k == 3) {                                /* CR: only just before the LF */
+                if (d + 1 < c->hi && d[1] != '\n') goto done;
+                if (d + 1 == c->hi) goto done;
+                continue;
+            }
+            size_t n = (size_t)(d - f) - (k == 2 && d > f && d[-1] == '\r');
+            if (n > CSV_MAX_FIELD) goto done;
+            int col = nf == lay->cand ? 0 : nf == lay->form ? 1 : nf == lay->pref ? 2 : nf == lay->rank ? 3 : -1;
+            if (col >= 0) { field[col] = f; flen[col] = n; }
+            nf++;
+            if (k == 2) break;
+            f = d + 1;
+        }
+        const char *e = d;                               /* the '\n' (or the end) */
+        if (e == s || (e == s + 1 && *s == '\r')) {     /* blank line */
+            s = e + 1;
+            continue;
+        }
+        if (nf != lay->nfields || !plain_id(field[0], flen[0]) || !plain_id(field[1], flen[1])) goto done;
+        uint32_t cand = last_cand;
+        if (!last_cid || flen[0] != last_len || memcmp(field[0], last_cid, last_len) != 0) {
+            cand = sim_lookup_candidate(p, field[0], flen[0]);
+            if (cand == SIM_NONE) goto done;
+            last_cand = cand;
+            last_cid = field[0];
+            last_len = flen[0];
+        }
+        uint32_t form = lookup_formation(p, cache, field[1], flen[1]);
+        uint32_t pref = plain_number(field[2], flen[2], PREF_MAX);
+        uint32_t rank = plain_number(field[3], flen[3], RANK_MAX);
+        if (form == SIM_NONE || pref == 0 || rank == 0 || line > UINT32_MAX) goto done;
+        p->w_cand[at] = cand;
+        p->w_form[at] = form;
+        p->w_pref[at] = pref;
+        p->w_rank[at] = rank;
+        p->w_line[at] = (uint32_t)line;
+        at++;
+        s = e + 1;
+    }
+    c->n = at - c->base;
+    c->status = 0;
+done:
+    free(cache);
+}
+
+int sim_wishes_parse(sim_problem *p, const char *body, size_t len, size_t first_line,
+                     const sim_wish_layout *lay)
+{
+    par x = { p, lay, threads_count(), { { 0 } } };
+    if (len < ((size_t)1 << 20)) x.nt = 1;   /* a thread is not worth it below a megabyte */
+    const char *end = body + len;
+    for (int t = 0; t < x.nt; t++) {
+        const char *lo = t == 0 ? body : x.ch[t - 1].hi;
+        const char *hi = t == x.nt - 1 ? end : body + len / (size_t)x.nt * (size_t)(t + 1);
+        if (hi < lo) hi = lo;
+        if (hi < end) {                       /* to the start of the next line */
+            const char *nl = memchr(hi, '\n', (size_t)(end - hi));
+            hi = nl ? nl + 1 : end;
+        }
+        x.ch[t].lo = lo;
+        x.ch[t].hi = hi;
+    }
+    threads_run(x.nt, count_chunk, &x);
+    size_t slots = p->nw, line = first_line;
+    for (int t = 0; t < x.nt; t++) {
+        x.ch[t].base = slots;
+        x.ch[t].first_line = line;
+        slots += x.ch[t].newlines + 1;        /* at most one vœu per line */
+        line += x.ch[t].newlines;
+    }
+    if (slots >= UINT32_MAX - 1) return 1;    /* the row-by-row reader says where */
+    if (sim_reserve(p, 0, 0, slots) != 0) return -1;
+    threads_run(x.nt, parse_chunk, &x);
+    for (int t = 0; t < x.nt; t++)
+        if (x.ch[t].status != 0) return 1;
+    /* close the gaps: chunk t's vœux move down to follow chunk t-1's */
+    size_t nw = p->nw;
+    uint32_t *arr[5] = { p->w_cand, p->w_form, p->w_pref, p->w_rank, p->w_line };
+    for (int t = 0; t < x.nt; t++) {
+        if (x.ch[t].base != nw)
+            for (int a = 0; a < 5; a++)
+                memmove(arr[a] + nw, arr[a] + x.ch[t].base, x.ch[t].n * sizeof *arr[a]);
+        nw += x.ch[t].n;
+    }
+    p->nw = (uint32_t)nw;
+    return 0;
+}
