@@ -504,6 +504,31 @@ static float grade(double level, rng *r)
     return (float)(round(v * 10) / 10);
 }
 
+/* The k vœux just drawn for candidate c (formations at g->w_form + g->nw, their scores
+ * beside): ordered by utility, best first (insertion sort: k is small), then appended with
+ * their preferences 1..k. */
+static int append_wishes(gen *g, uint32_t c, uint32_t k, float *utility)
+{
+    uint32_t *forms = g->w_form + g->nw;
+    float *score = g->w_score + g->nw;
+    for (uint32_t i = 1; i < k; i++) {
+        uint32_t fi = forms[i];
+        float ui = utility[i], si = score[i];
+        uint32_t j = i;
+        while (j > 0 && utility[j - 1] < ui) {
+            forms[j] = forms[j - 1]; utility[j] = utility[j - 1]; score[j] = score[j - 1];
+            j--;
+        }
+        forms[j] = fi; utility[j] = ui; score[j] = si;
+    }
+    for (uint32_t i = 0; i < k; i++) {
+        g->w_cand[g->nw + i] = c;
+        g->w_pref[g->nw + i] = (uint16_t)(i + 1);
+    }
+    g->nw += k;
+    return 0;
+}
+
 /* The vœux of candidate c in a calibrated cohort: each drawn among the formations by their
  * observed demand from the candidate's category (bac × boursier), in the candidate's own
  * académie with probability P_LOCAL; preferences by that demand plus noise. */
@@ -532,23 +557,7 @@ static int draw_calibrated(gen *g, uint32_t c, int bac, uint32_t acad, double le
         g->w_score[g->nw + k] = (float)(level + fit(bac, g->f[f].type) + 0.6 * rng_normal(r));
         k++;
     }
-    float *score = g->w_score + g->nw;
-    for (uint32_t i = 1; i < k; i++) {
-        uint32_t fi = forms[i];
-        float ui = utility[i], si = score[i];
-        uint32_t j = i;
-        while (j > 0 && utility[j - 1] < ui) {
-            forms[j] = forms[j - 1]; utility[j] = utility[j - 1]; score[j] = score[j - 1];
-            j--;
-        }
-        forms[j] = fi; utility[j] = ui; score[j] = si;
-    }
-    for (uint32_t i = 0; i < k; i++) {
-        g->w_cand[g->nw + i] = c;
-        g->w_pref[g->nw + i] = (uint16_t)(i + 1);
-    }
-    g->nw += k;
-    return 0;
+    return append_wishes(g, c, k, utility);
 }
 
 static int draw_candidate(gen *g, uint32_t c)
@@ -608,24 +617,7 @@ static int draw_candidate(gen *g, uint32_t c)
         g->w_score[g->nw + k] = (float)(level + fit(bac, g->f[f].type) + 0.6 * rng_normal(r));
         k++;
     }
-    /* preferences: by utility, best first (insertion sort: k is small) */
-    float *score = g->w_score + g->nw;
-    for (uint32_t i = 1; i < k; i++) {
-        uint32_t fi = forms[i];
-        float ui = utility[i], si = score[i];
-        uint32_t j = i;
-        while (j > 0 && utility[j - 1] < ui) {
-            forms[j] = forms[j - 1]; utility[j] = utility[j - 1]; score[j] = score[j - 1];
-            j--;
-        }
-        forms[j] = fi; utility[j] = ui; score[j] = si;
-    }
-    for (uint32_t i = 0; i < k; i++) {
-        g->w_cand[g->nw + i] = c;
-        g->w_pref[g->nw + i] = (uint16_t)(i + 1);
-    }
-    g->nw += k;
-    return 0;
+    return append_wishes(g, c, k, utility);
 }
 
 /* ------------------------------------------------------------- rankings */
