@@ -31,7 +31,7 @@ do
       wishes = inputs.wishes, mode = "student", progress = true }
     local title = admit.tr(string.format(
       "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)", cohort.seed))
-    io.write("\n", admit.tr(admit.simulation_report(r, { title = title })))
+    io.write("\n", admit.simulation_report(r, { title = title, lang = admit.lang() }))
     -- the provenance names the cohort where it is kept (out/cohort/: the same bytes)
     local provenance = admit.provenance { inputs = inputs, mode = "student", seed = cohort.seed,
       title = title, command = "make run (admit scripts/main.lua)" }

@@ -11,6 +11,7 @@
 
 #include "export.h"
 #include "generate.h"
+#include "i18n.h"
 #include "l_admit.h"
 #include "l_inputs.h"
 #include "sim_load.h"
@@ -786,7 +787,7 @@ static int l_generate(lua_State *L)
     int rc = gen_run(&o, &st, &err);
     progress_done(show);
     l_input_explained(L, 1, &ex);
-    if (notes.text) fputs(notes.text, stderr);   /* what a missing column was replaced with */
+    if (notes.text) i18n_fputs(L, notes.text, stderr);   /* what a missing column was replaced with */
     explain_free(&notes);
     if (rc != 0) return admit_pushfail(L, err.msg);
     lua_createtable(L, 0, 3);

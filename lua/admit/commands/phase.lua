@@ -1,6 +1,7 @@
 --- admit phase: the phase principale day by day (offers, answers, rang du dernier appelé).
 local admit = require "admit"
 local cli = require "admit.cli"
+local i18n = require "admit.i18n"
 
 local usage = [[
 usage: admit phase --formations F.csv --candidates C.csv --wishes W.csv --out DIR
@@ -79,11 +80,12 @@ return {
     local d = r:days()
     local last = d[#d]
     local e = r:ending()
-    io.stderr:write(string.format(
-      "admit phase: %d days, %s behaviour: %d of %d candidates with an accepted offer, %d received one; "
-      .. "%d formations filled, %d overfilled, %d underfilled; results in %s\n",
-      #d, r._ph.behaviour, last and last.candidates_with_accepted_offer or 0, r.summary.candidates,
-      last and last.received_an_offer or 0, e.filled, e.overfilled, e.underfilled, opts.out))
+    io.stderr:write(i18n.t(
+      "admit phase: {days} days, {behaviour} behaviour: {a} of {b} candidates with an accepted offer, {c} received one; "
+      .. "{d} formations filled, {e} overfilled, {f} underfilled; results in {dir}",
+      { days = #d, behaviour = r._ph.behaviour, a = last and last.candidates_with_accepted_offer or 0,
+        b = r.summary.candidates, c = last and last.received_an_offer or 0, d = e.filled, e = e.overfilled,
+        f = e.underfilled, dir = opts.out }), "\n")
     return 0
   end,
 }

@@ -370,9 +370,9 @@ local function missed(ctx)
         end
         local f, fk = e.f, e.f.kinds[e.k]
         out[#out + 1] = fmt('<tr><td><a href="#%s">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td class="n miss">%s</td>'
-          .. '<td class="n">%d%%</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td></tr>',
+          .. '<td class="n">%s</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td></tr>',
           anchor(f.id), esc(f.id), esc(name_of(f)), esc(f.academie or ""), esc(t["kind_short_" .. e.k]),
-          esc(text.pct(fk.admitted, f.admitted, lang, fk.min)), fk.min, fk.applicants, fk.needed, fk.elsewhere)
+          esc(text.pct(fk.admitted, f.admitted, lang, fk.min)), esc(text.min_pct(fk.min, lang)), fk.applicants, fk.needed, fk.elsewhere)
       end
       out[#out + 1] = "</tbody></table>"
     end
@@ -445,7 +445,7 @@ local function formation_details(ctx)
         elseif fk.met then verdict = '<span class="ok">' .. esc(t.met) .. "</span>" end
         parts[#parts + 1] = fmt('<tr><td>%s</td><td class="n">%s</td><td class="n">%d</td><td class="n">%d</td>'
           .. '<td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>', esc(t["kind_" .. k]),
-          fk.min > 0 and (fk.min .. "%") or "—", fk.applicants, fk.admitted,
+          fk.min > 0 and esc(text.min_pct(fk.min, lang)) or "—", fk.applicants, fk.admitted,
           esc(text.pct(fk.admitted, f.admitted, lang, fk.min > 0 and fk.min or nil)),
           fk.needed and tostring(fk.needed) or "—", verdict)
       end
@@ -507,9 +507,9 @@ local function comparison(ctx)
       .. '<th class="n">%s</th><th class="n">%s</th></tr></thead><tbody>', esc(t.formation), esc(t.establishment),
       esc(t.policy), esc(t.kind), esc(cap(t.minimum)), esc(t.share .. " " .. t.before), esc(t.share .. " " .. t.after))
     for _, r in ipairs(c.regressions) do
-      rows[#rows + 1] = fmt('<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%d%%</td><td class="n">%s</td>'
+      rows[#rows + 1] = fmt('<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td>'
         .. '<td class="n miss">%s</td></tr>', esc(r.formation_id), esc(r.name or ""), esc(r.policy or "—"),
-        esc(t["kind_short_" .. r.kind]), r.min, esc(text.pct(r.admitted_kind_before, r.admitted_before, lang, r.min)),
+        esc(t["kind_short_" .. r.kind]), esc(text.min_pct(r.min, lang)), esc(text.pct(r.admitted_kind_before, r.admitted_before, lang, r.min)),
         esc(text.pct(r.admitted_kind_after, r.admitted_after, lang, r.min)))
     end
     rows[#rows + 1] = "</tbody></table></div>"

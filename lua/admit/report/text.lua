@@ -168,8 +168,13 @@ function M.pct(part, whole, lang, min)
   else
     text = string.format("%d.%d", t // 10, t % 10)
   end
-  if lang == "en" then return text .. "%" end
-  return text:gsub("%.", ",") .. "\u{00A0}%"
+  -- French: decimal comma and a narrow no-break space before % (the rule of i18n.percent_text)
+  return require("admit.i18n").percent_text(text, lang == "en" and "en" or "fr")
+end
+
+--- A whole-number rate (a taux minimum) as text: "12%" in English, "12 %" in French.
+function M.min_pct(min, lang)
+  return require("admit.i18n").percent_text(tostring(min), lang == "en" and "en" or "fr")
 end
 
 return M
