@@ -85,6 +85,10 @@ local function catalogue(lang)
       c.exact[en] = target
     end
   end
+  -- templates of texts admit builds in the language (i18n.t): looked up, never matched
+  for _, pair in ipairs(source.built or {}) do
+    c.templates[pair[1]] = c.templates[pair[1]] or pair[2]
+  end
   catalogues[lang] = c
   return c
 end
@@ -257,6 +261,13 @@ function i18n.t(template, values, lang)
     if lang ~= "en" and template:find("{" .. name .. "*}", 1, true) then v = i18n.t(v, nil, lang) end
     return v
   end))
+end
+
+--- Whether the catalogue of lang has an entry for template (as i18n.t looks it up).
+function i18n.has(template, lang)
+  if lang == "en" then return true end
+  local c = catalogue(lang)
+  return c.exact[template] ~= nil or c.templates[template] ~= nil
 end
 
 -- ------------------------------------------------------------ numbers in text

@@ -46,7 +46,7 @@ function repl.show(...)
     io.stdout:write(shown, "\n")
   end
   if any_cut then
-    io.stdout:write(string.format("(lines cut at %d columns; print(...) shows them whole)\n", w))
+    io.stdout:write(require("admit.i18n").t("(lines cut at {n} columns; print(...) shows them whole)", { n = w }), "\n")
   end
   io.stdout:flush()
 end
