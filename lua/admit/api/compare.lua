@@ -291,7 +291,7 @@ return function(admit)
       end
     end
     rows[#rows + 1] = { T("admitted"), c.admitted_before, "→", c.admitted_after }
-    for _, line in ipairs(i18n.columns(rows, { "l", "r", "l", "r", "l" }, "  ", " ")) do say(line) end
+    for _, line in ipairs(i18n.columns(rows, { "l", "r", "l", "l", "l" }, "  ", " ")) do say(line) end
     if #c.improvements > 0 then
       say("")
       say(T("Minimums gained: {n}", { n = #c.improvements }))

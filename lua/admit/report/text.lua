@@ -174,7 +174,9 @@ end
 
 --- A whole-number rate (a taux minimum) as text: "12%" in English, "12 %" in French.
 function M.min_pct(min, lang)
-  return require("admit.i18n").percent_text(tostring(min), lang == "en" and "en" or "fr")
+  -- a rate read back from comparison.json is a float (20.0): written as the whole number it is
+  local whole = type(min) == "number" and math.tointeger(min) or min
+  return require("admit.i18n").percent_text(tostring(whole), lang == "en" and "en" or "fr")
 end
 
 return M
