@@ -646,6 +646,10 @@ return { messages = {
   { "no program column (lib_for_voe_ins, filière): programmes are of no known type",
     "pas de colonne de formation (lib_for_voe_ins, filière) : les formations sont de type inconnu" },
 
+  -- ------------------------------------------------------------- the progress bar's steps (on a terminal)
+  { "call orders", "ordres d'appel" }, { "allocation", "affectation" }, { "rankings", "classements" },
+  { "writing", "écriture" }, { "candidates", "candidats" },
+
   -- ------------------------------------------------------------- -v and the REPL's banner
   { "admit {v} ({lua}) — minimum-rate admissions for Parcoursup",
     "admit {v} ({lua}) — admissions sous taux minimum pour Parcoursup" },
