@@ -146,7 +146,7 @@ local function legend(t)
 end
 
 -- One mark per formation: a dot (met) or an open triangle (not met), the minimum as a dash.
-local function dot_chart(list, k, t)
+local function dot_chart(list, k, t, lang)
   local W, H, L, R, T, B = 960, 280, 44, 10, 10, 34
   local pw, ph = W - L - R, H - T - B
   local n = #list
@@ -154,8 +154,8 @@ local function dot_chart(list, k, t)
     esc(t.minimums .. " — " .. t["kind_" .. k])) }
   for _, v in ipairs { 0, 25, 50, 75, 100 } do
     local y = T + ph * (1 - v / 100)
-    out[#out + 1] = fmt('<line class="grid" x1="%d" y1="%.1f" x2="%d" y2="%.1f"/><text x="%d" y="%.1f" text-anchor="end">%d%%</text>',
-      L, y, W - R, y, L - 4, y + 4, v)
+    out[#out + 1] = fmt('<line class="grid" x1="%d" y1="%.1f" x2="%d" y2="%.1f"/><text x="%d" y="%.1f" text-anchor="end">%s</text>',
+      L, y, W - R, y, L - 4, y + 4, text.min_pct(v, lang))
   end
   out[#out + 1] = fmt('<line class="ax" x1="%d" y1="%d" x2="%d" y2="%d"/>', L, T + ph, W - R, T + ph)
   out[#out + 1] = fmt('<text x="%d" y="%d" text-anchor="middle">%s</text>', L + pw // 2, H - 8, esc(t.formations_axis))
@@ -170,7 +170,7 @@ local function dot_chart(list, k, t)
     local half = math.max(1.5, math.min(8, step / 2))
     out[#out + 1] = fmt('<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#000" stroke-width="2"/>',
       x - half, ym, x + half, ym)
-    local label = esc(f.id .. " " .. text.pct(fk.admitted, f.admitted, "en", fk.min) .. " / " .. fk.min .. "%")
+    local label = esc(f.id .. " " .. text.pct(fk.admitted, f.admitted, lang, fk.min) .. " / " .. text.min_pct(fk.min, lang))
     if fk.met then
       out[#out + 1] = fmt('<circle class="met" cx="%.1f" cy="%.1f" r="%.1f" fill="#0072B2"><title>%s</title></circle>',
         x, y, r, label)
@@ -273,7 +273,7 @@ local function minimums(ctx)
       any = true
       local met = 0
       for _, f in ipairs(list) do if f.kinds[k].met then met = met + 1 end end
-      local chart = #list <= DOTS_MAX and dot_chart(list, k, t) or histogram(list, k, t)
+      local chart = #list <= DOTS_MAX and dot_chart(list, k, t, lang) or histogram(list, k, t)
       local note = #list > DOTS_MAX and ("<br>" .. esc(fmt(t.minimums_hist, text.int(#list, lang)))) or ""
       parts[#parts + 1] = fmt('<figure class="chart" data-kind="%s" data-formations="%d" data-met="%d" data-not-met="%d">'
         .. '<h3>%s</h3>%s<figcaption>%s%s</figcaption></figure>', k, #list, met, #list - met, esc(t["kind_" .. k]),
