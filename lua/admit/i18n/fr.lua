@@ -753,6 +753,9 @@ built = {
     "combien surréserver : admit scripts/overbooking_sweep.lua" },
   { "Report rebuilt: {path}", "Rapport refait : {path}" },
 
+  -- ------------------------------------------------------------- admit annexes: the table's headers
+  { "academie", "académie" }, { "establishment", "établissement" }, { "commune", "commune" },
+  { "program", "formation" }, { "min_pct", "minimum" },
   -- ------------------------------------------------------------- the REPL
   { "(lines cut at {n} columns; print(...) shows them whole)",
     "(lignes coupées à {n} colonnes ; print(...) les montre en entier)" },
