@@ -48,12 +48,12 @@ end
 -- The phase principale day by day (issue 12) on the same cohort: out/phase/.
 dofile(admit.scripts_dir .. "/phase_run.lua")
 
--- Last, where the results are: the report first (what an officer opens).
+-- Last, where the results are: the report on the very last line (what an officer opens).
 do
-  print("\n" .. admit.tr("The synthetic cohort is in out/cohort/."))
+  print("\n" .. admit.tr("out/ is admit's: the next run replaces it whole, and refuses to when it finds a file "
+    .. "admit did not write (or one changed since): keep your own files elsewhere."))
+  print(admit.tr("The synthetic cohort is in out/cohort/."))
   print(admit.tr("Phase principale in out/phase/: open out/phase/report.html (also days.csv, summary.json, "
     .. "assignments.csv, formations.csv)."))
   print(admit.tr(admit.results_line("out")))
-  print(admit.tr("out/ is admit's: the next run replaces it whole, and refuses to when it finds a file "
-    .. "admit did not write (or one changed since): keep your own files elsewhere."))
 end

@@ -167,6 +167,22 @@ describe("every command in French, strict: no text without its French, no Englis
   end)
 end)
 
+describe("make run (scripts/main.lua) ends by pointing to out/report.html", function()
+  local expect = {
+    fr = { "^admit [%d.]+ — données dans ", "Résultats dans out/ : ouvrez out/report%.html" },
+    en = { "^admit [%d.]+ — data in ", "Results in out/: open out/report%.html" },
+  }
+  for _, lang in ipairs { "fr", "en" } do
+    it(lang, function()
+      local out, err, code = h.run({ h.root .. "/scripts/main.lua" }, nil,
+        { cwd = h.scratch(), env = lang == "fr" and FR or EN })
+      assert.are.equal(0, code, err)
+      assert.matches(expect[lang][1], out)
+      assert.matches("\n" .. expect[lang][2] .. "[^\n]*\n$", out)
+    end)
+  end
+end)
+
 describe("the strict check itself", function()
   it("reports a French text with no catalogue entry, once, and only in strict mode", function()
     local script = "local i = require 'admit.i18n' io.write(i.tr('Commands:'), '|', i.tr('Zorglub was here'), '|',"
