@@ -29,9 +29,10 @@ do
       candidates = cohort.out .. "/candidates.csv", wishes = cohort.out .. "/wishes.csv" }
     local r = admit.simulate { formations = inputs.formations, candidates = inputs.candidates,
       wishes = inputs.wishes, mode = "student", progress = true }
-    local title = admit.tr(string.format(
-      "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)", cohort.seed))
-    io.write("\n", admit.simulation_report(r, { title = title, lang = admit.lang() }))
+    -- in English in provenance.json (machine data); the report and the terminal show it translated
+    local title = string.format("Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)",
+      cohort.seed)
+    io.write("\n", admit.simulation_report(r, { title = admit.tr(title), lang = admit.lang() }))
     -- the provenance names the cohort where it is kept (out/cohort/: the same bytes)
     local provenance = admit.provenance { inputs = inputs, mode = "student", seed = cohort.seed,
       title = title, command = "make run (admit scripts/main.lua)" }

@@ -174,11 +174,19 @@ describe("make run (scripts/main.lua) ends by pointing to out/report.html", func
   }
   for _, lang in ipairs { "fr", "en" } do
     it(lang, function()
+      local cwd = h.scratch()
       local out, err, code = h.run({ h.root .. "/scripts/main.lua" }, nil,
-        { cwd = h.scratch(), env = lang == "fr" and FR or EN })
+        { cwd = cwd, env = lang == "fr" and FR or EN })
       assert.are.equal(0, code, err)
       assert.matches(expect[lang][1], out)
       assert.matches("\n" .. expect[lang][2] .. "[^\n]*\n$", out)
+      -- the report's subtitle (make run's title) is in the report's language, whatever the terminal's
+      local page = h.slurp(cwd .. "/out/report.html")
+      local report_lang = page:match('<html lang="(%a+)">')
+      assert.matches(report_lang == "fr" and '<p class="sub">Simulation des formations 2023 des Hauts%-de%-France'
+        or '<p class="sub">Simulation of the 2023 Hauts%-de%-France', page)
+      -- provenance.json keeps it in English (machine data)
+      assert.matches('"Simulation of the 2023 Hauts%-de%-France', h.slurp(cwd .. "/out/provenance.json"))
     end)
   end
 end)

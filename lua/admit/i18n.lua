@@ -171,8 +171,10 @@ local function is_traceback_frame(line)
 end
 
 --- Translates text (one or more lines) into lang (default: the chosen language). Returns
--- the translation and whether all of it was translated; untranslated lines stay in English.
-function i18n.translate(text, lang)
+-- the translation and whether all of it was translated; untranslated lines stay in English
+-- (and are recorded, see i18n.missing).
+-- quiet: a text that may well be the user's own (a title they gave): not recorded as missing.
+function i18n.translate(text, lang, quiet)
   lang = lang or i18n.lang()
   text = tostring(text)
   if lang == "en" then return text, true end
@@ -190,7 +192,7 @@ function i18n.translate(text, lang)
         got = line
         if not is_traceback_frame(line) then
           complete = false
-          if lang == "fr" then i18n.missing(line) end
+          if lang == "fr" and not quiet then i18n.missing(line) end
         end
       end
       out[#out + 1] = got .. nl

@@ -564,6 +564,8 @@ return { messages = {
     .. "fichiers ailleurs." },
   { "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed {n})",
     "Simulation des formations 2023 des Hauts-de-France (cohorte synthétique, graine {n})" },
+  { "2023 Hauts-de-France formations, synthetic cohort (seed {n}, {m} candidates)",
+    "Formations 2023 des Hauts-de-France, cohorte synthétique (graine {n}, {m} candidats)" },
   { "Results in {dir}/: open {d2}/report.html (also results.xlsx, formations.csv, groups.csv, "
     .. "assignments.csv, summary.json, provenance.json)",
     "Résultats dans {dir}/ : ouvrez {d2}/report.html (aussi results.xlsx, formations.csv, groups.csv, "

@@ -583,7 +583,10 @@ function html.render(data, opts)
   end
   local title = data.comparison and t.title_compare or t.title
   local p = data.provenance or {}
-  local subtitle = p.title and ("<p class=\"sub\">" .. esc(p.title) .. "</p>") or ""
+  -- the title is kept in English in provenance.json (machine data): shown in the report's
+  -- language when it is one of admit's own (make run's, compare's), else as the user gave it
+  local subtitle = p.title and ("<p class=\"sub\">" .. esc((require("admit.i18n").translate(p.title, lang, true)))
+    .. "</p>") or ""
   return table.concat {
     "<!DOCTYPE html>\n<html lang=\"", lang, "\">\n<head>\n<meta charset=\"utf-8\">\n",
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
