@@ -133,6 +133,29 @@ local RUNS = {
   { "compare, half a cohort", function()
       return { "compare", "--formations", HAND .. "formations.csv", "--out", h.scratch() .. "/o" } end, 2 },
   { "report of a folder that is not an output", function() return { "report", h.scratch() } end, 2 },
+  -- phase: its own errors (behaviour parameters, the formations file's phase columns)
+  { "phase --mode-params, an unknown parameter", function() local f, a, c, b, w, d = inputs(cohort)
+      local p = h.write(h.scratch() .. "/p.lua", "return { zorg = 1 }")
+      return { "phase", f, a, c, b, w, d, "--mode-params", p, "--out", h.scratch() .. "/o" } end, 1 },
+  { "phase --mode-params, a probability out of range", function() local f, a, c, b, w, d = inputs(cohort)
+      local p = h.write(h.scratch() .. "/p.lua", "return { ra_share = 2 }")
+      return { "phase", f, a, c, b, w, d, "--mode-params", p, "--out", h.scratch() .. "/o" } end, 1 },
+  { "phase --mode-params, a day out of range", function() local f, a, c, b, w, d = inputs(cohort)
+      local p = h.write(h.scratch() .. "/p.lua", "return { ra_day = 500 }")
+      return { "phase", f, a, c, b, w, d, "--mode-params", p, "--out", h.scratch() .. "/o" } end, 1 },
+  { "phase --mode-params, a custom behaviour", function() local f, a, c, b, w, d = inputs(cohort)
+      local p = h.write(h.scratch() .. "/p.lua", "return { ra_share = 1, ra_day = 1 }")
+      return { "phase", f, a, c, b, w, d, "--days", "3", "--mode-params", p, "--out", h.scratch() .. "/o" } end },
+  { "phase, a bad overbooking column", function()
+      local text = h.slurp(cohort .. "/formations.csv"):gsub("\n", ",overbooking\n", 1):gsub("(\n[^\n]+)", "%1,abc")
+      local f = h.write(h.scratch() .. "/f.csv", text)
+      return { "phase", "--formations", f, "--candidates", cohort .. "/candidates.csv", "--wishes",
+        cohort .. "/wishes.csv", "--out", h.scratch() .. "/o" } end, 2 },
+  { "phase, nb_recrutements below the capacity", function()
+      local text = h.slurp(cohort .. "/formations.csv"):gsub("\n", ",nb_recrutements\n", 1):gsub("(\n[^\n]+)", "%1,1")
+      local f = h.write(h.scratch() .. "/f.csv", text)
+      return { "phase", "--formations", f, "--candidates", cohort .. "/candidates.csv", "--wishes",
+        cohort .. "/wishes.csv", "--out", h.scratch() .. "/o" } end, 2 },
   { "an unknown command", function() return { "alocate" } end, 2 },
 }
 local cli = require "admit.cli"
@@ -189,6 +212,17 @@ describe("make run (scripts/main.lua) ends by pointing to out/report.html", func
       assert.matches('"Simulation of the 2023 Hauts%-de%-France', h.slurp(cwd .. "/out/provenance.json"))
     end)
   end
+end)
+
+describe("a location before a message stays as editors read it, in French too", function()
+  it("file:line:col: then the French message", function()
+    local text = h.slurp(cohort .. "/formations.csv"):gsub("\n", ",overbooking\n", 1):gsub("(\n[^\n]+)", "%1,abc")
+    local f = h.write(h.scratch() .. "/f.csv", text)
+    local _, err, code = h.run({ "phase", "--formations", f, "--candidates", cohort .. "/candidates.csv",
+      "--wishes", cohort .. "/wishes.csv", "--out", h.scratch() .. "/o" }, nil, { env = FR })
+    assert.are.equal(2, code)
+    assert.are.equal("admit: " .. f .. ":2:10: overbooking 'abc' n'est pas un nombre entier entre 0 et 1000\n", err)
+  end)
 end)
 
 describe("the strict check itself", function()

@@ -123,16 +123,17 @@ function translate_line(text, c, depth)
   if text == "" then return "" end
   local exact = c.exact[text]
   if exact then return exact end
-  for _, entry in ipairs(c.entries) do
-    local got = apply(entry, text, c, depth)
-    if got then return got end
-  end
+  -- a location first, so that no template ("{word}: {rest*}") takes it for a name
   for _, loc in ipairs(LOCATIONS) do
     local where, rest = text:match(loc)
     if where then
       local got = translate_line(rest, c, depth + 1)
       if got then return where .. got end
     end
+  end
+  for _, entry in ipairs(c.entries) do
+    local got = apply(entry, text, c, depth)
+    if got then return got end
   end
   -- a path or a name before a message ("my folder: ..."): kept, the message translated
   local from = 1

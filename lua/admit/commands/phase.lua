@@ -73,7 +73,10 @@ return {
       wishes = opts.wishes, days = days, overbooking = overbooking, seed = seed,
       behaviour = behaviour, trace = opts.trace })
     if not ok then
-      if type(r) == "string" and opts.mode_params then admit.fail(r, 1) end
+      if type(r) == "string" and opts.mode_params then
+        -- a bad parameter of FILE: named after FILE, not after the line of admit that checked it
+        admit.fail("--mode-params: " .. opts.mode_params .. ": " .. r:gsub("^[^\n]-/admit/api/phase%.lua:%d+: ", ""), 1)
+      end
       error(r, 0)
     end
     admit.check(r:write(opts.out))
@@ -83,7 +86,7 @@ return {
     io.stderr:write(i18n.t(
       "admit phase: {days} days, {behaviour} behaviour: {a} of {b} candidates with an accepted offer, {c} received one; "
       .. "{d} formations filled, {e} overfilled, {f} underfilled; results in {dir}",
-      { days = #d, behaviour = r._ph.behaviour, a = last and last.candidates_with_accepted_offer or 0,
+      { days = #d, behaviour = i18n.t(r._ph.behaviour), a = last and last.candidates_with_accepted_offer or 0,
         b = r.summary.candidates, c = last and last.received_an_offer or 0, d = e.filled, e = e.overfilled,
         f = e.underfilled, dir = opts.out }), "\n")
     return 0

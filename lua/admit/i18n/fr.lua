@@ -590,6 +590,27 @@ return { messages = {
   { "{dir}: not an admit output folder (no summary.json: {reason*})",
     "{dir} : pas un dossier de sortie d'admit (pas de summary.json : {reason})" },
 
+  { "behaviour: unknown parameter '{p}' (known: {list})", "comportement : paramètre inconnu '{p}' (connus : {list})" },
+  { "behaviour.{key}: expected a probability between 0 and 1",
+    "behaviour.{key} : une probabilité entre 0 et 1 est attendue" },
+  { "behaviour.{key}: expected a day number 0..{n}", "behaviour.{key} : un numéro de jour de 0 à {n} est attendu" },
+  { 'behaviour.preset: expected "ideal" or "model"', 'behaviour.preset : "ideal" ou "model" est attendu' },
+  { "behaviour: '{v}' is not \"ideal\", \"model\" or a table of parameters",
+    "comportement : '{v}' n'est ni \"ideal\", ni \"model\", ni une table de paramètres" },
+  { 'behaviour: expected "ideal", "model" or a table, got {t}',
+    'comportement : "ideal", "model" ou une table est attendu, reçu {t}' },
+  { "answer: must return nil or a table {accept=, keep=, leave=}, got {t}",
+    "answer : doit renvoyer nil ou une table {accept=, keep=, leave=}, reçu {t}" },
+  { "answer: accept = '{f}' is not an offer of candidate '{c}' on day {n}",
+    "answer : accept = '{f}' n'est pas une proposition faite au candidat '{c}' le jour {n}" },
+  { "answer: keep must be a list of formation ids", "answer : keep doit être une liste d'identifiants de formation" },
+  { "answer: keep[{n}] = '{f}' is not a waiting vœu of candidate '{c}'",
+    "answer : keep[{n}] = '{f}' n'est pas un vœu en attente du candidat '{c}'" },
+  { "{col} '{v}' is not a whole number between {min} and {max}",
+    "{col} '{v}' n'est pas un nombre entier entre {min} et {max}" },
+  { "nb_recrutements {n} is below the capacity {m} of formation '{f}' (N counts the seats plus the overbooking)",
+    "nb_recrutements {n} est inférieur à la capacité {m} de la formation '{f}' (N compte les places plus la surréservation)" },
+
   -- ------------------------------------------------------------- --explain, -v, and the loaders' notes (C, colmap.c)
   { "{file} (formations file)", "{file} (fichier des formations)" },
   { "{file} (candidates file)", "{file} (fichier des candidats)" },
@@ -758,6 +779,7 @@ built = {
   -- ------------------------------------------------------------- admit annexes: the table's headers
   { "academie", "académie" }, { "establishment", "établissement" }, { "commune", "commune" },
   { "program", "formation" }, { "min_pct", "minimum" },
+  { "model", "modèle" }, { "ideal", "idéal" }, { "custom", "personnalisé" },
   -- ------------------------------------------------------------- the REPL
   { "(lines cut at {n} columns; print(...) shows them whole)",
     "(lignes coupées à {n} colonnes ; print(...) les montre en entier)" },
