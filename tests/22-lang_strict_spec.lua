@@ -270,7 +270,7 @@ describe("every template of the French catalogue", function()
     for file in files:lines() do
       local src = h.slurp(h.root .. "/" .. file)
       if src:find("i18n.t", 1, true) then   -- T, count and i18n.t build from templates there
-        for _, call in ipairs { "%f[%w_.]T(%b())", "%f[%w_.]count(%b())", "i18n%.t(%b())" } do
+        for _, call in ipairs { "%f[%w_.]T(%b())", "%f[%w_.]count(%b())", "%f[%w_.]plural(%b())", "i18n%.t(%b())" } do
           for args in src:gmatch(call) do
             for at, lit in args:gmatch('()"([^"\n]*)"%s*[,)]') do
               -- not the end of "a" .. "b", nor of a text with \" inside

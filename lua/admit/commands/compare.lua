@@ -98,11 +98,11 @@ return {
       end
       admit.check(admit.write_comparison(c, after, opts.out, { provenance = provenance, lang = admit.report_lang }))
       if not opts.quiet then
-        local function count(n, one, many) return i18n.t(n == 1 and one or many, { n = n }) end
+        local function plural(n, one, many) return i18n.t(n == 1 and one or many, { n = n }) end
         io.stdout:write(i18n.t("admit compare: {files} ({names}), {policies} applied to {formations}", {
-          files = count(#policy_names, "{n} policy file", "{n} policy files"), names = table.concat(policy_names, ", "),
-          policies = count(#policies, "{n} policy", "{n} policies"),
-          formations = count(c.applied, "{n} formation", "{n} formations") }), "\n\n")
+          files = plural(#policy_names, "{n} policy file", "{n} policy files"), names = table.concat(policy_names, ", "),
+          policies = plural(#policies, "{n} policy", "{n} policies"),
+          formations = plural(c.applied, "{n} formation", "{n} formations") }), "\n\n")
         io.stdout:write(admit.comparison_text(c, { lang = i18n.lang() }), "\n")
       end
       io.stdout:write(i18n.tr(admit.results_line(opts.out)), "\n")
