@@ -327,6 +327,15 @@ describe("terminal tables are aligned by characters, accented names included", f
         or line:match("^(.-atteint%s+non atteint)") or line:match("^(.-met%s+not met)")) end
       for _, line in ipairs(rates) do assert.are.equal(numbers_end(rates[1]), numbers_end(line), line) end
     end)
+    it("allocate's observed shares of an open-dataset file (" .. lang .. ")", function()
+      local out, err, code = h.run({ "allocate", "--formations", h.root .. "/tests/fixtures/opendata/formations.csv",
+        "--candidates", opendata .. "/candidates.csv", "--wishes", opendata .. "/wishes.csv",
+        "--out", h.scratch() .. "/o" }, nil, { env = lang == "fr" and FR or EN })
+      assert.are.equal(0, code, err)
+      local lines = block(out, lang == "fr" and "^Observé" or "^Observed")
+      assert.are.equal(4, #lines)
+      for _, line in ipairs(lines) do assert.are.equal(utf8.len(lines[1]), utf8.len(line), line) end
+    end)
   end
   local cases = {
     { { { "Besançon", 1 }, { "Lille", 22 } }, { "l", "r" }, { "Besançon   1", "Lille     22" } },

@@ -211,11 +211,11 @@ return function(admit)
       for _, k in ipairs { "techno", "pro", "boursier" } do
         local o = s.observed[k]
         if o.formations > 0 then
-          rows[#rows + 1] = { k == "boursier" and T("boursiers") or T("bac " .. k), o.formations,
+          rows[#rows + 1] = { "  " .. (k == "boursier" and T("boursiers") or T("bac " .. k)), o.formations,
             pct(o.observed, o.observed_admitted), pct(o.simulated, o.simulated_admitted) }
         end
       end
-      for i, line in ipairs(i18n.columns(rows, { "l", "r", "r", "r" })) do say(i == 1 and line or "  " .. line) end
+      for _, line in ipairs(i18n.columns(rows, { "l", "r", "r", "r" })) do say(line) end
     end
     say("")
     local rates = { { T("Minimum rates"), T("formations"), T("met"), T("not met"),
