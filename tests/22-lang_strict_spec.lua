@@ -190,6 +190,28 @@ describe("every command in French, strict: no text without its French, no Englis
   end)
 end)
 
+describe("the REPL's banner on a terminal (util-linux script gives admit a pseudo-terminal)", function()
+  local has_script = os.execute("command -v script > /dev/null 2>&1")
+  local function banner(env)
+    local out = os.tmpname()
+    local cmd = string.format("printf 'os.exit()\\n' | %s script -qec %s /dev/null > %s 2>&1", env,
+      h.quote(h.quote(h.exe())), h.quote(out))
+    os.execute(cmd)
+    local text = h.slurp(out)
+    os.remove(out)
+    return text
+  end
+  for _, c in ipairs { { "fr", "admissions sous taux minimum pour Parcoursup" },
+                       { "en", "minimum-rate admissions for Parcoursup" } } do
+    local run = has_script and it or pending
+    run(c[1], function()
+      local text = banner(c[1] == "fr" and FR or EN)
+      assert.matches("admit [%d.]+ %(Lua [%d.]+%) — " .. c[2]:gsub("%-", "%%-"), text)
+      assert.are.same({}, misses_in(text))
+    end)
+  end
+end)
+
 describe("make run (scripts/main.lua) ends by pointing to out/report.html", function()
   local expect = {
     fr = { "^admit [%d.]+ — données dans ", "Résultats dans out/ : ouvrez out/report%.html" },
