@@ -212,6 +212,30 @@ describe("the REPL's banner on a terminal (util-linux script gives admit a pseud
   end
 end)
 
+describe("the REPL shows what admit's values say of themselves in French; their rows stay data", function()
+  it("a simulation, a phase, candidates (with their '... (n more)'), a dataset", function()
+    local H = HAND
+    local input = table.concat({
+      string.format("c = admit.candidates(%q)", H .. "candidates.csv"), "c",
+      string.format("r = admit.simulate{formations = %q, candidates = %q, wishes = %q}", H .. "formations.csv",
+        H .. "candidates.csv", H .. "wishes.csv"), "r",
+      string.format("p = admit.phase{formations = %q, candidates = %q, wishes = %q, days = 2}", H .. "formations.csv",
+        H .. "candidates.csv", H .. "wishes.csv"), "p",
+      "admit.annexes().pro", "" }, "\n")
+    local out, err, code = h.run({ "-i" }, input, { env = FR })
+    assert.are.equal(0, code, err)
+    assert.matches("admit.candidates : 13 candidats × 5 colonnes %(", out)
+    assert.matches("\n%.%.%. %(3 de plus%)\n", out)
+    assert.matches("admit.simulation %(mode student, 2 tours : 9 candidats admis sur 13, 7 formations%)", out)
+    assert.matches("admit.phase %(2 jours, comportement model : %d+ candidats avec une proposition acceptée%)", out)
+    assert.matches("\npro : 382 lignes %(10 premières montrées ; ds:table%(%) les montre toutes%)", out)
+    assert.matches("\nx +general +false +false", out)   -- a row, as it is
+    assert.are.same({}, misses_in(err))
+    local en = h.run({ "-i" }, input, { env = EN })
+    assert.matches("admit.simulation %(student mode, 2 rounds: 9 of 13 candidates admitted, 7 formations%)", en)
+  end)
+end)
+
 describe("make run (scripts/main.lua) ends by pointing to out/report.html", function()
   local expect = {
     fr = { "^admit [%d.]+ — données dans ", "Résultats dans out/ : ouvrez out/report%.html" },
@@ -308,6 +332,49 @@ describe("every template of the French catalogue", function()
     end
     files:close()
     assert.is_true(seen > 80)
+    assert.are.same({}, missing)
+  end)
+end)
+
+-- The errors that admit's C functions raise to a script (luaL_error, luaL_argerror,
+-- admit_pushfail): a script gets them in English, the host shows them translated; each one,
+-- its printf parts filled with plausible values, must have its French.
+describe("every error the C side raises to a script has its French", function()
+  local function c_messages()
+    local list = {}
+    local files = io.popen("ls " .. h.quote(h.root) .. "/src/*.c")
+    for file in files:lines() do
+      local src = h.slurp(file)
+      for _, call in ipairs { "luaL_error%(L,%s*()", "luaL_argerror%(L,%s*[^,]+,%s*()", "admit_pushfail%(L,%s*()" } do
+        for at in src:gmatch(call) do
+          local parts, pos, whole = {}, at, true
+          while true do
+            local lit, after = src:match('^"(.-[^\\])"()', pos)
+            if not lit then lit, after = src:match('^"()"()', pos) lit = lit and "" end
+            if not lit then break end
+            parts[#parts + 1] = lit
+            pos = src:match("^%s*()", after)
+            if src:match("^[%a_][%w_]*%s*\"", pos) then whole = false break end   -- a macro in between
+          end
+          local text = table.concat(parts)
+          if #parts > 0 and whole and text:find("%a%a") then list[#list + 1] = { file:match("[^/]+$"), text } end
+        end
+      end
+    end
+    files:close()
+    return list
+  end
+  it("(" .. "luaL_error, luaL_argerror, admit_pushfail)", function()
+    local missing, n = {}, 0
+    for _, m in ipairs(c_messages()) do
+      n = n + 1
+      -- '%s'%s%s%s: an optional "(did you mean ...)" part, left empty here
+      local text = m[2]:gsub("%%s%%s%%s", ""):gsub('\\"', '"'):gsub("\\\\", "\\"):gsub("%%%-?%d*l*[dzuI]", "7")
+        :gsub("%%%.?%*?%d*s", "x"):gsub("%%%%", "%%")
+      local _, complete = i18n.translate(text, "fr", true)
+      if not complete then missing[#missing + 1] = m[1] .. ": " .. m[2] end
+    end
+    assert.is_true(n > 50)
     assert.are.same({}, missing)
   end)
 end)
