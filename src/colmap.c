@@ -208,7 +208,7 @@ int colmap_resolve(colmap *m, const char *kind, const colmap_field *fields, int 
     m->fields = fields;
     m->nfields = nfields < COLMAP_MAX ? nfields : COLMAP_MAX;
     m->explaining = opts && opts->explain;
-    for (int i = 0; i < m->nfields; i++) { m->at[i] = -1; m->how[i] = CM_ABSENT; }
+    for (int i = 0; i < m->nfields; i++) { m->at[i] = -1; m->how[i] = CM_ABSENT; m->column[i] = 0; }
     *bad_field = 0;
     /* explicit mappings first: they win over names and aliases */
     const char *map = opts ? opts->columns : NULL;
@@ -233,8 +233,8 @@ int colmap_resolve(colmap *m, const char *kind, const colmap_field *fields, int 
                 size_t first = (size_t)m->at[i];
                 snprintf(why, whylen, "ambiguous columns: '%.*s' (column %zu) and '%.*s' (column %zu) "
                          "both mean '%s'; keep one, or choose with --columns %s=HEADER",
-                         (int)(h->len[first] < 60 ? h->len[first] : 60), h->field[first], first + 1,
-                         (int)(h->len[f] < 60 ? h->len[f] : 60), h->field[f], f + 1, fields[i].name,
+                         (int)(h->len[first] < 60 ? h->len[first] : 60), h->field[first], csv_column(h, first),
+                         (int)(h->len[f] < 60 ? h->len[f] : 60), h->field[f], csv_column(h, f), fields[i].name,
                          fields[i].name);
                 *bad_field = f;
                 return -1;
@@ -282,17 +282,19 @@ int colmap_resolve(colmap *m, const char *kind, const colmap_field *fields, int 
                      fields[i].name, others ? others : "only so", fields[i].name);
         return -1;
     }
+    for (int i = 0; i < m->nfields; i++)
+        if (m->at[i] >= 0) m->column[i] = csv_column(h, (size_t)m->at[i]);
     if (m->explaining) {
         for (int i = 0; i < m->nfields; i++) {
             if (m->at[i] < 0) continue;
             size_t f = (size_t)m->at[i];
-            explain_printf(&m->cols, "    %-14s <- column %zu '%.*s'%s\n", fields[i].name, f + 1,
+            explain_printf(&m->cols, "    %-14s <- column %zu '%.*s'%s\n", fields[i].name, csv_column(h, f),
                            (int)h->len[f], h->field[f],
                            m->how[i] == CM_MAPPED ? " (--columns)" : m->how[i] == CM_ALIAS ? " (alias)" : "");
         }
         for (size_t f = 0; f < h->nfields; f++)
             if (colmap_field_of(m, f) < 0)
-                explain_printf(&m->cols, "    %-14s    column %zu '%.*s'\n", "(not used)", f + 1,
+                explain_printf(&m->cols, "    %-14s    column %zu '%.*s'\n", "(not used)", csv_column(h, f),
                                (int)h->len[f], h->field[f]);
         for (int i = 0; i < m->nfields && i < 6; i++)   /* the main fields, not every optional one */
             if (m->at[i] < 0)
@@ -310,10 +312,12 @@ void colmap_explain_file(const colmap *m, const input_opts *opts, const char *na
         explain_printf(e, "admit: %s: %s, '%c'-separated, %zu rows", name,
                        st->cp1252 ? "Windows-1252" : "UTF-8", st->delim, st->rows);
         if (st->skipped) explain_printf(e, " (%zu empty skipped)", st->skipped);
+        if (st->unnamed) explain_printf(e, " (%zu unnamed empty column%s skipped)", st->unnamed,
+                                        st->unnamed > 1 ? "s" : "");
         int shown = 0;
         for (int i = 0; i < m->nfields; i++)
             if (m->at[i] >= 0 && m->how[i] != CM_NAME)
-                explain_printf(e, "%s %s <- column %d", shown++ ? "," : ";", m->fields[i].name, m->at[i] + 1);
+                explain_printf(e, "%s %s <- column %zu", shown++ ? "," : ";", m->fields[i].name, m->column[i]);
         explain_printf(e, "\n");
         return;
     }
@@ -324,6 +328,14 @@ void colmap_explain_file(const colmap *m, const input_opts *opts, const char *na
     explain_printf(e, "  separator  '%c'\n", st->delim);
     explain_printf(e, "  header     line %zu: %s\n", st->header_line, st->header);
     explain_printf(e, "  columns\n%s", m->cols.text ? m->cols.text : "");
+    if (st->unnamed) {   /* Excel's "id;rank;;;": columns with no name, blank on every row */
+        explain_printf(e, "    %-14s    column%s", "(no name)", st->unnamed > 1 ? "s" : "");
+        size_t shown = st->unnamed < 8 ? st->unnamed : 8;
+        for (size_t i = 0; i < shown; i++)
+            explain_printf(e, "%s %zu", i ? "," : "", st->unnamed_col[i]);
+        explain_printf(e, "%s: no name in the header and empty on every row, skipped\n",
+                       st->unnamed > shown ? ", ..." : "");
+    }
     explain_printf(e, "  rows       %zu read", st->rows);
     if (st->skipped) {
         explain_printf(e, ", %zu skipped (entirely empty: line", st->skipped);

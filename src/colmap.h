@@ -37,6 +37,7 @@ typedef struct colmap {
     int nfields;
     int at[COLMAP_MAX];      /* field index in the row of each field, -1 when absent */
     colmap_how how[COLMAP_MAX];
+    size_t column[COLMAP_MAX];   /* 1-based column in the file of each field found, for messages */
     explain cols;            /* the column lines of --explain (only when asked) */
     int explaining;
 } colmap;
