@@ -195,6 +195,39 @@ static int apply_mapping(colmap *m, const char *e, size_t elen, const csv_row *h
     return -1;
 }
 
+/* The next "field=Header" entry of a --columns text into buf (unquoted), *map moved past
+ * its ','. A header holding a ',' (or a '"') is written in double quotes, a quote inside
+ * doubled, as in CSV: rank="Rang, classement". 0, or -1 with why. */
+static int next_mapping(const char **map, char *buf, size_t cap, size_t *len, char *why, size_t whylen)
+{
+    const char *s = *map, *start = s;
+    size_t n = 0;
+    int value = 0;   /* after the '=' */
+    while (*s == ' ') s++;
+    for (; *s && *s != ','; s++) {
+        if (*s == '=') value = 1;
+        if (!value || *s != '"') {
+            if (n + 1 < cap) buf[n++] = *s;
+            continue;
+        }
+        for (s++;; s++) {   /* a quoted part of the header */
+            if (*s == '\0') {
+                size_t shown = strlen(start) < 80 ? strlen(start) : 80;
+                snprintf(why, whylen, "--columns: the quote opened in '%.*s' is never closed (a header "
+                         "holding a comma is written field=\"Header, name\")", (int)shown, start);
+                return -1;
+            }
+            if (*s == '"' && s[1] != '"') break;
+            if (*s == '"') s++;   /* "" inside quotes: one quote */
+            if (n + 1 < cap) buf[n++] = *s;
+        }
+    }
+    buf[n] = '\0';
+    *len = n;
+    *map = *s ? s + 1 : NULL;
+    return 0;
+}
+
 static const char *const every_field[] = {
     "id", "bac", "boursier", "resident", "residence", "rank", "candidate_id", "formation_id",
     "preference", "capacity", "min_techno", "min_pro", "min_boursier", "min_resident",
@@ -212,14 +245,13 @@ int colmap_resolve(colmap *m, const char *kind, const colmap_field *fields, int 
     *bad_field = 0;
     /* explicit mappings first: they win over names and aliases */
     const char *map = opts ? opts->columns : NULL;
+    char entry[512];
+    size_t elen;
     while (map && *map) {
-        const char *end = strchr(map, ',');
-        size_t elen = end ? (size_t)(end - map) : strlen(map);
-        while (elen && *map == ' ') { map++; elen--; }
-        if (elen && apply_mapping(m, map, elen, h, why, whylen, every_field,
+        if (next_mapping(&map, entry, sizeof entry, &elen, why, whylen) != 0) return -1;
+        if (elen && apply_mapping(m, entry, elen, h, why, whylen, every_field,
                                   sizeof every_field / sizeof every_field[0]) != 0)
             return -1;
-        map = end ? end + 1 : NULL;
     }
     for (size_t f = 0; f < h->nfields; f++) {
         if (colmap_field_of(m, f) >= 0) continue;   /* mapped */
@@ -405,4 +437,24 @@ int colmap_resident_of(const char *v, size_t len, const char *folded_academie)
     char folded[160];
     suggest_fold(v, len, folded, sizeof folded);
     return strcmp(folded, folded_academie) == 0;
+}
+
+int colmap_mapped(const char *columns, const char *kind, const char *field, char *header, size_t cap)
+{
+    char entry[512], why[256];
+    size_t elen, flen = strlen(field), klen = strlen(kind);
+    int found = 0;
+    for (const char *map = columns; map && *map;) {
+        if (next_mapping(&map, entry, sizeof entry, &elen, why, sizeof why) != 0) return 0;
+        const char *eq = memchr(entry, '=', elen), *f = entry;
+        if (!eq) continue;
+        size_t n = (size_t)(eq - entry);
+        if (n > klen && entry[klen] == '.' && memcmp(entry, kind, klen) == 0) { f += klen + 1; n -= klen + 1; }
+        else if (memchr(entry, '.', n)) continue;   /* for another kind of file */
+        if (n == flen && memcmp(f, field, n) == 0) {
+            snprintf(header, cap, "%s", eq + 1);
+            found = 1;   /* the last entry wins, as in colmap_resolve */
+        }
+    }
+    return found;
 }

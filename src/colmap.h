@@ -78,6 +78,10 @@ int colmap_resident_of(const char *v, size_t len, const char *folded_academie);
  * needed) into buf: --keep-columns. -1 when longer than n. */
 int colmap_csv_tail(const csv_row *row, size_t skip, char *buf, size_t n);
 
+/* 1 when the --columns text `columns` maps `field` of a `kind` file ("field=Header" or
+ * "kind.field=Header"), with the header (unquoted) in header[0..cap). */
+int colmap_mapped(const char *columns, const char *kind, const char *field, char *header, size_t cap);
+
 void colmap_free(colmap *m);
 
 /* Names compared the way headers are: 1 when a and b fold to the same text. */
