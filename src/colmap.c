@@ -163,6 +163,8 @@ static int apply_mapping(colmap *m, const char *e, size_t elen, const csv_row *h
     if (i < 0) {
         for (size_t k = 0; k < nall; k++)   /* a field of another file of the same command */
             if (strlen(all_fields[k]) == flen && memcmp(all_fields[k], field, flen) == 0) return 0;
+        for (size_t k = 0; k < sizeof aliases / sizeof aliases[0]; k++)   /* establishment, program... */
+            if (strlen(aliases[k].field) == flen && memcmp(aliases[k].field, field, flen) == 0) return 0;
         char word[64], list[600];
         snprintf(word, sizeof word, "%.*s", (int)(flen < 60 ? flen : 60), field);
         const char *names[COLMAP_MAX];

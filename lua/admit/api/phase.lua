@@ -173,7 +173,7 @@ return function(admit)
         rows_of(admit, spec.candidates, "candidates", "admit.phase"), rows_of(admit, spec.wishes, "wishes", "admit.phase")))
     end
     local applied = {}
-    if spec.policies ~= nil then applied = admit._apply_policies(prob, spec.policies, spec.candidates) end
+    if spec.policies ~= nil then applied = admit._apply_policies(prob, spec.policies, spec.candidates, spec) end
     local ob, nb, rl = formation_params(spec, prob)
     if spec.days ~= nil and math.type(spec.days) ~= "integer" then
       error("admit.phase: days must be an integer, got " .. tostring(spec.days), 2)
