@@ -250,6 +250,7 @@ static size_t drop_unnamed(csv_reader *rd)
             size_t k = 0, len = rd->lens[i];
             while (k < len && (t[k] == ' ' || t[k] == '\t')) k++;
             if (k == len) continue;
+            while (t[len - 1] == ' ' || t[len - 1] == '\t') len--;
             csv_fail(rd, i, "'%.*s' under column %zu, which has no name in the header (line %zu): "
                      "name the column, or empty it", (int)(len - k < 60 ? len - k : 60), t + k, i + 1,
                      rd->st.header_line);
