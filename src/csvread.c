@@ -188,16 +188,25 @@ static int all_fields_empty(const csv_reader *rd)
     return 1;
 }
 
+/* The header as --explain shows it: its fields joined by the separator, a field holding
+ * the separator or a quote in quotes (so that "Rang, classement" reads as one column). */
 static void keep_header(csv_reader *rd)
 {
     size_t n = 0, cap = sizeof rd->st.header;
+    char *out = rd->st.header;
     for (size_t i = 0; i < rd->nfields && n + 1 < cap; i++) {
-        if (i && n + 1 < cap) rd->st.header[n++] = rd->opts.delim;
-        size_t len = rd->lens[i] < cap - 1 - n ? rd->lens[i] : cap - 1 - n;
-        memcpy(rd->st.header + n, rd->text + rd->offs[i], len);
-        n += len;
+        const char *t = rd->text + rd->offs[i];
+        size_t len = rd->lens[i];
+        int quote = memchr(t, rd->opts.delim, len) || memchr(t, '"', len);
+        if (i && n + 1 < cap) out[n++] = rd->opts.delim;
+        if (quote && n + 1 < cap) out[n++] = '"';
+        for (size_t k = 0; k < len && n + 1 < cap; k++) {
+            if (t[k] == '"' && n + 2 < cap) out[n++] = '"';
+            out[n++] = t[k];
+        }
+        if (quote && n + 1 < cap) out[n++] = '"';
     }
-    rd->st.header[n] = '\0';
+    out[n] = '\0';
 }
 
 /* The header's columns with no name (only spaces): Excel writes "id;rank;;;" once a cell

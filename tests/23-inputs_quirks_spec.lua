@@ -464,6 +464,8 @@ describe("--columns with a header holding the separator", function()
       assert.are.same({ "pro", "techno" }, { set[1].bac, set[2].bac })
       assert.matches("    bac            <- column 2 '" .. case[4].rank:gsub("Rang", "Bac") .. "' (--columns)",
         explained, 1, true)
+      -- the header line as the file writes it: the quoted name stays one column
+      assert.matches("  header     line 1: " .. text:match("^[^\n]*") .. "\n", explained, 1, true)
     end)
   end
 
