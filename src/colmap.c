@@ -330,9 +330,16 @@ int colmap_resolve(colmap *m, const char *kind, const colmap_field *fields, int 
             if (colmap_field_of(m, f) < 0)
                 explain_printf(&m->cols, "    %-14s    column %zu '%.*s'\n", "(not used)", csv_column(h, f),
                                (int)h->len[f], h->field[f]);
-        for (int i = 0; i < m->nfields && i < 6; i++)   /* the main fields, not every optional one */
-            if (m->at[i] < 0)
+        int residence = field_index(m, "residence", 9);
+        for (int i = 0; i < m->nfields && i < 6; i++) {   /* the main fields, not every optional one */
+            if (m->at[i] >= 0) continue;
+            if (strcmp(fields[i].name, "resident") == 0 && residence >= 0 && m->at[residence] >= 0)
+                explain_printf(&m->cols, "    %-14s    from column %zu: lives in the acad\xc3\xa9mie %s\n",
+                               fields[i].name, m->column[residence],
+                               opts->academie && opts->academie[0] ? opts->academie : "(--academie missing)");
+            else
                 explain_printf(&m->cols, "    %-14s    absent (optional)\n", fields[i].name);
+        }
     }
     return 0;
 }

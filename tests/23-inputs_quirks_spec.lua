@@ -569,6 +569,8 @@ describe("admit phase takes the loader options of allocate", function()
     assert.are.equal(0, p.code, p.err)
     local function explained(err) return err:match("^(.-)\n[^\n]*$") or err end
     assert.matches("    id             <- column 1 'Nom du candidat' (--columns)", p.err, 1, true)
+    assert.matches("    residence      <- column 4 'Académie de résidence' (alias)\n", p.err, 1, true)
+    assert.matches("    resident          from column 4: lives in the académie lille\n", p.err, 1, true)
     assert.are.equal(explained(a.err):gsub("\nadmit allocate.*", ""), explained(p.err):gsub("\nadmit phase.*", ""))
     -- the résidents come from the académie: the same phase as the canonical files
     local cdir = h.scratch()

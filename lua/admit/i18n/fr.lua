@@ -626,6 +626,8 @@ return { messages = {
   { "  --columns, --academie, --explain, -v, --keep-columns  as for `admit allocate`",
     "  --columns, --academie, --explain, -v, --keep-columns  comme pour `admit allocate`" },
   { "admit.phase: unknown field '{f}'; fields: {list}", "admit.phase : champ inconnu '{f}' ; champs : {list}" },
+  { "    resident          from column {n}: lives in the académie {a}",
+    "    resident          depuis la colonne {n} : réside dans l'académie {a}" },
   { "    (no name)         columns {list}: no name in the header and empty on every row, skipped",
     "    (sans nom)        colonnes {list} : sans nom dans l'en-tête et vides sur chaque ligne, ignorées" },
   { "    (no name)         column {n}: no name in the header and empty on every row, skipped",
