@@ -101,6 +101,11 @@ local RUNS = {
       return { "allocate", f, a, c, b, w, d, "--explain", "--out", h.scratch() .. "/o" } end },
   { "allocate, school mode, -v", function() local f, a, c, b, w, d = inputs(cohort)
       return { "allocate", f, a, c, b, w, d, "--mode", "school", "-v", "--out", h.scratch() .. "/o" } end },
+  { "allocate -v, a formations file with unnamed empty columns and --columns", function()
+      local text = h.slurp(cohort .. "/formations.csv"):gsub("\n", ",,\n")
+      local f = h.write(h.scratch() .. "/f.csv", text)
+      return { "allocate", "--formations", f, "--candidates", cohort .. "/candidates.csv", "--wishes",
+        cohort .. "/wishes.csv", "-v", "--columns", "id=id", "--quiet", "--out", h.scratch() .. "/o" } end },
   { "allocate, --quiet", function() local f, a, c, b, w, d = inputs(cohort)
       return { "allocate", f, a, c, b, w, d, "--quiet", "--out", h.scratch() .. "/o" } end },
   { "allocate, an open-dataset formations file (observed shares, notes)", function()

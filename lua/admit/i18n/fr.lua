@@ -723,11 +723,12 @@ return { messages = {
   { "  rows       {n} read, {m} skipped (entirely empty: lines {list})",
     "  lignes      {n} lues, {m} ignorées (entièrement vides : lignes {list})" },
   { "admit: {file}: {rest*}", "admit: {file} : {rest}" },
-  { "{enc*}, '{c}'-separated, {n} rows", "{enc}, séparateur '{c}', {n} lignes" },
-  { "{enc*}, '{c}'-separated, {n} rows ({m} empty skipped)", "{enc}, séparateur '{c}', {n} lignes ({m} vides ignorées)" },
-  { "{enc*}, '{c}'-separated, {n} rows; {cols*}", "{enc}, séparateur '{c}', {n} lignes ; {cols}" },
-  { "{enc*}, '{c}'-separated, {n} rows ({m} empty skipped); {cols*}",
-    "{enc}, séparateur '{c}', {n} lignes ({m} vides ignorées) ; {cols}" },
+  -- -v: "UTF-8, ','-separated, 40 rows" then what was skipped and the columns not found by their name
+  { "{enc*}, '{c}'-separated, {n} rows{more*}", "{enc}, séparateur '{c}', {n} lignes{more}" },
+  { " ({m} empty skipped){more*}", " ({m} vides ignorées){more}" },
+  { " (1 unnamed empty column skipped){more*}", " (1 colonne vide sans nom ignorée){more}" },
+  { " ({m} unnamed empty columns skipped){more*}", " ({m} colonnes vides sans nom ignorées){more}" },
+  { "; {cols*}", " ; {cols}" },
   { "{field} <- column {n}, {more*}", "{field} <- colonne {n}, {more}" },
   { "{field} <- column {n}", "{field} <- colonne {n}" },
   { "no formation has a minimum rate (min_techno, min_pro, min_boursier, min_resident: the open dataset does not "
