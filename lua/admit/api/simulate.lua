@@ -58,12 +58,12 @@ return function(admit)
 
   -- Applies the first matching policy of each formation: its classement (ranks 1..n),
   -- its capacities per group and its rates. Returns {formation_id = policy name}.
-  local function apply_policies(prob, policies, candidate_rows)
+  local function apply_policies(prob, policies, cand_rows)
     local applied = {}
     if #policies == 0 then return applied end
     local by_id = {}
-    for i = 1, #candidate_rows do
-      local row = candidate_rows[i]
+    for i = 1, #cand_rows do
+      local row = cand_rows[i]
       by_id[tostring(row.id)] = row
     end
     for i = 1, #prob do
