@@ -3,11 +3,13 @@
 #include "sim_load.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "colmap.h"
 #include "csvread.h"
@@ -15,6 +17,8 @@
 #include "encoding.h"
 #include "input.h"
 #include "sim_wishes.h"
+#include "threads.h"
+#include "phases.h"
 
 /* ------------------------------------------------------------- fields */
 
@@ -656,18 +660,51 @@ static void note_formations(const sim_problem *p, const char *path, explain *not
                                what[k]);
 }
 
-/* One attempt; 1 = something the fast path does not take: start again through csvread. */
-static int load_all(sim_problem *p, const text_in in[3], int fast, const input_opts *opts, errloc *err)
+/* Reads input i once, and keeps the SHA-256 of a regular file for the provenance (the
+ * bytes are here already: not read again later). */
+static int read_input(text_in *in, const char *path, errloc *err)
 {
-    int rc;
-    if ((rc = load_formations(p, &in[0], fast, opts, err)) != 0) return rc;
-    if ((rc = load_candidates(p, &in[1], fast, opts, err)) != 0) return rc;
-    return load_wishes(p, &in[2], fast, opts, err);
+    struct stat st;
+    int regular = input_stat_file(path, &st) == 0;
+    if (!(in->buf = input_read(path, in->name, &in->len, err))) return -1;
+    if (regular) input_keep_digest(path, &st, in->buf, in->len);
+    return 0;
 }
 
-/* Reads the three inputs once each. A stream named twice (`-` for two files) could only
- * give its text to the first: refused with a message saying so. */
-static int read_inputs(text_in in[3], const char *const path[3], errloc *err)
+/* The vœux file is most of the bytes (314 MB on a national run): it is read and hashed on a
+ * second thread while the formations and candidates are parsed on this one. */
+typedef struct wishes_reader {
+    const char *path;
+    text_in *in;
+    errloc err;
+    int rc;
+    pthread_t tid;
+    int started;
+} wishes_reader;
+
+static void *read_wishes(void *arg)
+{
+    wishes_reader *wr = arg;
+    wr->rc = read_input(wr->in, wr->path, &wr->err);
+    return NULL;
+}
+
+/* Waits for the vœux file; its read error, if any, goes first (as when the files were read
+ * one after the other before any parsing). */
+static int join_wishes(wishes_reader *wr, errloc *err)
+{
+    if (wr->started) {
+        pthread_join(wr->tid, NULL);
+        wr->started = 0;
+        if (wr->rc != 0) { *err = wr->err; return -1; }
+    }
+    return 0;
+}
+
+/* Reads the three inputs once each (the last one on wr's thread when there are two cores).
+ * A stream named twice (`-` for two files) could only give its text to the first: refused
+ * with a message saying so. */
+static int read_inputs(text_in in[3], const char *const path[3], wishes_reader *wr, errloc *err)
 {
     for (int i = 0; i < 3; i++) {
         in[i].name = input_name(path[i]);
@@ -677,9 +714,30 @@ static int read_inputs(text_in in[3], const char *const path[3], errloc *err)
                            "read only once: save each input to its own file");
                 return -1;
             }
-        if (!(in[i].buf = input_read(path[i], in[i].name, &in[i].len, err))) return -1;
+        if (i == 2 && threads_count() > 1) {
+            *wr = (wishes_reader){ path[2], &in[2], { { 0 } }, -1, 0, 0 };
+            wr->started = pthread_create(&wr->tid, NULL, read_wishes, wr) == 0;
+            if (wr->started) return 0;
+        }
+        if (read_input(&in[i], path[i], err) != 0) return -1;
     }
     return 0;
+}
+
+/* One attempt; 1 = something the fast path does not take: start again through csvread. */
+static int load_all(sim_problem *p, const text_in in[3], wishes_reader *wr, int fast,
+                    const input_opts *opts, errloc *err)
+{
+    int rc = load_formations(p, &in[0], fast, opts, err);
+    phases_mark("load formations");
+    if (rc == 0) rc = load_candidates(p, &in[1], fast, opts, err);
+    phases_mark("load candidates");
+    if (join_wishes(wr, err) != 0) return -1;
+    phases_mark("wait for W.csv read");
+    if (rc != 0) return rc;
+    rc = load_wishes(p, &in[2], fast, opts, err);
+    phases_mark("load vœux");
+    return rc;
 }
 
 sim_problem *sim_load(const char *fpath, const char *cpath, const char *wpath, errloc *err)
@@ -693,12 +751,15 @@ sim_problem *sim_load_opts(const char *fpath, const char *cpath, const char *wpa
     sim_problem *p = NULL;
     const char *const path[3] = { fpath, cpath, wpath };
     text_in in[3] = { { 0 } };
-    if (read_inputs(in, path, err) != 0) goto fail;
+    wishes_reader wr = { .started = 0 };
+    phases_mark(NULL);
+    if (read_inputs(in, path, &wr, err) != 0) goto fail;
+    phases_mark("read F.csv, C.csv");
     for (int fast = 1; fast >= 0; fast--) {
         sim_problem_free(p);
         p = sim_problem_new();
         if (!p) { errloc_set(err, in[0].name, 0, 0, "out of memory"); goto fail; }
-        int rc = load_all(p, in, fast, opts, err);
+        int rc = load_all(p, in, &wr, fast, opts, err);
         if (rc < 0) goto fail;
         if (rc == 0) break;
     }
@@ -715,6 +776,10 @@ sim_problem *sim_load_opts(const char *fpath, const char *cpath, const char *wpa
     for (int i = 0; i < 3; i++) free(in[i].buf);
     return p;
 fail:
+    if (wr.started) {   /* an error before the vœux were needed: still the read's to report first */
+        errloc mine = *err;
+        if (join_wishes(&wr, err) == 0) *err = mine;
+    }
     for (int i = 0; i < 3; i++) free(in[i].buf);
     sim_problem_free(p);
     return NULL;
