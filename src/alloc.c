@@ -12,6 +12,7 @@
 
 #include "callorder.h"
 #include "threads.h"
+#include "phases.h"
 
 #define SCHOOL(p, w, r) ((p)->w_form[w] * NGROUPS + (r)->w_group[w])
 
@@ -25,11 +26,69 @@ typedef struct co_slice {
     sim_result *r;
     uint32_t *s_start, *s_order;
     const uint8_t *flags;      /* per candidate: bac (2 bits), boursier, résident */
+    /* per vœu in formation order (p->f_wish order): its rank and its candidate's flags,
+     * laid out so that each formation reads its applicants in one sequential sweep */
+    uint32_t *fo_rank;
+    uint8_t *fo_flags;
+    uint32_t *fill;            /* scatter: per thread, per formation, the next slot */
     uint32_t maxn;             /* most vœux of one formation */
     sim_progress_fn progress;  /* thread 0 only */
     void *pctx;
     int rc[THREADS_MAX];
 } co_slice;
+
+/* The vœux [lo, hi) of thread t, by W.csv order. */
+static void wish_slice(const sim_problem *p, int t, int nt, uint32_t *lo, uint32_t *hi)
+{
+    *lo = (uint32_t)((uint64_t)p->nw * (uint64_t)t / (uint64_t)nt);
+    *hi = (uint32_t)((uint64_t)p->nw * (uint64_t)(t + 1) / (uint64_t)nt);
+}
+
+/* Pass 1: how many vœux of each formation thread t's slice holds. */
+static void scatter_count(void *ctx, int t, int nt)
+{
+    co_slice *x = ctx;
+    uint32_t lo, hi, *count = x->fill + (size_t)t * x->p->nf;
+    wish_slice(x->p, t, nt, &lo, &hi);
+    for (uint32_t w = lo; w < hi; w++) count[x->p->w_form[w]]++;
+}
+
+/* Pass 2: each vœu's rank and flags to its place in formation order. Sequential reads,
+ * writes into one stream per formation; a formation's vœux keep W.csv order, as in
+ * p->f_wish (sim_index's counting sort), so slot k here is vœu p->f_wish[k]. */
+static void scatter_fill(void *ctx, int t, int nt)
+{
+    co_slice *x = ctx;
+    const sim_problem *p = x->p;
+    uint32_t lo, hi, *fill = x->fill + (size_t)t * p->nf;
+    wish_slice(p, t, nt, &lo, &hi);
+    for (uint32_t w = lo; w < hi; w++) {
+        uint32_t k = fill[p->w_form[w]]++;
+        x->fo_rank[k] = p->w_rank[w];
+        x->fo_flags[k] = x->flags[p->w_cand[w]];
+    }
+}
+
+/* fo_rank and fo_flags, on nt threads: 0 or -1 (out of memory). */
+static int scatter(co_slice *x, int nt)
+{
+    const sim_problem *p = x->p;
+    x->fill = calloc((size_t)nt * p->nf + 1, sizeof *x->fill);
+    if (!x->fill) return -1;
+    threads_run(nt, scatter_count, x);
+    for (uint32_t f = 0; f < p->nf; f++) {   /* counts to first slots, thread after thread */
+        uint32_t at = p->f_start[f];
+        for (int t = 0; t < nt; t++) {
+            uint32_t n = x->fill[(size_t)t * p->nf + f];
+            x->fill[(size_t)t * p->nf + f] = at;
+            at += n;
+        }
+    }
+    threads_run(nt, scatter_fill, x);
+    free(x->fill);
+    x->fill = NULL;
+    return 0;
+}
 
 static int call_orders_range(const co_slice *x, uint32_t f_lo, uint32_t f_hi, int report)
 {
@@ -48,20 +107,15 @@ static int call_orders_range(const co_slice *x, uint32_t f_lo, uint32_t f_hi, in
         uint32_t n = p->f_start[f + 1] - p->f_start[f], count[NGROUPS] = { 0 };
         int caps[NGROUPS];
         for (int g = 0; g < NGROUPS; g++) caps[g] = p->f_caps[f][g];
-        /* gather, in one pass over the vœux (the only scattered reads) */
+        const uint32_t *rank = x->fo_rank + p->f_start[f];
+        const uint8_t *flags = x->fo_flags + p->f_start[f];
+        int min_techno = p->f_min_techno[f], min_pro = p->f_min_pro[f];
         for (uint32_t i = 0; i < n; i++) {
-            if (i + 16 < n) {   /* the vœux of a formation lie all over W.csv: ask early */
-                uint32_t ahead = list[i + 16];
-                __builtin_prefetch(&p->w_cand[ahead]);
-                __builtin_prefetch(&p->w_rank[ahead]);
-                __builtin_prefetch(&r->w_group[ahead], 1);
-            }
-            uint32_t w = list[i];
-            uint8_t fl = x->flags[p->w_cand[w]];
-            int g = groups_of_bac(fl & 3, caps, p->f_min_techno[f], p->f_min_pro[f]);
+            uint8_t fl = flags[i];
+            int g = groups_of_bac(fl & 3, caps, min_techno, min_pro);
             group[i] = (uint8_t)g;
-            r->w_group[w] = (uint8_t)g;
-            all[i].rank = p->w_rank[w];
+            r->w_group[list[i]] = (uint8_t)g;   /* a scattered write: nothing waits on it */
+            all[i].rank = rank[i];
             all[i].boursier = (fl >> 2) & 1;
             all[i].resident = (fl >> 3) & 1;
             count[g]++;
@@ -134,12 +188,20 @@ static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, u
     if (!flags) return -1;
     for (uint32_t c = 0; c < p->nc; c++)
         flags[c] = (uint8_t)(p->c_bac[c] | p->c_boursier[c] << 2 | p->c_resident[c] << 3);
-    co_slice x = { p, r, s_start, s_order, flags, maxn, progress, pctx, { 0 } };
+    co_slice x = { p, r, s_start, s_order, flags, NULL, NULL, NULL, maxn, progress, pctx, { 0 } };
     /* a thread is worth its start only with a few thousand vœux to order */
     int nt = p->nw < 20000 ? 1 : threads_count();
+    x.fo_rank = malloc(((size_t)p->nw + 1) * sizeof *x.fo_rank);
+    x.fo_flags = malloc((size_t)p->nw + 1);
+    if (!x.fo_rank || !x.fo_flags || scatter(&x, nt) != 0) {
+        free(flags); free(x.fo_rank); free(x.fo_flags);
+        return -1;
+    }
+    free(flags);
     if ((uint32_t)nt > p->nf) nt = p->nf ? (int)p->nf : 1;
     threads_run(nt, call_orders_thread, &x);
-    free(flags);
+    free(x.fo_rank);
+    free(x.fo_flags);
     s_start[(size_t)p->nf * NGROUPS] = p->nw;
     for (int t = 0; t < nt; t++)
         if (x.rc[t] != 0) return -1;
@@ -185,18 +247,47 @@ static uint32_t seats(const sim_problem *p, const uint32_t *s_start, uint32_t s)
     return cap <= 0 ? 0 : (uint32_t)cap < n ? (uint32_t)cap : n;
 }
 
+/* Per vœu in candidate order (p->c_wish order): (call position << 32 | school), so that a
+ * proposal reads one word, next to the candidate's previous one, instead of four arrays
+ * indexed by vœu. Built on nt threads, by slices of candidates. */
+typedef struct prop_build {
+    const sim_problem *p;
+    const sim_result *r;
+    uint64_t *cw;
+} prop_build;
+
+static void build_cw(void *ctx, int t, int nt)
+{
+    prop_build *x = ctx;
+    const sim_problem *p = x->p;
+    const sim_result *r = x->r;
+    uint32_t lo = (uint32_t)((uint64_t)p->nw * (uint64_t)t / (uint64_t)nt);
+    uint32_t hi = (uint32_t)((uint64_t)p->nw * (uint64_t)(t + 1) / (uint64_t)nt);
+    for (uint32_t k = lo; k < hi; k++) {
+        uint32_t w = p->c_wish[k];
+        x->cw[k] = (uint64_t)r->w_callpos[w] << 32 | SCHOOL(p, w, r);
+    }
+}
+
+/* Each candidate's place in the deferred acceptance: its list p->c_wish[start .. end) and
+ * the next vœu to propose, side by side (one cache line per proposal). */
+typedef struct cand_state {
+    uint32_t start, end, next;
+} cand_state;
+
 static int students_propose(const sim_problem *p, sim_result *r, const uint32_t *s_start,
                             sim_progress_fn progress, void *pctx)
 {
     size_t ns = (size_t)p->nf * NGROUPS;
     uint32_t *h_start = malloc((ns + 1) * sizeof *h_start);
     uint32_t *h_size = calloc(ns ? ns : 1, sizeof *h_size);
-    uint32_t *next = calloc(p->nc ? p->nc : 1, sizeof *next);
+    cand_state *cs = malloc((p->nc ? p->nc : 1) * sizeof *cs);
     uint32_t *cur = malloc(((size_t)p->nc + 1) * sizeof *cur);
     uint32_t *nxt = malloc(((size_t)p->nc + 1) * sizeof *nxt);
+    uint64_t *cw = malloc(((size_t)p->nw + 1) * sizeof *cw);
     uint64_t *heap = NULL;
     int rc = -1;
-    if (!h_start || !h_size || !next || !cur || !nxt) goto out;
+    if (!h_start || !h_size || !cs || !cur || !nxt || !cw) goto out;
     size_t total = 0;
     for (size_t s = 0; s < ns; s++) {
         h_start[s] = (uint32_t)total;
@@ -205,30 +296,38 @@ static int students_propose(const sim_problem *p, sim_result *r, const uint32_t 
     h_start[ns] = (uint32_t)total;
     heap = malloc((total ? total : 1) * sizeof *heap);
     if (!heap) goto out;
+    prop_build pb = { p, r, cw };
+    threads_run(p->nw < 100000 ? 1 : threads_count(), build_cw, &pb);
 
     uint32_t ncur = 0, settled = 0;
-    for (uint32_t c = 0; c < p->nc; c++)   /* a candidate is queued only with a vœu left */
-        if (p->c_start[c + 1] > p->c_start[c]) cur[ncur++] = c;
+    for (uint32_t c = 0; c < p->nc; c++) {   /* a candidate is queued only with a vœu left */
+        cs[c] = (cand_state){ p->c_start[c], p->c_start[c + 1], p->c_start[c] };
+        if (cs[c].end > cs[c].start) cur[ncur++] = c;
+    }
     r->rounds = 0;
+    /* heap entries are (call position << 32 | candidate): a held candidate holds the vœu it
+     * proposed last, cw[next - 1]; positions are distinct in a school, so the order of the
+     * entries is that of the call */
     while (ncur > 0) {
         uint32_t nnxt = 0;
         r->rounds++;
         for (uint32_t i = 0; i < ncur; i++) {
             uint32_t c = cur[i];
-            uint32_t deg = p->c_start[c + 1] - p->c_start[c];
-            uint32_t w = p->c_wish[p->c_start[c] + next[c]++];
-            uint32_t s = SCHOOL(p, w, r), k = h_start[s + 1] - h_start[s];
-            uint64_t *h = heap + h_start[s], entry = (uint64_t)r->w_callpos[w] << 32 | w;
+            if (i + 8 < ncur) __builtin_prefetch(&cs[cur[i + 8]]);
+            cand_state *st = &cs[c];
+            uint64_t word = cw[st->next++];
+            uint32_t s = (uint32_t)word, k = h_start[s + 1] - h_start[s];
+            uint64_t *h = heap + h_start[s], entry = (word >> 32) << 32 | c;
             if (h_size[s] < k) {
                 h[h_size[s]] = entry;
                 heap_up(h, h_size[s]++);
                 settled++;
             } else if (k > 0 && entry < h[0]) {
-                uint32_t out = p->w_cand[(uint32_t)h[0]];  /* the last called is displaced */
+                uint32_t out = (uint32_t)h[0];   /* the last called is displaced */
                 h[0] = entry;
                 heap_down(h, k);
-                if (next[out] < p->c_start[out + 1] - p->c_start[out]) nxt[nnxt++] = out;
-            } else if (next[c] < deg) {
+                if (cs[out].next < cs[out].end) nxt[nnxt++] = out;
+            } else if (st->next < st->end) {
                 nxt[nnxt++] = c;                      /* refused: next vœu next round */
             }
         }
@@ -239,12 +338,12 @@ static int students_propose(const sim_problem *p, sim_result *r, const uint32_t 
     for (uint32_t c = 0; c < p->nc; c++) r->c_wish[c] = SIM_NONE;
     for (size_t s = 0; s < ns; s++)
         for (uint32_t i = 0; i < h_size[s]; i++) {
-            uint32_t w = (uint32_t)heap[h_start[s] + i];
-            r->c_wish[p->w_cand[w]] = w;
+            uint32_t c = (uint32_t)heap[h_start[s] + i];
+            r->c_wish[c] = p->c_wish[cs[c].next - 1];
         }
     rc = 0;
 out:
-    free(h_start); free(h_size); free(next); free(cur); free(nxt); free(heap);
+    free(h_start); free(h_size); free(cs); free(cur); free(nxt); free(cw); free(heap);
     return rc;
 }
 
@@ -312,9 +411,15 @@ sim_result *sim_allocate(const sim_problem *p, sim_mode mode, sim_progress_fn pr
     r->w_group = malloc(p->nw ? p->nw : 1);
     if (!r->c_wish || !r->w_callpos || !r->w_group) goto fail;
     if (call_orders(p, r, s_start, s_order, progress, pctx) != 0) goto fail;
+    phases_mark("ordres d'appel");
+    if (mode == SIM_STUDENT) {   /* the lists in call order serve only the formations' offers */
+        free(s_order);
+        s_order = NULL;
+    }
     int rc = mode == SIM_STUDENT ? students_propose(p, r, s_start, progress, pctx)
                                  : schools_propose(p, r, s_start, s_order, progress, pctx);
     if (rc != 0) goto fail;
+    phases_mark("allocation");
     free(s_start);
     free(s_order);
     return r;
