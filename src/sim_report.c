@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "threads.h"
+
 const char *const sim_kind_names[NKINDS] = { "techno", "pro", "boursier", "resident" };
 const char *const sim_reserved_names[NRESERVED] = { "techno", "pro" };
 
@@ -69,6 +71,66 @@ static int has_groups(const sim_problem *p, uint32_t f)
 }
 
 /* rows: per formation its whole row, then one per group when it has reserved groups. */
+typedef struct count_job {
+    const sim_problem *p;
+    const sim_result *r;
+    sim_row *base;            /* the rows as laid out (f, group), for finding a group's row */
+    uint32_t n;
+    const uint32_t *row_of;   /* per formation: its row */
+    sim_row *rows[THREADS_MAX];
+} count_job;
+
+static void clear_counts(sim_row *x)
+{
+    x->applicants = x->admitted = 0;
+    memset(x->adm, 0, sizeof x->adm);
+    memset(x->app, 0, sizeof x->app);
+    memset(x->elsewhere, 0, sizeof x->elsewhere);
+}
+
+static void add_counts(sim_row *to, const sim_row *x)
+{
+    to->applicants += x->applicants;
+    to->admitted += x->admitted;
+    for (int k = 0; k < NKINDS; k++) {
+        to->adm[k] += x->adm[k];
+        to->app[k] += x->app[k];
+        to->elsewhere[k] += x->elsewhere[k];
+    }
+}
+
+/* Applicants, admitted and placed elsewhere of each row, over the t-th slice of the vœux. */
+static void count_slice(void *ctx, int t, int nt)
+{
+    count_job *j = ctx;
+    const sim_problem *p = j->p;
+    const sim_result *r = j->r;
+    sim_row *rows = j->rows[t];
+    uint32_t lo = (uint32_t)((uint64_t)p->nw * (uint64_t)t / (uint64_t)nt);
+    uint32_t hi = (uint32_t)((uint64_t)p->nw * (uint64_t)(t + 1) / (uint64_t)nt);
+    for (uint32_t w = lo; w < hi; w++) {
+        uint32_t f = p->w_form[w], c = p->w_cand[w], held = r->c_wish[c];
+        uint32_t at = j->row_of[f];
+        sim_row *all = &rows[at], *gr = NULL;
+        if (has_groups(p, f))
+            for (uint32_t i = at + 1; i < j->n && j->base[i].f == f; i++)
+                if (j->base[i].group == r->w_group[w]) gr = &rows[i];
+        int is[NKINDS];
+        kinds_of(p, c, is);
+        int admitted = held == w;
+        int elsewhere = held != SIM_NONE && held != w && p->w_pref[held] < p->w_pref[w];
+        for (sim_row *x = all; x; x = x == all ? gr : NULL) {
+            x->applicants++;
+            x->admitted += admitted;
+            for (int k = 0; k < NKINDS; k++) {
+                x->app[k] += is[k];
+                x->adm[k] += is[k] && admitted;
+                x->elsewhere[k] += is[k] && elsewhere;
+            }
+        }
+    }
+}
+
 static int count_rows(sim_report *rep)
 {
     const sim_problem *p = rep->p;
@@ -97,26 +159,22 @@ static int count_rows(sim_report *rep)
             gr->capacity = p->f_caps[f][g] > 0 ? (uint32_t)p->f_caps[f][g] : 0;
         }
     }
-    /* one pass over the vœux */
-    for (uint32_t w = 0; w < p->nw; w++) {
-        uint32_t f = p->w_form[w], c = p->w_cand[w], held = r->c_wish[c];
-        sim_row *all = &rep->rows[row_of[f]], *gr = NULL;
-        if (has_groups(p, f))
-            for (sim_row *x = all + 1; x < rep->rows + n && x->f == f; x++)
-                if (x->group == r->w_group[w]) gr = x;
-        int is[NKINDS];
-        kinds_of(p, c, is);
-        int admitted = held == w;
-        int elsewhere = held != SIM_NONE && held != w && p->w_pref[held] < p->w_pref[w];
-        for (sim_row *x = all; x; x = x == all ? gr : NULL) {
-            x->applicants++;
-            x->admitted += admitted;
-            for (int k = 0; k < NKINDS; k++) {
-                x->app[k] += is[k];
-                x->adm[k] += is[k] && admitted;
-                x->elsewhere[k] += is[k] && elsewhere;
-            }
-        }
+    /* one pass over the vœux, shared out by slices: counts are sums, so each thread adds
+     * into its own copy of the rows and the copies are added up after (same totals
+     * whatever the thread count) */
+    count_job job = { p, r, rep->rows, n, row_of, { NULL } };
+    int nt = p->nw < 100000 ? 1 : threads_count();
+    for (int t = 1; t < nt; t++) {
+        job.rows[t] = malloc((size_t)n * sizeof *job.rows[t]);
+        if (!job.rows[t]) { nt = t; break; }
+        memcpy(job.rows[t], rep->rows, (size_t)n * sizeof *job.rows[t]);   /* f, group, capacity */
+        for (uint32_t i = 0; i < n; i++) clear_counts(&job.rows[t][i]);
+    }
+    job.rows[0] = rep->rows;
+    threads_run(nt, count_slice, &job);
+    for (int t = 1; t < nt; t++) {
+        for (uint32_t i = 0; i < n; i++) add_counts(&rep->rows[i], &job.rows[t][i]);
+        free(job.rows[t]);
     }
     free(row_of);
     return 0;
