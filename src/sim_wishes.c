@@ -18,6 +18,73 @@
 #define PREF_MAX 1000000u
 #define RANK_MAX 2147483647u
 
+/* Formation ids repeat on every row: a table of every formation whose id is short (up to
+ * 16 bytes, compared whole as two words), built once before the threads start and only
+ * read by them, at most half full so that a lookup is one probe or two. Longer ids go to
+ * the id map. */
+typedef struct ftable_entry {
+    uint64_t key[2];          /* the id's bytes, zero-padded */
+    uint32_t len, form;       /* len 0 = empty slot */
+} ftable_entry;
+
+typedef struct ftable {
+    ftable_entry *slot;
+    size_t mask;
+} ftable;
+
+static size_t ftable_slot(const uint64_t key[2], size_t mask)
+{
+    return (size_t)(((key[0] ^ key[1] * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL) >> 32) & mask;
+}
+
+/* 0, or -1 when out of memory (the lookups then all go to the id map). */
+static int ftable_build(ftable *t, const sim_problem *p)
+{
+    size_t n = 64;
+    while (n < 2 * (size_t)p->nf) n *= 2;
+    t->slot = calloc(n, sizeof *t->slot);
+    t->mask = n - 1;
+    if (!t->slot) return -1;
+    for (uint32_t f = 0; f < p->nf; f++) {
+        size_t len = strlen(p->f_id[f]);
+        if (len == 0 || len > 16) continue;
+        uint64_t key[2] = { 0, 0 };
+        memcpy(key, p->f_id[f], len);
+        size_t i = ftable_slot(key, t->mask);
+        while (t->slot[i].len && !(t->slot[i].len == len && t->slot[i].key[0] == key[0] &&
+                                   t->slot[i].key[1] == key[1]))
+            i = (i + 1) & t->mask;
+        if (!t->slot[i].len)   /* a repeated id keeps its first formation, as the id map does */
+            t->slot[i] = (ftable_entry){ { key[0], key[1] }, (uint32_t)len, f };
+    }
+    return 0;
+}
+
+static uint32_t lookup_formation(const sim_problem *p, const ftable *t, const char *id, size_t len)
+{
+    if (!t->slot || len > 16) return sim_lookup_formation(p, id, len);
+    uint64_t key[2] = { 0, 0 };
+    memcpy(key, id, len);
+    for (size_t i = ftable_slot(key, t->mask);; i = (i + 1) & t->mask) {
+        const ftable_entry *e = &t->slot[i];
+        if (e->len == 0) return SIM_NONE;   /* every short id is in the table */
+        if (e->len == len && e->key[0] == key[0] && e->key[1] == key[1]) return e->form;
+    }
+}
+
+/* The candidate of a row: vœux come grouped by candidate, usually in the order of the
+ * candidates file, so the candidate after the previous one is tried first (its id compared
+ * whole: ids are unique), then the id map. */
+static uint32_t lookup_candidate(const sim_problem *p, uint32_t prev, const char *id, size_t len)
+{
+    uint32_t next = prev == SIM_NONE ? 0 : prev + 1;
+    if (next < p->nc) {
+        const char *cid = p->c_id[next];
+        if (strncmp(cid, id, len) == 0 && cid[len] == '\0') return next;   /* stops at a shorter id's end */
+    }
+    return sim_lookup_candidate(p, id, len);
+}
+
 typedef struct chunk {
     const char *lo, *hi;      /* whole lines */
     size_t newlines;          /* '\n' in [lo, hi) */
@@ -30,6 +97,7 @@ typedef struct chunk {
 typedef struct par {
     sim_problem *p;
     const sim_wish_layout *lay;
+    ftable forms;
     int nt;
     chunk ch[THREADS_MAX];
 } par;
@@ -61,28 +129,6 @@ static int plain_id(const char *s, size_t len)
            s[len - 1] != '\t';
 }
 
-/* Formation ids repeat on every row: a direct-mapped cache of the short ones (up to 16
- * bytes, compared whole) in front of the id map saves its hashing and text compare. */
-#define FCACHE_SIZE 16384
-typedef struct fcache_entry {
-    uint64_t key[2];          /* the id's bytes, zero-padded */
-    uint32_t len, form;       /* len 0 = empty */
-} fcache_entry;
-
-static uint32_t lookup_formation(const sim_problem *p, fcache_entry *cache, const char *id, size_t len)
-{
-    if (!cache || len > 16) return sim_lookup_formation(p, id, len);
-    uint64_t key[2] = { 0, 0 };
-    memcpy(key, id, len);
-    size_t slot = (size_t)(((key[0] ^ key[1] * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL) >> 50) &
-                  (FCACHE_SIZE - 1);
-    fcache_entry *e = &cache[slot];
-    if (e->len == len && e->key[0] == key[0] && e->key[1] == key[1]) return e->form;
-    uint32_t f = sim_lookup_formation(p, id, len);
-    if (f != SIM_NONE) *e = (fcache_entry){ { key[0], key[1] }, (uint32_t)len, f };
-    return f;
-}
-
 static void parse_chunk(void *ctx, int t, int nt)
 {
     par *x = ctx;
@@ -93,7 +139,6 @@ static void parse_chunk(void *ctx, int t, int nt)
     size_t last_len = 0, at = c->base, line = c->first_line;
     uint32_t last_cand = SIM_NONE;
     c->status = 1;
-    fcache_entry *cache = calloc(FCACHE_SIZE, sizeof *cache);   /* NULL: no cache, still right */
     /* one pass over the bytes: each is a plain byte, the delimiter, '\n' or '\r' */
     uint8_t cls[256] = { 0 };
     cls[(unsigned char)lay->delim] = 1;
@@ -127,13 +172,13 @@ static void parse_chunk(void *ctx, int t, int nt)
         if (nf != lay->nfields || !plain_id(field[0], flen[0]) || !plain_id(field[1], flen[1])) goto done;
         uint32_t cand = last_cand;
         if (!last_cid || flen[0] != last_len || memcmp(field[0], last_cid, last_len) != 0) {
-            cand = sim_lookup_candidate(p, field[0], flen[0]);
+            cand = lookup_candidate(p, last_cand, field[0], flen[0]);
             if (cand == SIM_NONE) goto done;
             last_cand = cand;
             last_cid = field[0];
             last_len = flen[0];
         }
-        uint32_t form = lookup_formation(p, cache, field[1], flen[1]);
+        uint32_t form = lookup_formation(p, &x->forms, field[1], flen[1]);
         uint32_t pref = plain_number(field[2], flen[2], PREF_MAX);
         uint32_t rank = plain_number(field[3], flen[3], RANK_MAX);
         if (form == SIM_NONE || pref == 0 || rank == 0 || line > UINT32_MAX) goto done;
@@ -147,14 +192,13 @@ static void parse_chunk(void *ctx, int t, int nt)
     }
     c->n = at - c->base;
     c->status = 0;
-done:
-    free(cache);
+done:;
 }
 
 int sim_wishes_parse(sim_problem *p, const char *body, size_t len, size_t first_line,
                      const sim_wish_layout *lay)
 {
-    par x = { p, lay, threads_count(), { { 0 } } };
+    par x = { p, lay, { NULL, 0 }, threads_count(), { { 0 } } };
     if (len < ((size_t)1 << 20)) x.nt = 1;   /* a thread is not worth it below a megabyte */
     const char *end = body + len;
     for (int t = 0; t < x.nt; t++) {
@@ -178,7 +222,9 @@ int sim_wishes_parse(sim_problem *p, const char *body, size_t len, size_t first_
     }
     if (slots >= UINT32_MAX - 1) return 1;    /* the row-by-row reader says where */
     if (sim_reserve(p, 0, 0, slots) != 0) return -1;
+    ftable_build(&x.forms, p);   /* without it (no memory), the id map answers */
     threads_run(x.nt, parse_chunk, &x);
+    free(x.forms.slot);
     for (int t = 0; t < x.nt; t++)
         if (x.ch[t].status != 0) return 1;
     /* close the gaps: chunk t's vœux move down to follow chunk t-1's */
