@@ -214,6 +214,32 @@ uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier
     return i;
 }
 
+uint32_t sim_add_candidate_new(sim_problem *p, const char *id, int bac, int boursier, int resident,
+                               uint32_t *earlier)
+{
+    sim_problem_full *pf = (sim_problem_full *)p;
+    *earlier = SIM_NONE;
+    if (p->nc == p->cap_c && grow_candidates(p, next_cap(p->cap_c)) != 0) return SIM_NONE;
+    if (sim_sync_ids(p) != 0) return SIM_NONE;   /* the map made, and up to date */
+    size_t len = strlen(id);
+    const char *s = strpool_copy(p->pool, id, len);   /* ids are distinct: no interning */
+    if (!s) return SIM_NONE;
+    uint32_t i = p->nc;
+    p->c_id[i] = s;
+    long long had = idindex_add(&pf->maps.cand, s, len, i, cand_text, p);
+    if (had == -2) return SIM_NONE;
+    if (had >= 0) {
+        *earlier = (uint32_t)had;
+        return SIM_NONE;
+    }
+    p->nc++;
+    pf->cand_synced = p->nc;
+    p->c_bac[i] = (uint8_t)bac;
+    p->c_boursier[i] = (uint8_t)(boursier != 0);
+    p->c_resident[i] = (uint8_t)(resident != 0);
+    return i;
+}
+
 int sim_set_kept(sim_problem *p, uint32_t c, const char *text)
 {
     if (!p->c_kept) {

@@ -79,6 +79,12 @@ void sim_problem_free(sim_problem *p);
 uint32_t sim_add_formation(sim_problem *p, const char *id, int capacity, int min_techno,
                            int min_pro, int min_boursier, int min_resident);
 uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier, int resident);
+/* The same for a loader that refuses a repeated id, in one lookup: the id is copied (not
+ * interned) and entered in the id map at once. SIM_NONE when out of memory, or when a
+ * candidate has this id already: then *earlier is its index (else SIM_NONE) and nothing is
+ * appended. */
+uint32_t sim_add_candidate_new(sim_problem *p, const char *id, int bac, int boursier, int resident,
+                               uint32_t *earlier);
 uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pref,
                       uint32_t rank, uint32_t line);
 int sim_set_desc(sim_problem *p, uint32_t f, int which, const char *text);

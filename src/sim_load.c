@@ -343,13 +343,13 @@ static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
             return -1;
         }
     }
-    uint32_t first = sim_find_candidate(x->p, id);
+    uint32_t first;
+    uint32_t c = sim_add_candidate_new(x->p, id, bac, flags[0], flags[1], &first);
     if (first != SIM_NONE) {
         fail_at(rd, (size_t)x->cols.at[0], "duplicate candidate id '%s' (already on line %zu)", id,
                 line_of(x, first));
         return -1;
     }
-    uint32_t c = sim_add_candidate(x->p, id, bac, flags[0], flags[1]);
     if (c == SIM_NONE || remember_line(x, row) != 0) {
         fail_at(rd, 0, "out of memory");
         return -1;
