@@ -260,6 +260,7 @@ char *input_read(const char *path, const char *name, size_t *len, errloc *err)
     }
     buf[n] = '\0';
     *len = n;
-    if (!regular) remember_stream(input_name(path), buf, n);
+    /* standard input is read once even when redirected from a file: keep its digest too */
+    if (!regular || is_stdin) remember_stream(input_name(path), buf, n);
     return buf;
 }
