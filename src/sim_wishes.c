@@ -30,18 +30,22 @@ typedef struct ftable_entry {
 typedef struct ftable {
     ftable_entry *slot;
     size_t mask;
+    int shift;                /* 64 - log2(slots) */
 } ftable;
 
-static size_t ftable_slot(const uint64_t key[2], size_t mask)
+/* The top bits of a multiplicative hash: every byte of the id moves them (the low bits of
+ * the product would ignore an id's last characters). */
+static size_t ftable_slot(const uint64_t key[2], int shift)
 {
-    return (size_t)(((key[0] ^ key[1] * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL) >> 32) & mask;
+    return (size_t)(((key[0] ^ key[1] * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL) >> shift);
 }
 
 /* 0, or -1 when out of memory (the lookups then all go to the id map). */
 static int ftable_build(ftable *t, const sim_problem *p)
 {
     size_t n = 64;
-    while (n < 2 * (size_t)p->nf) n *= 2;
+    t->shift = 58;
+    while (n < 2 * (size_t)p->nf) { n *= 2; t->shift--; }
     t->slot = calloc(n, sizeof *t->slot);
     t->mask = n - 1;
     if (!t->slot) return -1;
@@ -50,7 +54,7 @@ static int ftable_build(ftable *t, const sim_problem *p)
         if (len == 0 || len > 16) continue;
         uint64_t key[2] = { 0, 0 };
         memcpy(key, p->f_id[f], len);
-        size_t i = ftable_slot(key, t->mask);
+        size_t i = ftable_slot(key, t->shift);
         while (t->slot[i].len && !(t->slot[i].len == len && t->slot[i].key[0] == key[0] &&
                                    t->slot[i].key[1] == key[1]))
             i = (i + 1) & t->mask;
@@ -65,7 +69,7 @@ static uint32_t lookup_formation(const sim_problem *p, const ftable *t, const ch
     if (!t->slot || len > 16) return sim_lookup_formation(p, id, len);
     uint64_t key[2] = { 0, 0 };
     memcpy(key, id, len);
-    for (size_t i = ftable_slot(key, t->mask);; i = (i + 1) & t->mask) {
+    for (size_t i = ftable_slot(key, t->shift);; i = (i + 1) & t->mask) {
         const ftable_entry *e = &t->slot[i];
         if (e->len == 0) return SIM_NONE;   /* every short id is in the table */
         if (e->len == len && e->key[0] == key[0] && e->key[1] == key[1]) return e->form;
@@ -198,7 +202,7 @@ done:;
 int sim_wishes_parse(sim_problem *p, const char *body, size_t len, size_t first_line,
                      const sim_wish_layout *lay)
 {
-    par x = { p, lay, { NULL, 0 }, threads_count(), { { 0 } } };
+    par x = { p, lay, { NULL, 0, 0 }, threads_count(), { { 0 } } };
     if (len < ((size_t)1 << 20)) x.nt = 1;   /* a thread is not worth it below a megabyte */
     const char *end = body + len;
     for (int t = 0; t < x.nt; t++) {
