@@ -16,6 +16,32 @@
 
 #define SCHOOL(p, w, r) ((p)->w_form[w] * NGROUPS + (r)->w_group[w])
 
+/* ---------------------------------------------------------------- scratch */
+
+/* The large temporary arrays of one allocation, carved from the instance's spare block
+ * (sim_give_spare) while it has room, else malloc'd. */
+typedef struct scratch {
+    char *base;
+    size_t size, used;
+} scratch;
+
+static void *scratch_get(scratch *s, size_t bytes)
+{
+    bytes = (bytes + 63) & ~(size_t)63;   /* each array on its own cache lines */
+    if (s && s->base && bytes && s->size - s->used >= bytes) {
+        void *at = s->base + s->used;
+        s->used += bytes;
+        return at;
+    }
+    return malloc(bytes ? bytes : 1);
+}
+
+static void scratch_put(const scratch *s, void *ptr)
+{
+    uintptr_t a = (uintptr_t)ptr;
+    if (!s || !s->base || a < (uintptr_t)s->base || a >= (uintptr_t)s->base + s->size) free(ptr);
+}
+
 /* -------------------------------------------------------- ordres d'appel */
 
 /* The formations [f_lo, f_hi) of one thread, with its own scratch buffers. Each formation
@@ -178,7 +204,7 @@ static void call_orders_thread(void *ctx, int t, int nt)
 /* Fills r->w_group, r->w_callpos and, per school s, s_order[s_start[s] .. s_start[s+1]):
  * its applicants' vœux in call order. Returns 0 or -1 (out of memory). */
 static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, uint32_t *s_order,
-                       sim_progress_fn progress, void *pctx)
+                       scratch *sc, sim_progress_fn progress, void *pctx)
 {
     uint32_t maxn = 0;
     for (uint32_t f = 0; f < p->nf; f++)
@@ -191,17 +217,17 @@ static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, u
     co_slice x = { p, r, s_start, s_order, flags, NULL, NULL, NULL, maxn, progress, pctx, { 0 } };
     /* a thread is worth its start only with a few thousand vœux to order */
     int nt = p->nw < 20000 ? 1 : threads_count();
-    x.fo_rank = malloc(((size_t)p->nw + 1) * sizeof *x.fo_rank);
-    x.fo_flags = malloc((size_t)p->nw + 1);
+    x.fo_rank = scratch_get(sc, ((size_t)p->nw + 1) * sizeof *x.fo_rank);
+    x.fo_flags = scratch_get(sc, (size_t)p->nw + 1);
     if (!x.fo_rank || !x.fo_flags || scatter(&x, nt) != 0) {
-        free(flags); free(x.fo_rank); free(x.fo_flags);
+        free(flags); scratch_put(sc, x.fo_rank); scratch_put(sc, x.fo_flags);
         return -1;
     }
     free(flags);
     if ((uint32_t)nt > p->nf) nt = p->nf ? (int)p->nf : 1;
     threads_run(nt, call_orders_thread, &x);
-    free(x.fo_rank);
-    free(x.fo_flags);
+    scratch_put(sc, x.fo_rank);
+    scratch_put(sc, x.fo_flags);
     s_start[(size_t)p->nf * NGROUPS] = p->nw;
     for (int t = 0; t < nt; t++)
         if (x.rc[t] != 0) return -1;
@@ -276,15 +302,15 @@ typedef struct cand_state {
 } cand_state;
 
 static int students_propose(const sim_problem *p, sim_result *r, const uint32_t *s_start,
-                            sim_progress_fn progress, void *pctx)
+                            scratch *sc, sim_progress_fn progress, void *pctx)
 {
     size_t ns = (size_t)p->nf * NGROUPS;
     uint32_t *h_start = malloc((ns + 1) * sizeof *h_start);
     uint32_t *h_size = calloc(ns ? ns : 1, sizeof *h_size);
-    cand_state *cs = malloc((p->nc ? p->nc : 1) * sizeof *cs);
-    uint32_t *cur = malloc(((size_t)p->nc + 1) * sizeof *cur);
-    uint32_t *nxt = malloc(((size_t)p->nc + 1) * sizeof *nxt);
-    uint64_t *cw = malloc(((size_t)p->nw + 1) * sizeof *cw);
+    cand_state *cs = scratch_get(sc, (p->nc ? p->nc : 1) * sizeof *cs);
+    uint32_t *cur = scratch_get(sc, ((size_t)p->nc + 1) * sizeof *cur);
+    uint32_t *nxt = scratch_get(sc, ((size_t)p->nc + 1) * sizeof *nxt);
+    uint64_t *cw = scratch_get(sc, ((size_t)p->nw + 1) * sizeof *cw);
     uint64_t *heap = NULL;
     int rc = -1;
     if (!h_start || !h_size || !cs || !cur || !nxt || !cw) goto out;
@@ -343,7 +369,8 @@ static int students_propose(const sim_problem *p, sim_result *r, const uint32_t 
         }
     rc = 0;
 out:
-    free(h_start); free(h_size); free(cs); free(cur); free(nxt); free(cw); free(heap);
+    free(h_start); free(h_size); free(heap);
+    scratch_put(sc, cs); scratch_put(sc, cur); scratch_put(sc, nxt); scratch_put(sc, cw);
     return rc;
 }
 
@@ -402,30 +429,35 @@ sim_result *sim_allocate(const sim_problem *p, sim_mode mode, sim_progress_fn pr
 {
     sim_result *r = calloc(1, sizeof *r);
     size_t ns = (size_t)p->nf * NGROUPS;
+    scratch sc = { NULL, 0, 0 };
+    sc.base = sim_take_spare(p, &sc.size);
     uint32_t *s_start = malloc((ns + 1) * sizeof *s_start);
-    uint32_t *s_order = malloc((p->nw ? p->nw : 1) * sizeof *s_order);
+    uint32_t *s_order = scratch_get(&sc, (p->nw ? p->nw : 1) * sizeof *s_order);
     if (!r || !s_start || !s_order) goto fail;
     r->mode = mode;
     r->c_wish = malloc((p->nc ? p->nc : 1) * sizeof *r->c_wish);
     r->w_callpos = malloc((p->nw ? p->nw : 1) * sizeof *r->w_callpos);
     r->w_group = malloc(p->nw ? p->nw : 1);
     if (!r->c_wish || !r->w_callpos || !r->w_group) goto fail;
-    if (call_orders(p, r, s_start, s_order, progress, pctx) != 0) goto fail;
+    if (call_orders(p, r, s_start, s_order, &sc, progress, pctx) != 0) goto fail;
     phases_mark("ordres d'appel");
     if (mode == SIM_STUDENT) {   /* the lists in call order serve only the formations' offers */
-        free(s_order);
+        scratch_put(&sc, s_order);
         s_order = NULL;
+        sc.used = 0;             /* the call orders' arrays are spent: their room serves again */
     }
-    int rc = mode == SIM_STUDENT ? students_propose(p, r, s_start, progress, pctx)
+    int rc = mode == SIM_STUDENT ? students_propose(p, r, s_start, &sc, progress, pctx)
                                  : schools_propose(p, r, s_start, s_order, progress, pctx);
     if (rc != 0) goto fail;
     phases_mark("allocation");
     free(s_start);
-    free(s_order);
+    scratch_put(&sc, s_order);
+    free(sc.base);
     return r;
 fail:
     free(s_start);
-    free(s_order);
+    scratch_put(&sc, s_order);
+    free(sc.base);
     sim_result_free(r);
     return NULL;
 }
@@ -443,5 +475,5 @@ void sim_result_free(sim_result *r)
  * r->w_callpos and the per-school lists in call order. 0 or -1 (out of memory). */
 int sim_call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, uint32_t *s_order)
 {
-    return call_orders(p, r, s_start, s_order, NULL, NULL);
+    return call_orders(p, r, s_start, s_order, NULL, NULL, NULL);
 }

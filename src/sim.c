@@ -62,6 +62,8 @@ static int idmap_sync(idindex *ix, const char *const *ids, uint32_t n, idindex_t
 typedef struct sim_problem_full {
     sim_problem pub;
     sim_maps maps;
+    void *spare;                          /* sim_give_spare's block, until taken */
+    size_t spare_size;
     uint32_t form_synced, cand_synced;   /* rows already in the maps */
 } sim_problem_full;
 
@@ -83,6 +85,7 @@ void sim_problem_free(sim_problem *p)
 {
     if (!p) return;
     sim_maps *m = maps_of(p);
+    free(((sim_problem_full *)p)->spare);
     idindex_free(&m->form);
     idindex_free(&m->cand);
     strpool_free(p->pool);
@@ -266,6 +269,24 @@ uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pre
     p->w_rank[w] = rank;
     p->w_line[w] = line;
     return w;
+}
+
+void sim_give_spare(sim_problem *p, void *block, size_t size)
+{
+    sim_problem_full *pf = (sim_problem_full *)p;
+    free(pf->spare);
+    pf->spare = block;
+    pf->spare_size = size;
+}
+
+void *sim_take_spare(const sim_problem *p, size_t *size)
+{
+    sim_problem_full *pf = (sim_problem_full *)(uintptr_t)p;   /* scratch, not the instance */
+    void *block = pf->spare;
+    *size = pf->spare_size;
+    pf->spare = NULL;
+    pf->spare_size = 0;
+    return block;
 }
 
 /* A map is made on first use, sized for the room the arrays have then (the loaders call

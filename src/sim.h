@@ -95,6 +95,13 @@ int sim_set_obs(sim_problem *p, uint32_t f, int which, int32_t value);
 /* --keep-columns: candidate c's other columns as CSV text (c = SIM_NONE: their header). */
 int sim_set_kept(sim_problem *p, uint32_t c, const char *text);
 
+/* A loader's spent buffer (the vœux file's text, its pages already in memory), handed to
+ * the instance: the next sim_allocate takes its scratch arrays from it rather than from
+ * fresh pages (each a page fault and a zeroing), then frees it. sim_take_spare gives it
+ * away (NULL if none; the caller frees it). */
+void sim_give_spare(sim_problem *p, void *block, size_t size);
+void *sim_take_spare(const sim_problem *p, size_t *size);
+
 /* Id → index through hash maps rebuilt lazily; SIM_NONE when absent. */
 uint32_t sim_find_formation(sim_problem *p, const char *id);
 uint32_t sim_find_candidate(sim_problem *p, const char *id);

@@ -701,25 +701,40 @@ static int join_wishes(wishes_reader *wr, errloc *err)
     return 0;
 }
 
-/* Reads the three inputs once each (the last one on wr's thread when there are two cores).
- * A stream named twice (`-` for two files) could only give its text to the first: refused
- * with a message saying so. */
+/* Waits for the vœux file and drops its read error: an earlier file's error goes first. */
+static void drop_wishes(wishes_reader *wr)
+{
+    if (wr->started) pthread_join(wr->tid, NULL);
+    wr->started = 0;
+}
+
+/* Reads the three inputs once each; with two cores the vœux file is read on wr's thread,
+ * begun first, beside the other two. A stream named twice (`-` for two files) could only
+ * give its text to the first: refused with a message saying so. Errors come in the order
+ * of a reading one file after the other. */
 static int read_inputs(text_in in[3], const char *const path[3], wishes_reader *wr, errloc *err)
 {
+    int shared = 0;   /* the vœux named by a stream another input names: read in turn */
+    for (int j = 0; j < 2; j++) shared |= input_is_stream(path[2]) && input_same(path[2], path[j]);
+    in[2].name = input_name(path[2]);
+    if (!shared && threads_count() > 1) {
+        *wr = (wishes_reader){ path[2], &in[2], { { 0 } }, -1, 0, 0 };
+        wr->started = pthread_create(&wr->tid, NULL, read_wishes, wr) == 0;
+    }
     for (int i = 0; i < 3; i++) {
         in[i].name = input_name(path[i]);
         for (int j = 0; j < i; j++)
             if (input_is_stream(path[i]) && input_same(path[i], path[j])) {
                 errloc_set(err, in[i].name, 0, 0, "given for two inputs, but a stream can be "
                            "read only once: save each input to its own file");
+                drop_wishes(wr);
                 return -1;
             }
-        if (i == 2 && threads_count() > 1) {
-            *wr = (wishes_reader){ path[2], &in[2], { { 0 } }, -1, 0, 0 };
-            wr->started = pthread_create(&wr->tid, NULL, read_wishes, wr) == 0;
-            if (wr->started) return 0;
+        if (i == 2 && wr->started) return 0;
+        if (read_input(&in[i], path[i], err) != 0) {
+            drop_wishes(wr);
+            return -1;
         }
-        if (read_input(&in[i], path[i], err) != 0) return -1;
     }
     return 0;
 }
@@ -773,7 +788,9 @@ sim_problem *sim_load_opts(const char *fpath, const char *cpath, const char *wpa
         relocate_in(&in[2], p->w_line[bad], column_index(&in[2], col), ierr.msg, err);
         goto fail;
     }
-    for (int i = 0; i < 3; i++) free(in[i].buf);
+    free(in[0].buf);
+    free(in[1].buf);
+    sim_give_spare(p, in[2].buf, in[2].len + 1);   /* the allocation's scratch */
     return p;
 fail:
     if (wr.started) {   /* an error before the vœux were needed: still the read's to report first */
