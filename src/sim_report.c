@@ -74,9 +74,8 @@ static int has_groups(const sim_problem *p, uint32_t f)
 typedef struct count_job {
     const sim_problem *p;
     const sim_result *r;
-    sim_row *base;            /* the rows as laid out (f, group), for finding a group's row */
-    uint32_t n;
     const uint32_t *row_of;   /* per formation: its row */
+    const uint32_t *grp_row;  /* per formation and group (f·NGROUPS + g): its row, or UINT32_MAX */
     sim_row *rows[THREADS_MAX];
 } count_job;
 
@@ -110,11 +109,9 @@ static void count_slice(void *ctx, int t, int nt)
     uint32_t hi = (uint32_t)((uint64_t)p->nw * (uint64_t)(t + 1) / (uint64_t)nt);
     for (uint32_t w = lo; w < hi; w++) {
         uint32_t f = p->w_form[w], c = p->w_cand[w], held = r->c_wish[c];
-        uint32_t at = j->row_of[f];
-        sim_row *all = &rows[at], *gr = NULL;
-        if (has_groups(p, f))
-            for (uint32_t i = at + 1; i < j->n && j->base[i].f == f; i++)
-                if (j->base[i].group == r->w_group[w]) gr = &rows[i];
+        sim_row *all = &rows[j->row_of[f]], *gr = NULL;
+        uint32_t g = j->grp_row[(size_t)f * NGROUPS + r->w_group[w]];
+        if (g != UINT32_MAX) gr = &rows[g];
         int is[NKINDS];
         kinds_of(p, c, is);
         int admitted = held == w;
@@ -139,7 +136,9 @@ static int count_rows(sim_report *rep)
     for (uint32_t f = 0; f < p->nf; f++) n += has_groups(p, f) ? 1 + (p->f_min_techno[f] > 0) + (p->f_min_pro[f] > 0) + 1 : 1;
     rep->rows = calloc(n ? n : 1, sizeof *rep->rows);
     uint32_t *row_of = malloc(((size_t)p->nf + 1) * sizeof *row_of);
-    if (!rep->rows || !row_of) { free(row_of); return -1; }
+    uint32_t *grp_row = malloc(((size_t)p->nf * NGROUPS + 1) * sizeof *grp_row);
+    if (!rep->rows || !row_of || !grp_row) { free(row_of); free(grp_row); return -1; }
+    for (size_t i = 0; i < (size_t)p->nf * NGROUPS; i++) grp_row[i] = UINT32_MAX;
     rep->nrows = n;
     uint32_t at = 0;
     for (uint32_t f = 0; f < p->nf; f++) {
@@ -153,6 +152,7 @@ static int count_rows(sim_report *rep)
         for (int i = 0; i < NGROUPS; i++) {
             int g = order[i];
             if ((g == GROUP_TECHNO && !p->f_min_techno[f]) || (g == GROUP_PRO && !p->f_min_pro[f])) continue;
+            grp_row[(size_t)f * NGROUPS + g] = at;
             sim_row *gr = &rep->rows[at++];
             gr->f = f;
             gr->group = g;
@@ -162,7 +162,7 @@ static int count_rows(sim_report *rep)
     /* one pass over the vœux, shared out by slices: counts are sums, so each thread adds
      * into its own copy of the rows and the copies are added up after (same totals
      * whatever the thread count) */
-    count_job job = { p, r, rep->rows, n, row_of, { NULL } };
+    count_job job = { p, r, row_of, grp_row, { NULL } };
     int nt = p->nw < 100000 ? 1 : threads_count();
     for (int t = 1; t < nt; t++) {
         job.rows[t] = malloc((size_t)n * sizeof *job.rows[t]);
@@ -177,6 +177,7 @@ static int count_rows(sim_report *rep)
         free(job.rows[t]);
     }
     free(row_of);
+    free(grp_row);
     return 0;
 }
 
