@@ -339,7 +339,11 @@ static int students_propose(const sim_problem *p, sim_result *r, const uint32_t 
         r->rounds++;
         for (uint32_t i = 0; i < ncur; i++) {
             uint32_t c = cur[i];
-            if (i + 8 < ncur) __builtin_prefetch(&cs[cur[i + 8]]);
+            /* each proposal is three dependent cache misses (the candidate's state, its
+             * next word, the school's heap): fetched in stages, some proposals ahead */
+            if (i + 16 < ncur) __builtin_prefetch(&cs[cur[i + 16]]);
+            if (i + 8 < ncur) __builtin_prefetch(&cw[cs[cur[i + 8]].next]);
+            if (i + 4 < ncur) __builtin_prefetch(&heap[h_start[(uint32_t)cw[cs[cur[i + 4]].next]]]);
             cand_state *st = &cs[c];
             uint64_t word = cw[st->next++];
             uint32_t s = (uint32_t)word, k = h_start[s + 1] - h_start[s];
