@@ -55,7 +55,7 @@ typedef struct co_slice {
     /* per vœu in formation order (p->f_wish order): its rank and its candidate's flags,
      * laid out so that each formation reads its applicants in one sequential sweep */
     uint32_t *fo_rank;
-    uint8_t *fo_flags;
+    uint8_t *fo_flags;         /* bac (2 bits), boursier, résident, then the group (<< 4) */
     uint32_t *fill;            /* scatter: per thread, per formation, the next slot */
     uint32_t maxn;             /* most vœux of one formation */
     sim_progress_fn progress;  /* thread 0 only */
@@ -88,10 +88,16 @@ static void scatter_fill(void *ctx, int t, int nt)
     const sim_problem *p = x->p;
     uint32_t lo, hi, *fill = x->fill + (size_t)t * p->nf;
     wish_slice(p, t, nt, &lo, &hi);
+    sim_result *r = x->r;
     for (uint32_t w = lo; w < hi; w++) {
-        uint32_t k = fill[p->w_form[w]]++;
+        uint32_t f = p->w_form[w], k = fill[f]++;
+        uint8_t fl = x->flags[p->w_cand[w]];
+        /* the group a vœu competes in needs only its formation and candidate: set here, in
+         * W.csv order, rather than scattered from each formation's list */
+        int g = groups_of_bac(fl & 3, p->f_caps[f], p->f_min_techno[f], p->f_min_pro[f]);
+        r->w_group[w] = (uint8_t)g;
         x->fo_rank[k] = p->w_rank[w];
-        x->fo_flags[k] = x->flags[p->w_cand[w]];
+        x->fo_flags[k] = (uint8_t)(fl | g << 4);
     }
 }
 
@@ -131,16 +137,12 @@ static int call_orders_range(const co_slice *x, uint32_t f_lo, uint32_t f_hi, in
     for (uint32_t f = f_lo; f < f_hi && rc == 0; f++) {
         const uint32_t *list = p->f_wish + p->f_start[f];
         uint32_t n = p->f_start[f + 1] - p->f_start[f], count[NGROUPS] = { 0 };
-        int caps[NGROUPS];
-        for (int g = 0; g < NGROUPS; g++) caps[g] = p->f_caps[f][g];
         const uint32_t *rank = x->fo_rank + p->f_start[f];
         const uint8_t *flags = x->fo_flags + p->f_start[f];
-        int min_techno = p->f_min_techno[f], min_pro = p->f_min_pro[f];
         for (uint32_t i = 0; i < n; i++) {
             uint8_t fl = flags[i];
-            int g = groups_of_bac(fl & 3, caps, min_techno, min_pro);
+            int g = fl >> 4;   /* scatter_fill's groups_of_bac */
             group[i] = (uint8_t)g;
-            r->w_group[list[i]] = (uint8_t)g;   /* a scattered write: nothing waits on it */
             all[i].rank = rank[i];
             all[i].boursier = (fl >> 2) & 1;
             all[i].resident = (fl >> 3) & 1;
