@@ -57,6 +57,7 @@ typedef struct co_slice {
     uint32_t *fo_rank;
     uint8_t *fo_flags;         /* bac (2 bits), boursier, résident, then the group (<< 4) */
     uint32_t *fill;            /* scatter: per thread, per formation, the next slot */
+    uint32_t *fill0;           /* the same at the start, for the gather of the call positions */
     uint32_t maxn;             /* most vœux of one formation */
     sim_progress_fn progress;  /* thread 0 only */
     void *pctx;
@@ -116,28 +117,47 @@ static int scatter(co_slice *x, int nt)
             at += n;
         }
     }
+    x->fill0 = malloc(((size_t)nt * p->nf + 1) * sizeof *x->fill0);
+    if (!x->fill0) {
+        free(x->fill);
+        x->fill = NULL;
+        return -1;
+    }
+    memcpy(x->fill0, x->fill, ((size_t)nt * p->nf + 1) * sizeof *x->fill0);
     threads_run(nt, scatter_fill, x);
     free(x->fill);
     x->fill = NULL;
     return 0;
 }
 
+/* After the calls: fo_rank holds each vœu's call position, in formation order; back to
+ * W.csv order through the same streams as scatter_fill (sequential writes, one read
+ * stream per formation) rather than a scattered write per vœu. */
+static void gather_callpos(void *ctx, int t, int nt)
+{
+    co_slice *x = ctx;
+    const sim_problem *p = x->p;
+    uint32_t lo, hi, *fill = x->fill0 + (size_t)t * p->nf;
+    wish_slice(p, t, nt, &lo, &hi);
+    for (uint32_t w = lo; w < hi; w++) x->r->w_callpos[w] = x->fo_rank[fill[p->w_form[w]]++];
+}
+
 static int call_orders_range(const co_slice *x, uint32_t f_lo, uint32_t f_hi, int report)
 {
     const sim_problem *p = x->p;
-    sim_result *r = x->r;
     uint32_t maxn = x->maxn;
     co_cand *all = malloc(((size_t)maxn + 1) * sizeof *all);     /* the formation's vœux */
     co_cand *cand = malloc(((size_t)maxn + 1) * sizeof *cand);   /* one group's */
+    uint32_t *pos = malloc(((size_t)maxn + 1) * sizeof *pos);    /* their places in the formation's list */
     uint8_t *group = malloc((size_t)maxn + 1);
     uint32_t *order = malloc(((size_t)maxn + 1) * sizeof *order);
     int rc = -1;
-    if (!all || !cand || !group || !order) goto out;
+    if (!all || !cand || !pos || !group || !order) goto out;
     rc = 0;
     for (uint32_t f = f_lo; f < f_hi && rc == 0; f++) {
         const uint32_t *list = p->f_wish + p->f_start[f];
         uint32_t n = p->f_start[f + 1] - p->f_start[f], count[NGROUPS] = { 0 };
-        const uint32_t *rank = x->fo_rank + p->f_start[f];
+        uint32_t *rank = x->fo_rank + p->f_start[f];   /* read into all[], then the call positions */
         const uint8_t *flags = x->fo_flags + p->f_start[f];
         for (uint32_t i = 0; i < n; i++) {
             uint8_t fl = flags[i];
@@ -158,19 +178,17 @@ static int call_orders_range(const co_slice *x, uint32_t f_lo, uint32_t f_hi, in
             for (uint32_t i = 0; i < n; i++)
                 if (group[i] == g) {
                     cand[k] = all[i];
-                    grp[k++] = list[i];
+                    pos[k++] = i;
                 }
             size_t bad;
             if (callorder_compute(cand, k, p->f_min_boursier[f], p->f_min_resident[f], 0, order, &bad) != CO_OK) {
                 rc = -1;  /* ranks and rates were checked on loading: only memory can fail */
                 break;
             }
-            /* order[] indexes grp[]: rewrite grp in call order through cand as scratch */
-            for (uint32_t i = 0; i < k; i++) cand[i].rank = grp[i];
-            for (uint32_t i = 0; i < k; i++) {
-                if (i + 16 < k) __builtin_prefetch(&r->w_callpos[cand[order[i + 16]].rank], 1);
-                grp[i] = cand[order[i]].rank;
-                r->w_callpos[grp[i]] = i + 1;
+            for (uint32_t j = 0; j < k; j++) {   /* order[] indexes the group's members */
+                uint32_t i = pos[order[j]];
+                grp[j] = list[i];
+                rank[i] = j + 1;
             }
         }
         if (report && x->progress && (f & 1023) == 0)
@@ -179,6 +197,7 @@ static int call_orders_range(const co_slice *x, uint32_t f_lo, uint32_t f_hi, in
 out:
     free(all);
     free(cand);
+    free(pos);
     free(group);
     free(order);
     return rc;
@@ -216,7 +235,8 @@ static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, u
     if (!flags) return -1;
     for (uint32_t c = 0; c < p->nc; c++)
         flags[c] = (uint8_t)(p->c_bac[c] | p->c_boursier[c] << 2 | p->c_resident[c] << 3);
-    co_slice x = { p, r, s_start, s_order, flags, NULL, NULL, NULL, maxn, progress, pctx, { 0 } };
+    co_slice x = { .p = p, .r = r, .s_start = s_start, .s_order = s_order, .flags = flags, .maxn = maxn,
+                   .progress = progress, .pctx = pctx };
     /* a thread is worth its start only with a few thousand vœux to order */
     int nt = p->nw < 20000 ? 1 : threads_count();
     x.fo_rank = scratch_get(sc, ((size_t)p->nw + 1) * sizeof *x.fo_rank);
@@ -226,8 +246,11 @@ static int call_orders(const sim_problem *p, sim_result *r, uint32_t *s_start, u
         return -1;
     }
     free(flags);
-    if ((uint32_t)nt > p->nf) nt = p->nf ? (int)p->nf : 1;
-    threads_run(nt, call_orders_thread, &x);
+    int nt_calls = nt;
+    if ((uint32_t)nt_calls > p->nf) nt_calls = p->nf ? (int)p->nf : 1;
+    threads_run(nt_calls, call_orders_thread, &x);
+    threads_run(nt, gather_callpos, &x);
+    free(x.fill0);
     scratch_put(sc, x.fo_rank);
     scratch_put(sc, x.fo_flags);
     s_start[(size_t)p->nf * NGROUPS] = p->nw;
