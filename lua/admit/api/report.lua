@@ -112,7 +112,7 @@ return function(admit)
     local p = opts.provenance or admit.provenance {}
     local pairs_p = provenance_pairs(p)
     -- results.xlsx is zipped on the other core while report.html is rendered here
-    r:start_write(dir, { english = lang == "en", provenance = pairs_p })
+    if r.start_write then r:start_write(dir, { english = lang == "en", provenance = pairs_p }) end
     local data = admit.result_data(r, p)
     data.comparison = opts.comparison
     local files = { ["provenance.json"] = provenance_json(p), ["report.html"] = html.render(data, { lang = lang }) }
