@@ -397,3 +397,38 @@ describe("alloc speed: results.xlsx begun early", function()
     assert.are.equal("x\n", h.slurp(mine .. "/notes.txt"))
   end)
 end)
+
+describe("alloc speed: scratch and phases", function()
+  teardown(clean)
+
+  it("an instance run twice (the loader's spare text serves the first run only) gives the same allocation", function()
+    local f = cohort_files()
+    local prob = admit.check(admit.sim_load(f.formations, f.candidates, f.wishes))
+    for _, mode in ipairs { "student", "school" } do
+      local a = prob:run(mode):assignments()
+      local b = prob:run(mode):assignments()
+      assert.are.same(a, b)
+    end
+    local a = prob:run("student")
+    local fresh = admit.check(admit.sim_load(f.formations, f.candidates, f.wishes))
+    assert.are.same(fresh:run("student"):formations(), a:formations())
+  end)
+
+  it("ADMIT_PHASES=1 says each phase on stderr and changes no output byte", function()
+    local files = cohort_files()
+    local dir = h.scratch() .. "/out"
+    local _, err, code = allocate("2", dir, files)
+    assert.are.equal(0, code, err)
+    local ref = files_of(dir, OUTPUTS)
+    local args = { "allocate", "--quiet", "--formations", files.formations, "--candidates", files.candidates,
+                   "--wishes", files.wishes, "--out", dir }
+    local _, perr, pcode = h.run(args, nil, { env = "ADMIT_THREADS=2 ADMIT_PHASES=1" })
+    assert.are.equal(0, pcode, perr)
+    for _, phase in ipairs { "load candidates", "load vœux", "ordres d'appel", "allocation", "audit",
+                             "wait for results.xlsx" } do
+      assert.matches("admit: phase " .. phase .. " +wall +[%d.]+ s +cpu +[%d.]+ s", perr)
+    end
+    assert.are.same(ref, files_of(dir, OUTPUTS))
+    assert.are.equal("", err)
+  end)
+end)
