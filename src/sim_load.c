@@ -471,13 +471,21 @@ static void scan_slice(void *ctx, int t, int nt)
     size_t lines = 0;
 #ifdef __SSE2__
     const __m128i q = _mm_set1_epi8('"'), z = _mm_setzero_si128(), lf = _mm_set1_epi8('\n');
-    __m128i acc = z;
-    for (; e - p >= 16; p += 16) {
+    __m128i acc = z, count = z;   /* count: line feeds per byte lane, summed every 255 blocks */
+    for (int blocks = 0; e - p >= 16; p += 16) {
         __m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
         acc = _mm_or_si128(acc, _mm_or_si128(_mm_cmpeq_epi8(b, q), _mm_cmpeq_epi8(b, z)));
         high |= _mm_movemask_epi8(b);
-        lines += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, lf)));
+        count = _mm_sub_epi8(count, _mm_cmpeq_epi8(b, lf));   /* a match is -1 */
+        if (++blocks == 255) {
+            __m128i sums = _mm_sad_epu8(count, z);
+            lines += (size_t)_mm_cvtsi128_si64(sums) + (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+            count = z;
+            blocks = 0;
+        }
     }
+    __m128i sums = _mm_sad_epu8(count, z);
+    lines += (size_t)_mm_cvtsi128_si64(sums) + (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
     odd = _mm_movemask_epi8(acc) != 0;
 #endif
     for (; p < e; p++) {

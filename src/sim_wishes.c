@@ -21,60 +21,105 @@
 #define PREF_MAX 1000000u
 #define RANK_MAX 2147483647u
 
-/* Formation ids repeat on every row: a table of every formation whose id is short (up to
- * 16 bytes, compared whole as two words), built once before the threads start and only
- * read by them, at most half full so that a lookup is one probe or two. Longer ids go to
- * the id map. */
-typedef struct ftable_entry {
-    uint64_t key[2];          /* the id's bytes, zero-padded */
+/* Formation ids repeat on every row: tables of every formation whose id is short, built
+ * once before the threads start and only read by them. Ids of up to 8 bytes (Parcoursup's
+ * codes, F000123...) sit in 16-byte slots, the table small enough to stay in a core's L2
+ * cache (256 KB for 14,000 formations); ids of 9 to 16 bytes in 24-byte slots; longer ids
+ * go to the id map. Linear probing on the top bits of a multiplicative hash (every byte of
+ * the id moves them). */
+typedef struct fslot8 {
+    uint64_t key;             /* the id's bytes, zero-padded */
     uint32_t len, form;       /* len 0 = empty slot */
-} ftable_entry;
+} fslot8;
+
+typedef struct fslot16 {
+    uint64_t key[2];
+    uint32_t len, form;
+} fslot16;
 
 typedef struct ftable {
-    ftable_entry *slot;
-    size_t mask;
-    int shift;                /* 64 - log2(slots) */
+    fslot8 *s8;
+    fslot16 *s16;
+    size_t mask8, mask16;
+    int shift8, shift16;      /* 64 - log2(slots) */
 } ftable;
 
-/* The top bits of a multiplicative hash: every byte of the id moves them (the low bits of
- * the product would ignore an id's last characters). */
-static size_t ftable_slot(const uint64_t key[2], int shift)
+static size_t fslot_of(uint64_t k0, uint64_t k1, int shift)
 {
-    return (size_t)(((key[0] ^ key[1] * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL) >> shift);
+    return (size_t)(((k0 ^ k1 * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL) >> shift);
+}
+
+/* Slots for n ids at most 7/8 full (probes stay within a cache line or two). */
+static size_t table_slots(size_t n, int *shift)
+{
+    size_t slots = 64;
+    *shift = 58;
+    while (slots - slots / 8 < n + 1) { slots *= 2; (*shift)--; }
+    return slots;
 }
 
 /* 0, or -1 when out of memory (the lookups then all go to the id map). */
 static int ftable_build(ftable *t, const sim_problem *p)
 {
-    size_t n = 64;
-    t->shift = 58;
-    while (n < 2 * (size_t)p->nf) { n *= 2; t->shift--; }
-    t->slot = calloc(n, sizeof *t->slot);
-    t->mask = n - 1;
-    if (!t->slot) return -1;
+    size_t n8 = 0, n16 = 0;
     for (uint32_t f = 0; f < p->nf; f++) {
         size_t len = strlen(p->f_id[f]);
-        if (len == 0 || len > 16) continue;
+        n8 += len > 0 && len <= 8;
+        n16 += len > 8 && len <= 16;
+    }
+    size_t slots8 = table_slots(n8, &t->shift8), slots16 = table_slots(n16, &t->shift16);
+    t->s8 = calloc(slots8, sizeof *t->s8);
+    t->s16 = calloc(slots16, sizeof *t->s16);
+    t->mask8 = slots8 - 1;
+    t->mask16 = slots16 - 1;
+    if (!t->s8 || !t->s16) {
+        free(t->s8);
+        free(t->s16);
+        t->s8 = NULL;
+        t->s16 = NULL;
+        return -1;
+    }
+    for (uint32_t f = 0; f < p->nf; f++) {   /* a repeated id keeps its first formation, as the id map does */
+        size_t len = strlen(p->f_id[f]);
         uint64_t key[2] = { 0, 0 };
+        if (len == 0 || len > 16) continue;
         memcpy(key, p->f_id[f], len);
-        size_t i = ftable_slot(key, t->shift);
-        while (t->slot[i].len && !(t->slot[i].len == len && t->slot[i].key[0] == key[0] &&
-                                   t->slot[i].key[1] == key[1]))
-            i = (i + 1) & t->mask;
-        if (!t->slot[i].len)   /* a repeated id keeps its first formation, as the id map does */
-            t->slot[i] = (ftable_entry){ { key[0], key[1] }, (uint32_t)len, f };
+        if (len <= 8) {
+            size_t i = fslot_of(key[0], 0, t->shift8);
+            while (t->s8[i].len && !(t->s8[i].len == len && t->s8[i].key == key[0])) i = (i + 1) & t->mask8;
+            if (!t->s8[i].len) t->s8[i] = (fslot8){ key[0], (uint32_t)len, f };
+        } else {
+            size_t i = fslot_of(key[0], key[1], t->shift16);
+            while (t->s16[i].len && !(t->s16[i].len == len && t->s16[i].key[0] == key[0] &&
+                                      t->s16[i].key[1] == key[1]))
+                i = (i + 1) & t->mask16;
+            if (!t->s16[i].len) t->s16[i] = (fslot16){ { key[0], key[1] }, (uint32_t)len, f };
+        }
     }
     return 0;
 }
 
+static void ftable_free(ftable *t)
+{
+    free(t->s8);
+    free(t->s16);
+}
+
 static uint32_t lookup_formation(const sim_problem *p, const ftable *t, const char *id, size_t len)
 {
-    if (!t->slot || len > 16) return sim_lookup_formation(p, id, len);
+    if (!t->s8 || len > 16) return sim_lookup_formation(p, id, len);
     uint64_t key[2] = { 0, 0 };
     memcpy(key, id, len);
-    for (size_t i = ftable_slot(key, t->shift);; i = (i + 1) & t->mask) {
-        const ftable_entry *e = &t->slot[i];
-        if (e->len == 0) return SIM_NONE;   /* every short id is in the table */
+    if (len <= 8) {
+        for (size_t i = fslot_of(key[0], 0, t->shift8);; i = (i + 1) & t->mask8) {
+            const fslot8 *e = &t->s8[i];
+            if (e->len == 0) return SIM_NONE;   /* every short id is in the table */
+            if (e->len == len && e->key == key[0]) return e->form;
+        }
+    }
+    for (size_t i = fslot_of(key[0], key[1], t->shift16);; i = (i + 1) & t->mask16) {
+        const fslot16 *e = &t->s16[i];
+        if (e->len == 0) return SIM_NONE;
         if (e->len == len && e->key[0] == key[0] && e->key[1] == key[1]) return e->form;
     }
 }
@@ -224,7 +269,7 @@ done:;
 int sim_wishes_parse(sim_problem *p, const char *body, size_t len, size_t first_line,
                      const sim_wish_layout *lay)
 {
-    par x = { p, lay, { NULL, 0, 0 }, threads_count(), { { 0 } } };
+    par x = { p, lay, { NULL, NULL, 0, 0, 0, 0 }, threads_count(), { { 0 } } };
     if (len < ((size_t)1 << 20)) x.nt = 1;   /* a thread is not worth it below a megabyte */
     const char *end = body + len;
     for (int t = 0; t < x.nt; t++) {
@@ -250,7 +295,7 @@ int sim_wishes_parse(sim_problem *p, const char *body, size_t len, size_t first_
     if (sim_reserve(p, 0, 0, slots) != 0) return -1;
     ftable_build(&x.forms, p);   /* without it (no memory), the id map answers */
     threads_run(x.nt, parse_chunk, &x);
-    free(x.forms.slot);
+    ftable_free(&x.forms);
     for (int t = 0; t < x.nt; t++)
         if (x.ch[t].status != 0) return 1;
     /* close the gaps: chunk t's vœux move down to follow chunk t-1's */

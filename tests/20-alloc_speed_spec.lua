@@ -158,11 +158,12 @@ describe("alloc speed: small and edge inputs", function()
     pairing_case(cands, forms, { 2, 1, 4, 3, 6, 5 })
   end)
 
-  it("formation ids of 1, 15, 16 and 17 bytes, prefixes of each other (the short-id table and the id map)", function()
-    local forms = { "A", "ABCDEFGHIJKLMNO", "ABCDEFGHIJKLMNOP", "ABCDEFGHIJKLMNOPQ", "AB", "ABCDEFGHIJKLMNOPQR" }
-    local cands = { "C1", "C2", "C3", "C4", "C5", "C6" }
-    pairing_case(cands, forms, { 1, 2, 3, 4, 5, 6 })
-    pairing_case(cands, forms, { 4, 3, 6, 5, 2, 1 })
+  it("formation ids of 1, 2, 8, 9, 15, 16, 17 and 18 bytes, prefixes of each other (both short-id tables and the id map)", function()
+    local forms = { "A", "ABCDEFGHIJKLMNO", "ABCDEFGHIJKLMNOP", "ABCDEFGHIJKLMNOPQ", "AB", "ABCDEFGHIJKLMNOPQR",
+                    "ABCDEFGH", "ABCDEFGHI" }
+    local cands = { "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8" }
+    pairing_case(cands, forms, { 1, 2, 3, 4, 5, 6, 7, 8 })
+    pairing_case(cands, forms, { 8, 4, 3, 6, 5, 2, 1, 7 })
   end)
 
   it("many formations with close ids (probing in the short-id table)", function()
