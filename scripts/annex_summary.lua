@@ -7,6 +7,7 @@ local set = admit.check(admit.annexes(dir))
 -- the text in the user's language (admit --lang fr, or LANG=fr_FR...): T(english, french)
 local french = admit.lang() == "fr"
 local function T(en, fr) return french and fr or en end
+local i18n = require "admit.i18n"
 
 local ANNEXES = {
   { "techno",   "bacheliers technologiques, IUT (BUT)" },
@@ -54,8 +55,10 @@ for _, a in ipairs(ANNEXES) do
     sum = sum + row.min_pct
   end
   table.sort(rates)
-  print(string.format("%-9s %4d %5.1f %7.1f %5.1f %4d %6.1f", a[1], rates[1], quantile(rates, 0.25),
-    quantile(rates, 0.5), quantile(rates, 0.75), rates[#rates], sum / #rates))
+  -- decimals the user's way (12,5 in French: admit.i18n's rule for numbers in text)
+  local function D(x, w) return string.rep(" ", w - #i18n.decimal(x, 1)) .. i18n.decimal(x, 1) end
+  print(string.format("%-9s %4d %s %s %s %4d %s", a[1], rates[1], D(quantile(rates, 0.25), 5),
+    D(quantile(rates, 0.5), 7), D(quantile(rates, 0.75), 5), rates[#rates], D(sum / #rates, 6)))
 end
 
 print()
@@ -105,9 +108,10 @@ print(string.format(T("  %d keys (establishment, commune, label) repeated with a
 for _, an in ipairs(by_kind["duplicate-key"]) do
   local first = an.detail:match("as line (%d+)")
   local r1, r2 = an.detail:match("(%d+) there, (%d+) here")
-  print(string.format(T("    %s (%s), \"%s\": %s%% (source line %s) and %s%% (line %d)",
-    "    %s (%s), \"%s\" : %s %% (ligne %s de la source) et %s %% (ligne %d)"),
-    an.establishment, an.commune, an.program, r1 or "?", first or "?", r2 or "?", an.line))
+  print(string.format(T("    %s (%s), \"%s\": %s (source line %s) and %s (line %d)",
+    "    %s (%s), \"%s\" : %s (ligne %s de la source) et %s (ligne %d)"),
+    an.establishment, an.commune, an.program, i18n.percent_text(r1 or "?"), first or "?",
+    i18n.percent_text(r2 or "?"), an.line))
 end
 print(string.format(T("  %d establishment names shared by several communes (an establishment is "
   .. "its name and its commune):", "  %d noms d'établissement partagés par plusieurs communes (un "

@@ -29,9 +29,10 @@ do
       candidates = cohort.out .. "/candidates.csv", wishes = cohort.out .. "/wishes.csv" }
     local r = admit.simulate { formations = inputs.formations, candidates = inputs.candidates,
       wishes = inputs.wishes, mode = "student", progress = true }
-    local title = admit.tr(string.format(
-      "Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)", cohort.seed))
-    io.write("\n", admit.tr(admit.simulation_report(r, { title = title })))
+    -- in English in provenance.json (machine data); the report and the terminal show it translated
+    local title = string.format("Simulation of the 2023 Hauts-de-France formations (synthetic cohort, seed %d)",
+      cohort.seed)
+    io.write("\n", admit.simulation_report(r, { title = admit.tr(title), lang = admit.lang() }))
     -- the provenance names the cohort where it is kept (out/cohort/: the same bytes)
     local provenance = admit.provenance { inputs = inputs, mode = "student", seed = cohort.seed,
       title = title, command = "make run (admit scripts/main.lua)" }
@@ -48,12 +49,12 @@ end
 -- The phase principale day by day (issue 12) on the same cohort: out/phase/.
 dofile(admit.scripts_dir .. "/phase_run.lua")
 
--- Last, where the results are: the report first (what an officer opens).
+-- Last, where the results are: the report on the very last line (what an officer opens).
 do
-  print("\n" .. admit.tr("The synthetic cohort is in out/cohort/."))
+  print("\n" .. admit.tr("out/ is admit's: the next run replaces it whole, and refuses to when it finds a file "
+    .. "admit did not write (or one changed since): keep your own files elsewhere."))
+  print(admit.tr("The synthetic cohort is in out/cohort/."))
   print(admit.tr("Phase principale in out/phase/: open out/phase/report.html (also days.csv, summary.json, "
     .. "assignments.csv, formations.csv)."))
   print(admit.tr(admit.results_line("out")))
-  print(admit.tr("out/ is admit's: the next run replaces it whole, and refuses to when it finds a file "
-    .. "admit did not write (or one changed since): keep your own files elsewhere."))
 end

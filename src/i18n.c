@@ -46,3 +46,9 @@ const char *i18n_push(lua_State *L, const char *msg)
     lua_settop(L, top + 1);
     return lua_tostring(L, -1);
 }
+
+void i18n_fputs(lua_State *L, const char *text, FILE *fp)
+{
+    fputs(i18n_push(L, text), fp);
+    lua_pop(L, 1);
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <lauxlib.h>
 
+#include "i18n.h"
 #include "l_admit.h"
 #include "suggest.h"
 
@@ -124,7 +125,7 @@ void l_input_explained(lua_State *L, int idx, explain *ex)
     idx = lua_absindex(L, idx);
     if (!ex->text) return;
     if (lua_type(L, idx) != LUA_TTABLE) {
-        fputs(ex->text, stderr);
+        i18n_fputs(L, ex->text, stderr);
         explain_free(ex);
         return;
     }
@@ -140,7 +141,7 @@ void l_input_explained(lua_State *L, int idx, explain *ex)
         return;
     }
     lua_pop(L, 1);
-    fputs(ex->text, stderr);
+    i18n_fputs(L, ex->text, stderr);
     explain_free(ex);
 }
 

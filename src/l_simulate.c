@@ -11,6 +11,7 @@
 
 #include "export.h"
 #include "generate.h"
+#include "i18n.h"
 #include "l_admit.h"
 #include "l_inputs.h"
 #include "sim_load.h"
@@ -30,13 +31,39 @@ typedef struct result_box {
 
 /* ------------------------------------------------------------- progress */
 
-/* A bar on stderr, only when stderr is a terminal: "phase [#####     ] 42%". */
+/* The names of the engine's steps as a person reads them: the engine passes its own name
+ * of a step (a literal of alloc.c or generate.c); the English name goes through the
+ * catalogue once, before the run, in the Lua thread (the bar may be drawn from workers). */
+static const char *const step_names[][2] = {
+    { "ordres d'appel", "call orders" }, { "allocation", "allocation" },
+    { "classements", "rankings" }, { "writing", "writing" }, { "candidates", "candidates" },
+};
+#define NSTEPS (sizeof step_names / sizeof step_names[0])
+
+typedef struct {
+    int last;                   /* the last percentage drawn */
+    char shown[NSTEPS][32];     /* each step's name in the user's language */
+} progress_ctx;
+
+static void progress_init(lua_State *L, progress_ctx *pc, int show)
+{
+    pc->last = -1;
+    for (size_t i = 0; i < NSTEPS; i++) {
+        const char *name = show ? i18n_push(L, step_names[i][1]) : step_names[i][1];
+        snprintf(pc->shown[i], sizeof pc->shown[i], "%s", name);
+        if (show) lua_pop(L, 1);
+    }
+}
+
+/* A bar on stderr, only when stderr is a terminal: "step [#####     ] 42%". */
 static void progress_bar(void *ctx, const char *phase, double fraction)
 {
-    int *last = ctx;
+    progress_ctx *pc = ctx;
     int pct = (int)(fraction * 100);
-    if (pct == *last) return;
-    *last = pct;
+    if (pct == pc->last) return;
+    pc->last = pct;
+    for (size_t i = 0; i < NSTEPS; i++)
+        if (strcmp(phase, step_names[i][0]) == 0) phase = pc->shown[i];
     char bar[31];
     int fill = pct * 30 / 100;
     for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : ' ';
@@ -431,14 +458,16 @@ static int problem_run(lua_State *L)
     problem_box *pb = check_problem(L, 1);
     static const char *const modes[] = { "student", "school", NULL };
     sim_mode mode = (sim_mode)luaL_checkoption(L, 2, "student", modes);
-    int show = lua_toboolean(L, 3) && isatty(2), last = -1;
+    int show = lua_toboolean(L, 3) && isatty(2);
+    progress_ctx pc;
+    progress_init(L, &pc, show);
     result_box *b = lua_newuserdatauv(L, sizeof *b, 2);
     memset(b, 0, sizeof *b);
     luaL_setmetatable(L, RESULT_MT);
     lua_pushvalue(L, 1);
     lua_setiuservalue(L, -2, 1);
     b->p = pb->p;
-    b->r = sim_allocate(pb->p, mode, show ? progress_bar : NULL, &last);
+    b->r = sim_allocate(pb->p, mode, show ? progress_bar : NULL, &pc);
     progress_done(show);
     if (!b->r) return luaL_error(L, "out of memory during the allocation");
     b->rep = sim_report_build(pb->p, b->r);
@@ -807,15 +836,17 @@ static int l_generate(lua_State *L)
     lua_getfield(L, 1, "annex_dir");
     o.annex_dir = luaL_optstring(L, -1, NULL);
     lua_getfield(L, 1, "progress");
-    int show = lua_toboolean(L, -1) && isatty(2), last = -1;
+    int show = lua_toboolean(L, -1) && isatty(2);
+    progress_ctx pc;
+    progress_init(L, &pc, show);
     o.progress = show ? progress_bar : NULL;
-    o.pctx = &last;
+    o.pctx = &pc;
     gen_stats st;
     errloc err;
     int rc = gen_run(&o, &st, &err);
     progress_done(show);
     l_input_explained(L, 1, &ex);
-    if (notes.text) fputs(notes.text, stderr);   /* what a missing column was replaced with */
+    if (notes.text) i18n_fputs(L, notes.text, stderr);   /* what a missing column was replaced with */
     explain_free(&notes);
     if (rc != 0) return admit_pushfail(L, err.msg);
     lua_createtable(L, 0, 3);

@@ -470,9 +470,11 @@ static int run_args(lua_State *L, char **argv, int n)
     return EXIT_OK;
 }
 
-static void print_version(void)
+static void print_version(lua_State *L)
 {
-    printf("admit 0.1 (%s) — minimum-rate admissions for Parcoursup\n", LUA_RELEASE);
+    char line[160];
+    snprintf(line, sizeof line, "admit 0.1 (%s) — minimum-rate admissions for Parcoursup\n", LUA_RELEASE);
+    say(L, stdout, line);
     fflush(stdout);
 }
 
@@ -598,7 +600,7 @@ static int pmain(lua_State *L)
         return 1;
     }
     if (c->flags & HAS_V)
-        print_version();
+        print_version(L);
     if (!(c->flags & HAS_BIGE) && !sandboxed && (code = handle_luainit(L)) != EXIT_OK)
         goto done;
     int stop = c->script > 0 ? c->script : c->argc;
@@ -619,7 +621,7 @@ static int pmain(lua_State *L)
         code = repl_run(L);
     else if (c->script == 0 && !(c->flags & (HAS_E | HAS_V))) {
         if (isatty(0)) {
-            print_version();
+            print_version(L);
             code = repl_run(L);
         } else {
             code = handle_script(L, NULL, c->flags & HAS_SANDBOX);

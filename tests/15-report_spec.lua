@@ -457,7 +457,7 @@ describe("report.html", function()
   it("shows a share below its minimum with two decimals when one would read as the minimum", function()
     local text = require "admit.report.text"
     for _, case in ipairs {
-      { 23, 56, nil, "en", "41.1%" }, { 23, 56, nil, "fr", "41,1\u{00A0}%" },
+      { 23, 56, nil, "en", "41.1%" }, { 23, 56, nil, "fr", "41,1\u{202F}%" },
       { 1999, 10000, 20, "en", "19.99%" },   -- 19.99 would read 20.0
       { 1996, 10000, 20, "en", "19.96%" },
       { 1940, 10000, 20, "en", "19.4%" },    -- far enough below: one decimal

@@ -74,15 +74,20 @@ local catalogues = {}
 local function catalogue(lang)
   if catalogues[lang] then return catalogues[lang] end
   local source = require("admit.i18n." .. lang)
-  local c = { entries = {}, exact = {} }
+  local c = { entries = {}, exact = {}, templates = {} }
   for _, pair in ipairs(source.messages) do
     local en, target = pair[1], pair[2]
     if en:find(PLACEHOLDER) then
+      c.templates[en] = c.templates[en] or target
       local pattern, parts = compile(en)
       c.entries[#c.entries + 1] = { pattern = pattern, parts = parts, target = target, en = en }
     else
       c.exact[en] = target
     end
+  end
+  -- templates of texts admit builds in the language (i18n.t): looked up, never matched
+  for _, pair in ipairs(source.built or {}) do
+    c.templates[pair[1]] = c.templates[pair[1]] or pair[2]
   end
   catalogues[lang] = c
   return c
@@ -118,16 +123,17 @@ function translate_line(text, c, depth)
   if text == "" then return "" end
   local exact = c.exact[text]
   if exact then return exact end
-  for _, entry in ipairs(c.entries) do
-    local got = apply(entry, text, c, depth)
-    if got then return got end
-  end
+  -- a location first, so that no template ("{word}: {rest*}") takes it for a name
   for _, loc in ipairs(LOCATIONS) do
     local where, rest = text:match(loc)
     if where then
       local got = translate_line(rest, c, depth + 1)
       if got then return where .. got end
     end
+  end
+  for _, entry in ipairs(c.entries) do
+    local got = apply(entry, text, c, depth)
+    if got then return got end
   end
   -- a path or a name before a message ("my folder: ..."): kept, the message translated
   local from = 1
@@ -166,8 +172,10 @@ local function is_traceback_frame(line)
 end
 
 --- Translates text (one or more lines) into lang (default: the chosen language). Returns
--- the translation and whether all of it was translated; untranslated lines stay in English.
-function i18n.translate(text, lang)
+-- the translation and whether all of it was translated; untranslated lines stay in English
+-- (and are recorded, see i18n.missing).
+-- quiet: a text that may well be the user's own (a title they gave): not recorded as missing.
+function i18n.translate(text, lang, quiet)
   lang = lang or i18n.lang()
   text = tostring(text)
   if lang == "en" then return text, true end
@@ -183,13 +191,44 @@ function i18n.translate(text, lang)
       local got = translate_line(line, c, 0)
       if not got then
         got = line
-        if not is_traceback_frame(line) then complete = false end
+        if not is_traceback_frame(line) then
+          complete = false
+          if lang == "fr" and not quiet then i18n.missing(line) end
+        end
       end
       out[#out + 1] = got .. nl
       rest = after
     end
   end
   return table.concat(out), complete
+end
+
+-- ------------------------------------------------------------ strict mode
+
+-- ADMIT_I18N_STRICT=1: every text shown in French that has no catalogue entry is reported
+-- on standard error ("admit: i18n-strict: no French for: ..."), once per text, so that a
+-- run of every command finds the texts left in English (tests/22-lang_strict_spec.lua).
+local strict = os.getenv("ADMIT_I18N_STRICT")
+strict = strict ~= nil and strict ~= "" and strict ~= "0"
+local missed = {}
+
+--- Records a text that has no French: reported at once in strict mode. Returns nothing.
+function i18n.missing(text)
+  text = tostring(text)
+  if missed[text] then return end
+  missed[text] = true
+  missed[#missed + 1] = text
+  if strict then pcall(io.stderr.write, io.stderr, "admit: i18n-strict: no French for: ", text, "\n") end
+end
+
+--- The texts recorded as missing a French translation so far (a list, in order).
+function i18n.missed()
+  return table.move(missed, 1, #missed, 1, {})
+end
+
+--- Whether strict mode is on (ADMIT_I18N_STRICT set, not 0).
+function i18n.strict()
+  return strict
 end
 
 --- The translation only (for print(i18n.tr(...))).
@@ -200,6 +239,104 @@ end
 --- string.format, then translated.
 function i18n.format(fmt, ...)
   return (i18n.translate(string.format(fmt, ...)))
+end
+
+-- ------------------------------------------------------------ messages built in a language
+
+--- A message from its English template: i18n.t("{a} of {b} admitted", {a = 3, b = 4}
+-- [, lang]). In French the template's catalogue entry gives the French template (looked up
+-- by the template itself, so that the values never need to match a pattern: names with
+-- spaces, numbers already written the French way); a template with no entry stays English
+-- and is recorded (strict mode). {name*} values are translated.
+function i18n.t(template, values, lang)
+  lang = lang or i18n.lang()
+  values = values or {}
+  local target = template
+  if lang ~= "en" then
+    local c = catalogue(lang)
+    local entry = c.exact[template] or c.templates[template]
+    if entry then target = entry else i18n.missing(template) end
+  end
+  return (target:gsub(PLACEHOLDER, function(name, star)
+    local v = values[name]
+    if v == nil then return "{" .. name .. star .. "}" end
+    v = tostring(v)
+    if lang ~= "en" and template:find("{" .. name .. "*}", 1, true) then v = i18n.t(v, nil, lang) end
+    return v
+  end))
+end
+
+--- Whether the catalogue of lang has an entry for template (as i18n.t looks it up).
+function i18n.has(template, lang)
+  if lang == "en" then return true end
+  local c = catalogue(lang)
+  return c.exact[template] ~= nil or c.templates[template] ~= nil
+end
+
+-- ------------------------------------------------------------ numbers in text
+
+-- French text (terminal and report.html in French, never CSV/JSON/XLSX cell values, which
+-- stay machine numbers): a decimal comma, and a narrow no-break space (U+202F, as CLDR
+-- writes fr) before % and between thousands. English: a decimal point, % glued to the number.
+local NNBSP = "\u{202F}"
+i18n.NNBSP = NNBSP
+
+--- x with `decimals` digits after the separator (string.format rounding), in lang.
+function i18n.decimal(x, decimals, lang)
+  local s = string.format("%." .. (decimals or 1) .. "f", x)
+  if (lang or i18n.lang()) == "fr" then s = s:gsub("%.", ",") end
+  return s
+end
+
+--- A number already written with a point (e.g. "97.3") followed by %, in lang: "97.3%" or
+-- "97,3 %" (narrow no-break space).
+function i18n.percent_text(s, lang)
+  if (lang or i18n.lang()) == "fr" then return (tostring(s):gsub("%.", ",")) .. NNBSP .. "%" end
+  return tostring(s) .. "%"
+end
+
+--- 100 * part / whole with one decimal and %, in lang; "—" when whole is 0.
+function i18n.percent(part, whole, lang)
+  if whole == 0 then return "—" end
+  return i18n.percent_text(string.format("%.1f", 100 * part / whole), lang)
+end
+
+-- ------------------------------------------------------------ terminal columns
+
+--- The width of s on a terminal, in characters (code points; bytes where s is not UTF-8):
+-- "Besançon" is 8 wide, not 9.
+function i18n.width(s)
+  s = tostring(s)
+  return utf8.len(s) or #s
+end
+
+--- s padded with spaces to width characters, on the right (align "l", default) or the left ("r").
+function i18n.pad(s, width, align)
+  s = tostring(s)
+  local fill = string.rep(" ", math.max(0, width - i18n.width(s)))
+  if align == "r" then return fill .. s end
+  return s .. fill
+end
+
+--- Lines of a table whose columns are as wide as their widest cell (in characters):
+-- rows is a list of lists of cells, align a list of "l" / "r" per column; indent before each
+-- line, sep between cells (default two spaces). The last cell of a left-aligned column at the
+-- end of a line is not padded.
+function i18n.columns(rows, align, indent, sep)
+  local widths = {}
+  for _, row in ipairs(rows) do
+    for k, cell in ipairs(row) do widths[k] = math.max(widths[k] or 0, i18n.width(cell)) end
+  end
+  local lines = {}
+  for i, row in ipairs(rows) do
+    local cells = {}
+    for k, cell in ipairs(row) do
+      local a = align[k] or "l"
+      cells[k] = (k == #row and a ~= "r") and tostring(cell) or i18n.pad(cell, widths[k], a)
+    end
+    lines[i] = (indent or "") .. table.concat(cells, sep or "  ")
+  end
+  return lines
 end
 
 return i18n

@@ -32,6 +32,23 @@ local function fit(text, w)
 end
 repl.fit = fit
 
+--- A value of admit (a simulation, a dataset, candidates...) as the user reads it: the
+-- lines its tostring writes about it (the first, "admit.simulation (...)", and the notes at
+-- the end, "... (3 more)") in the user's language; its rows are data, kept as they are.
+local function speak(text)
+  local i18n = require "admit.i18n"
+  if i18n.lang() == "en" then return text end
+  local lines = {}
+  for line in (text .. "\n"):gmatch("([^\n]*)\n") do lines[#lines + 1] = line end
+  for k, line in ipairs(lines) do
+    if k == 1 or k == #lines or line:find("^%.%.%. %(") or line:find("^%(%d+ more column") then
+      local fr, complete = i18n.translate(line, nil, true)
+      if complete then lines[k] = fr end
+    end
+  end
+  return table.concat(lines, "\n")
+end
+
 --- Prints each result on its own line, readably: a text of several lines (a table from
 -- ds:table(), a message) as its lines, anything else pretty-printed; lines wider than the
 -- terminal are cut with "…", and a last line says so.
@@ -41,12 +58,14 @@ function repl.show(...)
   for i = 1, n do
     local v = select(i, ...)
     local text = type(v) == "string" and v:find("\n", 1, true) and v or pretty.format(v)
+    local mt = (type(v) == "userdata" or type(v) == "table") and getmetatable(v)
+    if type(v) == "userdata" or (type(mt) == "table" and mt.__tostring) then text = speak(text) end
     local shown, cut = fit(text, w)
     any_cut = any_cut or cut
     io.stdout:write(shown, "\n")
   end
   if any_cut then
-    io.stdout:write(string.format("(lines cut at %d columns; print(...) shows them whole)\n", w))
+    io.stdout:write(require("admit.i18n").t("(lines cut at {n} columns; print(...) shows them whole)", { n = w }), "\n")
   end
   io.stdout:flush()
 end

@@ -3,6 +3,7 @@
 -- met. `admit compare` and scripts/compare_policies.lua are both built on admit.compare.
 local lfs = require "lfs"
 local text = require "admit.report.text"
+local i18n = require "admit.i18n"
 
 return function(admit)
   local KINDS = { "techno", "pro", "boursier", "resident" }
@@ -254,53 +255,58 @@ return function(admit)
                 ["comparison.json"] = comparison_json(c) } })
   end
 
-  local function plural(n, one, many)
-    return string.format("%d %s", n, n == 1 and one or (many or one .. "s"))
-  end
-
   local LABEL = { techno = "bac techno", pro = "bac pro", boursier = "boursiers", resident = "résidents" }
 
-  --- admit.comparison_text(c) -> the terminal summary: the lost legal minimums first, then
-  -- the minimums met before → after per kind, then what moved.
-  function admit.comparison_text(c)
+  --- admit.comparison_text(c [, {lang =}]) -> the terminal summary: the lost legal minimums
+  -- first, then the minimums met before → after per kind, then what moved. lang "en"
+  -- (default) or "fr": built in that language (French numbers), columns aligned by characters.
+  function admit.comparison_text(c, opts)
+    local lang = opts and opts.lang or "en"
+    local function T(template, values) return i18n.t(template, values, lang) end
+    local function count(n, one, many) return T(n == 1 and one or many, { n = n }) end
+    local function share(part, whole, min) return text.pct(part, whole, lang, min) end
     local out = {}
-    local function say(fmt, ...) out[#out + 1] = string.format(fmt, ...) end
+    local function say(line) out[#out + 1] = line end
     if #c.regressions > 0 then
-      say("!! %s: a policy makes a legal minimum go from met to not met:",
-        plural(#c.regressions, "legal minimum lost", "legal minimums lost"))
+      say("!! " .. T("{lost}: a policy makes a legal minimum go from met to not met:",
+        { lost = count(#c.regressions, "{n} legal minimum lost", "{n} legal minimums lost") }))
       for _, r in ipairs(c.regressions) do
-        say("!!   %-8s %s — %s %d%%: %s → %s%s", r.formation_id, r.name, r.kind, r.min,
-          text.pct(r.admitted_kind_before, r.admitted_before, "en", r.min),
-          text.pct(r.admitted_kind_after, r.admitted_after, "en", r.min),
-          r.policy and (" [" .. r.policy .. "]") or " (ripple effect)")
+        say("!!   " .. i18n.pad(r.formation_id, 8) .. " " .. T("{name} — {kind} {min}: {before} → {after}", {
+          name = r.name, kind = T(r.kind), min = i18n.percent_text(r.min, lang),
+          before = share(r.admitted_kind_before, r.admitted_before, r.min),
+          after = share(r.admitted_kind_after, r.admitted_after, r.min) })
+          .. (r.policy and (" [" .. r.policy .. "]") or " " .. T("(ripple effect)")))
       end
     else
-      say("No policy makes a legal minimum go from met to not met.")
+      say(T("No policy makes a legal minimum go from met to not met."))
     end
     say("")
-    say("Minimums met, before → after:")
+    say(T("Minimums met, before → after:"))
+    local rows = {}
     for _, k in ipairs(KINDS) do
       local t = c.totals[k]
       if t.with_min > 0 then
-        say("  %-12s %4d → %-4d of %d%s", LABEL[k], t.before, t.after, t.with_min,
-          t.after < t.before and "  (fewer)" or t.after > t.before and "  (more)" or "")
+        rows[#rows + 1] = { T(LABEL[k]), t.before, "→", t.after, T("of {n}", { n = t.with_min })
+          .. (t.after < t.before and "  " .. T("(fewer)") or t.after > t.before and "  " .. T("(more)") or "") }
       end
     end
-    say("  admitted     %d → %d", c.admitted_before, c.admitted_after)
+    rows[#rows + 1] = { T("admitted"), c.admitted_before, "→", c.admitted_after }
+    for _, line in ipairs(i18n.columns(rows, { "l", "r", "l", "l", "l" }, "  ", " ")) do say(line) end
     if #c.improvements > 0 then
       say("")
-      say("Minimums gained: %d", #c.improvements)
+      say(T("Minimums gained: {n}", { n = #c.improvements }))
       for _, r in ipairs(c.improvements) do
-        say("  %-8s %s — %s %d%%: %s → %s", r.formation_id, r.name, r.kind, r.min,
-          text.pct(r.admitted_kind_before, r.admitted_before, "en", r.min),
-          text.pct(r.admitted_kind_after, r.admitted_after, "en", r.min))
+        say("  " .. i18n.pad(r.formation_id, 8) .. " " .. T("{name} — {kind} {min}: {before} → {after}", {
+          name = r.name, kind = T(r.kind), min = i18n.percent_text(r.min, lang),
+          before = share(r.admitted_kind_before, r.admitted_before, r.min),
+          after = share(r.admitted_kind_after, r.admitted_after, r.min) }))
       end
     end
     say("")
-    say("%s changed (%d with a policy, %d by ripple effect: candidates moving between formations); %s.",
-      plural(c.changed, "formation"), c.changed_with_policy, c.changed - c.changed_with_policy,
-      c.moved == 1 and "1 candidate gets another seat (or none)"
-        or string.format("%d candidates get another seat (or none)", c.moved))
+    say(T("{changed} changed ({a} with a policy, {b} by ripple effect: candidates moving between formations); {moved}.",
+      { changed = count(c.changed, "{n} formation", "{n} formations"), a = c.changed_with_policy,
+        b = c.changed - c.changed_with_policy,
+        moved = count(c.moved, "{n} candidate gets another seat (or none)", "{n} candidates get another seat (or none)") }))
     return table.concat(out, "\n") .. "\n"
   end
 

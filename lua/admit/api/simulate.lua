@@ -1,6 +1,7 @@
 --- Simulation (issue 5): admit.simulate, admit.annex_dir. The engine is C (l_simulate.c);
 -- this file turns paths or loaded rows into an instance, applies policies, runs it.
 local rows_of = require "admit.rows"
+local i18n = require "admit.i18n"
 
 return function(admit)
   --- Where the embedded 2023 annexes live (data/2023-hauts-de-france).
@@ -57,12 +58,12 @@ return function(admit)
 
   -- Applies the first matching policy of each formation: its classement (ranks 1..n),
   -- its capacities per group and its rates. Returns {formation_id = policy name}.
-  local function apply_policies(prob, policies, candidate_rows)
+  local function apply_policies(prob, policies, cand_rows)
     local applied = {}
     if #policies == 0 then return applied end
     local by_id = {}
-    for i = 1, #candidate_rows do
-      local row = candidate_rows[i]
+    for i = 1, #cand_rows do
+      local row = cand_rows[i]
       by_id[tostring(row.id)] = row
     end
     for i = 1, #prob do
@@ -153,21 +154,7 @@ return function(admit)
 
   -- ------------------------------------------------------------ reports
 
-  local kind_label = {
-    techno = "bac techno (IUT)", pro = "bac pro (BTS)", boursier = "boursiers (health)",
-    resident = "résidents",
-  }
   local kinds = { "techno", "pro", "boursier", "resident" }
-
-  local function plural(n, one, many)
-    return string.format("%d %s", n, n == 1 and one or (many or one .. "s"))
-  end
-
-  local function pct(x, total)
-    if total == 0 then return "—" end
-    return string.format("%.1f%%", 100 * x / total)
-  end
-
   --- admit.unmet(r) -> the formations of simulation r whose minimums are not met: a list of
   -- {row = formations row, kind = "techno"|..., share =, min =, why =, needed =, applicants =}
   -- sorted by annex, académie, establishment, program, formation_id.
@@ -192,56 +179,76 @@ return function(admit)
     return list
   end
 
-  --- admit.simulation_report(r [, {title =, limit =}]) -> text: the totals, the minimum
-  -- rates met or not (and why), totals per annex and académie, the formations that miss
-  -- a minimum grouped by reason (at most limit of them, default 100).
+  --- admit.simulation_report(r [, {title =, limit =, lang =}]) -> text: the totals, the
+  -- minimum rates met or not (and why), totals per annex and académie, the formations that
+  -- miss a minimum grouped by reason (at most limit of them, default 100). lang "en"
+  -- (default) or "fr": the whole text is built in that language (French numbers: 97,3 %),
+  -- its tables aligned by characters (Besançon is 8 wide).
   function admit.simulation_report(r, opts)
     opts = opts or {}
+    local lang = opts.lang or "en"
+    local function T(template, values) return i18n.t(template, values, lang) end
+    local function pct(x, total) return i18n.percent(x, total, lang) end
+    local function count(n, one, many) return T(n == 1 and one or many, { n = n }) end
     local s = r.summary
     local out = {}
-    local function say(fmt, ...) out[#out + 1] = string.format(fmt, ...) end
-    if opts.title then say("%s", opts.title) end
-    say("  %s, %s, %s, %s", plural(s.candidates, "candidate"), plural(s.wishes, "vœu", "vœux"),
-      plural(s.formations, "formation"), plural(s.seats, "seat"))
-    say("  %s mode (%s): %s", s.mode, s.mode == "student" and "candidates propose"
-      or "formations offer seats down their ordre d'appel", plural(s.rounds, "round"))
-    say("  %s a vœu among these formations; admitted %d (%s of them), %d at their first choice",
-      s.with_wishes == 1 and "1 candidate has" or string.format("%d candidates have", s.with_wishes),
-      s.admitted, pct(s.admitted, s.with_wishes), s.first_choice)
+    local function say(text) out[#out + 1] = text end
+    local function table_lines(rows, align)
+      for _, line in ipairs(i18n.columns(rows, align, "  ")) do say(line) end
+    end
+    local kind_label = {
+      techno = T("bac techno (IUT)"), pro = T("bac pro (BTS)"), boursier = T("boursiers (health)"),
+      resident = T("résidents"),
+    }
+    if opts.title then say(opts.title) end
+    say("  " .. table.concat({ count(s.candidates, "{n} candidate", "{n} candidates"),
+      count(s.wishes, "{n} vœu", "{n} vœux"), count(s.formations, "{n} formation", "{n} formations"),
+      count(s.seats, "{n} seat", "{n} seats") }, ", "))
+    local rounds = count(s.rounds, "{n} round", "{n} rounds")
+    say("  " .. (s.mode == "student" and T("{mode} mode (candidates propose): {rounds}", { mode = s.mode, rounds = rounds })
+      or T("{mode} mode (formations offer seats down their ordre d'appel): {rounds}", { mode = s.mode, rounds = rounds })))
+    say("  " .. T(s.with_wishes == 1
+        and "1 candidate has a vœu among these formations; admitted {a} ({p} of them), {f} at their first choice"
+        or "{n} candidates have a vœu among these formations; admitted {a} ({p} of them), {f} at their first choice",
+      { n = s.with_wishes, a = s.admitted, p = pct(s.admitted, s.with_wishes), f = s.first_choice }))
     local bac = s.candidates_by_bac or {}
-    say("  unassigned: %s no seat among the simulated formations (%d of them with no vœu here);",
-      s.unassigned == 1 and "1 candidate has" or string.format("%d candidates have", s.unassigned),
-      s.candidates - s.with_wishes)
-    say("    not a seat lost: most bac général candidates (%d here) also apply to formations"
-      .. " not simulated (licences...)", bac.general or 0)
-    say("  boursiers: %d of %d admitted (%s)", s.boursiers_admitted, s.boursiers,
-      pct(s.boursiers_admitted, s.boursiers))
+    say("  " .. T(s.unassigned == 1
+        and "unassigned: 1 candidate has no seat among the simulated formations ({m} of them with no vœu here);"
+        or "unassigned: {n} candidates have no seat among the simulated formations ({m} of them with no vœu here);",
+      { n = s.unassigned, m = s.candidates - s.with_wishes }))
+    say("    " .. T("not a seat lost: most bac général candidates ({n} here) also apply to formations not simulated (licences...)",
+      { n = bac.general or 0 }))
+    say("  " .. T("boursiers: {a} of {b} admitted ({p})",
+      { a = s.boursiers_admitted, b = s.boursiers, p = pct(s.boursiers_admitted, s.boursiers) }))
     local rs, re = s.reserved_seats or {}, s.reserved_seats_empty or {}
     if (rs.techno or 0) + (rs.pro or 0) > 0 then
-      say("  reserved seats left empty: %d of %d (techno groups %d of %d, pro groups %d of %d)",
-        (re.techno or 0) + (re.pro or 0), (rs.techno or 0) + (rs.pro or 0),
-        re.techno or 0, rs.techno or 0, re.pro or 0, rs.pro or 0)
+      say("  " .. T("reserved seats left empty: {a} of {b} (techno groups {c} of {d}, pro groups {e} of {f})",
+        { a = (re.techno or 0) + (re.pro or 0), b = (rs.techno or 0) + (rs.pro or 0),
+          c = re.techno or 0, d = rs.techno or 0, e = re.pro or 0, f = rs.pro or 0 }))
     end
     if s.observed then   -- a formations file from the open dataset: its admitted beside ours
       say("")
-      say("Observed (open dataset)  formations  observed share  simulated share")
+      local rows = { { T("Observed (open dataset)"), T("formations"), T("observed share"), T("simulated share") } }
       for _, k in ipairs { "techno", "pro", "boursier" } do
         local o = s.observed[k]
         if o.formations > 0 then
-          say("  %-22s %10d %14s %16s", k == "boursier" and "boursiers" or "bac " .. k, o.formations,
-            pct(o.observed, o.observed_admitted), pct(o.simulated, o.simulated_admitted))
+          rows[#rows + 1] = { "  " .. (k == "boursier" and T("boursiers") or T("bac " .. k)), o.formations,
+            pct(o.observed, o.observed_admitted), pct(o.simulated, o.simulated_admitted) }
         end
       end
+      for _, line in ipairs(i18n.columns(rows, { "l", "r", "r", "r" })) do say(line) end
     end
     say("")
-    say("Minimum rates            formations   met  not met  (not enough applicants / placed elsewhere)")
+    local rates = { { T("Minimum rates"), T("formations"), T("met"), T("not met"),
+      T("(not enough applicants / placed elsewhere)") } }
     for _, k in ipairs(kinds) do
       local m = s.minimums[k]
       if m.formations > 0 then
-        say("  %-22s %10d %5d %8d  (%d / %d)", kind_label[k], m.formations, m.met, m.not_met,
-          m.not_enough_applicants, m.applicants_placed_elsewhere)
+        rates[#rates + 1] = { "  " .. kind_label[k], m.formations, m.met, m.not_met,
+          string.format("(%d / %d)", m.not_enough_applicants, m.applicants_placed_elsewhere) }
       end
     end
+    for _, line in ipairs(i18n.columns(rates, { "l", "r", "r", "r", "l" })) do say(line) end
     -- totals per annex and académie, from the formation rows (reserved seats from the group rows)
     local cells, annexes, academies = {}, {}, {}
     local function cell(row)
@@ -275,23 +282,24 @@ return function(admit)
       table.sort(annexes)
       table.sort(academies)
       say("")
-      say("Totals per annex and académie   formations   seats  admitted  fill   minimum not met"
-        .. "  reserved seats empty")
+      say(T("Totals per annex and académie"))
+      local rows = { { T("annex"), T("académie"), T("formations"), T("seats"), T("admitted"), T("fill"),
+        T("minimum not met"), T("reserved seats empty") } }
       for _, a in ipairs(annexes) do
         for _, c in ipairs(academies) do
           local t = cells[a .. "\0" .. c]
           if t then
-            say("  %-10s %-20s %10d %7d %9d %5s %8d %15s", a, c, t.formations, t.seats, t.admitted,
-              pct(t.admitted, t.seats), t.unmet,
-              t.reserved > 0 and string.format("%d of %d", t.empty, t.reserved) or "—")
+            rows[#rows + 1] = { a, c, t.formations, t.seats, t.admitted, pct(t.admitted, t.seats), t.unmet,
+              t.reserved > 0 and T("{a} of {b}", { a = t.empty, b = t.reserved }) or "—" }
           end
         end
       end
+      table_lines(rows, { "l", "l", "r", "r", "r", "r", "r", "r" })
     end
     local unmet = admit.unmet(r)
     local limit = opts.limit or 100
     say("")
-    say("Formations whose minimum is not met: %d", #unmet)
+    say(T("Formations whose minimum is not met: {n}", { n = #unmet }))
     -- grouped by reason: what an officer can act on differs (recruit applicants of the kind,
     -- or see why those who applied went elsewhere)
     local shown = 0
@@ -299,22 +307,26 @@ return function(admit)
       local group = {}
       for _, u in ipairs(unmet) do if u.why == why then group[#group + 1] = u end end
       if #group > 0 and shown < limit then
-        say("  %s (%d):", why, #group)
+        say("  " .. T("{why*} ({n}):", { why = why, n = #group }))
         for _, u in ipairs(group) do
           shown = shown + 1
           if shown > limit then break end
           local row = u.row
           local name = row.establishment and (row.establishment .. " — " .. (row.program or "")) or ""
-          say("    %-8s %s%s", row.formation_id, name, row.commune and row.commune ~= ""
-            and (" (" .. row.commune .. ")") or row.academie and (" (" .. row.academie .. ")") or "")
-          say("             %s %s < %d%%: %d applied, %d needed%s", u.kind,
-            admit._report.text.pct(row["admitted_" .. u.kind], row.admitted, "en", u.min), u.min, u.applicants, u.needed,
-            u.elsewhere > 0 and string.format(", %d admitted to a vœu they prefer", u.elsewhere) or "")
+          say("    " .. i18n.pad(row.formation_id, 8) .. " " .. name .. (row.commune and row.commune ~= ""
+            and (" (" .. row.commune .. ")") or row.academie and (" (" .. row.academie .. ")") or ""))
+          local values = { kind = T(u.kind), min = i18n.percent_text(u.min, lang), a = u.applicants,
+            b = u.needed, c = u.elsewhere,
+            share = admit._report.text.pct(row["admitted_" .. u.kind], row.admitted, lang, u.min) }
+          say("             " .. T(u.elsewhere > 0
+            and "{kind} {share} < {min}: {a} applied, {b} needed, {c} admitted to a vœu they prefer"
+            or "{kind} {share} < {min}: {a} applied, {b} needed", values))
         end
       end
     end
     if shown > limit then
-      say("  ... and %d more (see report.html, or the sheet \"Minimums non atteints\" of results.xlsx)", #unmet - limit)
+      say("  " .. T("... and {n} more (see report.html, or the sheet \"Minimums non atteints\" of results.xlsx)",
+        { n = #unmet - limit }))
     end
     return table.concat(out, "\n") .. "\n"
   end

@@ -66,7 +66,8 @@ return {
     admit.check(admit.write_results(r, opts.out, { provenance = provenance, lang = admit.report_lang,
                                                     csv = csv }))
     if not opts.quiet then
-      io.stdout:write(i18n.tr(admit.simulation_report(r, { title = string.format("admit allocate (%s mode)", mode) })), "\n")
+      io.stdout:write(admit.simulation_report(r, { lang = i18n.lang(),
+        title = i18n.t("admit allocate ({mode} mode)", { mode = mode }) }), "\n")
     end
     io.stdout:write(i18n.tr(admit.results_line(opts.out)), "\n")
     return 0

@@ -89,7 +89,8 @@ local function pad(s, n) return s .. string.rep(" ", n - ulen(s)) end
 -- several lines (nothing is cut), their widths shrunk from the widest in proportion to
 -- what they need (the programme most). Returns the text and whether a label was wrapped.
 local function fitted_table(ds, width)
-  local heads = { "academie", "establishment", "commune", "program" }
+  -- the headers in the user's language (English: the field names, as in --format csv)
+  local heads = { i18n.t("academie"), i18n.t("establishment"), i18n.t("commune"), i18n.t("program") }
   local weight = { 0, 3, 2, 5 }             -- the share of the room each text column keeps
   local floor = { 8, 13, 7, 20 }             -- the header, and the longest word
   local rows, w, has_commune = {}, {}, false
@@ -123,7 +124,7 @@ local function fitted_table(ds, width)
   local out, wrapped = {}, false
   local head = {}
   for _, k in ipairs(cols) do head[#head + 1] = pad(heads[k], w[k]) end
-  out[1] = table.concat(head, "  ") .. "  min_pct"
+  out[1] = table.concat(head, "  ") .. "  " .. i18n.pad(i18n.t("min_pct"), 7, "r")
   for _, cells in ipairs(rows) do
     local parts, lines = {}, 1
     for _, k in ipairs(cols) do

@@ -1,6 +1,7 @@
 --- admit compare: the same cohort simulated without and with policies, formation by formation.
 local admit = require "admit"
 local cli = require "admit.cli"
+local i18n = require "admit.i18n"
 
 local usage = [[
 usage: admit compare --out DIR [--formations F.csv --candidates C.csv --wishes W.csv]
@@ -97,13 +98,14 @@ return {
       end
       admit.check(admit.write_comparison(c, after, opts.out, { provenance = provenance, lang = admit.report_lang }))
       if not opts.quiet then
-        io.stdout:write(string.format("admit compare: %s (%s), %s applied to %s\n\n",
-          #policy_names == 1 and "1 policy file" or (#policy_names .. " policy files"),
-          table.concat(policy_names, ", "), #policies == 1 and "1 policy" or (#policies .. " policies"),
-          c.applied == 1 and "1 formation" or (c.applied .. " formations")))
-        io.stdout:write(admit.comparison_text(c), "\n")
+        local function plural(n, one, many) return i18n.t(n == 1 and one or many, { n = n }) end
+        io.stdout:write(i18n.t("admit compare: {files} ({names}), {policies} applied to {formations}", {
+          files = plural(#policy_names, "{n} policy file", "{n} policy files"), names = table.concat(policy_names, ", "),
+          policies = plural(#policies, "{n} policy", "{n} policies"),
+          formations = plural(c.applied, "{n} formation", "{n} formations") }), "\n\n")
+        io.stdout:write(admit.comparison_text(c, { lang = i18n.lang() }), "\n")
       end
-      io.stdout:write(admit.results_line(opts.out), "\n")
+      io.stdout:write(i18n.tr(admit.results_line(opts.out)), "\n")
     end)
     if work then admit.remove_tree(work) end
     if not ok then error(err, 0) end

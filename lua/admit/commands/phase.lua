@@ -1,6 +1,7 @@
 --- admit phase: the phase principale day by day (offers, answers, rang du dernier appelé).
 local admit = require "admit"
 local cli = require "admit.cli"
+local i18n = require "admit.i18n"
 
 local usage = [[
 usage: admit phase --formations F.csv --candidates C.csv --wishes W.csv --out DIR
@@ -78,18 +79,22 @@ return {
       behaviour = behaviour, trace = opts.trace, columns = opts.columns, academie = opts.academie,
       explain = opts.explain, verbose = opts.v or opts.verbose, keep_columns = opts.keep_columns })
     if not ok then
-      if type(r) == "string" and opts.mode_params then admit.fail(r, 1) end
+      if type(r) == "string" and opts.mode_params then
+        -- a bad parameter of FILE: named after FILE, not after the line of admit that checked it
+        admit.fail("--mode-params: " .. opts.mode_params .. ": " .. r:gsub("^[^\n]-/admit/api/phase%.lua:%d+: ", ""), 1)
+      end
       error(r, 0)
     end
     admit.check(r:write(opts.out))
     local d = r:days()
     local last = d[#d]
     local e = r:ending()
-    io.stderr:write(string.format(
-      "admit phase: %d days, %s behaviour: %d of %d candidates with an accepted offer, %d received one; "
-      .. "%d formations filled, %d overfilled, %d underfilled; results in %s\n",
-      #d, r._ph.behaviour, last and last.candidates_with_accepted_offer or 0, r.summary.candidates,
-      last and last.received_an_offer or 0, e.filled, e.overfilled, e.underfilled, opts.out))
+    io.stderr:write(i18n.t(
+      "admit phase: {days} days, {behaviour} behaviour: {a} of {b} candidates with an accepted offer, {c} received one; "
+      .. "{d} formations filled, {e} overfilled, {f} underfilled; results in {dir}",
+      { days = #d, behaviour = i18n.t(r._ph.behaviour), a = last and last.candidates_with_accepted_offer or 0,
+        b = r.summary.candidates, c = last and last.received_an_offer or 0, d = e.filled, e = e.overfilled,
+        f = e.underfilled, dir = opts.out }), "\n")
     return 0
   end,
 }

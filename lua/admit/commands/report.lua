@@ -21,7 +21,7 @@ return {
     local lang = opts.lang or admit.report_lang or "fr"
     if lang ~= "fr" and lang ~= "en" then admit.fail("--lang: '" .. lang .. "' is not fr or en\n" .. usage) end
     local path = admit.check(admit.rebuild_report(rest[1], { lang = lang }))
-    io.stdout:write("Report rebuilt: ", path, "\n")
+    io.stdout:write(require("admit.i18n").t("Report rebuilt: {path}", { path = path }), "\n")
     return 0
   end,
 }

@@ -146,7 +146,7 @@ local function legend(t)
 end
 
 -- One mark per formation: a dot (met) or an open triangle (not met), the minimum as a dash.
-local function dot_chart(list, k, t)
+local function dot_chart(list, k, t, lang)
   local W, H, L, R, T, B = 960, 280, 44, 10, 10, 34
   local pw, ph = W - L - R, H - T - B
   local n = #list
@@ -154,8 +154,8 @@ local function dot_chart(list, k, t)
     esc(t.minimums .. " — " .. t["kind_" .. k])) }
   for _, v in ipairs { 0, 25, 50, 75, 100 } do
     local y = T + ph * (1 - v / 100)
-    out[#out + 1] = fmt('<line class="grid" x1="%d" y1="%.1f" x2="%d" y2="%.1f"/><text x="%d" y="%.1f" text-anchor="end">%d%%</text>',
-      L, y, W - R, y, L - 4, y + 4, v)
+    out[#out + 1] = fmt('<line class="grid" x1="%d" y1="%.1f" x2="%d" y2="%.1f"/><text x="%d" y="%.1f" text-anchor="end">%s</text>',
+      L, y, W - R, y, L - 4, y + 4, text.min_pct(v, lang))
   end
   out[#out + 1] = fmt('<line class="ax" x1="%d" y1="%d" x2="%d" y2="%d"/>', L, T + ph, W - R, T + ph)
   out[#out + 1] = fmt('<text x="%d" y="%d" text-anchor="middle">%s</text>', L + pw // 2, H - 8, esc(t.formations_axis))
@@ -170,7 +170,7 @@ local function dot_chart(list, k, t)
     local half = math.max(1.5, math.min(8, step / 2))
     out[#out + 1] = fmt('<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#000" stroke-width="2"/>',
       x - half, ym, x + half, ym)
-    local label = esc(f.id .. " " .. text.pct(fk.admitted, f.admitted, "en", fk.min) .. " / " .. fk.min .. "%")
+    local label = esc(f.id .. " " .. text.pct(fk.admitted, f.admitted, lang, fk.min) .. " / " .. text.min_pct(fk.min, lang))
     if fk.met then
       out[#out + 1] = fmt('<circle class="met" cx="%.1f" cy="%.1f" r="%.1f" fill="#0072B2"><title>%s</title></circle>',
         x, y, r, label)
@@ -273,7 +273,7 @@ local function minimums(ctx)
       any = true
       local met = 0
       for _, f in ipairs(list) do if f.kinds[k].met then met = met + 1 end end
-      local chart = #list <= DOTS_MAX and dot_chart(list, k, t) or histogram(list, k, t)
+      local chart = #list <= DOTS_MAX and dot_chart(list, k, t, lang) or histogram(list, k, t)
       local note = #list > DOTS_MAX and ("<br>" .. esc(fmt(t.minimums_hist, text.int(#list, lang)))) or ""
       parts[#parts + 1] = fmt('<figure class="chart" data-kind="%s" data-formations="%d" data-met="%d" data-not-met="%d">'
         .. '<h3>%s</h3>%s<figcaption>%s%s</figcaption></figure>', k, #list, met, #list - met, esc(t["kind_" .. k]),
@@ -370,9 +370,9 @@ local function missed(ctx)
         end
         local f, fk = e.f, e.f.kinds[e.k]
         out[#out + 1] = fmt('<tr><td><a href="#%s">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td class="n miss">%s</td>'
-          .. '<td class="n">%d%%</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td></tr>',
+          .. '<td class="n">%s</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td></tr>',
           anchor(f.id), esc(f.id), esc(name_of(f)), esc(f.academie or ""), esc(t["kind_short_" .. e.k]),
-          esc(text.pct(fk.admitted, f.admitted, lang, fk.min)), fk.min, fk.applicants, fk.needed, fk.elsewhere)
+          esc(text.pct(fk.admitted, f.admitted, lang, fk.min)), esc(text.min_pct(fk.min, lang)), fk.applicants, fk.needed, fk.elsewhere)
       end
       out[#out + 1] = "</tbody></table>"
     end
@@ -445,7 +445,7 @@ local function formation_details(ctx)
         elseif fk.met then verdict = '<span class="ok">' .. esc(t.met) .. "</span>" end
         parts[#parts + 1] = fmt('<tr><td>%s</td><td class="n">%s</td><td class="n">%d</td><td class="n">%d</td>'
           .. '<td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>', esc(t["kind_" .. k]),
-          fk.min > 0 and (fk.min .. "%") or "—", fk.applicants, fk.admitted,
+          fk.min > 0 and esc(text.min_pct(fk.min, lang)) or "—", fk.applicants, fk.admitted,
           esc(text.pct(fk.admitted, f.admitted, lang, fk.min > 0 and fk.min or nil)),
           fk.needed and tostring(fk.needed) or "—", verdict)
       end
@@ -507,9 +507,9 @@ local function comparison(ctx)
       .. '<th class="n">%s</th><th class="n">%s</th></tr></thead><tbody>', esc(t.formation), esc(t.establishment),
       esc(t.policy), esc(t.kind), esc(cap(t.minimum)), esc(t.share .. " " .. t.before), esc(t.share .. " " .. t.after))
     for _, r in ipairs(c.regressions) do
-      rows[#rows + 1] = fmt('<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%d%%</td><td class="n">%s</td>'
+      rows[#rows + 1] = fmt('<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td>'
         .. '<td class="n miss">%s</td></tr>', esc(r.formation_id), esc(r.name or ""), esc(r.policy or "—"),
-        esc(t["kind_short_" .. r.kind]), r.min, esc(text.pct(r.admitted_kind_before, r.admitted_before, lang, r.min)),
+        esc(t["kind_short_" .. r.kind]), esc(text.min_pct(r.min, lang)), esc(text.pct(r.admitted_kind_before, r.admitted_before, lang, r.min)),
         esc(text.pct(r.admitted_kind_after, r.admitted_after, lang, r.min)))
     end
     rows[#rows + 1] = "</tbody></table></div>"
@@ -583,7 +583,10 @@ function html.render(data, opts)
   end
   local title = data.comparison and t.title_compare or t.title
   local p = data.provenance or {}
-  local subtitle = p.title and ("<p class=\"sub\">" .. esc(p.title) .. "</p>") or ""
+  -- the title is kept in English in provenance.json (machine data): shown in the report's
+  -- language when it is one of admit's own (make run's, compare's), else as the user gave it
+  local subtitle = p.title and ("<p class=\"sub\">" .. esc((require("admit.i18n").translate(p.title, lang, true)))
+    .. "</p>") or ""
   return table.concat {
     "<!DOCTYPE html>\n<html lang=\"", lang, "\">\n<head>\n<meta charset=\"utf-8\">\n",
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",

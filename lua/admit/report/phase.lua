@@ -21,7 +21,7 @@ local S = {
 
 -- A line chart: series = {{label, colour, values[1..D]}}, y from 0 to ymax; x labels 1..D
 -- (or xlabels[d] when given).
-local function chart(esc, series, ymax, unit, label, xlabels)
+local function chart(esc, series, ymax, unit, label, xlabels, lang)
   local W, H, L, B = 640, 220, 48, 28
   local days = #series[1].values
   local function x(d) return L + (W - L - 10) * (d - 1) / math.max(1, days - 1) end
@@ -30,7 +30,7 @@ local function chart(esc, series, ymax, unit, label, xlabels)
   for k = 0, 4 do
     local v = ymax * k / 4
     out[#out + 1] = string.format('<line class="grid" x1="%d" y1="%.1f" x2="%d" y2="%.1f"/><text x="%d" y="%.1f" text-anchor="end">%s</text>',
-      L, y(v), W - 10, y(v), L - 4, y(v) + 4, unit == "%" and string.format("%d%%", math.floor(v + 0.5)) or string.format("%d", math.floor(v + 0.5)))
+      L, y(v), W - 10, y(v), L - 4, y(v) + 4, unit == "%" and require("admit.report.text").min_pct(math.floor(v + 0.5), lang or "en") or string.format("%d", math.floor(v + 0.5)))
   end
   for d = 1, days, math.max(1, days // 8) do
     out[#out + 1] = string.format('<text x="%.1f" y="%d" text-anchor="middle">%s</text>', x(d), H - 8,
@@ -71,7 +71,7 @@ function M.build(ctx)
   local parts = {
     string.format('<figure class="chart" data-kind="phase-share">%s<figcaption>%s</figcaption></figure>',
       chart(esc, { { label = t.offer, colour = "#0072B2", values = offer },
-        { label = t.accepted, colour = "#D55E00", values = accepted } }, 100, "%", t.share), esc(t.share)),
+        { label = t.accepted, colour = "#D55E00", values = accepted } }, 100, "%", t.share, nil, ctx.lang), esc(t.share)),
     string.format('<figure class="chart" data-kind="phase-seats">%s<figcaption>%s</figcaption></figure>',
       chart(esc, { { label = t.held, colour = "#0072B2", values = held }, { label = t.acc, colour = "#D55E00", values = acc },
         { label = t.cap, colour = "#000", values = cap, dash = true } }, maxseats, "", t.seats), esc(t.seats)),

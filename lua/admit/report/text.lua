@@ -168,8 +168,15 @@ function M.pct(part, whole, lang, min)
   else
     text = string.format("%d.%d", t // 10, t % 10)
   end
-  if lang == "en" then return text .. "%" end
-  return text:gsub("%.", ",") .. "\u{00A0}%"
+  -- French: decimal comma and a narrow no-break space before % (the rule of i18n.percent_text)
+  return require("admit.i18n").percent_text(text, lang == "en" and "en" or "fr")
+end
+
+--- A whole-number rate (a taux minimum) as text: "12%" in English, "12 %" in French.
+function M.min_pct(min, lang)
+  -- a rate read back from comparison.json is a float (20.0): written as the whole number it is
+  local whole = type(min) == "number" and math.tointeger(min) or min
+  return require("admit.i18n").percent_text(tostring(whole), lang == "en" and "en" or "fr")
 end
 
 return M
