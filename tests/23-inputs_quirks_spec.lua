@@ -33,15 +33,6 @@ local function load_doc(path)
   return doc
 end
 
-local function copy(doc)
-  local d = {}
-  for k, v in pairs(doc) do d[k] = v end
-  d.header = { table.unpack(doc.header) }
-  d.rows = {}
-  for i, r in ipairs(doc.rows) do d.rows[i] = { table.unpack(r) } end
-  return d
-end
-
 -- Windows-1252: Latin-1 plus the letters Excel puts in 0x80..0x9F (œ, Œ, €, ’...).
 local CP1252_EXTRA = { [0x20AC] = 0x80, [0x2019] = 0x92, [0x0153] = 0x9C, [0x0152] = 0x8C, [0x2026] = 0x85 }
 local function to_cp1252(s)
