@@ -448,10 +448,11 @@ cand_set *cand_load_opts(const char *path, const input_opts *opts, errloc *err)
     size_t len;
     char *buf = input_read(path, name, &len, err);   /* read once: stdin too */
     if (!buf) return NULL;
-    /* the fast splitter only when nothing asks how the file was read (--explain, notes) */
+    /* the fast splitter unless --explain asks how the file was read (notes are not a
+     * reason: no candidate column is replaced by a note) */
     int declined = 1;
     cand_set *s = NULL;
-    if (!opts || (!opts->explain && !opts->notes)) s = load_buffer(name, buf, len, opts, 1, &declined, err);
+    if (!opts || !opts->explain) s = load_buffer(name, buf, len, opts, 1, &declined, err);
     if (!s && declined) s = load_buffer(name, buf, len, opts, 0, &declined, err);
     free(buf);
     return s;
