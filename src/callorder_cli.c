@@ -17,6 +17,8 @@
 #include "input.h"
 #include "fieldval.h"
 #include "idindex.h"
+#include "rowsplit.h"
+#include "threads.h"
 
 enum { COL_ID, COL_RANK, COL_BOURSIER, COL_RESIDENT, COL_RESIDENCE, NCOLS };
 static const char *const col_names[NCOLS] = { "id", "rank", "boursier", "resident", "residence" };
@@ -193,8 +195,8 @@ static int presize(cli_input *in, size_t rows)
     return 0;
 }
 
-/* Back to no row read, for csvread to read the input again after the fast path gave up. */
-static int restart_input(cli_input *in, size_t lines)
+/* Back to no row read, for another reader to read the input again. */
+static void reset_input(cli_input *in)
 {
     in->n = 0;
     in->ids_len = 0;
@@ -204,6 +206,12 @@ static int restart_input(cli_input *in, size_t lines)
     colmap_free(&in->map);
     memset(&in->map, 0, sizeof in->map);
     memset(&in->stats, 0, sizeof in->stats);
+}
+
+/* The same, for csvread after the fast paths gave up: it checks the ids as they come. */
+static int restart_input(cli_input *in, size_t lines)
+{
+    reset_input(in);
     idindex_free(&in->index);
     return idindex_init(&in->index, lines);
 }
@@ -289,6 +297,52 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
 
 static int run_buffer(const char *name, const char *buf, size_t buf_len, char *owned,
                       const callorder_run_opts *ro, FILE *out, errloc *err);
+
+/* ------------------------------------------------- plain files, on the threads */
+
+/* The header for rowsplit: the columns as on_row finds them; the parallel reader takes
+ * only the plain case (flags in their columns, ids checked in bulk, no kept fields). */
+static int on_split_header(void *ctx, const csv_row *header)
+{
+    cli_input *in = ctx;
+    if (find_columns(in, NULL, header) != 0) return 1;
+    return in->col[COL_RESIDENCE] != SIZE_MAX || keeps(in);
+}
+
+/* One row, from any thread: it goes to its own index. Anything but a well-formed row with
+ * a short id declines (csvread then says what is wrong, and where). */
+static int on_split_row(void *ctx, size_t row, size_t line, const char *const *field, const size_t *len)
+{
+    cli_input *in = ctx;
+    size_t id_len = len[in->col[COL_ID]];
+    const char *id = fieldval_trim(field[in->col[COL_ID]], &id_len);
+    if (id_len == 0 || id_len > ID_INLINE) return 1;
+    uint32_t rank = fieldval_positive(field[in->col[COL_RANK]], len[in->col[COL_RANK]], MAX_RANK);
+    int flag[2];
+    for (int k = 0; k < 2; k++) {
+        size_t f = in->col[COL_BOURSIER + k];
+        flag[k] = fieldval_flag(field[f], len[f]);
+        if (flag[k] == FIELDVAL_EMPTY) flag[k] = 0;   /* an empty flag cell means no */
+    }
+    if (rank == 0 || flag[0] < 0 || flag[1] < 0 || row >= in->cap) return 1;
+    id_rec *r = &in->id[row];
+    memcpy(r->in.text, id, id_len);
+    r->in.len = (uint8_t)id_len;
+    in->cand[row] = (co_cand){ rank, (uint8_t)flag[0], (uint8_t)flag[1] };
+    in->line[row] = (uint32_t)line;
+    return 0;
+}
+
+/* Reads a plain buffer on the threads: 0 (in->n set), 1 declined (in reset), -1 no memory. */
+static int read_split(cli_input *in, const char *buf, size_t len)
+{
+    size_t rows = 0;
+    int nt = len < ((size_t)1 << 20) ? 1 : threads_count();
+    int rc = rowsplit_read(buf, len, nt, on_split_header, on_split_row, in, &rows);
+    if (rc == 0) in->n = rows;
+    else reset_input(in);
+    return rc;
+}
 
 /* ------------------------------------------------------------------ output */
 
@@ -435,7 +489,8 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, char *o
     /* The fast splitter reads plain files unless --explain asks how the file was read
      * (notes are not a reason: no ranking column is replaced by a note); any doubt or
      * fault and csvread reads it again from the start. */
-    int fast = ro->input.explain ? 1 : csvfast_read_buffer(buf, buf_len, on_row, &in);
+    int fast = ro->input.explain ? 1 : read_split(&in, buf, buf_len);
+    if (fast == 1 && !ro->input.explain) fast = csvfast_read_buffer(buf, buf_len, on_row, &in);
     if (fast == 0) {   /* every id at once; a duplicate: csvread says where, as it reads */
         uint32_t first;
         long long dup = idindex_first_duplicate(in.n, id_text, &in, &first);
