@@ -13,6 +13,7 @@
 #include "csvread.h"
 #include "fieldval.h"
 #include "input.h"
+#include "rowsplit.h"
 #include "groups.h"
 
 static const char *const required[4] = { "id", "bac", "boursier", "resident" };
@@ -480,67 +481,85 @@ static int settle_columns(load_ctx *lc)
     return 0;
 }
 
-/* One attempt over buf: csvfast (fast 1) or csvread (fast 0). Returns the set, or NULL
+/* rowsplit's callbacks: the same load_row, fed in file order (one chunk: the pool of
+ * texts is not shared between threads). */
+static int split_header(void *ctx, const csv_row *header)
+{
+    return load_row(ctx, NULL, header) != 0;
+}
+
+static int split_row(void *ctx, size_t row, size_t line, const char *const *field, const size_t *len)
+{
+    load_ctx *lc = ctx;
+    csv_row r = { row + 1, line, lc->nfields, field, len };
+    return load_row(ctx, NULL, &r) != 0;
+}
+
+/* One attempt over buf: rowsplit then csvfast (fast 1), or csvread (fast 0). Returns the set, or NULL
  * with *declined set when csvfast declines (err untouched), or NULL with err filled. */
+/* A reading from no row read: an empty set (its rows sized for `lines`), 0 or -1. */
+static int ctx_start(load_ctx *lc, const char *name, const input_opts *opts, int bulk, size_t lines)
+{
+    memset(lc, 0, sizeof *lc);
+    lc->opts = opts;
+    lc->bulk = bulk;
+    lc->lines = lines;
+    /* the fast path checks the ids in bulk: no index to size (it is built on first need) */
+    lc->set = set_alloc(name, bulk ? 0 : lines);
+    lc->scratch = strpool_new();
+    return lc->set && lc->scratch && presize_rows(lc->set, lines) == 0 ? 0 : -1;
+}
+
+/* What a reading leaves besides the set; the set too unless keep_set. */
+static void ctx_end(load_ctx *lc, int keep_set)
+{
+    colmap_free(&lc->map);
+    free(lc->extra);
+    free(lc->extra_num);
+    free(lc->extra_field);
+    free(lc->text_from);
+    strpool_free(lc->scratch);
+    if (!keep_set) cand_release(lc->set);
+    memset(lc, 0, sizeof *lc);
+}
+
 static cand_set *load_buffer(const char *name, char **owned, size_t len, const input_opts *opts,
                              int fast, int *declined, errloc *err)
 {
     const char *buf = *owned;
-    load_ctx lc = { 0 };
-    lc.opts = opts;
-    lc.bulk = fast;
     size_t lines = 1;   /* at most one candidate a line (a plain loop: vectorised) */
     for (size_t i = 0; i < len; i++) lines += buf[i] == '\n';
-    /* the fast path checks the ids in bulk: no index to size (it is built on first need) */
-    lc.set = set_alloc(name, fast ? 0 : lines);
-    lc.scratch = strpool_new();
-    if (!lc.set || !lc.scratch) {
-        cand_release(lc.set);
-        strpool_free(lc.scratch);
-        errloc_set(err, name, 0, 0, "out of memory");
-        return NULL;
-    }
-    int rc;
-    if (presize_rows(lc.set, lines) != 0) {
-        cand_release(lc.set);
-        strpool_free(lc.scratch);
-        errloc_set(err, name, 0, 0, "out of memory");
-        return NULL;
-    }
-    lc.lines = lines;
-    if (fast) {
-        rc = csvfast_read_buffer(buf, len, load_row, &lc);
+    load_ctx lc;
+    int rc = ctx_start(&lc, name, opts, fast, lines);
+    if (rc == 0 && fast) {
+        size_t rows;
+        rc = rowsplit_read(buf, len, 1, split_header, split_row, &lc, &rows);
+        if (rc == 1) {   /* not plain enough for rowsplit: csvfast, from no row read */
+            ctx_end(&lc, 0);
+            rc = ctx_start(&lc, name, opts, 1, lines);
+            if (rc == 0) rc = csvfast_read_buffer(buf, len, load_row, &lc);
+        }
         if (rc == 0) {   /* every id at once; a duplicate: csvread says where, as it reads */
             uint32_t first;
             long long dup = idindex_first_duplicate(lc.set->n, id_of, lc.set, &first);
             rc = dup == -2 ? -1 : dup >= 0 ? 1 : 0;
         }
-        if (rc < 0) errloc_set(err, name, 0, 0, "out of memory");
         *declined = rc == 1;
         if (rc == 0) {   /* read for good: the text is no longer needed (a third of the memory) */
             free(*owned);
             *owned = NULL;
         }
-    } else {
+    } else if (rc == 0) {
         csv_opts copts = { .stats = &lc.stats };
         rc = csv_read_buffer(name, buf, len, &copts, load_row, &lc, err);
+        if (rc != 0) rc = 1;   /* located in err already */
     }
-    if (rc == 0 && settle_columns(&lc) != 0) {
-        errloc_set(err, name, 0, 0, "out of memory");
-        rc = -1;
-    }
+    if (rc == 0 && settle_columns(&lc) != 0) rc = -1;
+    if (rc < 0) errloc_set(err, name, 0, 0, "out of memory");
     if (rc == 0 && !fast) colmap_explain_file(&lc.map, opts, name, &lc.stats);
-    colmap_free(&lc.map);
-    free(lc.extra);
-    free(lc.extra_num);
-    free(lc.extra_field);
-    free(lc.text_from);
-    strpool_free(lc.scratch);
-    if (rc != 0) {
-        cand_release(lc.set);
-        return NULL;
-    }
-    return lc.set;
+    cand_set *s = rc == 0 ? lc.set : NULL;
+    ctx_end(&lc, rc == 0);
+    return s;
 }
 
 cand_set *cand_load(const char *path, errloc *err)

@@ -40,7 +40,7 @@ static int plain_lines(const char *s, const char *e, size_t *lines)
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        n += (size_t)__builtin_popcountll(zero_bytes(w ^ ('\n' * ONES)));
+        n += (size_t)(((zero_bytes(w ^ ('\n' * ONES)) >> 7) * ONES) >> 56);   /* bytes that are '\n' */
         bad |= (w & (ONES << 7)) | zero_bytes(w ^ ('"' * ONES)) | zero_bytes(w);
         if (zero_bytes(w ^ ('\r' * ONES)))   /* CRLF files: each CR looked at */
             for (size_t k = i; k < i + 8; k++)
