@@ -52,6 +52,7 @@ typedef struct {
     char *kept_header;
     co_cand *cand;
     uint32_t *line;            /* source line of each candidate (inputs are under 4 GiB) */
+    int rows_are_lines;        /* read by rowsplit: row i is on line i + 2, line not filled */
     id_rec *id;                /* id of candidate i: inline when short, else in ids */
     char *ids;                 /* the ids longer than ID_INLINE bytes */
     size_t n, cap, ids_len, ids_cap;
@@ -199,6 +200,7 @@ static int presize(cli_input *in, size_t rows)
 static void reset_input(cli_input *in)
 {
     in->n = 0;
+    in->rows_are_lines = 0;
     in->ids_len = 0;
     in->kept_len = 0;
     free(in->kept_header);
@@ -329,7 +331,7 @@ static int on_split_row(void *ctx, size_t row, size_t line, const char *const *f
     memcpy(r->in.text, id, id_len);
     r->in.len = (uint8_t)id_len;
     in->cand[row] = (co_cand){ rank, (uint8_t)flag[0], (uint8_t)flag[1] };
-    in->line[row] = (uint32_t)line;
+    (void)line;   /* i + 2: rowsplit takes no blank line (line_of) */
     return 0;
 }
 
@@ -339,9 +341,18 @@ static int read_split(cli_input *in, const char *buf, size_t len)
     size_t rows = 0;
     int nt = len < ((size_t)1 << 20) ? 1 : threads_count();
     int rc = rowsplit_read(buf, len, nt, on_split_header, on_split_row, in, &rows);
-    if (rc == 0) in->n = rows;
-    else reset_input(in);
+    if (rc == 0) {
+        in->n = rows;
+        in->rows_are_lines = 1;
+    } else
+        reset_input(in);
     return rc;
+}
+
+/* The source line of candidate i. */
+static size_t line_of(const cli_input *in, size_t i)
+{
+    return in->rows_are_lines ? i + 2 : in->line[i];
 }
 
 /* ------------------------------------------------------------------ output */
@@ -525,13 +536,13 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, char *o
         errloc_set(err, "callorder", 0, 0, "a minimum rate must be an integer from 0 to 100");
         goto done;
     case CO_ERR_RANK:  /* the parser refuses rank 0 already */
-        errloc_set(err, name, in.line[bad], 0, "rank must be a positive integer (1 = best)");
+        errloc_set(err, name, line_of(&in, bad), 0, "rank must be a positive integer (1 = best)");
         goto done;
     case CO_ERR_TIE:
-        errloc_set(err, name, in.line[bad], 0,
+        errloc_set(err, name, line_of(&in, bad), 0,
                    "duplicate rank %u (already on line %zu): ranks must be distinct, "
                    "or use --allow-ties for the documented tie rule",
-                   in.cand[bad].rank, (size_t)in.line[earlier_same_rank(&in, bad)]);
+                   in.cand[bad].rank, line_of(&in, earlier_same_rank(&in, bad)));
         goto done;
     case CO_ERR_NOMEM:
         errloc_set(err, name, 0, 0, "out of memory");
