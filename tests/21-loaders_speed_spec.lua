@@ -208,6 +208,23 @@ describe("loaders: errors located as csvread locates them, far into a large file
     end
   end)
 
+  for _, blank in ipairs { false, true } do
+    it("a tie of ranks on line 200,002 names both lines" .. (blank and " (blank lines before it)" or ""), function()
+      -- row 200000 takes the rank of row 5 (line 7); a blank line shifts both by one
+      local text = ranking(BIG):gsub("\nC0200001,%d+,", "\nC0200001," .. (5 * 7919) % BIG + 1 .. ",")
+      if blank then text = text:gsub("\nC0000002,", "\n\nC0000002,") end
+      local file = h.write(h.scratch() .. "/big.csv", text)
+      local shift = blank and 1 or 0
+      for _, t in ipairs { "1", "2" } do
+        local out, err, code = callorder(t, file)
+        assert.are.equal(2, code, err)
+        assert.are.equal("", out)
+        assert.matches(string.format("big.csv:%d: duplicate rank %d %%(already on line %d%%)", 200002 + shift,
+          (5 * 7919) % BIG + 1, 7 + shift), err)
+      end
+    end)
+  end
+
   it("a duplicate before a bad field: the duplicate, which comes first, is named", function()
     local text = ranking(BIG):gsub("\nC0100001,", "\nC0000003,"):gsub("\nC0200001,(%d+),%d,", "\nC0200001,%1,maybe,")
     local file = h.write(h.scratch() .. "/big.csv", text)
