@@ -125,9 +125,10 @@ long long idindex_find(const idindex *ix, const char *text, size_t len,
 /* ------------------------------------------------------- all at once */
 
 /* The first duplicate among n ids known up front, without a table of n slots probed at
- * random: the (hash, row) pairs are spread by the hash's top bits into buckets of about a
- * thousand (two passes over the ids, in order), then each bucket, small enough for the
- * cache, is checked with a table of its own. Rows stay in file order inside a bucket, so
+ * random: the (hash, row) pairs are spread by the hash's top bits into at most 65,536
+ * buckets of about 8,000 (two passes over the ids, in order; few enough buckets for the
+ * writes to stay sequential), then each bucket, small enough for the cache, is checked with
+ * a table of its own. Rows stay in file order inside a bucket, so
  * each bucket's first duplicate is its smallest; the answer is the smallest of those,
  * whatever the number of threads. */
 typedef struct dup_job {
