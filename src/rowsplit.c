@@ -102,8 +102,13 @@ out:
 static int read_header(const char *s, const char *stop, char delim, rowsplit_header_fn header, void *ctx,
                        size_t *nfields)
 {
-    size_t n = (size_t)(stop - s), nf = 1;
-    for (size_t i = 0; i < n; i++) nf += s[i] == delim;
+    size_t n = (size_t)(stop - s), nf = 1, field_len = 0;
+    for (size_t i = 0; i < n; i++) {
+        nf += s[i] == delim;
+        field_len = s[i] == delim ? 0 : field_len + 1;
+        if (field_len > CSV_MAX_FIELD) return 1;   /* csvread's limits: it says what is wrong */
+    }
+    if (nf > CSV_MAX_FIELDS) return 1;
     char *text = malloc(n + 1);
     const char **field = malloc(nf * sizeof *field);
     size_t *len = malloc(nf * sizeof *len);

@@ -225,6 +225,22 @@ describe("loaders: errors located as csvread locates them, far into a large file
     end)
   end
 
+  for _, where in ipairs { "header", "row" } do
+    it("a field over 64 KiB in the " .. where .. " is refused as csvread refuses it", function()
+      local long = string.rep("x", 70000)
+      local text = where == "header" and "id,rank,boursier,resident,bac," .. long .. "\na,1,0,0,pro,z\n"
+        or "id,rank,boursier,resident,bac,note\na,1,0,0,pro," .. long .. "\n"
+      local file = h.write(h.scratch() .. "/long.csv", text)
+      local line = where == "header" and 1 or 2
+      local out, err, code = callorder("1", file)
+      assert.are.equal(2, code, err)
+      assert.are.equal("", out)
+      assert.matches("long.csv:" .. line .. ":%d+: field longer than 65536 bytes", err)
+      local _, cerr = candidates("1", file)
+      assert.matches("long.csv:" .. line .. ":%d+: field longer than 65536 bytes", cerr)
+    end)
+  end
+
   it("a duplicate before a bad field: the duplicate, which comes first, is named", function()
     local text = ranking(BIG):gsub("\nC0100001,", "\nC0000003,"):gsub("\nC0200001,(%d+),%d,", "\nC0200001,%1,maybe,")
     local file = h.write(h.scratch() .. "/big.csv", text)
