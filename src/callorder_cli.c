@@ -472,14 +472,6 @@ int callorder_cli_run_buffer(const char *name, const char *buf, size_t buf_len, 
     return run_buffer(name, buf, buf_len, NULL, &ro, out, err);
 }
 
-/* Lines in buf (a plain loop the compiler vectorises: a memchr per line costs more). */
-static size_t count_lines(const char *buf, size_t len)
-{
-    size_t lines = 1;
-    for (size_t i = 0; i < len; i++) lines += buf[i] == '\n';
-    return lines;
-}
-
 /* owned: buf itself when run_buffer is to free it (as soon as the rows are read: at 12
  * million rows the text is a third of the memory), else NULL. */
 static int run_buffer(const char *name, const char *buf, size_t buf_len, char *owned,
@@ -491,7 +483,7 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, char *o
     int rc = -1;
     uint32_t *order = NULL;
     /* sized once from the number of lines: no regrowth, no rehash */
-    size_t lines = count_lines(buf, buf_len);
+    size_t lines = rowsplit_lines(buf, buf_len);
     if (reserve(&in, 0) != 0 || presize(&in, lines + 1) != 0) {
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;

@@ -527,8 +527,7 @@ static cand_set *load_buffer(const char *name, char **owned, size_t len, const i
                              int fast, int *declined, errloc *err)
 {
     const char *buf = *owned;
-    size_t lines = 1;   /* at most one candidate a line (a plain loop: vectorised) */
-    for (size_t i = 0; i < len; i++) lines += buf[i] == '\n';
+    size_t lines = rowsplit_lines(buf, len);   /* at most one candidate a line */
     load_ctx lc;
     int rc = ctx_start(&lc, name, opts, fast, lines);
     if (rc == 0 && fast) {

@@ -56,6 +56,34 @@ static int plain_lines(const char *s, const char *e, size_t *lines)
     return !bad;
 }
 
+/* 1 when s[0..n) is only spaces and tabs. */
+static int blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t') return 0;
+    return 1;
+}
+
+/* 1 when [s, stop) is only spaces, tabs and delimiters. */
+static int only_separators(const char *s, const char *stop, char delim)
+{
+    for (; s < stop; s++)
+        if (*s != ' ' && *s != '\t' && *s != delim) return 0;
+    return 1;
+}
+
+size_t rowsplit_lines(const char *buf, size_t len)
+{
+    size_t n = 1, i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, buf + i, 8);
+        n += (size_t)(((zero_bytes(w ^ ('\n' * ONES)) >> 7) * ONES) >> 56);
+    }
+    for (; i < len; i++) n += buf[i] == '\n';
+    return n;
+}
+
 static void count_chunk(void *vj, int t, int nt)
 {
     split_job *j = vj;
@@ -74,7 +102,7 @@ static void read_chunk(void *vj, int t, int nt)
         const char *e = memchr(s, '\n', (size_t)(end - s));
         if (!e) e = end;
         const char *stop = e > s && e[-1] == '\r' ? e - 1 : e;
-        size_t nf = 0, nonblank = 0;
+        size_t nf = 0;
         const char *a = s;
         for (const char *p = s;; p++) {
             if (p == stop || *p == j->delim) {
@@ -83,11 +111,12 @@ static void read_chunk(void *vj, int t, int nt)
                 len[nf++] = (size_t)(p - a);
                 if (p == stop) break;
                 a = p + 1;
-            } else
-                nonblank |= *p != ' ' && *p != '\t';
+            }
         }
-        /* an empty line or one of blanks and separators: csvread decides what it is */
-        if (nf != j->nfields || !nonblank || j->fn(j->ctx, row, j->first_line + row, field, len) != 0) {
+        /* an empty line or one of blanks and separators: csvread decides what it is (such a
+         * line starts with a blank field: only then is the rest looked at) */
+        if (nf != j->nfields || (blank(field[0], len[0]) && only_separators(s, stop, j->delim)) ||
+            j->fn(j->ctx, row, j->first_line + row, field, len) != 0) {
             j->bad[t] = 1;
             goto out;
         }

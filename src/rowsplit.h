@@ -28,4 +28,7 @@ typedef int (*rowsplit_row_fn)(void *ctx, size_t row, size_t line, const char *c
 int rowsplit_read(const char *buf, size_t len, int nt, rowsplit_header_fn header, rowsplit_row_fn fn,
                   void *ctx, size_t *rows);
 
+/* The lines of buf[0..len): its '\n' + 1 (8 bytes at a time), to size a reading up front. */
+size_t rowsplit_lines(const char *buf, size_t len);
+
 #endif
