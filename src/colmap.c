@@ -163,6 +163,8 @@ static int apply_mapping(colmap *m, const char *e, size_t elen, const csv_row *h
     if (i < 0) {
         for (size_t k = 0; k < nall; k++)   /* a field of another file of the same command */
             if (strlen(all_fields[k]) == flen && memcmp(all_fields[k], field, flen) == 0) return 0;
+        for (size_t k = 0; k < sizeof aliases / sizeof aliases[0]; k++)   /* establishment, program... */
+            if (strlen(aliases[k].field) == flen && memcmp(aliases[k].field, field, flen) == 0) return 0;
         char word[64], list[600];
         snprintf(word, sizeof word, "%.*s", (int)(flen < 60 ? flen : 60), field);
         const char *names[COLMAP_MAX];
@@ -195,6 +197,39 @@ static int apply_mapping(colmap *m, const char *e, size_t elen, const csv_row *h
     return -1;
 }
 
+/* The next "field=Header" entry of a --columns text into buf (unquoted), *map moved past
+ * its ','. A header holding a ',' (or a '"') is written in double quotes, a quote inside
+ * doubled, as in CSV: rank="Rang, classement". 0, or -1 with why. */
+static int next_mapping(const char **map, char *buf, size_t cap, size_t *len, char *why, size_t whylen)
+{
+    const char *s = *map, *start = s;
+    size_t n = 0;
+    int value = 0;   /* after the '=' */
+    while (*s == ' ') s++;
+    for (; *s && *s != ','; s++) {
+        if (*s == '=') value = 1;
+        if (!value || *s != '"') {
+            if (n + 1 < cap) buf[n++] = *s;
+            continue;
+        }
+        for (s++;; s++) {   /* a quoted part of the header */
+            if (*s == '\0') {
+                size_t shown = strlen(start) < 80 ? strlen(start) : 80;
+                snprintf(why, whylen, "--columns: the quote opened in '%.*s' is never closed (a header "
+                         "holding a comma is written field=\"Header, name\")", (int)shown, start);
+                return -1;
+            }
+            if (*s == '"' && s[1] != '"') break;
+            if (*s == '"') s++;   /* "" inside quotes: one quote */
+            if (n + 1 < cap) buf[n++] = *s;
+        }
+    }
+    buf[n] = '\0';
+    *len = n;
+    *map = *s ? s + 1 : NULL;
+    return 0;
+}
+
 static const char *const every_field[] = {
     "id", "bac", "boursier", "resident", "residence", "rank", "candidate_id", "formation_id",
     "preference", "capacity", "min_techno", "min_pro", "min_boursier", "min_resident",
@@ -208,18 +243,17 @@ int colmap_resolve(colmap *m, const char *kind, const colmap_field *fields, int 
     m->fields = fields;
     m->nfields = nfields < COLMAP_MAX ? nfields : COLMAP_MAX;
     m->explaining = opts && opts->explain;
-    for (int i = 0; i < m->nfields; i++) { m->at[i] = -1; m->how[i] = CM_ABSENT; }
+    for (int i = 0; i < m->nfields; i++) { m->at[i] = -1; m->how[i] = CM_ABSENT; m->column[i] = 0; }
     *bad_field = 0;
     /* explicit mappings first: they win over names and aliases */
     const char *map = opts ? opts->columns : NULL;
+    char entry[512];
+    size_t elen;
     while (map && *map) {
-        const char *end = strchr(map, ',');
-        size_t elen = end ? (size_t)(end - map) : strlen(map);
-        while (elen && *map == ' ') { map++; elen--; }
-        if (elen && apply_mapping(m, map, elen, h, why, whylen, every_field,
+        if (next_mapping(&map, entry, sizeof entry, &elen, why, whylen) != 0) return -1;
+        if (elen && apply_mapping(m, entry, elen, h, why, whylen, every_field,
                                   sizeof every_field / sizeof every_field[0]) != 0)
             return -1;
-        map = end ? end + 1 : NULL;
     }
     for (size_t f = 0; f < h->nfields; f++) {
         if (colmap_field_of(m, f) >= 0) continue;   /* mapped */
@@ -233,8 +267,8 @@ int colmap_resolve(colmap *m, const char *kind, const colmap_field *fields, int 
                 size_t first = (size_t)m->at[i];
                 snprintf(why, whylen, "ambiguous columns: '%.*s' (column %zu) and '%.*s' (column %zu) "
                          "both mean '%s'; keep one, or choose with --columns %s=HEADER",
-                         (int)(h->len[first] < 60 ? h->len[first] : 60), h->field[first], first + 1,
-                         (int)(h->len[f] < 60 ? h->len[f] : 60), h->field[f], f + 1, fields[i].name,
+                         (int)(h->len[first] < 60 ? h->len[first] : 60), h->field[first], csv_column(h, first),
+                         (int)(h->len[f] < 60 ? h->len[f] : 60), h->field[f], csv_column(h, f), fields[i].name,
                          fields[i].name);
                 *bad_field = f;
                 return -1;
@@ -282,21 +316,30 @@ int colmap_resolve(colmap *m, const char *kind, const colmap_field *fields, int 
                      fields[i].name, others ? others : "only so", fields[i].name);
         return -1;
     }
+    for (int i = 0; i < m->nfields; i++)
+        if (m->at[i] >= 0) m->column[i] = csv_column(h, (size_t)m->at[i]);
     if (m->explaining) {
         for (int i = 0; i < m->nfields; i++) {
             if (m->at[i] < 0) continue;
             size_t f = (size_t)m->at[i];
-            explain_printf(&m->cols, "    %-14s <- column %zu '%.*s'%s\n", fields[i].name, f + 1,
+            explain_printf(&m->cols, "    %-14s <- column %zu '%.*s'%s\n", fields[i].name, csv_column(h, f),
                            (int)h->len[f], h->field[f],
                            m->how[i] == CM_MAPPED ? " (--columns)" : m->how[i] == CM_ALIAS ? " (alias)" : "");
         }
         for (size_t f = 0; f < h->nfields; f++)
             if (colmap_field_of(m, f) < 0)
-                explain_printf(&m->cols, "    %-14s    column %zu '%.*s'\n", "(not used)", f + 1,
+                explain_printf(&m->cols, "    %-14s    column %zu '%.*s'\n", "(not used)", csv_column(h, f),
                                (int)h->len[f], h->field[f]);
-        for (int i = 0; i < m->nfields && i < 6; i++)   /* the main fields, not every optional one */
-            if (m->at[i] < 0)
+        int residence = field_index(m, "residence", 9);
+        for (int i = 0; i < m->nfields && i < 6; i++) {   /* the main fields, not every optional one */
+            if (m->at[i] >= 0) continue;
+            if (strcmp(fields[i].name, "resident") == 0 && residence >= 0 && m->at[residence] >= 0)
+                explain_printf(&m->cols, "    %-14s    from column %zu: lives in the acad\xc3\xa9mie %s\n",
+                               fields[i].name, m->column[residence],
+                               opts->academie && opts->academie[0] ? opts->academie : "(--academie missing)");
+            else
                 explain_printf(&m->cols, "    %-14s    absent (optional)\n", fields[i].name);
+        }
     }
     return 0;
 }
@@ -310,10 +353,12 @@ void colmap_explain_file(const colmap *m, const input_opts *opts, const char *na
         explain_printf(e, "admit: %s: %s, '%c'-separated, %zu rows", name,
                        st->cp1252 ? "Windows-1252" : "UTF-8", st->delim, st->rows);
         if (st->skipped) explain_printf(e, " (%zu empty skipped)", st->skipped);
+        if (st->unnamed) explain_printf(e, " (%zu unnamed empty column%s skipped)", st->unnamed,
+                                        st->unnamed > 1 ? "s" : "");
         int shown = 0;
         for (int i = 0; i < m->nfields; i++)
             if (m->at[i] >= 0 && m->how[i] != CM_NAME)
-                explain_printf(e, "%s %s <- column %d", shown++ ? "," : ";", m->fields[i].name, m->at[i] + 1);
+                explain_printf(e, "%s %s <- column %zu", shown++ ? "," : ";", m->fields[i].name, m->column[i]);
         explain_printf(e, "\n");
         return;
     }
@@ -324,6 +369,14 @@ void colmap_explain_file(const colmap *m, const input_opts *opts, const char *na
     explain_printf(e, "  separator  '%c'\n", st->delim);
     explain_printf(e, "  header     line %zu: %s\n", st->header_line, st->header);
     explain_printf(e, "  columns\n%s", m->cols.text ? m->cols.text : "");
+    if (st->unnamed) {   /* Excel's "id;rank;;;": columns with no name, blank on every row */
+        explain_printf(e, "    %-14s    column%s", "(no name)", st->unnamed > 1 ? "s" : "");
+        size_t shown = st->unnamed < 8 ? st->unnamed : 8;
+        for (size_t i = 0; i < shown; i++)
+            explain_printf(e, "%s %zu", i ? "," : "", st->unnamed_col[i]);
+        explain_printf(e, "%s: no name in the header and empty on every row, skipped\n",
+                       st->unnamed > shown ? ", ..." : "");
+    }
     explain_printf(e, "  rows       %zu read", st->rows);
     if (st->skipped) {
         explain_printf(e, ", %zu skipped (entirely empty: line", st->skipped);
@@ -393,4 +446,24 @@ int colmap_resident_of(const char *v, size_t len, const char *folded_academie)
     char folded[160];
     suggest_fold(v, len, folded, sizeof folded);
     return strcmp(folded, folded_academie) == 0;
+}
+
+int colmap_mapped(const char *columns, const char *kind, const char *field, char *header, size_t cap)
+{
+    char entry[512], why[256];
+    size_t elen, flen = strlen(field), klen = strlen(kind);
+    int found = 0;
+    for (const char *map = columns; map && *map;) {
+        if (next_mapping(&map, entry, sizeof entry, &elen, why, sizeof why) != 0) return 0;
+        const char *eq = memchr(entry, '=', elen), *f = entry;
+        if (!eq) continue;
+        size_t n = (size_t)(eq - entry);
+        if (n > klen && entry[klen] == '.' && memcmp(entry, kind, klen) == 0) { f += klen + 1; n -= klen + 1; }
+        else if (memchr(entry, '.', n)) continue;   /* for another kind of file */
+        if (n == flen && memcmp(f, field, n) == 0) {
+            snprintf(header, cap, "%s", eq + 1);
+            found = 1;   /* the last entry wins, as in colmap_resolve */
+        }
+    }
+    return found;
 }

@@ -37,6 +37,7 @@ typedef struct colmap {
     int nfields;
     int at[COLMAP_MAX];      /* field index in the row of each field, -1 when absent */
     colmap_how how[COLMAP_MAX];
+    size_t column[COLMAP_MAX];   /* 1-based column in the file of each field found, for messages */
     explain cols;            /* the column lines of --explain (only when asked) */
     int explaining;
 } colmap;
@@ -76,6 +77,10 @@ int colmap_resident_of(const char *v, size_t len, const char *folded_academie);
 /* The fields of row other than field `skip`, trimmed, as CSV text ",a,b,..." (quoted where
  * needed) into buf: --keep-columns. -1 when longer than n. */
 int colmap_csv_tail(const csv_row *row, size_t skip, char *buf, size_t n);
+
+/* 1 when the --columns text `columns` maps `field` of a `kind` file ("field=Header" or
+ * "kind.field=Header"), with the header (unquoted) in header[0..cap). */
+int colmap_mapped(const char *columns, const char *kind, const char *field, char *header, size_t cap);
 
 void colmap_free(colmap *m);
 

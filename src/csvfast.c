@@ -116,7 +116,8 @@ int csvfast_read_buffer(const char *buf, size_t len, csv_row_fn fn, void *ctx)
         }
         if (index == 0) header_fields = nf;
         else if (nf != header_fields) goto out;
-        csv_row row = { index, line, nf, f.ptr, f.len };
+        if (index == 0 && !csvfast_named_header(f.ptr, f.len, nf)) goto out;
+        csv_row row = { index, line, nf, f.ptr, f.len, NULL };
         if (fn(ctx, NULL, &row) != 0) goto out;
         index++;
         s = e + 1;
@@ -127,4 +128,49 @@ out:
     free(f.len);
     free(f.text);
     return rc;
+}
+
+int csvfast_named_header(const char *const *field, const size_t *len, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < len[i] && (field[i][k] == ' ' || field[i][k] == '\t')) k++;
+        if (k == len[i]) return 0;
+    }
+    return 1;
+}
+
+void csvfast_stats(const char *buf, size_t len, csv_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { buf += 3; len -= 3; st->bom = 1; }
+    const char *end = buf + len;
+    st->delim = header_delim(buf, end);
+    const char *lf = memchr(buf, '\n', len);
+    st->crlf = lf && lf > buf && lf[-1] == '\r';
+    size_t line = 1;
+    int header = 0;
+    for (const char *s = buf; s < end; line++) {
+        const char *e = memchr(s, '\n', (size_t)(end - s));
+        if (!e) e = end;
+        const char *stop = e > s && e[-1] == '\r' ? e - 1 : e;
+        size_t n = (size_t)(stop - s), blanks = 0;
+        while (blanks < n && (s[blanks] == ' ' || s[blanks] == '\t' || s[blanks] == st->delim)) blanks++;
+        if (n == 0) {
+            /* a blank line: no record at all */
+        } else if (blanks == n) {   /* only separators and spaces: an entirely empty row */
+            if (st->skipped < sizeof st->skipped_line / sizeof st->skipped_line[0])
+                st->skipped_line[st->skipped] = line;
+            st->skipped++;
+        } else if (!header) {
+            header = 1;
+            st->header_line = line;
+            size_t k = n < sizeof st->header - 1 ? n : sizeof st->header - 1;
+            memcpy(st->header, s, k);
+            st->header[k] = '\0';
+        } else {
+            st->rows++;
+        }
+        s = e + 1;
+    }
 }

@@ -16,4 +16,13 @@
  * counts them, as csvread does. */
 int csvfast_read_buffer(const char *buf, size_t len, csv_row_fn fn, void *ctx);
 
+/* 1 when the header fields[0..n) have a name each (only then may a fast path read the
+ * file: csvread leaves columns with no name out of the rows, and says so). */
+int csvfast_named_header(const char *const *field, const size_t *len, size_t n);
+
+/* What --explain says of a plain buffer the fast path has read whole (see csvfast_read_buffer:
+ * no quote, valid UTF-8, no unnamed header column): the stats csvread would have filled,
+ * found by one cheap pass over the line ends, so that --explain keeps the fast path. */
+void csvfast_stats(const char *buf, size_t len, csv_stats *st);
+
 #endif

@@ -31,6 +31,13 @@ struct csv_reader {
     size_t nfields, fields_cap;
     size_t header_fields;
     size_t row_index;
+    /* header columns with no name, left out of the rows handed to the callback */
+    unsigned char *unnamed;    /* per header column: 1 = no name */
+    size_t nunnamed;
+    const char **cptrs;        /* the row without them */
+    size_t *clens, *ccols;     /* and the file column of each field kept */
+    size_t ccap;
+    const size_t *fieldmap;    /* ccols while the callback runs (csv_fail counts its fields) */
     /* where things are */
     size_t line;           /* physical line being fed (1-based) */
     size_t line_off;       /* offset of that line */
@@ -91,6 +98,7 @@ void csv_fail(csv_reader *rd, size_t field, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    if (rd->fieldmap) field = rd->fieldmap[field];   /* the callback counts named columns */
     locate_field(rd, field, &line, &col);
     errloc_set(rd->err, rd->name, line, col, "%s", what);
     rd->failed = 1;
@@ -180,16 +188,88 @@ static int all_fields_empty(const csv_reader *rd)
     return 1;
 }
 
+/* The header as --explain shows it: its fields joined by the separator, a field holding
+ * the separator or a quote in quotes (so that "Rang, classement" reads as one column). */
 static void keep_header(csv_reader *rd)
 {
     size_t n = 0, cap = sizeof rd->st.header;
+    char *out = rd->st.header;
     for (size_t i = 0; i < rd->nfields && n + 1 < cap; i++) {
-        if (i && n + 1 < cap) rd->st.header[n++] = rd->opts.delim;
-        size_t len = rd->lens[i] < cap - 1 - n ? rd->lens[i] : cap - 1 - n;
-        memcpy(rd->st.header + n, rd->text + rd->offs[i], len);
-        n += len;
+        const char *t = rd->text + rd->offs[i];
+        size_t len = rd->lens[i];
+        int quote = memchr(t, rd->opts.delim, len) || memchr(t, '"', len);
+        if (i && n + 1 < cap) out[n++] = rd->opts.delim;
+        if (quote && n + 1 < cap) out[n++] = '"';
+        for (size_t k = 0; k < len && n + 1 < cap; k++) {
+            if (t[k] == '"' && n + 2 < cap) out[n++] = '"';
+            out[n++] = t[k];
+        }
+        if (quote && n + 1 < cap) out[n++] = '"';
     }
-    rd->st.header[n] = '\0';
+    out[n] = '\0';
+}
+
+/* The header's columns with no name (only spaces): Excel writes "id;rank;;;" once a cell
+ * beyond the data was touched. They are left out of the rows when blank on every row. A
+ * header with no name at all is left as it is (the loader says which columns it misses). */
+static int find_unnamed(csv_reader *rd)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rd->nfields; i++) {
+        const char *t = rd->text + rd->offs[i];
+        size_t k = 0;
+        while (k < rd->lens[i] && (t[k] == ' ' || t[k] == '\t')) k++;
+        n += k == rd->lens[i];
+    }
+    if (n == 0 || n == rd->nfields) return 0;
+    rd->unnamed = calloc(rd->nfields, 1);
+    if (!rd->unnamed) return -1;
+    for (size_t i = 0; i < rd->nfields; i++) {
+        const char *t = rd->text + rd->offs[i];
+        size_t k = 0;
+        while (k < rd->lens[i] && (t[k] == ' ' || t[k] == '\t')) k++;
+        if (k < rd->lens[i]) continue;
+        rd->unnamed[i] = 1;
+        if (rd->st.unnamed < sizeof rd->st.unnamed_col / sizeof rd->st.unnamed_col[0])
+            rd->st.unnamed_col[rd->st.unnamed] = i + 1;
+        rd->st.unnamed++;
+    }
+    rd->nunnamed = n;
+    return 0;
+}
+
+/* The record without its unnamed columns into cptrs / clens / ccols; a value under one
+ * of them is an error at its place. Returns the number of fields kept, or (size_t)-1. */
+static size_t drop_unnamed(csv_reader *rd)
+{
+    size_t c1 = rd->ccap, c2 = rd->ccap, c3 = rd->ccap;
+    if (grow((void **)&rd->cptrs, &c1, rd->nfields, sizeof *rd->cptrs) ||
+        grow((void **)&rd->clens, &c2, rd->nfields, sizeof *rd->clens) ||
+        grow((void **)&rd->ccols, &c3, rd->nfields, sizeof *rd->ccols)) {
+        errloc_set(rd->err, rd->name, 0, 0, "out of memory");
+        rd->failed = 1;
+        return (size_t)-1;
+    }
+    rd->ccap = c1;
+    size_t n = 0;
+    for (size_t i = 0; i < rd->nfields; i++) {
+        if (i < rd->header_fields && rd->unnamed[i]) {
+            if (rd->row_index == 0) continue;
+            const char *t = rd->text + rd->offs[i];
+            size_t k = 0, len = rd->lens[i];
+            while (k < len && (t[k] == ' ' || t[k] == '\t')) k++;
+            if (k == len) continue;
+            while (t[len - 1] == ' ' || t[len - 1] == '\t') len--;
+            csv_fail(rd, i, "'%.*s' under column %zu, which has no name in the header (line %zu): "
+                     "name the column, or empty it", (int)(len - k < 60 ? len - k : 60), t + k, i + 1,
+                     rd->st.header_line);
+            return (size_t)-1;
+        }
+        rd->cptrs[n] = rd->text + rd->offs[i];
+        rd->clens[n] = rd->lens[i];
+        rd->ccols[n++] = i;
+    }
+    return n;
 }
 
 static void on_record(int term, void *rdv)
@@ -216,6 +296,10 @@ static void on_record(int term, void *rdv)
             rd->header_fields = rd->nfields;
             rd->st.header_line = line;
             if (rd->opts.stats) keep_header(rd);
+            if (find_unnamed(rd) != 0) {
+                errloc_set(rd->err, rd->name, 0, 0, "out of memory");
+                rd->failed = 1;
+            }
         } else {
             rd->st.rows++;
         }
@@ -224,13 +308,21 @@ static void on_record(int term, void *rdv)
             csv_fail(rd, at, "%zu field%s where the header has %zu", rd->nfields,
                      rd->nfields == 1 ? "" : "s", rd->header_fields);
         }
+        csv_row row = { rd->row_index, line, rd->nfields, rd->ptrs, rd->lens, NULL };
+        if (!rd->failed && rd->unnamed) {
+            size_t n = drop_unnamed(rd);
+            if (n != (size_t)-1) {
+                row = (csv_row){ rd->row_index, line, n, rd->cptrs, rd->clens, rd->ccols };
+                rd->fieldmap = rd->ccols;
+            }
+        }
         if (!rd->failed) {
-            csv_row row = { rd->row_index, line, rd->nfields, rd->ptrs, rd->lens };
             if (rd->fn(rd->ctx, rd, &row) != 0 && !rd->failed) {
                 errloc_set(rd->err, rd->name, line, 0, "rejected");
                 rd->failed = 1;
             }
         }
+        rd->fieldmap = NULL;
         rd->row_index++;
     }
     rd->nfields = 0;
@@ -372,6 +464,10 @@ out:
     free(rd.offs);
     free(rd.lens);
     free(rd.ptrs);
+    free(rd.unnamed);
+    free(rd.cptrs);
+    free(rd.clens);
+    free(rd.ccols);
     free(converted);
     return rc;
 }

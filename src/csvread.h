@@ -18,6 +18,8 @@ typedef struct csv_stats {
     size_t skipped;          /* entirely empty rows (only separators and spaces), skipped */
     size_t skipped_line[8];  /* the lines of the first of them */
     char header[512];        /* the header fields, separated by the separator (cut) */
+    size_t unnamed;          /* header columns with no name (Excel's "id;rank;;;"), skipped */
+    size_t unnamed_col[8];   /* the 1-based numbers of the first of them */
 } csv_stats;
 
 typedef struct csv_opts {
@@ -40,13 +42,25 @@ typedef struct csv_row {
     size_t nfields;
     const char *const *field;  /* NUL-terminated texts, quotes removed */
     const size_t *len;
+    const size_t *column;      /* 0-based column in the file of each field; NULL = the same
+                                * (columns with no header name are left out of the rows) */
 } csv_row;
+
+/* The 1-based column in the file of field f of row (for messages). */
+static inline size_t csv_column(const csv_row *row, size_t f)
+{
+    return (row->column ? row->column[f] : f) + 1;
+}
 
 typedef struct csv_reader csv_reader;
 
 /* Return 0 to continue, or call csv_fail() and return -1 to stop. */
 /* Rows that are entirely empty (every field only spaces, as Excel's trailing ";;;;"
- * rows), wherever they are, never reach the callback: they are counted in the stats. */
+ * rows), wherever they are, never reach the callback: they are counted in the stats.
+ * Header columns with no name (Excel writes "id;rank;;;" once a cell beyond the data was
+ * touched) are left out of every row, header included, when they are blank on every row;
+ * a value under one is an error at its place. Field indexes (csv_fail included) count
+ * the named columns only; csv_column() gives a field's column in the file. */
 typedef int (*csv_row_fn)(void *ctx, csv_reader *rd, const csv_row *row);
 
 /* path NULL or "-" reads stdin (named "stdin" in messages), once, through input_read

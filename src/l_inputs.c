@@ -59,13 +59,20 @@ static void push_columns(lua_State *L, int t, const char *fn)
     for (size_t i = 0; i < n; i++) {
         lua_getfield(L, t, keys[i]);
         const char *h = lua_tostring(L, -1);
-        if (strchr(h, ','))
-            luaL_error(L, "%s: columns: header '%s' contains a comma; rename the column", fn, h);
-        lua_pop(L, 1);
+        lua_pop(L, 1);   /* h stays alive in the table; the buffer wants the stack as it left it */
         if (i) luaL_addchar(&b, ',');
         luaL_addstring(&b, keys[i]);
         luaL_addchar(&b, '=');
-        luaL_addstring(&b, h);
+        if (strchr(h, ',') || strchr(h, '"')) {   /* quoted as --columns takes it: "Rang, classement" */
+            luaL_addchar(&b, '"');
+            for (const char *c = h; *c; c++) {
+                if (*c == '"') luaL_addchar(&b, '"');
+                luaL_addchar(&b, *c);
+            }
+            luaL_addchar(&b, '"');
+        } else {
+            luaL_addstring(&b, h);
+        }
     }
     luaL_pushresult(&b);
 }
@@ -156,14 +163,24 @@ static int l_suggest(lua_State *L)
     return 1;
 }
 
-/* admit.names_column(header, field) -> true when the header text names field (its own
- * name or one of its aliases, as the loaders read it): for Lua code that reads a file's
- * other columns beside a loader (admit.phase's overbooking, rang_limite). */
+/* admit.names_column(header, field [, columns [, kind]]) -> true when the header text names
+ * field (its own name or one of its aliases, as the loaders read it; or the header the
+ * mapping `columns` gives field of a `kind` file): for Lua code that reads a file's other
+ * columns beside a loader (admit.phase's overbooking, rang_limite). */
 static int l_names_column(lua_State *L)
 {
     size_t len;
     const char *header = luaL_checklstring(L, 1, &len);
     const char *field = luaL_checkstring(L, 2);
+    const char *kind = luaL_optstring(L, 4, "");
+    if (!lua_isnoneornil(L, 3)) {   /* a mapping {columns = ...} chooses the header itself */
+        push_columns(L, 3, "admit.names_column");
+        char mapped[512];
+        if (colmap_mapped(lua_tostring(L, -1), kind, field, mapped, sizeof mapped)) {
+            lua_pushboolean(L, colmap_same_name(header, len, mapped, strlen(mapped)));
+            return 1;
+        }
+    }
     lua_pushboolean(L, colmap_is_field(header, len, field));
     return 1;
 }

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "colmap.h"
+#include "csvfast.h"
 #include "csvread.h"
 #include "fieldval.h"
 #include "encoding.h"
@@ -91,6 +92,7 @@ typedef struct load_ctx {
     int nfields;
     colmap cols;
     csv_stats stats;
+    int stats_read;             /* stats filled by csvread (the fast path handed the file over) */
     size_t residence;           /* candidates: the académie de résidence field, or SIZE_MAX */
     char academie[160];         /* folded --academie */
     uint32_t last_cand;         /* the previous vœu's candidate, SIM_NONE at first */
@@ -527,7 +529,12 @@ static fast_status fast_read(const text_in *in, csv_row_fn fn, void *ctx, errloc
         }
         if (index == 0) header_fields = n;
         else if (n != header_fields) goto out;
-        csv_row row = { index, line, n, ptrs, lens };
+        if (index == 0 && !csvfast_named_header(ptrs, lens, n)) {
+            free(ptrs);   /* columns with no name: csvread leaves them out, nothing read yet */
+            free(lens);
+            goto clean;
+        }
+        csv_row row = { index, line, n, ptrs, lens, NULL };
         if (fn(ctx, NULL, &row) != 0) goto out;
         index++;
         p = e + 1;
@@ -545,7 +552,11 @@ out:
     free(lens);
     return st;
 clean:  /* nothing was read yet: csvread takes this text over, no need to start again */
-    return csv_read_buffer(in->name, in->buf, in->len, NULL, fn, ctx, err) == 0 ? FAST_OK : FAST_ERROR;
+    {
+        csv_opts copts = { .stats = &((load_ctx *)ctx)->stats };
+        ((load_ctx *)ctx)->stats_read = 1;
+        return csv_read_buffer(in->name, in->buf, in->len, &copts, fn, ctx, err) == 0 ? FAST_OK : FAST_ERROR;
+    }
 }
 
 /* Reads the rows of in into the callback, fast when allowed; 1 = start again without the
@@ -553,15 +564,18 @@ clean:  /* nothing was read yet: csvread takes this text over, no need to start 
 static int read_rows(const text_in *in, csv_row_fn fn, load_ctx *x, int fast, errloc *err)
 {
     int rc;
-    if (x->opts && x->opts->explain) fast = 0;   /* csvread counts what --explain shows */
     if (!fast) {
         csv_opts copts = { .stats = &x->stats };
         rc = csv_read_buffer(in->name, in->buf, in->len, &copts, fn, x, err);
-        if (rc == 0) colmap_explain_file(&x->cols, x->opts, in->name, &x->stats);
     } else {
         fast_status st = fast_read(in, fn, x, err);
         rc = st == FAST_OK ? 0 : st == FAST_ERROR ? -1 : 1;
+        /* --explain keeps the fast path: what csvread would have counted, in one cheap
+         * pass over the line ends of the plain text the fast path read */
+        if (rc == 0 && !x->stats_read && x->opts && x->opts->explain)
+            csvfast_stats(in->buf, in->len, &x->stats);
     }
+    if (rc == 0) colmap_explain_file(&x->cols, x->opts, in->name, &x->stats);
     colmap_free(&x->cols);
     return rc;
 }

@@ -41,10 +41,11 @@ return function(admit)
     end
     -- the column the loader read formation_id from: its own name, else an alias
     -- ("Code formation", cod_aff_form...), so that an officer's file keeps its columns
+    -- (or the header a {columns = ...} / --columns mapping gives it)
     local id_key = "formation_id"
-    if header and column_of(header, id_key) == 0 then
+    if header and (spec.columns ~= nil or column_of(header, id_key) == 0) then
       for _, h in ipairs(header) do
-        if admit.names_column(h, "formation_id") then id_key = h; break end
+        if admit.names_column(h, "formation_id", spec.columns, "formations") then id_key = h; break end
       end
     end
     local index = {}
@@ -137,6 +138,8 @@ return function(admit)
   local known = {
     formations = true, candidates = true, wishes = true, days = true, overbooking = true,
     behaviour = true, seed = true, on_day = true, policies = true, trace = true, progress = true,
+    -- the loader options of admit.simulate (SCRIPTING.md §3 "Column names")
+    columns = true, academie = true, explain = true, verbose = true, keep_columns = true,
   }
 
   --- admit.phase{formations=, candidates=, wishes=, days=37, overbooking=0, behaviour=,
@@ -147,7 +150,14 @@ return function(admit)
       error("admit.phase: expects a table {formations=, candidates=, wishes=, ...}", 2)
     end
     for k in pairs(spec) do
-      if not known[k] then error("admit.phase: unknown field '" .. tostring(k) .. "'", 2) end
+      if not known[k] then
+        local names = {}
+        for n in pairs(known) do names[#names + 1] = n end
+        table.sort(names)
+        local near = type(k) == "string" and admit.suggest(k, names)
+        error(string.format("admit.phase: unknown field '%s'; fields: %s%s", tostring(k), table.concat(names, ", "),
+          near and string.format("; did you mean '%s'?", near) or ""), 2)
+      end
     end
     for _, k in ipairs { "formations", "candidates", "wishes" } do
       if spec[k] == nil then error("admit.phase: " .. k .. " is missing", 2) end
@@ -155,13 +165,15 @@ return function(admit)
     local prob
     if type(spec.formations) == "string" and type(spec.candidates) == "string"
       and type(spec.wishes) == "string" then
-      prob = admit.check(admit.sim_load(spec.formations, spec.candidates, spec.wishes))
+      prob = admit.check(admit.sim_load(spec.formations, spec.candidates, spec.wishes, {
+        columns = spec.columns, academie = spec.academie, explain = spec.explain,
+        verbose = spec.verbose, keep_columns = spec.keep_columns }))
     else
       prob = admit.check(admit.sim_build(rows_of(admit, spec.formations, "formations", "admit.phase"),
         rows_of(admit, spec.candidates, "candidates", "admit.phase"), rows_of(admit, spec.wishes, "wishes", "admit.phase")))
     end
     local applied = {}
-    if spec.policies ~= nil then applied = admit._apply_policies(prob, spec.policies, spec.candidates) end
+    if spec.policies ~= nil then applied = admit._apply_policies(prob, spec.policies, spec.candidates, spec) end
     local ob, nb, rl = formation_params(spec, prob)
     if spec.days ~= nil and math.type(spec.days) ~= "integer" then
       error("admit.phase: days must be an integer, got " .. tostring(spec.days), 2)

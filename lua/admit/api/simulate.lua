@@ -16,13 +16,34 @@ return function(admit)
     end
     local t = {}
     for k, v in pairs(row) do
-      if k ~= "id" and k ~= "_line" and type(v) == "string" and v:match("^%s*%-?%d+%.?%d*%s*$") then
-        t[k] = tonumber(v)
+      if k ~= "id" and k ~= "_line" and type(v) == "string" and v:match("^%s*%-?%d+[.,]?%d*%s*$") then
+        t[k] = tonumber((v:gsub(",", ".")))   -- a decimal comma as a spreadsheet writes it
       elseif k ~= "_line" then
         t[k] = v
       end
     end
     return t
+  end
+
+  -- The candidates' rows a policy reads. From a path, through the candidates loader with
+  -- the loader options, so that an officer's export gives the rows of the canonical file:
+  -- columns under their canonical names (id, bac, boursier, resident), bac general /
+  -- techno / pro, flags 1 / 0, numbers with a decimal comma read, unnamed columns left out.
+  local function candidate_rows(candidates, spec, fn)
+    if type(candidates) ~= "string" then return rows_of(admit, candidates, "candidates", fn) end
+    local set = admit.check(admit.candidates(candidates, { columns = spec.columns, academie = spec.academie }))
+    local names, rows = set:columns(), {}
+    for i = 1, #set do
+      local row, t = set[i], {}
+      for _, k in ipairs(names) do
+        local v = row[k]
+        if type(v) == "boolean" then v = v and 1 or 0 end   -- as a canonical file's 1/0
+        if math.type(v) == "float" and v == math.floor(v) then v = math.tointeger(v) end
+        t[k] = v
+      end
+      rows[i] = t
+    end
+    return rows
   end
 
   local function policy_list(policies)
@@ -117,17 +138,17 @@ return function(admit)
     end
     local applied = {}
     if #policies > 0 then
-      applied = apply_policies(prob, policies, rows_of(admit, spec.candidates, "candidates", "admit.simulate"))
+      applied = apply_policies(prob, policies, candidate_rows(spec.candidates, spec, "admit.simulate"))
     end
     return prob:run(mode, spec.progress), applied
   end
 
   --- For admit.phase (api/phase.lua): the policies applied to an instance as admit.simulate
   -- applies them; returns {formation_id = policy name}.
-  function admit._apply_policies(prob, policies, candidates)
+  function admit._apply_policies(prob, policies, candidates, spec)
     local list = policy_list(policies)
     if #list == 0 then return {} end
-    return apply_policies(prob, list, rows_of(admit, candidates, "candidates", "admit.simulate"))
+    return apply_policies(prob, list, candidate_rows(candidates, spec or {}, "admit.phase"))
   end
 
   -- ------------------------------------------------------------ reports

@@ -5,7 +5,8 @@ local cli = require "admit.cli"
 local usage = [[
 usage: admit phase --formations F.csv --candidates C.csv --wishes W.csv --out DIR
                    [--days 37] [--overbooking PCT] [--seed N] [--behaviour ideal|model]
-                   [--mode-params FILE.lua] [--trace]
+                   [--mode-params FILE.lua] [--trace] [--keep-columns]
+                   [--columns FIELD=HEADER,...] [--academie NAME] [--explain] [-v]
   F.csv, C.csv, W.csv  as for `admit allocate`; F.csv may add the columns overbooking
          (percent), nb_recrutements (N, instead of the percent) and rang_limite
   --days N           days of the phase (2023: 37, 1 June to 7 July)
@@ -17,6 +18,7 @@ usage: admit phase --formations F.csv --candidates C.csv --wishes W.csv --out DI
   --mode-params FILE.lua  a Lua file returning behaviour parameters
                      (e.g. return { ra_share = 0.3, leave_daily = 0.001 })
   --trace            also write candidates_days.csv (every state change of every vœu)
+  --columns, --academie, --explain, -v, --keep-columns  as for `admit allocate`
 Writes DIR/assignments.csv, formations.csv, summary.json, results.xlsx (the end of the
 phase, as allocate does), days.csv (per day and group) [, candidates_days.csv].]]
 
@@ -50,6 +52,9 @@ return {
       ["--formations"] = "value", ["--candidates"] = "value", ["--wishes"] = "value",
       ["--out"] = "value", ["--days"] = "value", ["--overbooking"] = "value", ["--seed"] = "value",
       ["--behaviour"] = "value", ["--mode-params"] = "value", ["--trace"] = "flag",
+      -- the loader options of allocate, read the same way
+      ["--columns"] = "value", ["--academie"] = "value", ["--explain"] = "flag", ["-v"] = "flag",
+      ["--verbose"] = "flag", ["--keep-columns"] = "flag",
     }, usage)
     if #rest > 0 then admit.fail("unexpected argument '" .. rest[1] .. "'\n" .. usage) end
     for _, k in ipairs { "formations", "candidates", "wishes", "out" } do
@@ -70,7 +75,8 @@ return {
     end
     local ok, r = pcall(admit.phase, { formations = opts.formations, candidates = opts.candidates,
       wishes = opts.wishes, days = days, overbooking = overbooking, seed = seed,
-      behaviour = behaviour, trace = opts.trace })
+      behaviour = behaviour, trace = opts.trace, columns = opts.columns, academie = opts.academie,
+      explain = opts.explain, verbose = opts.v or opts.verbose, keep_columns = opts.keep_columns })
     if not ok then
       if type(r) == "string" and opts.mode_params then admit.fail(r, 1) end
       error(r, 0)

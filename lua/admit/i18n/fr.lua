@@ -616,6 +616,23 @@ return { messages = {
   { "applicants placed elsewhere", "candidats admis ailleurs" },
   { "not enough applicants", "pas assez de candidats" },
 
+  -- ------------------------------------------------------------- inputs (issue 11): unnamed columns, --columns quoting, phase
+  { "'{v}' under column {n}, which has no name in the header (line {line}): name the column, or empty it",
+    "'{v}' dans la colonne {n}, qui n'a pas de nom dans l'en-tête (ligne {line}) : nommez la colonne, ou videz-la" },
+  { "--columns: the quote opened in '{v}' is never closed (a header holding a comma is written "
+    .. "field=\"Header, name\")",
+    "--columns : le guillemet ouvert dans '{v}' n'est jamais fermé (un en-tête qui contient une virgule "
+    .. "s'écrit champ=\"En-tête, nom\")" },
+  { "  --columns, --academie, --explain, -v, --keep-columns  as for `admit allocate`",
+    "  --columns, --academie, --explain, -v, --keep-columns  comme pour `admit allocate`" },
+  { "admit.phase: unknown field '{f}'; fields: {list}", "admit.phase : champ inconnu '{f}' ; champs : {list}" },
+  { "    resident          from column {n}: lives in the académie {a}",
+    "    resident          depuis la colonne {n} : réside dans l'académie {a}" },
+  { "    (no name)         columns {list}: no name in the header and empty on every row, skipped",
+    "    (sans nom)        colonnes {list} : sans nom dans l'en-tête et vides sur chaque ligne, ignorées" },
+  { "    (no name)         column {n}: no name in the header and empty on every row, skipped",
+    "    (sans nom)        colonne {n} : sans nom dans l'en-tête et vide sur chaque ligne, ignorée" },
+
   -- ------------------------------------------------------------- last: a file or name before a message
   { "{word}: {rest*}", "{word} : {rest}" },
 } }
