@@ -491,7 +491,7 @@ static int split_header(void *ctx, const csv_row *header)
 static int split_row(void *ctx, size_t row, size_t line, const char *const *field, const size_t *len)
 {
     load_ctx *lc = ctx;
-    csv_row r = { row + 1, line, lc->nfields, field, len };
+    csv_row r = { row + 1, line, lc->nfields, field, len, NULL };
     return load_row(ctx, NULL, &r) != 0;
 }
 

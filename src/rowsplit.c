@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvfast.h"
 #include "threads.h"
 
 typedef struct split_job {
@@ -155,8 +156,9 @@ static int read_header(const char *s, const char *stop, char delim, rowsplit_hea
             if (!d) break;
             a = d + 1;
         }
-        csv_row row = { 0, 1, nf, field, len };
-        rc = header(ctx, &row) != 0;
+        csv_row row = { 0, 1, nf, field, len, NULL };
+        /* a column with no name: csvread leaves it out of the rows (and says so) */
+        rc = !csvfast_named_header(field, len, nf) || header(ctx, &row) != 0;
         *nfields = nf;
     }
     free(text);
