@@ -45,7 +45,19 @@ int export_xlsx(const char *path, const sim_report *rep, const export_extras *x,
 #define EXPORT_XLSX_ASSIGNMENTS_MAX 200000u
 int export_xlsx_has_assignments(const sim_report *rep);
 
-/* All the files into dir (created or replaced only when all are written); x may be NULL. */
-int export_dir(const char *dir, const sim_report *rep, const export_extras *x, errloc *err);
+/* results.xlsx begun early: on a second thread, into dir's temporary folder, while the
+ * caller makes its other files (report.html); only the language and provenance of x are
+ * used (copied). NULL when there is one thread or the folder cannot be opened now (then
+ * export_dir writes the workbook itself, and says what is wrong). */
+typedef struct export_pending export_pending;
+export_pending *export_xlsx_start(const char *dir, const sim_report *rep, const export_extras *x);
+/* Waits for it and drops its folder (not taken over by export_dir). NULL is fine. */
+void export_pending_free(export_pending *pd);
+
+/* All the files into dir (created or replaced only when all are written); x may be NULL.
+ * pd (may be NULL) is taken over, and freed: its workbook is used when it was begun for the
+ * same dir, report, language and provenance, else dropped and written again. */
+int export_dir(const char *dir, const sim_report *rep, const export_extras *x, export_pending *pd,
+               errloc *err);
 
 #endif

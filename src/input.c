@@ -2,6 +2,7 @@
 #include "input.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,17 +74,27 @@ int input_same(const char *a, const char *b)
 static struct { char *name; char hex[65]; uint64_t bytes; } streams[STREAMS_KEPT];
 static unsigned streams_next;
 
-static void remember_stream(const char *name, const char *buf, size_t len)
+void input_sha256_hex(const char *buf, size_t len, char hex[65])
 {
+    static const char digits[] = "0123456789abcdef";
     struct sha256_ctx ctx;
     uint8_t digest[SHA256_DIGEST_SIZE];
     sha256_init(&ctx);
     sha256_update(&ctx, len, (const uint8_t *)buf);
     sha256_digest(&ctx, sizeof digest, digest);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 15];
+    }
+    hex[64] = '\0';
+}
+
+static void remember_stream(const char *name, const char *buf, size_t len)
+{
     unsigned k = streams_next++ % STREAMS_KEPT;
     free(streams[k].name);
     streams[k].name = strdup(name);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) snprintf(streams[k].hex + 2 * i, 3, "%02x", digest[i]);
+    input_sha256_hex(buf, len, streams[k].hex);
     streams[k].bytes = len;
 }
 
@@ -99,6 +110,73 @@ int input_stream_digest(const char *path, char hex[65], uint64_t *bytes)
         }
     }
     return -1;
+}
+
+/* ------------------------------------------- digests of files already read */
+
+/* A file is known by its device, inode, size and times: the same file unchanged since its
+ * digest was taken (any write moves its change time). */
+typedef struct file_key {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtim, ctim;
+} file_key;
+
+#define FILES_KEPT 16
+static struct { file_key key; char hex[65]; int used; } files[FILES_KEPT];
+static unsigned files_next;
+static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;   /* loaders keep them from a thread */
+
+static file_key key_of(const struct stat *st)
+{
+    return (file_key){ st->st_dev, st->st_ino, st->st_size, st->st_mtim, st->st_ctim };
+}
+
+static int same_key(const file_key *a, const file_key *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtim.tv_sec == b->mtim.tv_sec && a->mtim.tv_nsec == b->mtim.tv_nsec &&
+           a->ctim.tv_sec == b->ctim.tv_sec && a->ctim.tv_nsec == b->ctim.tv_nsec;
+}
+
+int input_stat_file(const char *path, struct stat *st)
+{
+    if (path == NULL || strcmp(path, "-") == 0) return -1;
+    return stat(path, st) == 0 && S_ISREG(st->st_mode) ? 0 : -1;
+}
+
+void input_keep_digest(const char *path, const struct stat *before, const char *buf, size_t len)
+{
+    struct stat after;
+    if (input_stat_file(path, &after) != 0) return;
+    file_key k0 = key_of(before), k1 = key_of(&after);
+    if (!same_key(&k0, &k1) || (uint64_t)after.st_size != len) return;   /* changed while read */
+    char hex[65];
+    input_sha256_hex(buf, len, hex);
+    pthread_mutex_lock(&files_lock);
+    unsigned k = files_next++ % FILES_KEPT;
+    files[k].key = k1;
+    memcpy(files[k].hex, hex, sizeof hex);
+    files[k].used = 1;
+    pthread_mutex_unlock(&files_lock);
+}
+
+int input_file_digest(const char *path, char hex[65], uint64_t *bytes)
+{
+    struct stat st;
+    if (input_stat_file(path, &st) != 0) return -1;
+    file_key key = key_of(&st);
+    int found = -1;
+    pthread_mutex_lock(&files_lock);
+    for (unsigned i = 0; i < FILES_KEPT && found < 0; i++)
+        if (files[i].used && same_key(&files[i].key, &key)) {
+            memcpy(hex, files[i].hex, 65);
+            *bytes = (uint64_t)st.st_size;
+            found = 0;
+        }
+    pthread_mutex_unlock(&files_lock);
+    return found;
 }
 
 /* "1 GiB", "10 MiB", "1500 bytes": the bound as the message gives it. */
@@ -182,6 +260,7 @@ char *input_read(const char *path, const char *name, size_t *len, errloc *err)
     }
     buf[n] = '\0';
     *len = n;
-    if (!regular) remember_stream(input_name(path), buf, n);
+    /* standard input is read once even when redirected from a file: keep its digest too */
+    if (!regular || is_stdin) remember_stream(input_name(path), buf, n);
     return buf;
 }

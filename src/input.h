@@ -37,6 +37,20 @@ int input_is_stream(const char *path);
  * path names a stream read so far, -1 otherwise. */
 int input_stream_digest(const char *path, char hex[65], uint64_t *bytes);
 
+/* The SHA-256 of buf[0..len), as 64 lowercase hex digits. */
+void input_sha256_hex(const char *buf, size_t len, char hex[65]);
+
+/* Regular files: a loader that holds a file's bytes in memory can hash them there (on
+ * another core) instead of the provenance reading the file again. input_stat_file: 0 and
+ * *st when path is a regular file (stat it before reading). input_keep_digest: keeps the
+ * digest of buf when the file is still the one stat'ed before (same device, inode, size,
+ * times) and len is its size. input_file_digest: 0 with the digest and size when path is
+ * a file kept so and unchanged since, -1 otherwise. Thread-safe. */
+struct stat;
+int input_stat_file(const char *path, struct stat *st);
+void input_keep_digest(const char *path, const struct stat *before, const char *buf, size_t len);
+int input_file_digest(const char *path, char hex[65], uint64_t *bytes);
+
 /* 1 when a and b name the same file or stream ("-" and /dev/stdin alike). */
 int input_same(const char *a, const char *b);
 

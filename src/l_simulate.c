@@ -14,6 +14,7 @@
 #include "l_admit.h"
 #include "l_inputs.h"
 #include "sim_load.h"
+#include "phases.h"
 
 #define PROBLEM_MT "admit.problem"
 #define RESULT_MT "admit.simulation"
@@ -23,6 +24,7 @@ typedef struct problem_box { sim_problem *p; } problem_box;
 typedef struct result_box {
     sim_result *r;
     sim_report *rep;
+    export_pending *pending;    /* r:start_write's workbook under way, for r:write */
     const sim_problem *p;       /* kept alive by the uservalue (the problem userdata) */
 } result_box;
 
@@ -440,6 +442,7 @@ static int problem_run(lua_State *L)
     progress_done(show);
     if (!b->r) return luaL_error(L, "out of memory during the allocation");
     b->rep = sim_report_build(pb->p, b->r);
+    phases_mark("audit");
     if (!b->rep) return luaL_error(L, "out of memory during the report");
     return 1;
 }
@@ -456,6 +459,8 @@ static result_box *check_result(lua_State *L, int i)
 static int result_gc(lua_State *L)
 {
     result_box *b = luaL_checkudata(L, 1, RESULT_MT);
+    export_pending_free(b->pending);   /* before the report it reads */
+    b->pending = NULL;
     sim_report_free(b->rep);
     sim_result_free(b->r);
     b->rep = NULL;
@@ -628,57 +633,81 @@ static int plain_file_name(const char *name)
     return *name && *name != '.' && !strchr(name, '/') && !strchr(name, '\\');
 }
 
+/* The options of r:write and r:start_write (table at index 3, or none) into x; the
+ * strings stay alive in the table and in userdata pushed on the stack. */
+static void write_options(lua_State *L, export_extras *x)
+{
+    *x = (export_extras){ 0, NULL, 0, NULL, 0, 0 };
+    if (lua_isnoneornil(L, 3)) return;
+    luaL_checktype(L, 3, LUA_TTABLE);
+    x->csv_dialect = admit_csv_option(L, 3);
+    lua_settop(L, 3);
+    lua_getfield(L, 3, "english");                 /* 4 */
+    x->english = lua_toboolean(L, 4);
+    lua_getfield(L, 3, "provenance");              /* 5 */
+    lua_getfield(L, 3, "files");                   /* 6 */
+    int np = lua_istable(L, 5) ? (int)luaL_len(L, 5) : 0;
+    lua_Integer nf = 0;
+    if (lua_istable(L, 6))
+        for (lua_pushnil(L); lua_next(L, 6); lua_pop(L, 1)) nf++;
+    const char **prov = lua_newuserdatauv(L, (size_t)(2 * np + 1) * sizeof *prov, 0);  /* 7 */
+    export_file *files = lua_newuserdatauv(L, (size_t)(nf + 1) * sizeof *files, 0);    /* 8 */
+    for (int i = 0; i < np; i++) {
+        lua_rawgeti(L, 5, i + 1);
+        luaL_argcheck(L, lua_istable(L, -1), 3, "provenance: a list of {key, value}");
+        for (int j = 0; j < 2; j++) {
+            lua_rawgeti(L, -1 - j, j + 1);
+            luaL_argcheck(L, lua_type(L, -1) == LUA_TSTRING, 3, "provenance: keys and values are strings");
+            prov[2 * i + j] = lua_tostring(L, -1);
+        }
+        lua_pop(L, 3);  /* the strings stay alive in the table at 5 */
+    }
+    int n = 0;
+    if (lua_istable(L, 6))
+        for (lua_pushnil(L); lua_next(L, 6); lua_pop(L, 1)) {
+            if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+                luaL_argerror(L, 3, "files: expected {name = text, ...}");
+            files[n].name = lua_tostring(L, -2);
+            if (!plain_file_name(files[n].name))
+                luaL_error(L, "write: '%s' is not a plain file name", files[n].name);
+            files[n].text = lua_tolstring(L, -1, &files[n].len);
+            n++;
+        }
+    x->provenance = prov;
+    x->nprov = np;
+    x->files = files;
+    x->nfiles = n;
+}
+
 /* r:write(dir [, {english=, provenance = {{key, value}, ...}, files = {name = text, ...},
  * csv = "rfc4180"|"excel"}]) -> true | nil, msg: the tables and the caller's files, atomically. */
 static int result_write(lua_State *L)
 {
     result_box *b = check_result(L, 1);
     const char *dir = luaL_checkstring(L, 2);
-    export_extras x = { 0, NULL, 0, NULL, 0, 0 };
-    if (!lua_isnoneornil(L, 3)) {
-        luaL_checktype(L, 3, LUA_TTABLE);
-        x.csv_dialect = admit_csv_option(L, 3);
-        lua_settop(L, 3);
-        lua_getfield(L, 3, "english");                 /* 4 */
-        x.english = lua_toboolean(L, 4);
-        lua_getfield(L, 3, "provenance");              /* 5 */
-        lua_getfield(L, 3, "files");                   /* 6 */
-        int np = lua_istable(L, 5) ? (int)luaL_len(L, 5) : 0;
-        lua_Integer nf = 0;
-        if (lua_istable(L, 6))
-            for (lua_pushnil(L); lua_next(L, 6); lua_pop(L, 1)) nf++;
-        const char **prov = lua_newuserdatauv(L, (size_t)(2 * np + 1) * sizeof *prov, 0);  /* 7 */
-        export_file *files = lua_newuserdatauv(L, (size_t)(nf + 1) * sizeof *files, 0);    /* 8 */
-        for (int i = 0; i < np; i++) {
-            lua_rawgeti(L, 5, i + 1);
-            luaL_argcheck(L, lua_istable(L, -1), 3, "provenance: a list of {key, value}");
-            for (int j = 0; j < 2; j++) {
-                lua_rawgeti(L, -1 - j, j + 1);
-                luaL_argcheck(L, lua_type(L, -1) == LUA_TSTRING, 3, "provenance: keys and values are strings");
-                prov[2 * i + j] = lua_tostring(L, -1);
-            }
-            lua_pop(L, 3);  /* the strings stay alive in the table at 5 */
-        }
-        int n = 0;
-        if (lua_istable(L, 6))
-            for (lua_pushnil(L); lua_next(L, 6); lua_pop(L, 1)) {
-                if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
-                    return luaL_argerror(L, 3, "files: expected {name = text, ...}");
-                files[n].name = lua_tostring(L, -2);
-                if (!plain_file_name(files[n].name))
-                    return luaL_error(L, "write: '%s' is not a plain file name", files[n].name);
-                files[n].text = lua_tolstring(L, -1, &files[n].len);
-                n++;
-            }
-        x.provenance = prov;
-        x.nprov = np;
-        x.files = files;
-        x.nfiles = n;
-    }
+    export_extras x;
+    write_options(L, &x);
     errloc err;
-    if (export_dir(dir, b->rep, &x, &err) != 0) return admit_pushfail(L, err.msg);
+    export_pending *pd = b->pending;
+    b->pending = NULL;   /* export_dir takes it over */
+    phases_mark("provenance, report.html");
+    if (export_dir(dir, b->rep, &x, pd, &err) != 0) return admit_pushfail(L, err.msg);
     lua_pushboolean(L, 1);
     return 1;
+}
+
+/* r:start_write(dir [, {english=, provenance=}]): begins results.xlsx on the other core, for
+ * an r:write(dir, ...) with the same options that follows (admit.write_results renders
+ * report.html meanwhile). Only a matter of speed: r:write gives the same files without it. */
+static int result_start_write(lua_State *L)
+{
+    result_box *b = check_result(L, 1);
+    const char *dir = luaL_checkstring(L, 2);
+    export_extras x;
+    write_options(L, &x);
+    export_pending_free(b->pending);
+    b->pending = export_xlsx_start(dir, b->rep, &x);
+    return 0;
 }
 
 static int result_index(lua_State *L)
@@ -835,7 +864,8 @@ static const luaL_Reg problem_methods[] = {
 static const luaL_Reg result_methods[] = {
     { "assignments", result_assignments }, { "formations", result_formations },
     { "groups", result_groups },
-    { "wishes", result_wishes }, { "write", result_write }, { NULL, NULL }
+    { "wishes", result_wishes }, { "write", result_write },
+    { "start_write", result_start_write }, { NULL, NULL }
 };
 
 static const luaL_Reg sim_funcs[] = {

@@ -9,6 +9,8 @@
 
 #include "idindex.h"
 #include "fieldval.h"
+#include "phases.h"
+#include "threads.h"
 
 const char *const sim_desc_names[SIM_NDESC] = {
     "annex", "academie", "establishment", "commune", "program"
@@ -60,6 +62,8 @@ static int idmap_sync(idindex *ix, const char *const *ids, uint32_t n, idindex_t
 typedef struct sim_problem_full {
     sim_problem pub;
     sim_maps maps;
+    void *spare;                          /* sim_give_spare's block, until taken */
+    size_t spare_size;
     uint32_t form_synced, cand_synced;   /* rows already in the maps */
 } sim_problem_full;
 
@@ -81,6 +85,7 @@ void sim_problem_free(sim_problem *p)
 {
     if (!p) return;
     sim_maps *m = maps_of(p);
+    free(((sim_problem_full *)p)->spare);
     idindex_free(&m->form);
     idindex_free(&m->cand);
     strpool_free(p->pool);
@@ -212,6 +217,32 @@ uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier
     return i;
 }
 
+uint32_t sim_add_candidate_new(sim_problem *p, const char *id, int bac, int boursier, int resident,
+                               uint32_t *earlier)
+{
+    sim_problem_full *pf = (sim_problem_full *)p;
+    *earlier = SIM_NONE;
+    if (p->nc == p->cap_c && grow_candidates(p, next_cap(p->cap_c)) != 0) return SIM_NONE;
+    if (sim_sync_ids(p) != 0) return SIM_NONE;   /* the map made, and up to date */
+    size_t len = strlen(id);
+    const char *s = strpool_copy(p->pool, id, len);   /* ids are distinct: no interning */
+    if (!s) return SIM_NONE;
+    uint32_t i = p->nc;
+    p->c_id[i] = s;
+    long long had = idindex_add(&pf->maps.cand, s, len, i, cand_text, p);
+    if (had == -2) return SIM_NONE;
+    if (had >= 0) {
+        *earlier = (uint32_t)had;
+        return SIM_NONE;
+    }
+    p->nc++;
+    pf->cand_synced = p->nc;
+    p->c_bac[i] = (uint8_t)bac;
+    p->c_boursier[i] = (uint8_t)(boursier != 0);
+    p->c_resident[i] = (uint8_t)(resident != 0);
+    return i;
+}
+
 int sim_set_kept(sim_problem *p, uint32_t c, const char *text)
 {
     if (!p->c_kept) {
@@ -238,6 +269,24 @@ uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pre
     p->w_rank[w] = rank;
     p->w_line[w] = line;
     return w;
+}
+
+void sim_give_spare(sim_problem *p, void *block, size_t size)
+{
+    sim_problem_full *pf = (sim_problem_full *)p;
+    free(pf->spare);
+    pf->spare = block;
+    pf->spare_size = size;
+}
+
+void *sim_take_spare(const sim_problem *p, size_t *size)
+{
+    sim_problem_full *pf = (sim_problem_full *)(uintptr_t)p;   /* scratch, not the instance */
+    void *block = pf->spare;
+    *size = pf->spare_size;
+    pf->spare = NULL;
+    pf->spare_size = 0;
+    return block;
 }
 
 /* A map is made on first use, sized for the room the arrays have then (the loaders call
@@ -365,13 +414,14 @@ static int rank_tie(const sim_problem *p, uint32_t a, uint32_t b, uint32_t *bad,
     return -1;
 }
 
-/* Checks that the ranks inside each formation are distinct. Ranks are usually 1..n with
- * few gaps: a table of seen ranks does it in one pass; sparse ranks are sorted instead
- * (LSD radix, 8 bits per pass, only the passes the largest rank needs). */
-static int check_ranks(const sim_problem *p, uint32_t *bad, errloc *err)
+/* Checks that the ranks inside formations [f_lo, f_hi) are distinct, stopping at the first
+ * formation with a tie. Ranks are usually 1..n with few gaps: a table of seen ranks does it
+ * in one pass; sparse ranks are sorted instead (LSD radix, 8 bits per pass, only the passes
+ * the largest rank needs). 0, -1 with *bad and err, or -2 when out of memory. */
+static int check_ranks(const sim_problem *p, uint32_t f_lo, uint32_t f_hi, uint32_t *bad, errloc *err)
 {
     uint32_t maxn = 0;
-    for (uint32_t f = 0; f < p->nf; f++)
+    for (uint32_t f = f_lo; f < f_hi; f++)
         if (p->f_start[f + 1] - p->f_start[f] > maxn) maxn = p->f_start[f + 1] - p->f_start[f];
     size_t dense = 4 * (size_t)maxn + 64;
     uint32_t *tmp = malloc(((size_t)maxn + 1) * 2 * sizeof *tmp);
@@ -379,13 +429,11 @@ static int check_ranks(const sim_problem *p, uint32_t *bad, errloc *err)
     if (!tmp || !seen) {
         free(tmp);
         free(seen);
-        snprintf(err->msg, sizeof err->msg, "out of memory");
-        *bad = SIM_NONE;
-        return -1;
+        return -2;
     }
     uint32_t *a = tmp, *b = tmp + maxn + 1;
     int rc = 0;
-    for (uint32_t f = 0; f < p->nf && rc == 0; f++) {
+    for (uint32_t f = f_lo; f < f_hi && rc == 0; f++) {
         uint32_t n = p->f_start[f + 1] - p->f_start[f], max = 0;
         const uint32_t *list = p->f_wish + p->f_start[f];
         for (uint32_t i = 0; i < n; i++) if (p->w_rank[list[i]] > max) max = p->w_rank[list[i]];
@@ -415,22 +463,20 @@ static int check_ranks(const sim_problem *p, uint32_t *bad, errloc *err)
     return rc;
 }
 
-int sim_index(sim_problem *p, uint32_t *bad_wish, char *bad_what, errloc *err)
+/* Sorts the vœux of candidates [c_lo, c_hi) by preference and checks each list, stopping
+ * at the first candidate with two vœux of one preference or of one formation: 0, or -1
+ * with *bad, *what and err. */
+static int check_candidates(sim_problem *p, uint32_t c_lo, uint32_t c_hi, uint32_t *bad, char *what,
+                            errloc *err)
 {
-    if (bucket(p->w_form, p->nw, p->nf, &p->f_start, &p->f_wish) ||
-        bucket(p->w_cand, p->nw, p->nc, &p->c_start, &p->c_wish)) {
-        errloc_set(err, "vœux", 0, 0, "out of memory");
-        *bad_wish = SIM_NONE;
-        return -1;
-    }
-    for (uint32_t c = 0; c < p->nc; c++) {
+    for (uint32_t c = c_lo; c < c_hi; c++) {
         uint32_t *list = p->c_wish + p->c_start[c], n = p->c_start[c + 1] - p->c_start[c];
         sort_small(list, n, p->w_pref);
         for (uint32_t i = 1; i < n; i++)
             if (p->w_pref[list[i]] == p->w_pref[list[i - 1]]) {
                 uint32_t w = later(p, list[i], list[i - 1]), o = w == list[i] ? list[i - 1] : list[i];
-                *bad_wish = w;
-                *bad_what = 'p';
+                *bad = w;
+                *what = 'p';
                 snprintf(err->msg, sizeof err->msg, "candidate '%s' has two vœux of preference %u (already on line %u)",
                            p->c_id[c], p->w_pref[w], p->w_line[o]);
                 return -1;
@@ -440,13 +486,97 @@ int sim_index(sim_problem *p, uint32_t *bad_wish, char *bad_what, errloc *err)
             for (uint32_t j = i + 1; j < n; j++)
                 if (p->w_form[list[i]] == p->w_form[list[j]]) {
                     uint32_t w = later(p, list[i], list[j]), o = w == list[i] ? list[j] : list[i];
-                    *bad_wish = w;
-                    *bad_what = 'f';
+                    *bad = w;
+                    *what = 'f';
                     snprintf(err->msg, sizeof err->msg, "candidate '%s' wishes formation '%s' twice (already on line %u)",
                                p->c_id[c], p->f_id[p->w_form[w]], p->w_line[o]);
                     return -1;
                 }
     }
-    *bad_what = 'r';
-    return check_ranks(p, bad_wish, err);
+    return 0;
+}
+
+/* First key k with start[k] >= target: slices of about equal vœu counts. */
+static uint32_t share_bound(const uint32_t *start, uint32_t nkeys, uint64_t target)
+{
+    uint32_t lo = 0, hi = nkeys;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (start[mid] < target) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+/* The checks of sim_index shared out over threads: thread t takes the t-th share of the
+ * vœux, by candidate then by formation. Each stops at its first fault; the fault kept is
+ * the one the serial order meets first (candidates before ranks, lowest index first), so
+ * the message does not depend on the thread count. */
+typedef struct index_job {
+    sim_problem *p;
+    int bucket_rc[2];
+    struct {
+        int cand_rc, rank_rc;
+        uint32_t cand_bad, rank_bad;
+        char what;
+        errloc cand_err, rank_err;
+    } t[THREADS_MAX];
+} index_job;
+
+static void bucket_thread(void *ctx, int t, int nt)
+{
+    index_job *j = ctx;
+    sim_problem *p = j->p;
+    for (int k = t; k < 2; k += nt)   /* by formation on one thread, by candidate on the other */
+        j->bucket_rc[k] = k == 0 ? bucket(p->w_form, p->nw, p->nf, &p->f_start, &p->f_wish)
+                                 : bucket(p->w_cand, p->nw, p->nc, &p->c_start, &p->c_wish);
+}
+
+static void check_thread(void *ctx, int t, int nt)
+{
+    index_job *j = ctx;
+    sim_problem *p = j->p;
+    uint64_t lo = (uint64_t)p->nw * (uint64_t)t / (uint64_t)nt, hi = (uint64_t)p->nw * (uint64_t)(t + 1) / (uint64_t)nt;
+    uint32_t c_lo = share_bound(p->c_start, p->nc, lo), c_hi = t == nt - 1 ? p->nc : share_bound(p->c_start, p->nc, hi);
+    uint32_t f_lo = share_bound(p->f_start, p->nf, lo), f_hi = t == nt - 1 ? p->nf : share_bound(p->f_start, p->nf, hi);
+    j->t[t].cand_rc = check_candidates(p, c_lo, c_hi, &j->t[t].cand_bad, &j->t[t].what, &j->t[t].cand_err);
+    j->t[t].rank_rc = check_ranks(p, f_lo, f_hi, &j->t[t].rank_bad, &j->t[t].rank_err);
+}
+
+int sim_index(sim_problem *p, uint32_t *bad_wish, char *bad_what, errloc *err)
+{
+    index_job *j = calloc(1, sizeof *j);
+    if (!j) goto nomem;
+    j->p = p;
+    int nt = p->nw < 100000 ? 1 : threads_count();   /* a thread pays off past a few vœux */
+    threads_run(nt < 2 ? 1 : 2, bucket_thread, j);
+    if (j->bucket_rc[0] || j->bucket_rc[1]) goto nomem;
+    phases_mark("index: by formation, candidate");
+    threads_run(nt, check_thread, j);
+    phases_mark("index: checks");
+    int rc = 0;
+    for (int t = 0; t < nt && rc == 0; t++)
+        if (j->t[t].cand_rc) {
+            *bad_wish = j->t[t].cand_bad;
+            *bad_what = j->t[t].what;
+            *err = j->t[t].cand_err;
+            rc = -1;
+        }
+    for (int t = 0; t < nt && rc == 0; t++)
+        if (j->t[t].rank_rc == -2) {
+            snprintf(err->msg, sizeof err->msg, "out of memory");
+            *bad_wish = SIM_NONE;
+            rc = -1;
+        } else if (j->t[t].rank_rc) {
+            *bad_wish = j->t[t].rank_bad;
+            *bad_what = 'r';
+            *err = j->t[t].rank_err;
+            rc = -1;
+        }
+    free(j);
+    return rc;
+nomem:
+    free(j);
+    errloc_set(err, "vœux", 0, 0, "out of memory");
+    *bad_wish = SIM_NONE;
+    return -1;
 }

@@ -79,6 +79,12 @@ void sim_problem_free(sim_problem *p);
 uint32_t sim_add_formation(sim_problem *p, const char *id, int capacity, int min_techno,
                            int min_pro, int min_boursier, int min_resident);
 uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier, int resident);
+/* The same for a loader that refuses a repeated id, in one lookup: the id is copied (not
+ * interned) and entered in the id map at once. SIM_NONE when out of memory, or when a
+ * candidate has this id already: then *earlier is its index (else SIM_NONE) and nothing is
+ * appended. */
+uint32_t sim_add_candidate_new(sim_problem *p, const char *id, int bac, int boursier, int resident,
+                               uint32_t *earlier);
 uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pref,
                       uint32_t rank, uint32_t line);
 int sim_set_desc(sim_problem *p, uint32_t f, int which, const char *text);
@@ -88,6 +94,13 @@ int sim_reserve(sim_problem *p, size_t nf, size_t nc, size_t nw);
 int sim_set_obs(sim_problem *p, uint32_t f, int which, int32_t value);
 /* --keep-columns: candidate c's other columns as CSV text (c = SIM_NONE: their header). */
 int sim_set_kept(sim_problem *p, uint32_t c, const char *text);
+
+/* A loader's spent buffer (the vœux file's text, its pages already in memory), handed to
+ * the instance: the next sim_allocate takes its scratch arrays from it rather than from
+ * fresh pages (each a page fault and a zeroing), then frees it. sim_take_spare gives it
+ * away (NULL if none; the caller frees it). */
+void sim_give_spare(sim_problem *p, void *block, size_t size);
+void *sim_take_spare(const sim_problem *p, size_t *size);
 
 /* Id → index through hash maps rebuilt lazily; SIM_NONE when absent. */
 uint32_t sim_find_formation(sim_problem *p, const char *id);

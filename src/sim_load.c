@@ -3,11 +3,16 @@
 #include "sim_load.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "colmap.h"
 #include "csvfast.h"
@@ -16,6 +21,8 @@
 #include "encoding.h"
 #include "input.h"
 #include "sim_wishes.h"
+#include "threads.h"
+#include "phases.h"
 
 /* ------------------------------------------------------------- fields */
 
@@ -341,13 +348,13 @@ static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
             return -1;
         }
     }
-    uint32_t first = sim_find_candidate(x->p, id);
+    uint32_t first;
+    uint32_t c = sim_add_candidate_new(x->p, id, bac, flags[0], flags[1], &first);
     if (first != SIM_NONE) {
         fail_at(rd, (size_t)x->cols.at[0], "duplicate candidate id '%s' (already on line %zu)", id,
                 line_of(x, first));
         return -1;
     }
-    uint32_t c = sim_add_candidate(x->p, id, bac, flags[0], flags[1]);
     if (c == SIM_NONE || remember_line(x, row) != 0) {
         fail_at(rd, 0, "out of memory");
         return -1;
@@ -447,11 +454,61 @@ static void reserve_lines(load_ctx *x, size_t lines)
     sim_reserve(x->p, x->kind[0] == 'f' ? lines : 0, x->kind[0] == 'c' ? lines : 0, x->kind[0] == 'w' ? lines : 0);
 }
 
-static size_t count_lines(const char *s, size_t n)
+/* One pass over a text for the fast path: whether it holds a quote or a NUL byte, a byte
+ * >= 0x80, and how many line feeds; sixteen bytes at a time (SSE2), on every thread for a
+ * large text. The answers are summed into t[0]. */
+typedef struct text_scan {
+    const char *s;
+    size_t n;
+    struct { int quote_or_nul, high; size_t lines; } t[THREADS_MAX];
+} text_scan;
+
+static void scan_slice(void *ctx, int t, int nt)
 {
-    size_t lines = 1;
-    for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s))) != NULL; s++) lines++;
-    return lines;
+    text_scan *x = ctx;
+    const unsigned char *p = (const unsigned char *)x->s + x->n / (size_t)nt * (size_t)t;
+    const unsigned char *e = t == nt - 1 ? (const unsigned char *)x->s + x->n
+                                         : (const unsigned char *)x->s + x->n / (size_t)nt * (size_t)(t + 1);
+    int odd = 0, high = 0;
+    size_t lines = 0;
+#ifdef __SSE2__
+    const __m128i q = _mm_set1_epi8('"'), z = _mm_setzero_si128(), lf = _mm_set1_epi8('\n');
+    __m128i acc = z, count = z;   /* count: line feeds per byte lane, summed every 255 blocks */
+    for (int blocks = 0; e - p >= 16; p += 16) {
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
+        acc = _mm_or_si128(acc, _mm_or_si128(_mm_cmpeq_epi8(b, q), _mm_cmpeq_epi8(b, z)));
+        high |= _mm_movemask_epi8(b);
+        count = _mm_sub_epi8(count, _mm_cmpeq_epi8(b, lf));   /* a match is -1 */
+        if (++blocks == 255) {
+            __m128i sums = _mm_sad_epu8(count, z);
+            lines += (size_t)_mm_cvtsi128_si64(sums) + (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+            count = z;
+            blocks = 0;
+        }
+    }
+    __m128i sums = _mm_sad_epu8(count, z);
+    lines += (size_t)_mm_cvtsi128_si64(sums) + (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+    odd = _mm_movemask_epi8(acc) != 0;
+#endif
+    for (; p < e; p++) {
+        odd |= *p == '"' || *p == 0;
+        high |= *p >= 0x80;
+        lines += *p == '\n';
+    }
+    x->t[t].quote_or_nul = odd;
+    x->t[t].high = high != 0;
+    x->t[t].lines = lines;
+}
+
+static void scan_text(text_scan *x)
+{
+    int nt = x->n < ((size_t)8 << 20) ? 1 : threads_count();
+    threads_run(nt, scan_slice, x);
+    for (int t = 1; t < nt; t++) {
+        x->t[0].quote_or_nul |= x->t[t].quote_or_nul;
+        x->t[0].high |= x->t[t].high;
+        x->t[0].lines += x->t[t].lines;
+    }
 }
 
 /* The vœux of a plain file through sim_wishes_parse: 0 done, 1 not plain, -1 no memory. */
@@ -481,17 +538,12 @@ static fast_status fast_read(const text_in *in, csv_row_fn fn, void *ctx, errloc
     const char *s = in->buf, *end = in->buf + in->len;
     if (in->len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
     size_t n_text = (size_t)(end - s), bad;
-    if (memchr(s, '"', n_text) || strlen(s) != n_text) goto clean;   /* quotes, NUL bytes */
-    reserve_lines(ctx, count_lines(s, n_text));
-    uint64_t high = 0;
-    size_t i8 = 0;
-    for (; i8 + 8 <= n_text; i8 += 8) {   /* any byte >= 0x80, eight at a time */
-        uint64_t word;
-        memcpy(&word, s + i8, 8);
-        high |= word;
-    }
-    for (; i8 < n_text; i8++) high |= (unsigned char)s[i8];
-    if ((high & 0x8080808080808080ULL) && encoding_detect(s, n_text, &bad) != ENC_UTF8) goto clean;
+    text_scan sc = { s, n_text, { { 0 } } };
+    scan_text(&sc);
+    if (sc.t[0].quote_or_nul) goto clean;   /* quotes, NUL bytes */
+    /* the vœux body sizes its arrays itself, chunk by chunk */
+    if (((load_ctx *)ctx)->kind[0] != 'w') reserve_lines(ctx, sc.t[0].lines + 1);
+    if (sc.t[0].high && encoding_detect(s, n_text, &bad) != ENC_UTF8) goto clean;
     size_t commas = 0, semis = 0;
     for (const char *q = s; q < end && *q != '\n'; q++) {
         commas += *q == ',';
@@ -670,30 +722,99 @@ static void note_formations(const sim_problem *p, const char *path, explain *not
                                what[k]);
 }
 
-/* One attempt; 1 = something the fast path does not take: start again through csvread. */
-static int load_all(sim_problem *p, const text_in in[3], int fast, const input_opts *opts, errloc *err)
+/* Reads input i once, and keeps the SHA-256 of a regular file for the provenance (the
+ * bytes are here already: not read again later). */
+static int read_input(text_in *in, const char *path, errloc *err)
 {
-    int rc;
-    if ((rc = load_formations(p, &in[0], fast, opts, err)) != 0) return rc;
-    if ((rc = load_candidates(p, &in[1], fast, opts, err)) != 0) return rc;
-    return load_wishes(p, &in[2], fast, opts, err);
+    struct stat st;
+    int regular = input_stat_file(path, &st) == 0;
+    if (!(in->buf = input_read(path, in->name, &in->len, err))) return -1;
+    if (regular) input_keep_digest(path, &st, in->buf, in->len);
+    return 0;
 }
 
-/* Reads the three inputs once each. A stream named twice (`-` for two files) could only
- * give its text to the first: refused with a message saying so. */
-static int read_inputs(text_in in[3], const char *const path[3], errloc *err)
+/* The vœux file is most of the bytes (314 MB on a national run): it is read and hashed on a
+ * second thread while the formations and candidates are parsed on this one. */
+typedef struct wishes_reader {
+    const char *path;
+    text_in *in;
+    errloc err;
+    int rc;
+    pthread_t tid;
+    int started;
+} wishes_reader;
+
+static void *read_wishes(void *arg)
 {
+    wishes_reader *wr = arg;
+    wr->rc = read_input(wr->in, wr->path, &wr->err);
+    return NULL;
+}
+
+/* Waits for the vœux file; its read error, if any, goes first (as when the files were read
+ * one after the other before any parsing). */
+static int join_wishes(wishes_reader *wr, errloc *err)
+{
+    if (wr->started) {
+        pthread_join(wr->tid, NULL);
+        wr->started = 0;
+        if (wr->rc != 0) { *err = wr->err; return -1; }
+    }
+    return 0;
+}
+
+/* Waits for the vœux file and drops its read error: an earlier file's error goes first. */
+static void drop_wishes(wishes_reader *wr)
+{
+    if (wr->started) pthread_join(wr->tid, NULL);
+    wr->started = 0;
+}
+
+/* Reads the three inputs once each; with two cores the vœux file is read on wr's thread,
+ * begun first, beside the other two. A stream named twice (`-` for two files) could only
+ * give its text to the first: refused with a message saying so. Errors come in the order
+ * of a reading one file after the other. */
+static int read_inputs(text_in in[3], const char *const path[3], wishes_reader *wr, errloc *err)
+{
+    int shared = 0;   /* the vœux named by a stream another input names: read in turn */
+    for (int j = 0; j < 2; j++) shared |= input_is_stream(path[2]) && input_same(path[2], path[j]);
+    in[2].name = input_name(path[2]);
+    if (!shared && threads_count() > 1) {
+        *wr = (wishes_reader){ path[2], &in[2], { { 0 } }, -1, 0, 0 };
+        wr->started = pthread_create(&wr->tid, NULL, read_wishes, wr) == 0;
+    }
     for (int i = 0; i < 3; i++) {
         in[i].name = input_name(path[i]);
         for (int j = 0; j < i; j++)
             if (input_is_stream(path[i]) && input_same(path[i], path[j])) {
                 errloc_set(err, in[i].name, 0, 0, "given for two inputs, but a stream can be "
                            "read only once: save each input to its own file");
+                drop_wishes(wr);
                 return -1;
             }
-        if (!(in[i].buf = input_read(path[i], in[i].name, &in[i].len, err))) return -1;
+        if (i == 2 && wr->started) return 0;
+        if (read_input(&in[i], path[i], err) != 0) {
+            drop_wishes(wr);
+            return -1;
+        }
     }
     return 0;
+}
+
+/* One attempt; 1 = something the fast path does not take: start again through csvread. */
+static int load_all(sim_problem *p, const text_in in[3], wishes_reader *wr, int fast,
+                    const input_opts *opts, errloc *err)
+{
+    int rc = load_formations(p, &in[0], fast, opts, err);
+    phases_mark("load formations");
+    if (rc == 0) rc = load_candidates(p, &in[1], fast, opts, err);
+    phases_mark("load candidates");
+    if (join_wishes(wr, err) != 0) return -1;
+    phases_mark("wait for W.csv read");
+    if (rc != 0) return rc;
+    rc = load_wishes(p, &in[2], fast, opts, err);
+    phases_mark("load vœux");
+    return rc;
 }
 
 sim_problem *sim_load(const char *fpath, const char *cpath, const char *wpath, errloc *err)
@@ -707,12 +828,15 @@ sim_problem *sim_load_opts(const char *fpath, const char *cpath, const char *wpa
     sim_problem *p = NULL;
     const char *const path[3] = { fpath, cpath, wpath };
     text_in in[3] = { { 0 } };
-    if (read_inputs(in, path, err) != 0) goto fail;
+    wishes_reader wr = { .started = 0 };
+    phases_mark(NULL);
+    if (read_inputs(in, path, &wr, err) != 0) goto fail;
+    phases_mark("read F.csv, C.csv");
     for (int fast = 1; fast >= 0; fast--) {
         sim_problem_free(p);
         p = sim_problem_new();
         if (!p) { errloc_set(err, in[0].name, 0, 0, "out of memory"); goto fail; }
-        int rc = load_all(p, in, fast, opts, err);
+        int rc = load_all(p, in, &wr, fast, opts, err);
         if (rc < 0) goto fail;
         if (rc == 0) break;
     }
@@ -726,9 +850,15 @@ sim_problem *sim_load_opts(const char *fpath, const char *cpath, const char *wpa
         relocate_in(&in[2], p->w_line[bad], column_index(&in[2], col), ierr.msg, err);
         goto fail;
     }
-    for (int i = 0; i < 3; i++) free(in[i].buf);
+    free(in[0].buf);
+    free(in[1].buf);
+    sim_give_spare(p, in[2].buf, in[2].len + 1);   /* the allocation's scratch */
     return p;
 fail:
+    if (wr.started) {   /* an error before the vœux were needed: still the read's to report first */
+        errloc mine = *err;
+        if (join_wishes(&wr, err) == 0) *err = mine;
+    }
     for (int i = 0; i < 3; i++) free(in[i].buf);
     sim_problem_free(p);
     return NULL;

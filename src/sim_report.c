@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "threads.h"
+
 const char *const sim_kind_names[NKINDS] = { "techno", "pro", "boursier", "resident" };
 const char *const sim_reserved_names[NRESERVED] = { "techno", "pro" };
 
@@ -69,41 +71,47 @@ static int has_groups(const sim_problem *p, uint32_t f)
 }
 
 /* rows: per formation its whole row, then one per group when it has reserved groups. */
-static int count_rows(sim_report *rep)
+typedef struct count_job {
+    const sim_problem *p;
+    const sim_result *r;
+    const uint32_t *row_of;   /* per formation: its row */
+    const uint32_t *grp_row;  /* per formation and group (f·NGROUPS + g): its row, or UINT32_MAX */
+    sim_row *rows[THREADS_MAX];
+} count_job;
+
+static void clear_counts(sim_row *x)
 {
-    const sim_problem *p = rep->p;
-    const sim_result *r = rep->r;
-    uint32_t n = 0;
-    for (uint32_t f = 0; f < p->nf; f++) n += has_groups(p, f) ? 1 + (p->f_min_techno[f] > 0) + (p->f_min_pro[f] > 0) + 1 : 1;
-    rep->rows = calloc(n ? n : 1, sizeof *rep->rows);
-    uint32_t *row_of = malloc(((size_t)p->nf + 1) * sizeof *row_of);
-    if (!rep->rows || !row_of) { free(row_of); return -1; }
-    rep->nrows = n;
-    uint32_t at = 0;
-    for (uint32_t f = 0; f < p->nf; f++) {
-        row_of[f] = at;
-        sim_row *all = &rep->rows[at++];
-        all->f = f;
-        all->group = -1;
-        for (int g = 0; g < NGROUPS; g++) all->capacity += p->f_caps[f][g] > 0 ? (uint32_t)p->f_caps[f][g] : 0;
-        if (!has_groups(p, f)) continue;
-        static const int order[NGROUPS] = { GROUP_TECHNO, GROUP_PRO, GROUP_OTHER };
-        for (int i = 0; i < NGROUPS; i++) {
-            int g = order[i];
-            if ((g == GROUP_TECHNO && !p->f_min_techno[f]) || (g == GROUP_PRO && !p->f_min_pro[f])) continue;
-            sim_row *gr = &rep->rows[at++];
-            gr->f = f;
-            gr->group = g;
-            gr->capacity = p->f_caps[f][g] > 0 ? (uint32_t)p->f_caps[f][g] : 0;
-        }
+    x->applicants = x->admitted = 0;
+    memset(x->adm, 0, sizeof x->adm);
+    memset(x->app, 0, sizeof x->app);
+    memset(x->elsewhere, 0, sizeof x->elsewhere);
+}
+
+static void add_counts(sim_row *to, const sim_row *x)
+{
+    to->applicants += x->applicants;
+    to->admitted += x->admitted;
+    for (int k = 0; k < NKINDS; k++) {
+        to->adm[k] += x->adm[k];
+        to->app[k] += x->app[k];
+        to->elsewhere[k] += x->elsewhere[k];
     }
-    /* one pass over the vœux */
-    for (uint32_t w = 0; w < p->nw; w++) {
+}
+
+/* Applicants, admitted and placed elsewhere of each row, over the t-th slice of the vœux. */
+static void count_slice(void *ctx, int t, int nt)
+{
+    count_job *j = ctx;
+    const sim_problem *p = j->p;
+    const sim_result *r = j->r;
+    sim_row *rows = j->rows[t];
+    uint32_t lo = (uint32_t)((uint64_t)p->nw * (uint64_t)t / (uint64_t)nt);
+    uint32_t hi = (uint32_t)((uint64_t)p->nw * (uint64_t)(t + 1) / (uint64_t)nt);
+    for (uint32_t w = lo; w < hi; w++) {
         uint32_t f = p->w_form[w], c = p->w_cand[w], held = r->c_wish[c];
-        sim_row *all = &rep->rows[row_of[f]], *gr = NULL;
-        if (has_groups(p, f))
-            for (sim_row *x = all + 1; x < rep->rows + n && x->f == f; x++)
-                if (x->group == r->w_group[w]) gr = x;
+        sim_row *all = &rows[j->row_of[f]], *gr = NULL;
+        uint32_t g = j->grp_row[(size_t)f * NGROUPS + r->w_group[w]];
+        if (g != UINT32_MAX) gr = &rows[g];
         int is[NKINDS];
         kinds_of(p, c, is);
         int admitted = held == w;
@@ -118,7 +126,58 @@ static int count_rows(sim_report *rep)
             }
         }
     }
+}
+
+static int count_rows(sim_report *rep)
+{
+    const sim_problem *p = rep->p;
+    const sim_result *r = rep->r;
+    uint32_t n = 0;
+    for (uint32_t f = 0; f < p->nf; f++) n += has_groups(p, f) ? 1 + (p->f_min_techno[f] > 0) + (p->f_min_pro[f] > 0) + 1 : 1;
+    rep->rows = calloc(n ? n : 1, sizeof *rep->rows);
+    uint32_t *row_of = malloc(((size_t)p->nf + 1) * sizeof *row_of);
+    uint32_t *grp_row = malloc(((size_t)p->nf * NGROUPS + 1) * sizeof *grp_row);
+    if (!rep->rows || !row_of || !grp_row) { free(row_of); free(grp_row); return -1; }
+    for (size_t i = 0; i < (size_t)p->nf * NGROUPS; i++) grp_row[i] = UINT32_MAX;
+    rep->nrows = n;
+    uint32_t at = 0;
+    for (uint32_t f = 0; f < p->nf; f++) {
+        row_of[f] = at;
+        sim_row *all = &rep->rows[at++];
+        all->f = f;
+        all->group = -1;
+        for (int g = 0; g < NGROUPS; g++) all->capacity += p->f_caps[f][g] > 0 ? (uint32_t)p->f_caps[f][g] : 0;
+        if (!has_groups(p, f)) continue;
+        static const int order[NGROUPS] = { GROUP_TECHNO, GROUP_PRO, GROUP_OTHER };
+        for (int i = 0; i < NGROUPS; i++) {
+            int g = order[i];
+            if ((g == GROUP_TECHNO && !p->f_min_techno[f]) || (g == GROUP_PRO && !p->f_min_pro[f])) continue;
+            grp_row[(size_t)f * NGROUPS + g] = at;
+            sim_row *gr = &rep->rows[at++];
+            gr->f = f;
+            gr->group = g;
+            gr->capacity = p->f_caps[f][g] > 0 ? (uint32_t)p->f_caps[f][g] : 0;
+        }
+    }
+    /* one pass over the vœux, shared out by slices: counts are sums, so each thread adds
+     * into its own copy of the rows and the copies are added up after (same totals
+     * whatever the thread count) */
+    count_job job = { p, r, row_of, grp_row, { NULL } };
+    int nt = p->nw < 100000 ? 1 : threads_count();
+    for (int t = 1; t < nt; t++) {
+        job.rows[t] = malloc((size_t)n * sizeof *job.rows[t]);
+        if (!job.rows[t]) { nt = t; break; }
+        memcpy(job.rows[t], rep->rows, (size_t)n * sizeof *job.rows[t]);   /* f, group, capacity */
+        for (uint32_t i = 0; i < n; i++) clear_counts(&job.rows[t][i]);
+    }
+    job.rows[0] = rep->rows;
+    threads_run(nt, count_slice, &job);
+    for (int t = 1; t < nt; t++) {
+        for (uint32_t i = 0; i < n; i++) add_counts(&rep->rows[i], &job.rows[t][i]);
+        free(job.rows[t]);
+    }
     free(row_of);
+    free(grp_row);
     return 0;
 }
 

@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "csvread.h"
 #include "threads.h"
@@ -17,6 +20,122 @@
 #define ID_MAX 511            /* sim_load's id buffers hold 512 bytes */
 #define PREF_MAX 1000000u
 #define RANK_MAX 2147483647u
+
+/* Formation ids repeat on every row: tables of every formation whose id is short, built
+ * once before the threads start and only read by them. Ids of up to 8 bytes (Parcoursup's
+ * codes, F000123...) sit in 16-byte slots, the table small enough to stay in a core's L2
+ * cache (256 KB for 14,000 formations); ids of 9 to 16 bytes in 24-byte slots; longer ids
+ * go to the id map. Linear probing on the top bits of a multiplicative hash (every byte of
+ * the id moves them). */
+typedef struct fslot8 {
+    uint64_t key;             /* the id's bytes, zero-padded */
+    uint32_t len, form;       /* len 0 = empty slot */
+} fslot8;
+
+typedef struct fslot16 {
+    uint64_t key[2];
+    uint32_t len, form;
+} fslot16;
+
+typedef struct ftable {
+    fslot8 *s8;
+    fslot16 *s16;
+    size_t mask8, mask16;
+    int shift8, shift16;      /* 64 - log2(slots) */
+} ftable;
+
+static size_t fslot_of(uint64_t k0, uint64_t k1, int shift)
+{
+    return (size_t)(((k0 ^ k1 * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL) >> shift);
+}
+
+/* Slots for n ids at most 7/8 full (probes stay within a cache line or two). */
+static size_t table_slots(size_t n, int *shift)
+{
+    size_t slots = 64;
+    *shift = 58;
+    while (slots - slots / 8 < n + 1) { slots *= 2; (*shift)--; }
+    return slots;
+}
+
+/* 0, or -1 when out of memory (the lookups then all go to the id map). */
+static int ftable_build(ftable *t, const sim_problem *p)
+{
+    size_t n8 = 0, n16 = 0;
+    for (uint32_t f = 0; f < p->nf; f++) {
+        size_t len = strlen(p->f_id[f]);
+        n8 += len > 0 && len <= 8;
+        n16 += len > 8 && len <= 16;
+    }
+    size_t slots8 = table_slots(n8, &t->shift8), slots16 = table_slots(n16, &t->shift16);
+    t->s8 = calloc(slots8, sizeof *t->s8);
+    t->s16 = calloc(slots16, sizeof *t->s16);
+    t->mask8 = slots8 - 1;
+    t->mask16 = slots16 - 1;
+    if (!t->s8 || !t->s16) {
+        free(t->s8);
+        free(t->s16);
+        t->s8 = NULL;
+        t->s16 = NULL;
+        return -1;
+    }
+    for (uint32_t f = 0; f < p->nf; f++) {   /* a repeated id keeps its first formation, as the id map does */
+        size_t len = strlen(p->f_id[f]);
+        uint64_t key[2] = { 0, 0 };
+        if (len == 0 || len > 16) continue;
+        memcpy(key, p->f_id[f], len);
+        if (len <= 8) {
+            size_t i = fslot_of(key[0], 0, t->shift8);
+            while (t->s8[i].len && !(t->s8[i].len == len && t->s8[i].key == key[0])) i = (i + 1) & t->mask8;
+            if (!t->s8[i].len) t->s8[i] = (fslot8){ key[0], (uint32_t)len, f };
+        } else {
+            size_t i = fslot_of(key[0], key[1], t->shift16);
+            while (t->s16[i].len && !(t->s16[i].len == len && t->s16[i].key[0] == key[0] &&
+                                      t->s16[i].key[1] == key[1]))
+                i = (i + 1) & t->mask16;
+            if (!t->s16[i].len) t->s16[i] = (fslot16){ { key[0], key[1] }, (uint32_t)len, f };
+        }
+    }
+    return 0;
+}
+
+static void ftable_free(ftable *t)
+{
+    free(t->s8);
+    free(t->s16);
+}
+
+static uint32_t lookup_formation(const sim_problem *p, const ftable *t, const char *id, size_t len)
+{
+    if (!t->s8 || len > 16) return sim_lookup_formation(p, id, len);
+    uint64_t key[2] = { 0, 0 };
+    memcpy(key, id, len);
+    if (len <= 8) {
+        for (size_t i = fslot_of(key[0], 0, t->shift8);; i = (i + 1) & t->mask8) {
+            const fslot8 *e = &t->s8[i];
+            if (e->len == 0) return SIM_NONE;   /* every short id is in the table */
+            if (e->len == len && e->key == key[0]) return e->form;
+        }
+    }
+    for (size_t i = fslot_of(key[0], key[1], t->shift16);; i = (i + 1) & t->mask16) {
+        const fslot16 *e = &t->s16[i];
+        if (e->len == 0) return SIM_NONE;
+        if (e->len == len && e->key[0] == key[0] && e->key[1] == key[1]) return e->form;
+    }
+}
+
+/* The candidate of a row: vœux come grouped by candidate, usually in the order of the
+ * candidates file, so the candidate after the previous one is tried first (its id compared
+ * whole: ids are unique), then the id map. */
+static uint32_t lookup_candidate(const sim_problem *p, uint32_t prev, const char *id, size_t len)
+{
+    uint32_t next = prev == SIM_NONE ? 0 : prev + 1;
+    if (next < p->nc) {
+        const char *cid = p->c_id[next];
+        if (strncmp(cid, id, len) == 0 && cid[len] == '\0') return next;   /* stops at a shorter id's end */
+    }
+    return sim_lookup_candidate(p, id, len);
+}
 
 typedef struct chunk {
     const char *lo, *hi;      /* whole lines */
@@ -30,6 +149,7 @@ typedef struct chunk {
 typedef struct par {
     sim_problem *p;
     const sim_wish_layout *lay;
+    ftable forms;
     int nt;
     chunk ch[THREADS_MAX];
 } par;
@@ -61,26 +181,23 @@ static int plain_id(const char *s, size_t len)
            s[len - 1] != '\t';
 }
 
-/* Formation ids repeat on every row: a direct-mapped cache of the short ones (up to 16
- * bytes, compared whole) in front of the id map saves its hashing and text compare. */
-#define FCACHE_SIZE 16384
-typedef struct fcache_entry {
-    uint64_t key[2];          /* the id's bytes, zero-padded */
-    uint32_t len, form;       /* len 0 = empty */
-} fcache_entry;
-
-static uint32_t lookup_formation(const sim_problem *p, fcache_entry *cache, const char *id, size_t len)
+/* The first byte at or after d that is the delimiter, '\n' or '\r' (hi if none): sixteen
+ * bytes at a time where SSE2 is there (every x86-64), reading only below hi. */
+static const char *next_special(const char *d, const char *hi, char delim)
 {
-    if (!cache || len > 16) return sim_lookup_formation(p, id, len);
-    uint64_t key[2] = { 0, 0 };
-    memcpy(key, id, len);
-    size_t slot = (size_t)(((key[0] ^ key[1] * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL) >> 50) &
-                  (FCACHE_SIZE - 1);
-    fcache_entry *e = &cache[slot];
-    if (e->len == len && e->key[0] == key[0] && e->key[1] == key[1]) return e->form;
-    uint32_t f = sim_lookup_formation(p, id, len);
-    if (f != SIM_NONE) *e = (fcache_entry){ { key[0], key[1] }, (uint32_t)len, f };
-    return f;
+#ifdef __SSE2__
+    const __m128i vd = _mm_set1_epi8(delim), vn = _mm_set1_epi8('\n'), vr = _mm_set1_epi8('\r');
+    for (; hi - d >= 16; d += 16) {
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)d);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, vd), _mm_cmpeq_epi8(b, vn)),
+                                   _mm_cmpeq_epi8(b, vr));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask) return d + __builtin_ctz(mask);
+    }
+#endif
+    for (; d < hi; d++)
+        if (*d == delim || *d == '\n' || *d == '\r') return d;
+    return hi;
 }
 
 static void parse_chunk(void *ctx, int t, int nt)
@@ -93,7 +210,6 @@ static void parse_chunk(void *ctx, int t, int nt)
     size_t last_len = 0, at = c->base, line = c->first_line;
     uint32_t last_cand = SIM_NONE;
     c->status = 1;
-    fcache_entry *cache = calloc(FCACHE_SIZE, sizeof *cache);   /* NULL: no cache, still right */
     /* one pass over the bytes: each is a plain byte, the delimiter, '\n' or '\r' */
     uint8_t cls[256] = { 0 };
     cls[(unsigned char)lay->delim] = 1;
@@ -104,8 +220,8 @@ static void parse_chunk(void *ctx, int t, int nt)
         size_t flen[4] = { 0, 0, 0, 0 }, nf = 0;
         const char *f = s, *d = s;
         for (;; d++) {
+            d = next_special(d, c->hi, lay->delim);
             int k = d < c->hi ? cls[(unsigned char)*d] : 2;
-            if (k == 0) continue;
             if (k == 3) {                                /* CR: only just before the LF */
                 if (d + 1 < c->hi && d[1] != '\n') goto done;
                 if (d + 1 == c->hi) goto done;
@@ -127,13 +243,13 @@ static void parse_chunk(void *ctx, int t, int nt)
         if (nf != lay->nfields || !plain_id(field[0], flen[0]) || !plain_id(field[1], flen[1])) goto done;
         uint32_t cand = last_cand;
         if (!last_cid || flen[0] != last_len || memcmp(field[0], last_cid, last_len) != 0) {
-            cand = sim_lookup_candidate(p, field[0], flen[0]);
+            cand = lookup_candidate(p, last_cand, field[0], flen[0]);
             if (cand == SIM_NONE) goto done;
             last_cand = cand;
             last_cid = field[0];
             last_len = flen[0];
         }
-        uint32_t form = lookup_formation(p, cache, field[1], flen[1]);
+        uint32_t form = lookup_formation(p, &x->forms, field[1], flen[1]);
         uint32_t pref = plain_number(field[2], flen[2], PREF_MAX);
         uint32_t rank = plain_number(field[3], flen[3], RANK_MAX);
         if (form == SIM_NONE || pref == 0 || rank == 0 || line > UINT32_MAX) goto done;
@@ -147,14 +263,13 @@ static void parse_chunk(void *ctx, int t, int nt)
     }
     c->n = at - c->base;
     c->status = 0;
-done:
-    free(cache);
+done:;
 }
 
 int sim_wishes_parse(sim_problem *p, const char *body, size_t len, size_t first_line,
                      const sim_wish_layout *lay)
 {
-    par x = { p, lay, threads_count(), { { 0 } } };
+    par x = { p, lay, { NULL, NULL, 0, 0, 0, 0 }, threads_count(), { { 0 } } };
     if (len < ((size_t)1 << 20)) x.nt = 1;   /* a thread is not worth it below a megabyte */
     const char *end = body + len;
     for (int t = 0; t < x.nt; t++) {
@@ -178,7 +293,9 @@ int sim_wishes_parse(sim_problem *p, const char *body, size_t len, size_t first_
     }
     if (slots >= UINT32_MAX - 1) return 1;    /* the row-by-row reader says where */
     if (sim_reserve(p, 0, 0, slots) != 0) return -1;
+    ftable_build(&x.forms, p);   /* without it (no memory), the id map answers */
     threads_run(x.nt, parse_chunk, &x);
+    ftable_free(&x.forms);
     for (int t = 0; t < x.nt; t++)
         if (x.ch[t].status != 0) return 1;
     /* close the gaps: chunk t's vœux move down to follow chunk t-1's */

@@ -110,11 +110,14 @@ return function(admit)
     opts = opts or {}
     local lang = check_lang(opts.lang, 3)
     local p = opts.provenance or admit.provenance {}
+    local pairs_p = provenance_pairs(p)
+    -- results.xlsx is zipped on the other core while report.html is rendered here
+    if r.start_write then r:start_write(dir, { english = lang == "en", provenance = pairs_p }) end
     local data = admit.result_data(r, p)
     data.comparison = opts.comparison
     local files = { ["provenance.json"] = provenance_json(p), ["report.html"] = html.render(data, { lang = lang }) }
     for name, body in pairs(opts.files or {}) do files[name] = body end
-    return r:write(dir, { english = lang == "en", provenance = provenance_pairs(p), files = files,
+    return r:write(dir, { english = lang == "en", provenance = pairs_p, files = files,
                           csv = opts.csv })
   end
 
