@@ -17,6 +17,8 @@
 #include "input.h"
 #include "fieldval.h"
 #include "idindex.h"
+#include "rowsplit.h"
+#include "threads.h"
 
 enum { COL_ID, COL_RANK, COL_BOURSIER, COL_RESIDENT, COL_RESIDENCE, NCOLS };
 static const char *const col_names[NCOLS] = { "id", "rank", "boursier", "resident", "residence" };
@@ -26,6 +28,17 @@ static const colmap_field ranking_fields[NCOLS] = {
 
 #define MAX_RANK 2147483647u   /* ranks are Java ints in Parcoursup */
 #define SHOWN 40               /* characters of a bad value quoted back */
+
+/* An id of up to ID_INLINE bytes is held in its 16-byte record: the output reads the ids
+ * in call order, i.e. at random, and this makes it one cache miss per line, not two. A
+ * longer one (len = ID_LONG) is at offset `at` of the ids text, `long_len` bytes. */
+#define ID_INLINE 15
+#define ID_LONG 255
+typedef union {
+    struct { char text[ID_INLINE]; uint8_t len; } in;
+    struct { uint64_t at; uint32_t long_len; char pad[3]; uint8_t len; } out;
+} id_rec;
+_Static_assert(sizeof(id_rec) == 16, "one record, a quarter of a cache line");
 
 typedef struct {
     const callorder_run_opts *ro;
@@ -38,11 +51,12 @@ typedef struct {
     size_t kept_len, kept_cap;
     char *kept_header;
     co_cand *cand;
-    size_t *line;              /* source line of each candidate */
-    size_t *id_off;            /* id of candidate i: ids + id_off[i], id_off[i+1]-id_off[i]-1 bytes */
-    char *ids;
+    uint32_t *line;            /* source line of each candidate (inputs are under 4 GiB) */
+    int rows_are_lines;        /* read by rowsplit: row i is on line i + 2, line not filled */
+    id_rec *id;                /* id of candidate i: inline when short, else in ids */
+    char *ids;                 /* the ids longer than ID_INLINE bytes */
     size_t n, cap, ids_len, ids_cap;
-    idindex index;
+    idindex index;             /* csvread's path: ids checked as they come */
     int oom;
 } cli_input;
 
@@ -53,8 +67,13 @@ typedef struct {
 static const char *id_text(const void *ctx, uint32_t row, size_t *len)
 {
     const cli_input *in = ctx;
-    *len = in->id_off[row + 1] - in->id_off[row] - 1;
-    return in->ids + in->id_off[row];
+    const id_rec *r = &in->id[row];
+    if (r->in.len != ID_LONG) {
+        *len = r->in.len;
+        return r->in.text;
+    }
+    *len = r->out.long_len;
+    return in->ids + r->out.at;
 }
 
 /* Appends s[0..len) as one CSV field (quoted when needed) to the growing text *buf. */
@@ -129,22 +148,25 @@ static int keep_row(cli_input *in, const csv_row *row)
     return 0;
 }
 
+/* --keep-columns: the other fields of each row are kept (kept_off is allocated). */
+static int keeps(const cli_input *in) { return in->ro && in->ro->keep_columns; }
+
 static int reserve(cli_input *in, size_t id_len)
 {
     if (in->n + 2 > in->cap) {
         size_t cap = in->cap ? in->cap * 2 : 4096;
         co_cand *c = realloc(in->cand, cap * sizeof *c);
         if (c) in->cand = c;
-        size_t *l = realloc(in->line, cap * sizeof *l);
+        uint32_t *l = realloc(in->line, cap * sizeof *l);
         if (l) in->line = l;
-        size_t *o = realloc(in->id_off, (cap + 1) * sizeof *o);
-        if (o) in->id_off = o;
-        size_t *k = realloc(in->kept_off, (cap + 1) * sizeof *k);
+        id_rec *o = realloc(in->id, cap * sizeof *o);
+        if (o) in->id = o;
+        size_t *k = keeps(in) ? realloc(in->kept_off, (cap + 1) * sizeof *k) : in->kept_off;
         if (k) in->kept_off = k;
-        if (!c || !l || !o || !k) return -1;
+        if (!c || !l || !o || (keeps(in) && !k)) return -1;
         in->cap = cap;
     }
-    if (in->ids_len + id_len + 1 > in->ids_cap) {
+    if (id_len > ID_INLINE && in->ids_len + id_len + 1 > in->ids_cap) {
         size_t cap = in->ids_cap ? in->ids_cap * 2 : 65536;
         while (cap < in->ids_len + id_len + 1) cap *= 2;
         char *s = realloc(in->ids, cap);
@@ -155,34 +177,30 @@ static int reserve(cli_input *in, size_t id_len)
     return 0;
 }
 
-/* Room for `rows` candidates and `bytes` of ids up front (a hint: reserve still grows). */
-static int presize(cli_input *in, size_t rows, size_t bytes)
+/* Room for `rows` candidates up front (a hint: reserve still grows). */
+static int presize(cli_input *in, size_t rows)
 {
     if (rows > in->cap) {
         co_cand *c = realloc(in->cand, rows * sizeof *c);
         if (c) in->cand = c;
-        size_t *l = realloc(in->line, rows * sizeof *l);
+        uint32_t *l = realloc(in->line, rows * sizeof *l);
         if (l) in->line = l;
-        size_t *o = realloc(in->id_off, (rows + 1) * sizeof *o);
-        if (o) in->id_off = o;
-        size_t *k = realloc(in->kept_off, (rows + 1) * sizeof *k);
+        id_rec *o = realloc(in->id, rows * sizeof *o);
+        if (o) in->id = o;
+        size_t *k = keeps(in) ? realloc(in->kept_off, (rows + 1) * sizeof *k) : in->kept_off;
         if (k) in->kept_off = k;
-        if (!c || !l || !o || !k) return -1;
+        if (!c || !l || !o || (keeps(in) && !k)) return -1;
         in->cap = rows;
     }
-    if (bytes + 1 > in->ids_cap) {
-        char *s = realloc(in->ids, bytes + 1);
-        if (!s) return -1;
-        in->ids = s;
-        in->ids_cap = bytes + 1;
-    }
+    idindex_hugepages(in->id, rows * sizeof *in->id);
     return 0;
 }
 
-/* Back to no row read, for csvread to read the input again after the fast path gave up. */
-static int restart_input(cli_input *in, size_t lines)
+/* Back to no row read, for another reader to read the input again. */
+static void reset_input(cli_input *in)
 {
     in->n = 0;
+    in->rows_are_lines = 0;
     in->ids_len = 0;
     in->kept_len = 0;
     free(in->kept_header);
@@ -190,6 +208,12 @@ static int restart_input(cli_input *in, size_t lines)
     colmap_free(&in->map);
     memset(&in->map, 0, sizeof in->map);
     memset(&in->stats, 0, sizeof in->stats);
+}
+
+/* The same, for csvread after the fast paths gave up: it checks the ids as they come. */
+static int restart_input(cli_input *in, size_t lines)
+{
+    reset_input(in);
     idindex_free(&in->index);
     return idindex_init(&in->index, lines);
 }
@@ -240,19 +264,27 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
         return -1;
     }
     size_t i = in->n;
-    memcpy(in->ids + in->ids_len, id, id_len);
-    in->ids[in->ids_len + id_len] = '\0';
-    in->id_off[i] = in->ids_len;
-    in->ids_len += id_len + 1;
-    in->id_off[i + 1] = in->ids_len;
-    long long prev = idindex_add(&in->index, id, id_len, (uint32_t)i, id_text, in);
+    id_rec *r = &in->id[i];
+    if (id_len <= ID_INLINE) {
+        memcpy(r->in.text, id, id_len);
+        r->in.len = (uint8_t)id_len;
+    } else {
+        memcpy(in->ids + in->ids_len, id, id_len);
+        in->ids[in->ids_len + id_len] = '\0';
+        r->out.at = in->ids_len;
+        r->out.long_len = (uint32_t)id_len;
+        r->out.len = ID_LONG;
+        in->ids_len += id_len + 1;
+    }
+    /* the fast path checks every id at once when the file is read (run_buffer) */
+    long long prev = rd ? idindex_add(&in->index, id, id_len, (uint32_t)i, id_text, in) : -1;
     if (prev == -2) {
         FAIL(rd, 0, "out of memory");
         return -1;
     }
     if (prev >= 0) {
         FAIL(rd, in->col[COL_ID], "duplicate id '%.*s' (already on line %zu)",
-                 (int)(id_len < SHOWN ? id_len : SHOWN), id, in->line[prev]);
+                 (int)(id_len < SHOWN ? id_len : SHOWN), id, (size_t)in->line[prev]);
         return -1;
     }
     if (in->ro && in->ro->keep_columns && keep_row(in, row) != 0) {
@@ -260,13 +292,68 @@ static int on_row(void *ctx, csv_reader *rd, const csv_row *row)
         return -1;
     }
     in->cand[i] = (co_cand){ rank, (uint8_t)flag[0], (uint8_t)flag[1] };
-    in->line[i] = row->line;
+    in->line[i] = (uint32_t)row->line;
     in->n++;
     return 0;
 }
 
-static int run_buffer(const char *name, const char *buf, size_t buf_len, const callorder_run_opts *ro,
-                      FILE *out, errloc *err);
+static int run_buffer(const char *name, const char *buf, size_t buf_len, char *owned,
+                      const callorder_run_opts *ro, FILE *out, errloc *err);
+
+/* ------------------------------------------------- plain files, on the threads */
+
+/* The header for rowsplit: the columns as on_row finds them; the parallel reader takes
+ * only the plain case (flags in their columns, ids checked in bulk, no kept fields). */
+static int on_split_header(void *ctx, const csv_row *header)
+{
+    cli_input *in = ctx;
+    if (find_columns(in, NULL, header) != 0) return 1;
+    return in->col[COL_RESIDENCE] != SIZE_MAX || keeps(in);
+}
+
+/* One row, from any thread: it goes to its own index. Anything but a well-formed row with
+ * a short id declines (csvread then says what is wrong, and where). */
+static int on_split_row(void *ctx, size_t row, size_t line, const char *const *field, const size_t *len)
+{
+    cli_input *in = ctx;
+    size_t id_len = len[in->col[COL_ID]];
+    const char *id = fieldval_trim(field[in->col[COL_ID]], &id_len);
+    if (id_len == 0 || id_len > ID_INLINE) return 1;
+    uint32_t rank = fieldval_positive(field[in->col[COL_RANK]], len[in->col[COL_RANK]], MAX_RANK);
+    int flag[2];
+    for (int k = 0; k < 2; k++) {
+        size_t f = in->col[COL_BOURSIER + k];
+        flag[k] = fieldval_flag(field[f], len[f]);
+        if (flag[k] == FIELDVAL_EMPTY) flag[k] = 0;   /* an empty flag cell means no */
+    }
+    if (rank == 0 || flag[0] < 0 || flag[1] < 0 || row >= in->cap) return 1;
+    id_rec *r = &in->id[row];
+    memcpy(r->in.text, id, id_len);
+    r->in.len = (uint8_t)id_len;
+    in->cand[row] = (co_cand){ rank, (uint8_t)flag[0], (uint8_t)flag[1] };
+    (void)line;   /* i + 2: rowsplit takes no blank line (line_of) */
+    return 0;
+}
+
+/* Reads a plain buffer on the threads: 0 (in->n set), 1 declined (in reset), -1 no memory. */
+static int read_split(cli_input *in, const char *buf, size_t len)
+{
+    size_t rows = 0;
+    int nt = len < ((size_t)1 << 20) ? 1 : threads_count();
+    int rc = rowsplit_read(buf, len, nt, on_split_header, on_split_row, in, &rows);
+    if (rc == 0) {
+        in->n = rows;
+        in->rows_are_lines = 1;
+    } else
+        reset_input(in);
+    return rc;
+}
+
+/* The source line of candidate i. */
+static size_t line_of(const cli_input *in, size_t i)
+{
+    return in->rows_are_lines ? i + 2 : in->line[i];
+}
 
 /* ------------------------------------------------------------------ output */
 
@@ -287,23 +374,46 @@ static char *put_uint(char *p, uint64_t v)
     return p;
 }
 
-/* Formats the result; returns the malloc'd text and its length, or NULL. */
-static char *format_output(const cli_input *in, const uint32_t *order, size_t *out_len)
+#define OUT_CHUNK ((size_t)1 << 20)
+
+/* The longest line candidate i can give: id doubled inside quotes, ',', 10 digits, kept
+ * fields, '\n'. */
+static size_t line_bound(const cli_input *in, uint32_t i)
 {
-    /* worst case per line: id doubled inside quotes, ',' , 10 digits, '\n' */
-    size_t head = in->kept_header ? strlen(in->kept_header) : 0;
-    size_t cap = 16 + head + in->kept_len + 2 * in->ids_len + in->n * 16;
+    size_t kept = in->kept_header ? in->kept_off[i + 1] - in->kept_off[i] : 0;
+    size_t len;
+    id_text(in, i, &len);
+    return 2 * len + 16 + kept;
+}
+
+/* Writes the result to out through a buffer of OUT_CHUNK bytes (the lines are not all
+ * held at once: at 12 million rows that was a quarter of a gigabyte). 0, or -1 when
+ * writing failed or memory ran out. */
+static int write_output(const cli_input *in, const uint32_t *order, FILE *out)
+{
+    size_t head = in->kept_header ? strlen(in->kept_header) : 0, cap = OUT_CHUNK + head + 16;
     char *buf = malloc(cap), *p = buf;
-    if (!buf) return NULL;
+    if (!buf) return -1;
     memcpy(p, "id,call_rank", 12);
     p += 12;
     memcpy(p, in->kept_header ? in->kept_header : "", head);
     p += head;
     *p++ = '\n';
-    for (size_t k = 0; k < in->n; k++) {
+    int rc = 0;
+    for (size_t k = 0; k < in->n && rc == 0; k++) {
         /* the ids are read in call order, i.e. at random: ask for them ahead of time */
-        if (k + 16 < in->n) __builtin_prefetch(&in->id_off[order[k + 16]]);
-        if (k + 8 < in->n) __builtin_prefetch(in->ids + in->id_off[order[k + 8]]);
+        if (k + 32 < in->n) __builtin_prefetch(&in->id[order[k + 32]]);
+        size_t bound = line_bound(in, order[k]);
+        if ((size_t)(p - buf) + bound > cap) {
+            if (fwrite(buf, 1, (size_t)(p - buf), out) != (size_t)(p - buf)) { rc = -1; break; }
+            p = buf;
+            if (bound > cap) {   /* one line longer than the chunk (huge kept fields) */
+                char *nb = realloc(buf, bound);
+                if (!nb) { rc = -1; break; }
+                p = buf = nb;
+                cap = bound;
+            }
+        }
         size_t len;
         const char *id = id_text(in, order[k], &len);
         if (needs_quotes(id, len)) {
@@ -326,8 +436,9 @@ static char *format_output(const cli_input *in, const uint32_t *order, size_t *o
         }
         *p++ = '\n';
     }
-    *out_len = (size_t)(p - buf);
-    return buf;
+    if (rc == 0 && fwrite(buf, 1, (size_t)(p - buf), out) != (size_t)(p - buf)) rc = -1;
+    free(buf);
+    return rc;
 }
 
 /* First candidate before `bad` with the same rank (for the tie message). */
@@ -351,38 +462,43 @@ int callorder_cli_run_opts(const char *path, const callorder_run_opts *ro, FILE 
     size_t len;
     char *buf = input_read(path, name, &len, err);
     if (!buf) return -1;
-    int rc = run_buffer(name, buf, len, ro, out, err);
-    free(buf);
-    return rc;
+    return run_buffer(name, buf, len, buf, ro, out, err);   /* frees buf */
 }
 
 int callorder_cli_run_buffer(const char *name, const char *buf, size_t buf_len, int rate_boursier,
                              int rate_resident, int allow_ties, FILE *out, errloc *err)
 {
     callorder_run_opts ro = { rate_boursier, rate_resident, allow_ties, 0, { 0 } };
-    return run_buffer(name, buf, buf_len, &ro, out, err);
+    return run_buffer(name, buf, buf_len, NULL, &ro, out, err);
 }
 
-static int run_buffer(const char *name, const char *buf, size_t buf_len, const callorder_run_opts *ro,
-                      FILE *out, errloc *err)
+/* owned: buf itself when run_buffer is to free it (as soon as the rows are read: at 12
+ * million rows the text is a third of the memory), else NULL. */
+static int run_buffer(const char *name, const char *buf, size_t buf_len, char *owned,
+                      const callorder_run_opts *ro, FILE *out, errloc *err)
 {
     int rate_boursier = ro->rate_boursier, rate_resident = ro->rate_resident, allow_ties = ro->allow_ties;
     cli_input in = { 0 };
     in.ro = ro;
     int rc = -1;
     uint32_t *order = NULL;
-    char *text = NULL;
     /* sized once from the number of lines: no regrowth, no rehash */
-    size_t lines = 1;
-    for (const char *s = buf, *e = buf + buf_len; (s = memchr(s, '\n', (size_t)(e - s))) != NULL; s++) lines++;
-    if (idindex_init(&in.index, lines) != 0 || reserve(&in, 0) != 0 || presize(&in, lines + 1, buf_len) != 0) {
+    size_t lines = rowsplit_lines(buf, buf_len);
+    if (reserve(&in, 0) != 0 || presize(&in, lines + 1) != 0) {
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
-    in.kept_off[0] = 0;
-    /* The fast splitter reads plain files when nothing asks for how the file was read
-     * (--explain, notes); any doubt or fault and csvread reads it again from the start. */
-    int fast = ro->input.explain || ro->input.notes ? 1 : csvfast_read_buffer(buf, buf_len, on_row, &in);
+    if (keeps(&in)) in.kept_off[0] = 0;
+    /* The fast splitter reads plain files unless --explain asks how the file was read
+     * (notes are not a reason: no ranking column is replaced by a note); any doubt or
+     * fault and csvread reads it again from the start. */
+    int fast = ro->input.explain ? 1 : read_split(&in, buf, buf_len);
+    if (fast == 1 && !ro->input.explain) fast = csvfast_read_buffer(buf, buf_len, on_row, &in);
+    if (fast == 0) {   /* every id at once; a duplicate: csvread says where, as it reads */
+        uint32_t first;
+        long long dup = idindex_first_duplicate(in.n, id_text, &in, &first);
+        fast = dup == -2 ? -1 : dup >= 0 ? 1 : 0;
+    }
     if (fast < 0) {
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
@@ -397,6 +513,8 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, const c
             goto done;
         colmap_explain_file(&in.map, &ro->input, name, &in.stats);
     }
+    free(owned);   /* every row is read: the text is no longer needed */
+    owned = NULL;
     order = malloc((in.n ? in.n : 1) * sizeof *order);
     if (!order) {
         errloc_set(err, name, 0, 0, "out of memory");
@@ -410,37 +528,31 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, const c
         errloc_set(err, "callorder", 0, 0, "a minimum rate must be an integer from 0 to 100");
         goto done;
     case CO_ERR_RANK:  /* the parser refuses rank 0 already */
-        errloc_set(err, name, in.line[bad], 0, "rank must be a positive integer (1 = best)");
+        errloc_set(err, name, line_of(&in, bad), 0, "rank must be a positive integer (1 = best)");
         goto done;
     case CO_ERR_TIE:
-        errloc_set(err, name, in.line[bad], 0,
+        errloc_set(err, name, line_of(&in, bad), 0,
                    "duplicate rank %u (already on line %zu): ranks must be distinct, "
                    "or use --allow-ties for the documented tie rule",
-                   in.cand[bad].rank, in.line[earlier_same_rank(&in, bad)]);
+                   in.cand[bad].rank, line_of(&in, earlier_same_rank(&in, bad)));
         goto done;
     case CO_ERR_NOMEM:
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
-    size_t len;
-    text = format_output(&in, order, &len);
-    if (!text) {
-        errloc_set(err, name, 0, 0, "out of memory");
-        goto done;
-    }
     errno = 0;
-    if (fwrite(text, 1, len, out) != len || fflush(out) != 0) {
+    if (write_output(&in, order, out) != 0 || fflush(out) != 0) {
         errloc_set(err, "callorder", 0, 0, "cannot write the result to the output: %s",
                    strerror(errno ? errno : EIO));
         goto done;
     }
     rc = 0;
 done:
-    free(text);
+    free(owned);
     free(order);
     free(in.cand);
     free(in.line);
-    free(in.id_off);
+    free(in.id);
     free(in.ids);
     free(in.kept);
     free(in.kept_off);

@@ -13,6 +13,7 @@
 #include "csvread.h"
 #include "fieldval.h"
 #include "input.h"
+#include "rowsplit.h"
 #include "groups.h"
 
 static const char *const required[4] = { "id", "bac", "boursier", "resident" };
@@ -34,6 +35,7 @@ static cand_set *set_alloc(const char *name, size_t expected)
     if (!s) return NULL;
     s->refs = 1;
     s->pool = strpool_new();
+    s->indexed = 1;
     if (!s->pool || idindex_init(&s->index, expected) != 0) {
         strpool_free(s->pool);
         free(s);
@@ -67,10 +69,8 @@ cand_set *cand_new(const char *name)
     return s;
 }
 
-static int reserve_rows(cand_set *s)
+static int resize_rows(cand_set *s, size_t cap)
 {
-    if (s->n < s->cap) return 0;
-    size_t cap = s->cap ? s->cap * 2 : 256;
     const char **id = realloc(s->id, cap * sizeof *id);
     if (id) s->id = id;
     uint8_t *bac = realloc(s->bac, cap);
@@ -86,15 +86,43 @@ static int reserve_rows(cand_set *s)
     return 0;
 }
 
-long long cand_add(cand_set *s, const char *id, size_t id_len, int bac, int boursier,
-                   int resident, uint32_t line)
+static int reserve_rows(cand_set *s)
+{
+    return s->n < s->cap ? 0 : resize_rows(s, s->cap ? s->cap * 2 : 256);
+}
+
+/* Room for `rows` up front, when the count is known (no doubling: no peak of both copies). */
+static int presize_rows(cand_set *s, size_t rows)
+{
+    return rows <= s->cap ? 0 : resize_rows(s, rows);
+}
+
+/* The index of every row, when the ids were checked in bulk (cand_load): built on the
+ * first lookup or addition. 0, or -1 when out of memory. */
+static int ensure_index(cand_set *s)
+{
+    if (s->indexed) return 0;
+    idindex_free(&s->index);
+    if (idindex_init(&s->index, s->n + 256) != 0) return -1;
+    for (size_t i = 0; i < s->n; i++)
+        if (idindex_add(&s->index, s->id[i], strlen(s->id[i]), (uint32_t)i, id_of, s) == -2) return -1;
+    s->indexed = 1;
+    return 0;
+}
+
+/* cand_add; check 0: the caller checks the ids for duplicates afterwards, all at once
+ * (the index is then built only if a lookup asks for it). */
+static long long add_row(cand_set *s, const char *id, size_t id_len, int bac, int boursier,
+                         int resident, uint32_t line, int check)
 {
     if (s->n >= UINT32_MAX - 1 || reserve_rows(s) != 0) return -1;
+    if (check && ensure_index(s) != 0) return -1;
     const char *pid = strpool_copy(s->pool, id, id_len);   /* ids are distinct: the index checks */
     if (!pid) return -1;
     size_t row = s->n;
     s->id[row] = pid;
-    long long prev = idindex_add(&s->index, pid, id_len, (uint32_t)row, id_of, s);
+    if (!check) s->indexed = 0;
+    long long prev = check ? idindex_add(&s->index, pid, id_len, (uint32_t)row, id_of, s) : -1;
     if (prev == -2) return -1;
     if (prev >= 0) return -2 - prev;
     s->bac[row] = (uint8_t)bac;
@@ -103,6 +131,12 @@ long long cand_add(cand_set *s, const char *id, size_t id_len, int bac, int bour
     s->line[row] = line;
     s->n++;
     return (long long)row;
+}
+
+long long cand_add(cand_set *s, const char *id, size_t id_len, int bac, int boursier,
+                   int resident, uint32_t line)
+{
+    return add_row(s, id, id_len, bac, boursier, resident, line, 1);
 }
 
 void cand_retain(cand_set *s) { s->refs++; }
@@ -134,6 +168,8 @@ int cand_column_index(const cand_set *s, const char *name)
 
 long long cand_find(const cand_set *s, const char *id, size_t len)
 {
+    /* the set is not changed, only its index completed: a cache of the rows */
+    if (!s->indexed && ensure_index((cand_set *)s) != 0) return -1;
     return idindex_find(&s->index, id, len, id_of, s);
 }
 
@@ -150,11 +186,20 @@ const char *cand_bac_name(int bac)
 }
 
 /* A number as officers type it: "12", "-3.5", "1e3", "12,5" (decimal comma). */
-static int parse_number(const char *s, double *out)
+static int parse_number(const char *s, size_t len, double *out)
 {
-    size_t len = strlen(s);
     s = fieldval_trim(s, &len);
     if (len == 0 || len > 60) return 0;
+    if (len <= 15) {   /* a whole number (a rank, most grades' columns): exact without strtod */
+        size_t i = s[0] == '-' || s[0] == '+';
+        uint64_t v = 0;
+        size_t d = i;
+        for (; d < len && s[d] >= '0' && s[d] <= '9'; d++) v = v * 10 + (uint64_t)(s[d] - '0');
+        if (d == len && d > i) {
+            *out = s[0] == '-' ? -(double)v : (double)v;
+            return 1;
+        }
+    }
     char buf[64];
     int commas = 0;
     for (size_t i = 0; i < len; i++) {
@@ -241,7 +286,13 @@ typedef struct {
     size_t *extra_field;      /* field index of each extra column */
     size_t nextra;
     const char **extra;       /* row-major texts of the extra columns */
+    double *extra_num;        /* row-major: their values while the column is all numbers */
     size_t extra_cap;
+    size_t *text_from;        /* per extra column: first row not a number (SIZE_MAX: none yet) */
+    strpool *scratch;         /* texts of the cells read as numbers: dropped, or interned
+                                 into the set once their column turns out to be text */
+    int bulk;                 /* ids checked all at once after the read (the fast path) */
+    size_t lines;             /* of the text: no more rows can come */
 } load_ctx;
 
 _Static_assert(BAC_GENERAL == 0 && BAC_TECHNO == 1 && BAC_PRO == 2, "fieldval_bac returns these");
@@ -267,7 +318,9 @@ static int load_header(load_ctx *lc, csv_reader *rd, const csv_row *row)
     }
     lc->nfields = row->nfields;
     lc->extra_field = malloc(row->nfields * sizeof *lc->extra_field);
-    if (!lc->extra_field) { FAIL(rd, 0, "out of memory"); return -1; }
+    lc->text_from = malloc(row->nfields * sizeof *lc->text_from);
+    if (!lc->extra_field || !lc->text_from) { FAIL(rd, 0, "out of memory"); return -1; }
+    for (size_t f = 0; f < row->nfields; f++) lc->text_from[f] = SIZE_MAX;
     for (size_t f = 0; f < row->nfields; f++) {
         size_t len = row->len[f];
         const char *name = fieldval_trim(row->field[f], &len);
@@ -311,6 +364,17 @@ static int row_resident(load_ctx *lc, csv_reader *rd, const csv_row *row)
     return v;
 }
 
+/* What the fast path stores for a cell read as a number: not empty, text not kept. */
+static const char numeric_cell[] = "";
+
+/* 1 when an earlier row of extra column e held a number (the current row is the last). */
+static int column_had_number(const load_ctx *lc, size_t e)
+{
+    for (size_t i = 0; i + 1 < lc->set->n; i++)
+        if (lc->extra[i * lc->nextra + e]) return 1;
+    return 0;
+}
+
 static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
 {
     load_ctx *lc = ctx;
@@ -338,8 +402,8 @@ static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
     }
     int resident = row_resident(lc, rd, row);
     if (resident < 0) return -1;
-    long long r = cand_add(s, id, id_len, bac, boursier, resident,
-                           row->line > UINT32_MAX ? UINT32_MAX : (uint32_t)row->line);
+    long long r = add_row(s, id, id_len, bac, boursier, resident,
+                          row->line > UINT32_MAX ? UINT32_MAX : (uint32_t)row->line, !lc->bulk);
     if (r == -1) { FAIL(rd, 0, "out of memory"); return -1; }
     if (r < -1) {
         FAIL(rd, lc->field_of[0], "duplicate id '%.*s' (already on line %u)",
@@ -348,93 +412,153 @@ static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
     }
     if (lc->nextra) {
         size_t need = s->n * lc->nextra;
-        if (need > lc->extra_cap) {
-            size_t cap = lc->extra_cap ? lc->extra_cap * 2 : 1024;
+        if (need > lc->extra_cap) {   /* once: as many rows as lines */
+            size_t cap = lc->extra_cap ? lc->extra_cap * 2 : lc->lines * lc->nextra;
             while (cap < need) cap *= 2;
             const char **e = realloc(lc->extra, cap * sizeof *e);
-            if (!e) { FAIL(rd, 0, "out of memory"); return -1; }
-            lc->extra = e;
+            if (e) lc->extra = e;
+            double *x = realloc(lc->extra_num, cap * sizeof *x);
+            if (x) lc->extra_num = x;
+            if (!e || !x) { FAIL(rd, 0, "out of memory"); return -1; }
             lc->extra_cap = cap;
         }
         const char **out = lc->extra + (s->n - 1) * lc->nextra;
+        double *num = lc->extra_num + (s->n - 1) * lc->nextra;
         for (size_t e = 0; e < lc->nextra; e++) {
             size_t len = row->len[lc->extra_field[e]];
             const char *v = fieldval_trim(row->field[lc->extra_field[e]], &len);
-            out[e] = len ? strpool_intern(s->pool, v, len) : NULL;
-            if (len && !out[e]) { FAIL(rd, 0, "out of memory"); return -1; }
+            num[e] = NAN;
+            if (!len) { out[e] = NULL; continue; }
+            /* a column of numbers (grades, a rank) is not interned: millions of distinct
+             * values would only fill the pool */
+            if (lc->text_from[e] == SIZE_MAX && parse_number(v, len, &num[e]))
+                /* the fast path keeps no text of a number (only that the cell is not empty):
+                 * should a text come after numbers, csvread reads the file again */
+                out[e] = lc->bulk ? numeric_cell : strpool_copy(lc->scratch, v, len);
+            else {
+                if (lc->text_from[e] == SIZE_MAX) {
+                    lc->text_from[e] = s->n - 1;
+                    if (lc->bulk && column_had_number(lc, e)) return -1;
+                }
+                out[e] = strpool_intern(s->pool, v, len);
+            }
+            if (!out[e]) { FAIL(rd, 0, "out of memory"); return -1; }
         }
     }
     return 0;
 }
 
-/* Moves the extra texts into their columns, numeric where every value is a number. */
+/* Moves the extra values into their columns: numbers where every value is one (as read),
+ * else the texts, interned (those read while the column still looked numeric too). */
 static int settle_columns(load_ctx *lc)
 {
     cand_set *s = lc->set;
-    size_t e = 0;
+    size_t next = 0;   /* extra columns seen */
     for (size_t c = 0; c < s->ncols; c++) {
         cand_column *col = &s->col[c];
         if (col->kind != CC_TEXT) continue;
+        size_t e = next++, from = lc->text_from[e];
+        int any = 0;
+        for (size_t i = 0; i < s->n && !any; i++) any = lc->extra[i * lc->nextra + e] != NULL;
+        if (from == SIZE_MAX && any) {
+            col->kind = CC_NUMBER;
+            col->num = malloc((s->n ? s->n : 1) * sizeof *col->num);
+            if (!col->num) return -1;
+            for (size_t i = 0; i < s->n; i++) col->num[i] = lc->extra_num[i * lc->nextra + e];
+            continue;
+        }
         col->text = malloc((s->n ? s->n : 1) * sizeof *col->text);
-        col->num = malloc((s->n ? s->n : 1) * sizeof *col->num);
-        if (!col->text || !col->num) return -1;
-        int numeric = 1, any = 0;
+        if (!col->text) return -1;
         for (size_t i = 0; i < s->n; i++) {
             const char *v = lc->extra[i * lc->nextra + e];
+            if (v && i < from) {   /* in the scratch pool */
+                v = strpool_intern(s->pool, v, strlen(v));
+                if (!v) return -1;
+            }
             col->text[i] = v;
-            if (!v) col->num[i] = NAN;
-            else if (numeric && !parse_number(v, &col->num[i])) numeric = 0;
-            else any = 1;
         }
-        if (numeric && any) {
-            col->kind = CC_NUMBER;
-            free(col->text);
-            col->text = NULL;
-        } else {
-            free(col->num);
-            col->num = NULL;
-        }
-        e++;
     }
     return 0;
 }
 
-/* One attempt over buf: csvfast (fast 1) or csvread (fast 0). Returns the set, or NULL
+/* rowsplit's callbacks: the same load_row, fed in file order (one chunk: the pool of
+ * texts is not shared between threads). */
+static int split_header(void *ctx, const csv_row *header)
+{
+    return load_row(ctx, NULL, header) != 0;
+}
+
+static int split_row(void *ctx, size_t row, size_t line, const char *const *field, const size_t *len)
+{
+    load_ctx *lc = ctx;
+    csv_row r = { row + 1, line, lc->nfields, field, len, NULL };
+    return load_row(ctx, NULL, &r) != 0;
+}
+
+/* One attempt over buf: rowsplit then csvfast (fast 1), or csvread (fast 0). Returns the set, or NULL
  * with *declined set when csvfast declines (err untouched), or NULL with err filled. */
-static cand_set *load_buffer(const char *name, const char *buf, size_t len, const input_opts *opts,
+/* A reading from no row read: an empty set (its rows sized for `lines`), 0 or -1. */
+static int ctx_start(load_ctx *lc, const char *name, const input_opts *opts, int bulk, size_t lines)
+{
+    memset(lc, 0, sizeof *lc);
+    lc->opts = opts;
+    lc->bulk = bulk;
+    lc->lines = lines;
+    /* the fast path checks the ids in bulk: no index to size (it is built on first need) */
+    lc->set = set_alloc(name, bulk ? 0 : lines);
+    lc->scratch = strpool_new();
+    return lc->set && lc->scratch && presize_rows(lc->set, lines) == 0 ? 0 : -1;
+}
+
+/* What a reading leaves besides the set; the set too unless keep_set. */
+static void ctx_end(load_ctx *lc, int keep_set)
+{
+    colmap_free(&lc->map);
+    free(lc->extra);
+    free(lc->extra_num);
+    free(lc->extra_field);
+    free(lc->text_from);
+    strpool_free(lc->scratch);
+    if (!keep_set) cand_release(lc->set);
+    memset(lc, 0, sizeof *lc);
+}
+
+static cand_set *load_buffer(const char *name, char **owned, size_t len, const input_opts *opts,
                              int fast, int *declined, errloc *err)
 {
-    load_ctx lc = { 0 };
-    lc.opts = opts;
-    size_t lines = 1;   /* at most one candidate a line */
-    for (const char *c = buf, *e = buf + len; (c = memchr(c, '\n', (size_t)(e - c))) != NULL; c++) lines++;
-    lc.set = set_alloc(name, lines);
-    if (!lc.set) {
-        errloc_set(err, name, 0, 0, "out of memory");
-        return NULL;
-    }
-    int rc;
-    if (fast) {
-        rc = csvfast_read_buffer(buf, len, load_row, &lc);
-        if (rc < 0) errloc_set(err, name, 0, 0, "out of memory");
+    const char *buf = *owned;
+    size_t lines = rowsplit_lines(buf, len);   /* at most one candidate a line */
+    load_ctx lc;
+    int rc = ctx_start(&lc, name, opts, fast, lines);
+    if (rc == 0 && fast) {
+        size_t rows;
+        rc = rowsplit_read(buf, len, 1, split_header, split_row, &lc, &rows);
+        if (rc == 1) {   /* not plain enough for rowsplit: csvfast, from no row read */
+            ctx_end(&lc, 0);
+            rc = ctx_start(&lc, name, opts, 1, lines);
+            if (rc == 0) rc = csvfast_read_buffer(buf, len, load_row, &lc);
+        }
+        if (rc == 0) {   /* every id at once; a duplicate: csvread says where, as it reads */
+            uint32_t first;
+            long long dup = idindex_first_duplicate(lc.set->n, id_of, lc.set, &first);
+            rc = dup == -2 ? -1 : dup >= 0 ? 1 : 0;
+        }
         *declined = rc == 1;
-    } else {
+        if (rc == 0) {   /* read for good: the text is no longer needed (a third of the memory) */
+            free(*owned);
+            *owned = NULL;
+        }
+    } else if (rc == 0) {
         csv_opts copts = { .stats = &lc.stats };
         rc = csv_read_buffer(name, buf, len, &copts, load_row, &lc, err);
+        if (rc != 0) rc = 1;   /* located in err already */
     }
-    if (rc == 0 && settle_columns(&lc) != 0) {
-        errloc_set(err, name, 0, 0, "out of memory");
-        rc = -1;
-    }
+    if (rc == 0 && settle_columns(&lc) != 0) rc = -1;
+    if (rc < 0) errloc_set(err, name, 0, 0, "out of memory");
     if (rc == 0 && !fast) colmap_explain_file(&lc.map, opts, name, &lc.stats);
-    colmap_free(&lc.map);
-    free(lc.extra);
-    free(lc.extra_field);
-    if (rc != 0) {
-        cand_release(lc.set);
-        return NULL;
-    }
-    return lc.set;
+    cand_set *s = rc == 0 ? lc.set : NULL;
+    ctx_end(&lc, rc == 0);
+    return s;
 }
 
 cand_set *cand_load(const char *path, errloc *err)
@@ -448,11 +572,12 @@ cand_set *cand_load_opts(const char *path, const input_opts *opts, errloc *err)
     size_t len;
     char *buf = input_read(path, name, &len, err);   /* read once: stdin too */
     if (!buf) return NULL;
-    /* the fast splitter only when nothing asks how the file was read (--explain, notes) */
+    /* the fast splitter unless --explain asks how the file was read (notes are not a
+     * reason: no candidate column is replaced by a note) */
     int declined = 1;
     cand_set *s = NULL;
-    if (!opts || (!opts->explain && !opts->notes)) s = load_buffer(name, buf, len, opts, 1, &declined, err);
-    if (!s && declined) s = load_buffer(name, buf, len, opts, 0, &declined, err);
+    if (!opts || !opts->explain) s = load_buffer(name, &buf, len, opts, 1, &declined, err);
+    if (!s && declined) s = load_buffer(name, &buf, len, opts, 0, &declined, err);
     free(buf);
     return s;
 }

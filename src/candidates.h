@@ -31,7 +31,8 @@ typedef struct cand_set {
     uint8_t *boursier, *resident;
     uint32_t *line;          /* source line of each candidate (0 when built in code) */
     strpool *pool;
-    idindex index;
+    idindex index;           /* built on first need when the ids were checked in bulk */
+    int indexed;             /* index holds every row */
     int refs;
 } cand_set;
 

@@ -88,7 +88,12 @@ typedef struct gen {
     double acad_cum[MAX_ACAD];
     /* pools of formations per (type, académie) and per type (académie index nacad) */
     uint32_t *pool_start, *pool_f;
-    double *pool_cum;
+    double *pool_cum;            /* cumulative weights while the pools are built */
+    float *pool_prob;            /* Walker's alias table of each pool: O(1) draws */
+    uint32_t *pool_alias;
+    double *f_logw;              /* log of each formation's weight (synthetic, annexes) */
+    double (*cat_logw)[NCAT];    /* log of its weight for each category (calibrated) */
+    double poisson_limit[3];     /* exp(-(vœux per candidate of the bac - 1)) */
     /* candidates */
     uint8_t *c_bac, *c_bours, *c_res;
     uint16_t *c_acad;
@@ -369,6 +374,8 @@ static int load_dataset(gen *g, errloc *err)
     return 0;
 }
 
+static int build_alias(gen *g, uint32_t npools);
+
 /* Pools of a calibrated cohort: per category (bac × boursier) and académie (or anywhere),
  * formations weighted by their demand from that category. */
 static int build_cat_pools(gen *g)
@@ -401,6 +408,7 @@ static int build_cat_pools(gen *g)
         for (uint32_t j = g->pool_start[k]; j < g->pool_start[k + 1]; j++)
             g->pool_cum[j] = sum += g->cat_w[g->pool_f[j]][cat];
     }
+    if (build_alias(g, npools) != 0) return -1;
     for (int cat = 0; cat < NCAT; cat++) {
         double demand[MAX_ACAD] = { 0 }, sum = 0;
         for (uint32_t i = 0; i < g->nf; i++) demand[g->f[i].acad] += g->cat_w[i][cat];
@@ -464,6 +472,7 @@ static int build_pools(gen *g)
         for (uint32_t j = g->pool_start[k]; j < g->pool_start[k + 1]; j++)
             g->pool_cum[j] = sum += g->f[g->pool_f[j]].weight;
     }
+    if (build_alias(g, npools) != 0) return -1;
     /* candidates' académies follow the seats */
     double seats[MAX_ACAD] = { 0 }, sum = 0;
     for (uint32_t i = 0; i < g->nf; i++) seats[g->f[i].acad] += g->f[i].capacity;
@@ -471,30 +480,85 @@ static int build_pools(gen *g)
     return 0;
 }
 
-static uint32_t draw_pool(gen *g, uint32_t k)
+/* Walker's alias tables of every pool, from pool_cum (Vose's method, in pool order, so
+ * the same weights give the same tables): a draw is then one uniform and one compare, not
+ * a binary search over the pool. */
+static int build_alias(gen *g, uint32_t npools)
 {
-    uint32_t lo = g->pool_start[k], hi = g->pool_start[k + 1];
-    if (lo == hi) return UINT32_MAX;
-    double x = rng_uniform(&g->r) * g->pool_cum[hi - 1];
-    while (lo < hi - 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (g->pool_cum[mid - 1] > x) hi = mid; else lo = mid;
+    size_t total = g->pool_start[npools];
+    g->pool_prob = malloc((total ? total : 1) * sizeof *g->pool_prob);
+    g->pool_alias = malloc((total ? total : 1) * sizeof *g->pool_alias);
+    uint32_t *small = malloc((total ? total : 1) * sizeof *small), *large = malloc((total ? total : 1) * sizeof *large);
+    double *scaled = malloc((total ? total : 1) * sizeof *scaled);
+    int rc = -1;
+    if (!g->pool_prob || !g->pool_alias || !small || !large || !scaled) goto out;
+    for (uint32_t k = 0; k < npools; k++) {
+        uint32_t lo = g->pool_start[k], n = g->pool_start[k + 1] - lo, ns = 0, nl = 0;
+        if (n == 0) continue;
+        double sum = g->pool_cum[lo + n - 1];
+        for (uint32_t i = 0; i < n; i++) {
+            double w = g->pool_cum[lo + i] - (i ? g->pool_cum[lo + i - 1] : 0.0);
+            scaled[i] = sum > 0 ? w * n / sum : 1.0;
+            if (scaled[i] < 1.0) small[ns++] = i; else large[nl++] = i;
+        }
+        while (ns && nl) {
+            uint32_t s_ = small[--ns], l = large[nl - 1];
+            g->pool_prob[lo + s_] = (float)scaled[s_];
+            g->pool_alias[lo + s_] = l;
+            scaled[l] -= 1.0 - scaled[s_];
+            if (scaled[l] < 1.0) { nl--; small[ns++] = l; }
+        }
+        while (nl) { uint32_t l = large[--nl]; g->pool_prob[lo + l] = 1.0f; g->pool_alias[lo + l] = l; }
+        while (ns) { uint32_t l = small[--ns]; g->pool_prob[lo + l] = 1.0f; g->pool_alias[lo + l] = l; }
     }
-    return g->pool_f[lo];
+    rc = 0;
+out:
+    free(small); free(large); free(scaled);
+    return rc;
+}
+
+static uint32_t draw_pool(const gen *g, rng *r, uint32_t k)
+{
+    uint32_t lo = g->pool_start[k], n = g->pool_start[k + 1] - lo;
+    if (n == 0) return UINT32_MAX;
+    double u = rng_uniform(r) * n;
+    uint32_t i = (uint32_t)u;
+    if (i >= n) i = n - 1;
+    return g->pool_f[lo + ((float)(u - i) < g->pool_prob[lo + i] ? i : g->pool_alias[lo + i])];
 }
 
 /* ------------------------------------------------------------ candidates */
 
-static int grow_wishes(gen *g, size_t need)
+/* The vœux drawn by one thread, by candidate then preference: the threads draw
+ * consecutive candidates, and their vœux are put end to end in candidate order. */
+typedef struct wbuf {
+    uint32_t *cand, *form;
+    uint16_t *pref;
+    float *score;
+    size_t n, cap;
+} wbuf;
+
+static int grow_wishes(wbuf *w, size_t need)
 {
-    if (need <= g->cap_w) return 0;
-    size_t c = g->cap_w ? g->cap_w : 1 << 16;
+    if (need <= w->cap) return 0;
+    size_t c = w->cap ? w->cap : 1 << 16;
     while (c < need) c *= 2;
-    if (!(g->w_cand = realloc(g->w_cand, c * 4)) || !(g->w_form = realloc(g->w_form, c * 4)) ||
-        !(g->w_pref = realloc(g->w_pref, c * 2)) || !(g->w_score = realloc(g->w_score, c * 4)))
-        return -1;
-    g->cap_w = c;
+    uint32_t *cand = realloc(w->cand, c * 4);
+    if (cand) w->cand = cand;
+    uint32_t *form = realloc(w->form, c * 4);
+    if (form) w->form = form;
+    uint16_t *pref = realloc(w->pref, c * 2);
+    if (pref) w->pref = pref;
+    float *score = realloc(w->score, c * 4);
+    if (score) w->score = score;
+    if (!cand || !form || !pref || !score) return -1;
+    w->cap = c;
     return 0;
+}
+
+static void wbuf_free(wbuf *w)
+{
+    free(w->cand); free(w->form); free(w->pref); free(w->score);
 }
 
 static float grade(double level, rng *r)
@@ -504,13 +568,13 @@ static float grade(double level, rng *r)
     return (float)(round(v * 10) / 10);
 }
 
-/* The k vœux just drawn for candidate c (formations at g->w_form + g->nw, their scores
+/* The k vœux just drawn for candidate c (formations at w->form + w->n, their scores
  * beside): ordered by utility, best first (insertion sort: k is small), then appended with
  * their preferences 1..k. */
-static int append_wishes(gen *g, uint32_t c, uint32_t k, float *utility)
+static void append_wishes(wbuf *w, uint32_t c, uint32_t k, float *utility)
 {
-    uint32_t *forms = g->w_form + g->nw;
-    float *score = g->w_score + g->nw;
+    uint32_t *forms = w->form + w->n;
+    float *score = w->score + w->n;
     for (uint32_t i = 1; i < k; i++) {
         uint32_t fi = forms[i];
         float ui = utility[i], si = score[i];
@@ -522,47 +586,60 @@ static int append_wishes(gen *g, uint32_t c, uint32_t k, float *utility)
         forms[j] = fi; utility[j] = ui; score[j] = si;
     }
     for (uint32_t i = 0; i < k; i++) {
-        g->w_cand[g->nw + i] = c;
-        g->w_pref[g->nw + i] = (uint16_t)(i + 1);
+        w->cand[w->n + i] = c;
+        w->pref[w->n + i] = (uint16_t)(i + 1);
     }
-    g->nw += k;
-    return 0;
+    w->n += k;
+}
+
+/* A formation of pool `local` (with probability P_LOCAL, for the first attempts, when it
+ * is not empty) or of pool `any`, not among the k already drawn; UINT32_MAX when none. */
+static uint32_t draw_new(const gen *g, rng *r, uint32_t local, uint32_t any, int local_ok,
+                         const uint32_t *forms, uint32_t k)
+{
+    uint32_t f = UINT32_MAX;
+    for (int attempt = 0; attempt < 12; attempt++) {
+        /* after a few duplicates the local pool is exhausted: look anywhere */
+        int here = attempt < 4 && local_ok && g->pool_start[local] < g->pool_start[local + 1] &&
+                   rng_uniform(r) < P_LOCAL;
+        f = draw_pool(g, r, here ? local : any);
+        if (f == UINT32_MAX) break;             /* no such formation simulated */
+        for (uint32_t j = 0; j < k && f != UINT32_MAX; j++) if (forms[j] == f) f = UINT32_MAX;
+        if (f != UINT32_MAX) break;
+    }
+    return f;
 }
 
 /* The vœux of candidate c in a calibrated cohort: each drawn among the formations by their
  * observed demand from the candidate's category (bac × boursier), in the candidate's own
  * académie with probability P_LOCAL; preferences by that demand plus noise. */
-static int draw_calibrated(gen *g, uint32_t c, int bac, uint32_t acad, double level, uint32_t n)
+static int draw_calibrated(const gen *g, wbuf *w, rng *r, uint32_t c, int bac, uint32_t acad,
+                           double level, uint32_t n)
 {
-    rng *r = &g->r;
     int cat = bac * 2 + g->c_bours[c];
     if (n > g->nf) n = g->nf;
-    if (grow_wishes(g, g->nw + n) != 0) return -1;
-    uint32_t *forms = g->w_form + g->nw, k = 0;
+    if (grow_wishes(w, w->n + n) != 0) return -1;
+    uint32_t *forms = w->form + w->n, k = 0;
     float utility[256];
+    uint32_t local = (uint32_t)cat * (g->nacad + 1) + acad, any = (uint32_t)cat * (g->nacad + 1) + g->nacad;
     for (uint32_t i = 0; i < n && k < 256; i++) {
-        uint32_t f = UINT32_MAX;
-        for (int attempt = 0; attempt < 12; attempt++) {
-            uint32_t local = (uint32_t)cat * (g->nacad + 1) + acad, any = (uint32_t)cat * (g->nacad + 1) + g->nacad;
-            int here = attempt < 4 && acad < g->nacad && g->pool_start[local] < g->pool_start[local + 1] &&
-                       rng_uniform(r) < P_LOCAL;
-            f = draw_pool(g, here ? local : any);
-            if (f == UINT32_MAX) break;
-            for (uint32_t j = 0; j < k && f != UINT32_MAX; j++) if (forms[j] == f) f = UINT32_MAX;
-            if (f != UINT32_MAX) break;
-        }
+        uint32_t f = draw_new(g, r, local, any, acad < g->nacad, forms, k);
         if (f == UINT32_MAX) continue;
         forms[k] = f;
-        utility[k] = (float)(log(g->cat_w[f][cat] + 1e-9) + (g->f[f].acad == acad ? 0.7 : 0.0) + rng_normal(r));
-        g->w_score[g->nw + k] = (float)(level + fit(bac, g->f[f].type) + 0.6 * rng_normal(r));
+        utility[k] = (float)(g->cat_logw[f][cat] + (g->f[f].acad == acad ? 0.7 : 0.0) + rng_normal(r));
+        w->score[w->n + k] = (float)(level + fit(bac, g->f[f].type) + 0.6 * rng_normal(r));
         k++;
     }
-    return append_wishes(g, c, k, utility);
+    append_wishes(w, c, k, utility);
+    return 0;
 }
 
-static int draw_candidate(gen *g, uint32_t c)
+/* Candidate c from its own random stream, derived from (seed, c): the cohort does not
+ * depend on how the candidates are shared out between threads. */
+static int draw_candidate(gen *g, wbuf *w, uint32_t c)
 {
-    rng *r = &g->r;
+    rng stream, *r = &stream;
+    rng_seed(r, g->o->seed * 0xbf58476d1ce4e5b9ULL ^ ((uint64_t)c + 1) * 0x94d049bb133111ebULL);
     double u = rng_uniform(r);
     const double *mix = g->data ? g->bac_mix : bac_share, *brate = g->data ? g->bours_rate : boursier_rate;
     int bac = u < mix[0] ? BAC_GENERAL : u < mix[0] + mix[1] ? BAC_TECHNO : BAC_PRO;
@@ -584,40 +661,103 @@ static int draw_candidate(gen *g, uint32_t c)
     g->c_grade[2][c] = grade(level, r);            /* francais */
     g->c_grade[3][c] = grade(0.3 * level, r);      /* motivation: the jury's mark of the letter */
 
-    if (g->data) {
-        /* a file of few formations gets proportionally fewer vœux per candidate: drawing
-         * most of a small list without repeats would flatten each one's observed demand */
-        uint32_t n = 1 + rng_poisson(r, g->cal_mean[bac] - 1.0);
-        if (n > g->o->max_wishes) n = g->o->max_wishes;
-        return draw_calibrated(g, c, bac, acad, level, n);
-    }
-    uint32_t n = 1 + rng_poisson(r, wishes_mean[bac] - 1.0);
+    /* 1 + Poisson(mean - 1) by Knuth's product method, exp(-lambda) computed once */
+    uint32_t n = 1;
+    for (double prod = rng_uniform(r); prod > g->poisson_limit[bac]; prod *= rng_uniform(r)) n++;
     if (n > g->o->max_wishes) n = g->o->max_wishes;
-    if (grow_wishes(g, g->nw + n) != 0) return -1;
-    uint32_t *forms = g->w_form + g->nw, k = 0;
+    if (g->data) return draw_calibrated(g, w, r, c, bac, acad, level, n);
+    if (grow_wishes(w, w->n + n) != 0) return -1;
+    uint32_t *forms = w->form + w->n, k = 0;
     float utility[256];
     for (uint32_t i = 0; i < n && k < 256; i++) {
         double x = rng_uniform(r), cum = 0;
         int t = 0;
         for (; t < NTYPES - 1; t++) if (x < (cum += type_share[bac][t])) break;
-        uint32_t f = UINT32_MAX;
-        for (int attempt = 0; attempt < 12; attempt++) {
-            uint32_t local = t * (g->nacad + 1) + acad, any = t * (g->nacad + 1) + g->nacad;
-            /* after a few duplicates the local pool is exhausted: look anywhere */
-            int here = attempt < 4 && acad < g->nacad && g->pool_start[local] < g->pool_start[local + 1] &&
-                       rng_uniform(r) < P_LOCAL;
-            f = draw_pool(g, here ? local : any);
-            if (f == UINT32_MAX) break;             /* no such formation simulated */
-            for (uint32_t j = 0; j < k && f != UINT32_MAX; j++) if (forms[j] == f) f = UINT32_MAX;
-            if (f != UINT32_MAX) break;
-        }
+        uint32_t local = t * (g->nacad + 1) + acad, any = t * (g->nacad + 1) + g->nacad;
+        uint32_t f = draw_new(g, r, local, any, acad < g->nacad, forms, k);
         if (f == UINT32_MAX) continue;
         forms[k] = f;
-        utility[k] = (float)(log(g->f[f].weight) + (g->f[f].acad == acad ? 0.7 : 0.0) + rng_normal(r));
-        g->w_score[g->nw + k] = (float)(level + fit(bac, g->f[f].type) + 0.6 * rng_normal(r));
+        utility[k] = (float)(g->f_logw[f] + (g->f[f].acad == acad ? 0.7 : 0.0) + rng_normal(r));
+        w->score[w->n + k] = (float)(level + fit(bac, g->f[f].type) + 0.6 * rng_normal(r));
         k++;
     }
-    return append_wishes(g, c, k, utility);
+    append_wishes(w, c, k, utility);
+    return 0;
+}
+
+/* The cohort on the threads: thread t draws candidates [nc*t/nt, nc*(t+1)/nt) into its own
+ * buffer; the buffers are then put end to end. */
+typedef struct draw_job {
+    gen *g;
+    uint32_t nc;
+    wbuf w[THREADS_MAX];
+    int rc[THREADS_MAX];
+} draw_job;
+
+static void draw_slice(void *ctx, int t, int nt)
+{
+    draw_job *j = ctx;
+    gen *g = j->g;
+    uint32_t lo = (uint32_t)((uint64_t)j->nc * t / nt), hi = (uint32_t)((uint64_t)j->nc * (t + 1) / nt);
+    j->rc[t] = grow_wishes(&j->w[t], ((size_t)hi - lo) * 14 + 16);
+    for (uint32_t c = lo; c < hi && j->rc[t] == 0; c++) {
+        j->rc[t] = draw_candidate(g, &j->w[t], c);
+        if (t == 0 && g->o->progress && ((c - lo) & 0xFFFF) == 0)
+            g->o->progress(g->o->pctx, "candidates", (double)(c - lo) / (hi - lo));
+    }
+}
+
+/* Logs and limits the draws use, computed once rather than per vœu. */
+static int prepare_draws(gen *g)
+{
+    for (int b = 0; b < 3; b++)
+        g->poisson_limit[b] = exp(-((g->data ? g->cal_mean[b] : wishes_mean[b]) - 1.0));
+    if (g->data) {
+        g->cat_logw = malloc((g->nf ? g->nf : 1) * sizeof *g->cat_logw);
+        if (!g->cat_logw) return -1;
+        for (uint32_t f = 0; f < g->nf; f++)
+            for (int cat = 0; cat < NCAT; cat++) g->cat_logw[f][cat] = log(g->cat_w[f][cat] + 1e-9);
+    } else {
+        g->f_logw = malloc((g->nf ? g->nf : 1) * sizeof *g->f_logw);
+        if (!g->f_logw) return -1;
+        for (uint32_t f = 0; f < g->nf; f++) g->f_logw[f] = log(g->f[f].weight);
+    }
+    return 0;
+}
+
+static int draw_cohort(gen *g, uint32_t nc)
+{
+    if (prepare_draws(g) != 0) return -1;
+    draw_job *j = calloc(1, sizeof *j);
+    if (!j) return -1;
+    j->g = g;
+    j->nc = nc;
+    int nt = nc < 20000 ? 1 : threads_count(), rc = 0;
+    threads_run(nt, draw_slice, j);
+    size_t total = 0;
+    for (int t = 0; t < nt; t++) { rc |= j->rc[t]; total += j->w[t].n; }
+    if (rc == 0 && nt == 1) {   /* one buffer: it becomes the vœux */
+        g->w_cand = j->w[0].cand; g->w_form = j->w[0].form; g->w_pref = j->w[0].pref; g->w_score = j->w[0].score;
+        g->nw = j->w[0].n;
+        memset(&j->w[0], 0, sizeof j->w[0]);
+    } else if (rc == 0) {
+        size_t m = total ? total : 1;
+        g->w_cand = malloc(m * 4); g->w_form = malloc(m * 4); g->w_pref = malloc(m * 2); g->w_score = malloc(m * 4);
+        if (!g->w_cand || !g->w_form || !g->w_pref || !g->w_score) rc = -1;
+        for (int t = 0; t < nt && rc == 0; t++) {
+            wbuf *w = &j->w[t];
+            memcpy(g->w_cand + g->nw, w->cand, w->n * 4);
+            memcpy(g->w_form + g->nw, w->form, w->n * 4);
+            memcpy(g->w_pref + g->nw, w->pref, w->n * 2);
+            memcpy(g->w_score + g->nw, w->score, w->n * 4);
+            g->nw += w->n;
+            wbuf_free(w);
+            memset(w, 0, sizeof *w);
+        }
+    }
+    for (int t = 0; t < nt; t++) wbuf_free(&j->w[t]);
+    free(j);
+    return rc;
 }
 
 /* ------------------------------------------------------------- rankings */
@@ -1014,6 +1154,7 @@ static void gen_free(gen *g)
 {
     strpool_free(g->pool);
     free(g->f); free(g->pool_start); free(g->pool_f); free(g->pool_cum);
+    free(g->pool_prob); free(g->pool_alias); free(g->f_logw); free(g->cat_logw);
     free(g->c_bac); free(g->c_bours); free(g->c_res); free(g->c_acad);
     for (int k = 0; k < 4; k++) free(g->c_grade[k]);
     free(g->w_cand); free(g->w_form); free(g->w_rank); free(g->w_pref); free(g->w_score);
@@ -1051,11 +1192,7 @@ int gen_run(const gen_opts *o, gen_stats *st, errloc *err)
     for (int k = 0; k < 4; k++)
         if (!(g.c_grade[k] = malloc(((size_t)nc + 1) * sizeof *g.c_grade[k]))) goto oom;
     if (!g.c_bac || !g.c_bours || !g.c_res || !g.c_acad) goto oom;
-    if (grow_wishes(&g, (size_t)nc * 14 + 16) != 0) goto oom;
-    for (uint32_t c = 0; c < nc; c++) {
-        if (draw_candidate(&g, c) != 0) goto oom;
-        if (o->progress && (c & 0xFFFF) == 0) o->progress(o->pctx, "candidates", (double)c / nc);
-    }
+    if (draw_cohort(&g, nc) != 0) goto oom;
     if (rank_all(&g) != 0) goto oom;
     if (atomic_dir_open(&ad, o->out, err) != 0) goto out;
     if (write_file(&g, &ad, "formations.csv", write_formations_cb, o->formations == 0, err) ||

@@ -14,6 +14,10 @@ typedef struct idindex {
     size_t count;
 } idindex;
 
+/* Asks the kernel for 2 MiB pages under the large block p[0..bytes) (a hint: nothing
+ * changes where it is refused), for arrays read at random. */
+void idindex_hugepages(void *p, size_t bytes);
+
 /* Returns 0, or -1 when out of memory. expected: the number of ids to come, when known
  * (the table is then sized once, load under 1/2, and never grows); a hint otherwise. */
 int idindex_init(idindex *ix, size_t expected);
@@ -32,5 +36,12 @@ long long idindex_add(idindex *ix, const char *text, size_t len, uint32_t row,
 /* Looks an id up: the row, or -1. */
 long long idindex_find(const idindex *ix, const char *text, size_t len,
                        idindex_text_fn text_of, const void *ctx);
+
+/* The first duplicate among the ids of rows 0..n-1 (text_of gives each), checked all at
+ * once: cache-friendly and on the threads (threads.h), for ids read in bulk. Returns the
+ * smallest row whose id an earlier row has, with *first set to the earliest such row;
+ * -1 when the ids are distinct; -2 when out of memory. The same answer whatever the
+ * thread count, and the same as adding the rows in order to an idindex. */
+long long idindex_first_duplicate(size_t n, idindex_text_fn text_of, const void *ctx, uint32_t *first);
 
 #endif

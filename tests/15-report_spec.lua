@@ -69,7 +69,9 @@ local function cohort()
   if cohort_dir then return cohort_dir end
   cohort_base = h.tmpdir()
   cohort_dir = cohort_base .. "/cohort"
-  local _, err, code = h.run { "generate", "--annexes", ANNEXES, "--candidates", "3000", "--seed", "7",
+  -- seed 5: a cohort that misses minimums (3 with the per-candidate streams of generate; seed 7
+  -- missed one before them and none since), which the workbook tests need
+  local _, err, code = h.run { "generate", "--annexes", ANNEXES, "--candidates", "3000", "--seed", "5",
     "--out", cohort_dir }
   assert(code == 0, err)
   return cohort_dir

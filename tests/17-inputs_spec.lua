@@ -521,7 +521,10 @@ describe("the Parcoursup open dataset as formations input", function()
     for _, row in ipairs(open) do
       local a = apps[row.cod_aff_form]
       local observed = tonumber(row.nb_voe_pp_bt) / tonumber(row.voe_tot)
-      assert.is_true(math.abs(a.techno / a.n - observed) < 0.08,
+      -- 0.12: over seeds 1 to 6 the worst formation is 0.078 to 0.109 away with the single random
+      -- stream generate had, 0.086 to 0.112 with its per-candidate streams (seed 1: 0.078 then,
+      -- 0.098 now): drawing a short list without repeats flattens demand a little
+      assert.is_true(math.abs(a.techno / a.n - observed) < 0.12,
         string.format("%s: techno share of applicants %.2f, observed %.2f", row.cod_aff_form, a.techno / a.n, observed))
     end
     -- the generated formations keep the observed figures; allocate compares them
