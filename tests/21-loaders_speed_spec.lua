@@ -52,6 +52,17 @@ local function candidates(threads, file, opts)
   return run_env(threads, { script, file })
 end
 
+-- The output of run(threads, file) on every thread count of THREADS, asserted the same each time.
+local function same_on_threads(run, file)
+  local first
+  for _, t in ipairs(THREADS) do
+    local out, err, code = run(t, file)
+    assert.are.equal(0, code, err)
+    if first then assert.are.equal(first, out, t) else first = out end
+  end
+  return first
+end
+
 describe("loaders: the same bytes whatever ADMIT_THREADS", function()
   teardown(h.remove_scratch)
 
@@ -89,12 +100,7 @@ describe("loaders: the same bytes whatever ADMIT_THREADS", function()
 
   it("admit callorder of 250,000 rows: the same output on 1, 2, 3 and 8 threads, and as csvread reads it", function()
     local file = h.write(h.scratch() .. "/big.csv", ranking(BIG))
-    local first
-    for _, t in ipairs(THREADS) do
-      local out, err, code = callorder(t, file)
-      assert.are.equal(0, code, err)
-      if first then assert.are.equal(first, out, t) else first = out end
-    end
+    local first = same_on_threads(callorder, file)
     local lines = select(2, first:gsub("\n", ""))
     assert.are.equal(BIG + 1, lines)
     local out, err, code = callorder("2", file, { "--explain" })   -- csvread, the reference
@@ -104,12 +110,7 @@ describe("loaders: the same bytes whatever ADMIT_THREADS", function()
 
   it("admit.candidates of 250,000 rows: the same rows on 1, 2, 3 and 8 threads, and as csvread reads them", function()
     local file = h.write(h.scratch() .. "/big.csv", ranking(BIG))
-    local first
-    for _, t in ipairs(THREADS) do
-      local out, err, code = candidates(t, file)
-      assert.are.equal(0, code, err)
-      if first then assert.are.equal(first, out, t) else first = out end
-    end
+    local first = same_on_threads(candidates, file)
     assert.matches("^id,rank,boursier,resident,bac\nC0000001:nil,1:integer,true:nil,true:nil,general:nil\n", first)
     local out, err, code = candidates("1", file, "{ explain = true }")
     assert.are.equal(0, code, err)
