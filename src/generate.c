@@ -56,7 +56,9 @@ static const double boursier_rate[3] = { 0.14, 0.26, 0.33 };
 #define P_OUTSIDE 0.10       /* candidates from outside the simulated académies */
 #define P_LOCAL 0.85         /* share of vœux made in one's own académie, when possible */
 
-/* How well a bac fits a programme in the formations' eyes (added to the latent level). */
+/* How well a bac fits a programme in the formations' eyes (added to the latent level);
+ * fit_of: the same, tabled once. */
+static double fit_of[3][NTYPES];
 static double fit(int bac, int type)
 {
     switch (type) {
@@ -78,6 +80,20 @@ typedef struct gform {
     int annex_min;
 } gform;
 
+/* One entry of a pool's alias table: formation f when the draw's low 32 bits are below
+ * keep, else formation alias. */
+typedef struct pentry {
+    uint32_t keep, f, alias;
+} pentry;
+
+/* A formation as a vœu's draw sees it: 8 bytes, so that the 14,000 of a national cohort
+ * stay in the core's cache (the 64-byte gform did not: a cache miss per vœu). */
+typedef struct hotf {
+    float logw;                  /* log of its weight (for the category, when calibrated) */
+    uint16_t acad;
+    uint8_t type;
+} hotf;
+
 typedef struct gen {
     const gen_opts *o;
     rng r;
@@ -90,10 +106,9 @@ typedef struct gen {
     /* pools of formations per (type, académie) and per type (académie index nacad) */
     uint32_t *pool_start, *pool_f;
     double *pool_cum;            /* cumulative weights while the pools are built */
-    float *pool_prob;            /* Walker's alias table of each pool: O(1) draws */
-    uint32_t *pool_alias;
-    double *f_logw;              /* log of each formation's weight (synthetic, annexes) */
-    double (*cat_logw)[NCAT];    /* log of its weight for each category (calibrated) */
+    struct pentry *alias;        /* Walker's alias table of each pool: O(1) draws */
+    struct hotf *hot;            /* what a vœu's draw reads of its formation, packed (per
+                                    category in a calibrated cohort: hot + cat * nf) */
     double poisson_limit[3];     /* exp(-(vœux per candidate of the bac - 1)) */
     /* candidates */
     uint8_t *c_bac, *c_bours, *c_res;
@@ -487,12 +502,13 @@ static int build_pools(gen *g)
 static int build_alias(gen *g, uint32_t npools)
 {
     size_t total = g->pool_start[npools];
-    g->pool_prob = malloc((total ? total : 1) * sizeof *g->pool_prob);
-    g->pool_alias = malloc((total ? total : 1) * sizeof *g->pool_alias);
+    float *prob = malloc((total ? total : 1) * sizeof *prob);
+    uint32_t *alias = malloc((total ? total : 1) * sizeof *alias);
+    g->alias = malloc((total ? total : 1) * sizeof *g->alias);
     uint32_t *small = malloc((total ? total : 1) * sizeof *small), *large = malloc((total ? total : 1) * sizeof *large);
     double *scaled = malloc((total ? total : 1) * sizeof *scaled);
     int rc = -1;
-    if (!g->pool_prob || !g->pool_alias || !small || !large || !scaled) goto out;
+    if (!prob || !alias || !g->alias || !small || !large || !scaled) goto out;
     for (uint32_t k = 0; k < npools; k++) {
         uint32_t lo = g->pool_start[k], n = g->pool_start[k + 1] - lo, ns = 0, nl = 0;
         if (n == 0) continue;
@@ -504,17 +520,23 @@ static int build_alias(gen *g, uint32_t npools)
         }
         while (ns && nl) {
             uint32_t s_ = small[--ns], l = large[nl - 1];
-            g->pool_prob[lo + s_] = (float)scaled[s_];
-            g->pool_alias[lo + s_] = l;
+            prob[lo + s_] = (float)scaled[s_];
+            alias[lo + s_] = l;
             scaled[l] -= 1.0 - scaled[s_];
             if (scaled[l] < 1.0) { nl--; small[ns++] = l; }
         }
-        while (nl) { uint32_t l = large[--nl]; g->pool_prob[lo + l] = 1.0f; g->pool_alias[lo + l] = l; }
-        while (ns) { uint32_t l = small[--ns]; g->pool_prob[lo + l] = 1.0f; g->pool_alias[lo + l] = l; }
+        while (nl) { uint32_t l = large[--nl]; prob[lo + l] = 1.0f; alias[lo + l] = l; }
+        while (ns) { uint32_t l = small[--ns]; prob[lo + l] = 1.0f; alias[lo + l] = l; }
+        for (uint32_t i = 0; i < n; i++) {
+            pentry *e = &g->alias[lo + i];
+            e->keep = prob[lo + i] >= 1.0f ? UINT32_MAX : (uint32_t)((double)prob[lo + i] * 4294967296.0);
+            e->f = g->pool_f[lo + i];
+            e->alias = g->pool_f[lo + alias[lo + i]];
+        }
     }
     rc = 0;
 out:
-    free(small); free(large); free(scaled);
+    free(small); free(large); free(scaled); free(prob); free(alias);
     return rc;
 }
 
@@ -522,10 +544,9 @@ static uint32_t draw_pool(const gen *g, rng *r, uint32_t k)
 {
     uint32_t lo = g->pool_start[k], n = g->pool_start[k + 1] - lo;
     if (n == 0) return UINT32_MAX;
-    double u = rng_uniform(r) * n;
-    uint32_t i = (uint32_t)u;
-    if (i >= n) i = n - 1;
-    return g->pool_f[lo + ((float)(u - i) < g->pool_prob[lo + i] ? i : g->pool_alias[lo + i])];
+    uint64_t x = rng_next(r);   /* high half: the entry; low half: entry or alias */
+    const pentry *e = &g->alias[lo + (uint32_t)(((x >> 32) * n) >> 32)];
+    return (uint32_t)x < e->keep ? e->f : e->alias;
 }
 
 /* ------------------------------------------------------------ candidates */
@@ -611,6 +632,7 @@ static int draw_calibrated(const gen *g, wbuf *w, rng *r, uint32_t c, int bac, u
                            double level, uint32_t n)
 {
     int cat = bac * 2 + g->c_bours[c];
+    const hotf *hot = g->hot + (size_t)cat * g->nf;
     if (n > g->nf) n = g->nf;
     if (grow_wishes(w, w->n + n) != 0) return -1;
     uint32_t *forms = w->form + w->n, k = 0;
@@ -620,8 +642,9 @@ static int draw_calibrated(const gen *g, wbuf *w, rng *r, uint32_t c, int bac, u
         uint32_t f = draw_new(g, r, local, any, acad < g->nacad, forms, k);
         if (f == UINT32_MAX) continue;
         forms[k] = f;
-        utility[k] = (float)(g->cat_logw[f][cat] + (g->f[f].acad == acad ? 0.7 : 0.0) + rng_normal(r));
-        w->score[w->n + k] = (float)(level + fit(bac, g->f[f].type) + 0.6 * rng_normal(r));
+        const hotf *h = &hot[f];
+        utility[k] = (float)(h->logw + (h->acad == acad ? 0.7 : 0.0) + rng_normal(r));
+        w->score[w->n + k] = (float)(level + fit_of[bac][h->type] + 0.6 * rng_normal(r));
         k++;
     }
     append_wishes(g, w, c, k, utility);
@@ -671,8 +694,9 @@ static int draw_candidate(gen *g, wbuf *w, uint32_t c)
         uint32_t f = draw_new(g, r, local, any, acad < g->nacad, forms, k);
         if (f == UINT32_MAX) continue;
         forms[k] = f;
-        utility[k] = (float)(g->f_logw[f] + (g->f[f].acad == acad ? 0.7 : 0.0) + rng_normal(r));
-        w->score[w->n + k] = (float)(level + fit(bac, g->f[f].type) + 0.6 * rng_normal(r));
+        const hotf *h = &g->hot[f];
+        utility[k] = (float)(h->logw + (h->acad == acad ? 0.7 : 0.0) + rng_normal(r));
+        w->score[w->n + k] = (float)(level + fit_of[bac][h->type] + 0.6 * rng_normal(r));
         k++;
     }
     append_wishes(g, w, c, k, utility);
@@ -706,16 +730,18 @@ static int prepare_draws(gen *g)
 {
     for (int b = 0; b < 3; b++)
         g->poisson_limit[b] = exp(-((g->data ? g->cal_mean[b] : wishes_mean[b]) - 1.0));
-    if (g->data) {
-        g->cat_logw = malloc((g->nf ? g->nf : 1) * sizeof *g->cat_logw);
-        if (!g->cat_logw) return -1;
-        for (uint32_t f = 0; f < g->nf; f++)
-            for (int cat = 0; cat < NCAT; cat++) g->cat_logw[f][cat] = log(g->cat_w[f][cat] + 1e-9);
-    } else {
-        g->f_logw = malloc((g->nf ? g->nf : 1) * sizeof *g->f_logw);
-        if (!g->f_logw) return -1;
-        for (uint32_t f = 0; f < g->nf; f++) g->f_logw[f] = log(g->f[f].weight);
-    }
+    for (int b = 0; b < 3; b++)
+        for (int t = 0; t < NTYPES; t++) fit_of[b][t] = fit(b, t);
+    int ncat = g->data ? NCAT : 1;
+    g->hot = malloc(((size_t)g->nf * ncat + 1) * sizeof *g->hot);
+    if (!g->hot) return -1;
+    for (int cat = 0; cat < ncat; cat++)
+        for (uint32_t f = 0; f < g->nf; f++) {
+            hotf *h = &g->hot[(size_t)cat * g->nf + f];
+            h->logw = (float)(g->data ? log(g->cat_w[f][cat] + 1e-9) : log(g->f[f].weight));
+            h->acad = g->f[f].acad;
+            h->type = g->f[f].type;
+        }
     return 0;
 }
 
@@ -763,14 +789,38 @@ static uint32_t float_key_desc(float x)
 }
 
 /* Classement of each formation: its applicants by score, best first; ties by candidate
- * order. Counting sort by formation, then a stable radix sort inside each, the formations
- * shared out between the threads (each writes only its formations' ranks). */
+ * order. The vœux are spread by formation as (score key << 32 | vœu) pairs, each thread
+ * spreading its share of the vœux into its own places (so each formation's pairs stay in
+ * vœu order), then each formation's pairs are radix-sorted (stable) on the key, the
+ * formations shared out between the threads (each writes only its formations' ranks). The
+ * pairs are read in order: no score looked up at random. */
 typedef struct rank_job {
     gen *g;
-    const uint32_t *start, *list;
+    uint32_t *count;             /* [t * nf + f]: thread t's vœux of formation f, then where they go */
+    uint32_t *start;             /* first pair of each formation, and nw */
+    uint64_t *pairs;
     uint32_t maxn;
     int rc[THREADS_MAX];
 } rank_job;
+
+static size_t share_lo(size_t n, int t, int nt) { return n * (size_t)t / (size_t)nt; }
+
+static void count_slice(void *ctx, int t, int nt)
+{
+    rank_job *j = ctx;
+    const gen *g = j->g;
+    uint32_t *count = j->count + (size_t)t * g->nf;
+    for (size_t w = share_lo(g->nw, t, nt); w < share_lo(g->nw, t + 1, nt); w++) count[g->w_form[w]]++;
+}
+
+static void spread_slice(void *ctx, int t, int nt)
+{
+    rank_job *j = ctx;
+    const gen *g = j->g;
+    uint32_t *at = j->count + (size_t)t * g->nf;
+    for (size_t w = share_lo(g->nw, t, nt); w < share_lo(g->nw, t + 1, nt); w++)
+        j->pairs[at[g->w_form[w]]++] = (uint64_t)float_key_desc(g->w_score[w]) << 32 | w;
+}
 
 /* Thread t takes the formations whose vœux fall in the t-th share of all vœux. */
 static uint32_t rank_bound(const rank_job *j, int t, int nt)
@@ -785,62 +835,68 @@ static uint32_t rank_bound(const rank_job *j, int t, int nt)
     return lo;
 }
 
+/* Stable LSD radix sort of a[0..n) on the key (bits 32-63), 8 bits a pass; a pass whose
+ * digit is the same for all is skipped. The sorted pairs end in a or in tmp: returned. */
+static uint64_t *sort_pairs(uint64_t *a, uint64_t *tmp, uint32_t n)
+{
+    for (int shift = 32; shift < 64; shift += 8) {
+        uint32_t count[257] = { 0 };
+        for (uint32_t i = 0; i < n; i++) count[((a[i] >> shift) & 0xFF) + 1]++;
+        if (count[((a[0] >> shift) & 0xFF) + 1] == n) continue;
+        for (int d = 0; d < 256; d++) count[d + 1] += count[d];
+        for (uint32_t i = 0; i < n; i++) tmp[count[(a[i] >> shift) & 0xFF]++] = a[i];
+        uint64_t *x = a; a = tmp; tmp = x;
+    }
+    return a;
+}
+
 static void rank_slice(void *ctx, int t, int nt)
 {
     rank_job *j = ctx;
     gen *g = j->g;
     uint32_t f_lo = rank_bound(j, t, nt), f_hi = rank_bound(j, t + 1, nt);
-    uint32_t *key = malloc(((size_t)j->maxn + 1) * 2 * sizeof *key);
-    uint32_t *tmp = malloc(((size_t)j->maxn + 1) * 2 * sizeof *tmp);
-    j->rc[t] = key && tmp ? 0 : -1;
+    uint64_t *tmp = malloc(((size_t)j->maxn + 1) * sizeof *tmp);
+    j->rc[t] = tmp ? 0 : -1;
     for (uint32_t f = f_lo; f < f_hi && j->rc[t] == 0; f++) {
         uint32_t n = j->start[f + 1] - j->start[f];
-        const uint32_t *l = j->list + j->start[f];
-        /* (key, vœu) pairs, LSD radix 8 bits × 4 passes */
-        uint32_t *a = key, *b = tmp;
-        for (uint32_t i = 0; i < n; i++) { a[2 * i] = float_key_desc(g->w_score[l[i]]); a[2 * i + 1] = l[i]; }
-        for (int shift = 0; shift < 32; shift += 8) {
-            uint32_t count[257] = { 0 };
-            for (uint32_t i = 0; i < n; i++) count[((a[2 * i] >> shift) & 0xFF) + 1]++;
-            for (int d = 0; d < 256; d++) count[d + 1] += count[d];
-            for (uint32_t i = 0; i < n; i++) {
-                uint32_t at = count[(a[2 * i] >> shift) & 0xFF]++;
-                b[2 * at] = a[2 * i];
-                b[2 * at + 1] = a[2 * i + 1];
-            }
-            uint32_t *x = a; a = b; b = x;
-        }
-        for (uint32_t i = 0; i < n; i++) g->w_rank[a[2 * i + 1]] = i + 1;
+        if (n == 0) continue;
+        const uint64_t *a = sort_pairs(j->pairs + j->start[f], tmp, n);
+        for (uint32_t i = 0; i < n; i++) g->w_rank[(uint32_t)a[i]] = i + 1;
         if (t == 0 && g->o->progress && (f & 1023) == 0)
             g->o->progress(g->o->pctx, "classements", (double)(f - f_lo) / (f_hi - f_lo));
     }
-    free(key);
     free(tmp);
 }
 
 static int rank_all(gen *g)
 {
-    uint32_t *start = calloc((size_t)g->nf + 1, sizeof *start);
-    uint32_t *list = malloc((g->nw ? g->nw : 1) * sizeof *list);
-    uint32_t *fill = malloc(((size_t)g->nf + 1) * sizeof *fill);
-    g->w_rank = malloc((g->nw ? g->nw : 1) * sizeof *g->w_rank);
-    int rc = -1;
-    if (!start || !list || !fill || !g->w_rank) goto out;
-    for (size_t w = 0; w < g->nw; w++) start[g->w_form[w] + 1]++;
-    uint32_t maxn = 0;
-    for (uint32_t f = 0; f < g->nf; f++) {
-        if (start[f + 1] > maxn) maxn = start[f + 1];
-        start[f + 1] += start[f];
-    }
-    memcpy(fill, start, ((size_t)g->nf + 1) * sizeof *fill);
-    for (size_t w = 0; w < g->nw; w++) list[fill[g->w_form[w]]++] = (uint32_t)w;
-    rank_job j = { g, start, list, maxn, { 0 } };
     int nt = g->nw < 20000 ? 1 : threads_count();
+    rank_job j = { g, calloc((size_t)g->nf * nt + 1, sizeof *j.count),
+                   malloc(((size_t)g->nf + 1) * sizeof *j.start),
+                   malloc((g->nw ? g->nw : 1) * sizeof *j.pairs), 0, { 0 } };
+    int rc = -1;
+    if (!j.count || !j.start || !j.pairs) goto out;
+    threads_run(nt, count_slice, &j);
+    uint32_t at = 0;
+    for (uint32_t f = 0; f < g->nf; f++) {
+        j.start[f] = at;
+        for (int t = 0; t < nt; t++) {
+            uint32_t n = j.count[(size_t)t * g->nf + f];
+            j.count[(size_t)t * g->nf + f] = at;
+            at += n;
+        }
+        if (at - j.start[f] > j.maxn) j.maxn = at - j.start[f];
+    }
+    j.start[g->nf] = at;
+    threads_run(nt, spread_slice, &j);
+    /* the scores are in the pairs now: their memory takes the ranks (no fresh pages) */
+    g->w_rank = (uint32_t *)g->w_score;
+    g->w_score = NULL;
     threads_run(nt, rank_slice, &j);
     rc = 0;
     for (int t = 0; t < nt; t++) rc |= j.rc[t];
 out:
-    free(start); free(list); free(fill);
+    free(j.count); free(j.start); free(j.pairs);
     return rc;
 }
 
@@ -1242,7 +1298,7 @@ static void gen_free(gen *g)
 {
     strpool_free(g->pool);
     free(g->f); free(g->pool_start); free(g->pool_f); free(g->pool_cum);
-    free(g->pool_prob); free(g->pool_alias); free(g->f_logw); free(g->cat_logw);
+    free(g->alias); free(g->hot);
     free(g->c_bac); free(g->c_bours); free(g->c_res); free(g->c_acad);
     for (int k = 0; k < 4; k++) free(g->c_grade[k]);
     free(g->c_nw);
@@ -1256,6 +1312,7 @@ int gen_run(const gen_opts *o, gen_stats *st, errloc *err)
     gen g;
     memset(&g, 0, sizeof g);
     g.o = o;
+    rng_init();
     rng_seed(&g.r, o->seed);
     int rc = -1;
     atomic_dir ad = { 0 };
