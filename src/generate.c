@@ -557,6 +557,7 @@ typedef struct wbuf {
     uint32_t *form;
     float *score;
     size_t n, cap;
+    int borrowed;                /* form and score lie in the cohort's arrays (draw_cohort) */
 } wbuf;
 
 static int grow_wishes(wbuf *w, size_t need)
@@ -564,6 +565,18 @@ static int grow_wishes(wbuf *w, size_t need)
     if (need <= w->cap) return 0;
     size_t c = w->cap ? w->cap : 1 << 16;
     while (c < need) c *= 2;
+    if (w->borrowed) {   /* past its share of the cohort's arrays: on its own from here */
+        uint32_t *form = malloc(c * 4);
+        float *score = malloc(c * 4);
+        if (!form || !score) { free(form); free(score); return -1; }
+        memcpy(form, w->form, w->n * 4);
+        memcpy(score, w->score, w->n * 4);
+        w->form = form;
+        w->score = score;
+        w->borrowed = 0;
+        w->cap = c;
+        return 0;
+    }
     uint32_t *form = realloc(w->form, c * 4);
     if (form) w->form = form;
     float *score = realloc(w->score, c * 4);
@@ -575,7 +588,8 @@ static int grow_wishes(wbuf *w, size_t need)
 
 static void wbuf_free(wbuf *w)
 {
-    free(w->form); free(w->score);
+    if (!w->borrowed) { free(w->form); free(w->score); }
+    memset(w, 0, sizeof *w);
 }
 
 /* A mark out of 20, in tenths. */
@@ -717,7 +731,6 @@ static void draw_slice(void *ctx, int t, int nt)
     draw_job *j = ctx;
     gen *g = j->g;
     uint32_t lo = (uint32_t)((uint64_t)j->nc * t / nt), hi = (uint32_t)((uint64_t)j->nc * (t + 1) / nt);
-    j->rc[t] = grow_wishes(&j->w[t], ((size_t)hi - lo) * 14 + 16);
     for (uint32_t c = lo; c < hi && j->rc[t] == 0; c++) {
         j->rc[t] = draw_candidate(g, &j->w[t], c);
         if (t == 0 && g->o->progress && ((c - lo) & 0xFFFF) == 0)
@@ -745,6 +758,29 @@ static int prepare_draws(gen *g)
     return 0;
 }
 
+/* Room for the vœux of n candidates, with a wide margin: the mean vœux per candidate, mean,
+ * plus eight standard deviations of their sum (counts per candidate vary by less than 16). */
+static size_t wishes_room(uint32_t n, double mean)
+{
+    return (size_t)(n * mean + 8.0 * sqrt(n * 16.0 * 16.0) + 4096);
+}
+
+/* The vœux drawn per candidate on average, at most (for wishes_room). */
+static double wishes_mean_bound(const gen *g)
+{
+    double m = 0;
+    for (int b = 0; b < 3; b++) {
+        double mb = g->data ? g->cal_mean[b] : wishes_mean[b];
+        if (mb > g->o->max_wishes) mb = g->o->max_wishes;
+        if (mb > m) m = mb;
+    }
+    return m;
+}
+
+/* The threads draw into their own shares of one pair of arrays, sized from the expected
+ * count (untouched memory costs nothing), then the shares are moved down end to end: no
+ * second copy of the vœux. A thread that outgrows its share goes on in its own buffer, and
+ * then everything is copied into arrays of the exact size. */
 static int draw_cohort(gen *g, uint32_t nc)
 {
     if (prepare_draws(g) != 0) return -1;
@@ -753,27 +789,48 @@ static int draw_cohort(gen *g, uint32_t nc)
     j->g = g;
     j->nc = nc;
     int nt = nc < 20000 ? 1 : threads_count(), rc = 0;
+    double mean = wishes_mean_bound(g);
+    size_t room[THREADS_MAX], total_room = 0;
+    for (int t = 0; t < nt; t++) {
+        uint32_t lo = (uint32_t)((uint64_t)nc * t / nt), hi = (uint32_t)((uint64_t)nc * (t + 1) / nt);
+        total_room += room[t] = wishes_room(hi - lo, mean);
+    }
+    uint32_t *form = malloc(total_room * 4);
+    float *score = malloc(total_room * 4);
+    if (!form || !score) { free(form); free(score); free(j); return -1; }
+    for (int t = 0; t < nt; t++) {
+        size_t off = 0;
+        for (int u = 0; u < t; u++) off += room[u];
+        j->w[t] = (wbuf){ form + off, score + off, 0, room[t], 1 };
+    }
     threads_run(nt, draw_slice, j);
     size_t total = 0;
-    for (int t = 0; t < nt; t++) { rc |= j->rc[t]; total += j->w[t].n; }
-    if (rc == 0 && nt == 1) {   /* one buffer: it becomes the vœux */
-        g->w_form = j->w[0].form; g->w_score = j->w[0].score;
-        g->nw = j->w[0].n;
-        memset(&j->w[0], 0, sizeof j->w[0]);
+    int all_borrowed = 1;
+    for (int t = 0; t < nt; t++) {
+        rc |= j->rc[t];
+        total += j->w[t].n;
+        all_borrowed &= j->w[t].borrowed;
+    }
+    if (rc == 0 && all_borrowed) {   /* the shares moved down, in order: never over a later one */
+        g->w_form = form; g->w_score = score;
+        for (int t = 0; t < nt; t++) {
+            memmove(form + g->nw, j->w[t].form, j->w[t].n * 4);
+            memmove(score + g->nw, j->w[t].score, j->w[t].n * 4);
+            g->nw += j->w[t].n;
+        }
+        form = NULL; score = NULL;
     } else if (rc == 0) {
         size_t m = total ? total : 1;
         g->w_form = malloc(m * 4); g->w_score = malloc(m * 4);
         if (!g->w_form || !g->w_score) rc = -1;
         for (int t = 0; t < nt && rc == 0; t++) {
-            wbuf *w = &j->w[t];
-            memcpy(g->w_form + g->nw, w->form, w->n * 4);
-            memcpy(g->w_score + g->nw, w->score, w->n * 4);
-            g->nw += w->n;
-            wbuf_free(w);
-            memset(w, 0, sizeof *w);
+            memcpy(g->w_form + g->nw, j->w[t].form, j->w[t].n * 4);
+            memcpy(g->w_score + g->nw, j->w[t].score, j->w[t].n * 4);
+            g->nw += j->w[t].n;
         }
     }
     for (int t = 0; t < nt; t++) wbuf_free(&j->w[t]);
+    free(form); free(score);
     free(j);
     return rc;
 }
