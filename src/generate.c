@@ -600,22 +600,42 @@ static uint8_t grade(double level, rng *r)
     return (uint8_t)lround(v * 10);
 }
 
-/* The k vœux just drawn for candidate c (formations at w->form + w->n, their scores
- * beside): ordered by utility, best first (insertion sort: k is small), then appended with
- * their preferences 1..k. */
-static void append_wishes(const gen *g, wbuf *w, uint32_t c, uint32_t k, float *utility)
+static uint32_t float_key_desc(float x)
 {
-    uint32_t *forms = w->form + w->n;
-    float *score = w->score + w->n;
+    uint32_t b;
+    memcpy(&b, &x, sizeof b);
+    b = (b & 0x80000000u) ? ~b : b | 0x80000000u;   /* ascending order of floats */
+    return ~b;                                       /* best (largest) first */
+}
+
+/* The k formations just drawn for candidate c (at w->form + w->n): each one's utility to
+ * the candidate and its score in the formation's eyes drawn, then the vœux put in order of
+ * utility, best first, ties in the order drawn (insertion sort of (utility, index) keys: k
+ * is small), and appended. The draws of a candidate's formations come first, their
+ * utilities after: the formations' cache misses then overlap. */
+static void finish_wishes(const gen *g, wbuf *w, rng *r, uint32_t c, const hotf *hot, int bac,
+                          uint32_t acad, double level, uint32_t k)
+{
+    uint32_t *forms = w->form + w->n, drawn[255];
+    float *score = w->score + w->n, scores[255];
+    uint64_t key[255];
+    for (uint32_t i = 0; i < k; i++) {
+        const hotf *h = &hot[forms[i]];
+        float utility = (float)(h->logw + (h->acad == acad ? 0.7 : 0.0) + rng_normal(r));
+        scores[i] = (float)(level + fit_of[bac][h->type] + 0.6 * rng_normal(r));
+        key[i] = (uint64_t)float_key_desc(utility) << 32 | i;
+        drawn[i] = forms[i];
+    }
     for (uint32_t i = 1; i < k; i++) {
-        uint32_t fi = forms[i];
-        float ui = utility[i], si = score[i];
+        uint64_t x = key[i];
         uint32_t j = i;
-        while (j > 0 && utility[j - 1] < ui) {
-            forms[j] = forms[j - 1]; utility[j] = utility[j - 1]; score[j] = score[j - 1];
-            j--;
-        }
-        forms[j] = fi; utility[j] = ui; score[j] = si;
+        for (; j > 0 && key[j - 1] > x; j--) key[j] = key[j - 1];
+        key[j] = x;
+    }
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t at = (uint32_t)key[i];
+        forms[i] = drawn[at];
+        score[i] = scores[at];
     }
     g->c_nw[c] = (uint8_t)k;
     w->n += k;
@@ -650,18 +670,14 @@ static int draw_calibrated(const gen *g, wbuf *w, rng *r, uint32_t c, int bac, u
     if (n > g->nf) n = g->nf;
     if (grow_wishes(w, w->n + n) != 0) return -1;
     uint32_t *forms = w->form + w->n, k = 0;
-    float utility[256];
     uint32_t local = (uint32_t)cat * (g->nacad + 1) + acad, any = (uint32_t)cat * (g->nacad + 1) + g->nacad;
     for (uint32_t i = 0; i < n && k < 255; i++) {
         uint32_t f = draw_new(g, r, local, any, acad < g->nacad, forms, k);
         if (f == UINT32_MAX) continue;
-        forms[k] = f;
-        const hotf *h = &hot[f];
-        utility[k] = (float)(h->logw + (h->acad == acad ? 0.7 : 0.0) + rng_normal(r));
-        w->score[w->n + k] = (float)(level + fit_of[bac][h->type] + 0.6 * rng_normal(r));
-        k++;
+        __builtin_prefetch(&hot[f]);
+        forms[k++] = f;
     }
-    append_wishes(g, w, c, k, utility);
+    finish_wishes(g, w, r, c, hot, bac, acad, level, k);
     return 0;
 }
 
@@ -699,7 +715,6 @@ static int draw_candidate(gen *g, wbuf *w, uint32_t c)
     if (g->data) return draw_calibrated(g, w, r, c, bac, acad, level, n);
     if (grow_wishes(w, w->n + n) != 0) return -1;
     uint32_t *forms = w->form + w->n, k = 0;
-    float utility[256];
     for (uint32_t i = 0; i < n && k < 255; i++) {
         double x = rng_uniform(r), cum = 0;
         int t = 0;
@@ -707,13 +722,10 @@ static int draw_candidate(gen *g, wbuf *w, uint32_t c)
         uint32_t local = t * (g->nacad + 1) + acad, any = t * (g->nacad + 1) + g->nacad;
         uint32_t f = draw_new(g, r, local, any, acad < g->nacad, forms, k);
         if (f == UINT32_MAX) continue;
-        forms[k] = f;
-        const hotf *h = &g->hot[f];
-        utility[k] = (float)(h->logw + (h->acad == acad ? 0.7 : 0.0) + rng_normal(r));
-        w->score[w->n + k] = (float)(level + fit_of[bac][h->type] + 0.6 * rng_normal(r));
-        k++;
+        __builtin_prefetch(&g->hot[f]);
+        forms[k++] = f;
     }
-    append_wishes(g, w, c, k, utility);
+    finish_wishes(g, w, r, c, g->hot, bac, acad, level, k);
     return 0;
 }
 
@@ -836,14 +848,6 @@ static int draw_cohort(gen *g, uint32_t nc)
 }
 
 /* ------------------------------------------------------------- rankings */
-
-static uint32_t float_key_desc(float x)
-{
-    uint32_t b;
-    memcpy(&b, &x, sizeof b);
-    b = (b & 0x80000000u) ? ~b : b | 0x80000000u;   /* ascending order of floats */
-    return ~b;                                       /* best (largest) first */
-}
 
 /* Classement of each formation: its applicants by score, best first; ties by candidate
  * order. The vœux are spread by formation as (score key << 32 | vœu) pairs, each thread
