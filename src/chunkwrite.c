@@ -1,7 +1,9 @@
 /* chunkwrite.c — see chunkwrite.h. Every thread runs the same loop: write the next chunk in
  * file order when it is ready and nobody is writing, else format the next unclaimed chunk
- * when its ring slot is free, else wait. Whoever writes also hashes, so the SHA-256 is fed
- * in file order with no second pass over the file. */
+ * when its ring slot is free, else wait; hashing goes the same way, in its own turn, so a
+ * chunk is hashed on one thread while it is written on another: the SHA-256 is fed in file
+ * order with no second pass over the file. A slot is formatted again only once its chunk
+ * is both hashed and written. */
 #include "chunkwrite.h"
 
 #include <errno.h>
@@ -29,7 +31,7 @@ int cw_reserve(cw_buf *b, size_t n)
 typedef struct slot {
     cw_buf b;
     size_t chunk;
-    int ready;                   /* b holds chunk, formatted, not yet written */
+    int ready;                   /* b holds chunk, formatted */
 } slot;
 
 typedef struct job {
@@ -41,8 +43,8 @@ typedef struct job {
     void *pctx;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    size_t next_claim, next_write;
-    int writing, stop, write_errno, no_memory;
+    size_t next_claim, next_hash, next_write;
+    int hashing, writing, stop, write_errno, no_memory;
     slot *ring;
     size_t nring;
     struct sha256_ctx sha;
@@ -61,26 +63,45 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-/* Writes (and hashes) the chunk in s; called with the mutex held, returns with it held. */
+/* The chunk number c, when formatted (else NULL). */
+static slot *ready_slot(job *j, size_t c)
+{
+    slot *s = &j->ring[c % j->nring];
+    return c < j->nchunks && s->ready && s->chunk == c ? s : NULL;
+}
+
+/* Writes the chunk in s; called with the mutex held, returns with it held. */
 static void write_slot(job *j, slot *s)
 {
     j->writing = 1;
     pthread_mutex_unlock(&j->mu);
-    sha256_update(&j->sha, s->b.len, (const uint8_t *)s->b.p);
     int e = write_all(j->fd, s->b.p, s->b.len);
     j->size += s->b.len;
     pthread_mutex_lock(&j->mu);
-    s->ready = 0;
     j->writing = 0;
     if (e) j->write_errno = e, j->stop = 1;
     else j->next_write++;
     pthread_cond_broadcast(&j->cv);
 }
 
-/* Formats chunk c into its slot; called with the mutex held, returns with it held. */
+/* Hashes the chunk in s (beside its write, on another thread when there is one). */
+static void hash_slot(job *j, slot *s)
+{
+    j->hashing = 1;
+    pthread_mutex_unlock(&j->mu);
+    sha256_update(&j->sha, s->b.len, (const uint8_t *)s->b.p);
+    pthread_mutex_lock(&j->mu);
+    j->hashing = 0;
+    j->next_hash++;
+    pthread_cond_broadcast(&j->cv);
+}
+
+/* Formats chunk c into its slot (free: the chunk before it there is hashed and written);
+ * called with the mutex held, returns with it held. */
 static void format_chunk(job *j, size_t c)
 {
     slot *s = &j->ring[c % j->nring];
+    s->ready = 0;
     pthread_mutex_unlock(&j->mu);
     s->b.len = 0;
     int rc = j->fn(j->ctx, c, &s->b);
@@ -96,11 +117,14 @@ static void worker(void *ctx, int t, int nt)
     job *j = ctx;
     size_t step = j->nchunks / 64 + 1, reported = 0;
     pthread_mutex_lock(&j->mu);
-    while (!j->stop && j->next_write < j->nchunks) {
-        slot *next = &j->ring[j->next_write % j->nring];
-        if (!j->writing && next->ready && next->chunk == j->next_write)
-            write_slot(j, next);
-        else if (j->next_claim < j->nchunks && j->next_claim < j->next_write + j->nring)
+    while (!j->stop && (j->next_write < j->nchunks || j->next_hash < j->nchunks)) {
+        slot *s;
+        size_t done = j->next_write < j->next_hash ? j->next_write : j->next_hash;
+        if (!j->writing && (s = ready_slot(j, j->next_write)) != NULL)
+            write_slot(j, s);
+        else if (!j->hashing && (s = ready_slot(j, j->next_hash)) != NULL)
+            hash_slot(j, s);
+        else if (j->next_claim < j->nchunks && j->next_claim < done + j->nring)
             format_chunk(j, j->next_claim++);
         else
             pthread_cond_wait(&j->cv, &j->mu);

@@ -34,6 +34,7 @@
 #include "chunkwrite.h"
 #include "csvread.h"
 #include "explain.h"
+#include "phases.h"
 #include "rng.h"
 #include "threads.h"
 #include "sim_load.h"
@@ -996,21 +997,21 @@ static const char digit_pairs[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-/* v in decimal at p (two digits per division): the end. */
+/* v in decimal at p (two digits per division, written from the end): the end. */
 static char *put_uint(char *p, uint64_t v)
 {
-    char tmp[20];
-    int n = 20;
+    int n = 1;
+    for (uint64_t x = v; x >= 10; x /= 10) n++;
+    char *end = p + n, *q = end;
     while (v >= 100) {
-        uint64_t q = v / 100;
-        n -= 2;
-        memcpy(tmp + n, digit_pairs + 2 * (v - q * 100), 2);
-        v = q;
+        uint64_t d = v / 100;
+        q -= 2;
+        memcpy(q, digit_pairs + 2 * (v - d * 100), 2);
+        v = d;
     }
-    if (v >= 10) { n -= 2; memcpy(tmp + n, digit_pairs + 2 * v, 2); }
-    else tmp[--n] = (char)('0' + v);
-    memcpy(p, tmp + n, (size_t)(20 - n));
-    return p + 20 - n;
+    if (v >= 10) memcpy(q - 2, digit_pairs + 2 * v, 2);
+    else q[-1] = (char)('0' + v);
+    return end;
 }
 
 static void out_uint(out *o, uint64_t v)
@@ -1045,6 +1046,7 @@ static int width_for(uint32_t n)
 }
 
 /* Texts of small numbers and fields, made once: a line is then a few copies. */
+#define TEXT_SLACK 16            /* see put_text */
 typedef struct texts {
     char *buf;                   /* every text end to end */
     uint32_t *form_at;           /* formation f's id field and ',' at buf + form_at[f] .. form_at[f+1] */
@@ -1132,13 +1134,19 @@ static int texts_make(const gen *g, texts *t)
         if (texts_field(t, ",", a < g->nacad ? g->acad[a] : "hors académie", "") != 0) return -1;
     }
     t->acad_at[g->nacad + 1] = (uint32_t)t->len;
+    static const char spare[TEXT_SLACK];   /* read past the last text by put_text */
+    if (texts_add(t, spare, sizeof spare) != 0) return -1;
     return t->len > UINT32_MAX ? -1 : 0;
 }
 
+/* Text i of a table at p: the end. A short text is copied as 16 bytes (one move, not a
+ * call): the texts end with 16 spare bytes, and every line reserves TEXT_SLACK more than
+ * its length, so the bytes past the text are inside the buffer and written over next. */
 static char *put_text(char *p, const texts *t, const uint32_t *at, size_t i)
 {
     size_t n = at[i + 1] - at[i];
-    memcpy(p, t->buf + at[i], n);
+    if (n <= TEXT_SLACK) memcpy(p, t->buf + at[i], TEXT_SLACK);
+    else memcpy(p, t->buf + at[i], n);
     return p + n;
 }
 
@@ -1238,7 +1246,7 @@ static int format_candidates(void *ctx, size_t chunk, cw_buf *b)
     for (uint32_t c = lo; c < hi; c++, next_id(id, j->cw)) {
         const char *bac = sim_bac_name(g->c_bac[c]), *spec = speciality(g->o->seed, c, g->c_bac[c]);
         size_t nb = strlen(bac), ns = strlen(spec);
-        if (cw_reserve(b, 32 + nb + acad_max + 4 * 6 + ns) != 0) return -1;
+        if (cw_reserve(b, 32 + nb + acad_max + 4 * 6 + ns + TEXT_SLACK) != 0) return -1;
         char *p = b->p + b->len;
         memcpy(p, id, (size_t)j->cw + 1);
         p += j->cw + 1;
@@ -1269,7 +1277,7 @@ static int format_wishes(void *ctx, size_t chunk, cw_buf *b)
         memcpy(b->p, wishes_header, sizeof wishes_header - 1);
         b->len = sizeof wishes_header - 1;
     }
-    size_t line_max = (size_t)j->cw + 2 + t->form_max + 4 + 21;
+    size_t line_max = (size_t)j->cw + 2 + t->form_max + 4 + 21 + TEXT_SLACK;
     size_t w = j->chunk_w[chunk];
     char id[16] = { 0 };
     put_id(id, 'C', lo, j->cw);
@@ -1381,6 +1389,7 @@ int gen_run(const gen_opts *o, gen_stats *st, errloc *err)
         errloc_set(err, "--max-wishes", 0, 0, "must be between 1 and 255");
         return -1;
     }
+    phases_mark(NULL);
     if (!(g.pool = strpool_new())) goto oom;
     if (o->formations_file) {
         if (load_dataset(&g, err) != 0) goto out;
@@ -1400,14 +1409,20 @@ int gen_run(const gen_opts *o, gen_stats *st, errloc *err)
     for (int k = 0; k < 4; k++)
         if (!(g.c_grade[k] = malloc(((size_t)nc + 1) * sizeof *g.c_grade[k]))) goto oom;
     if (!g.c_bac || !g.c_bours || !g.c_res || !g.c_acad || !g.c_nw) goto oom;
+    phases_mark("formations, pools");
     if (draw_cohort(&g, nc) != 0) goto oom;
+    phases_mark("draw the cohort");
     if (rank_all(&g) != 0) goto oom;
+    phases_mark("classements");
     if (atomic_dir_open(&ad, o->out, err) != 0) goto out;
+    phases_mark("check the folder");
     if (write_outputs(&g, &ad, nc, err) != 0) {
         atomic_dir_abort(&ad);
         goto out;
     }
+    phases_mark("write the files");
     if (atomic_dir_commit(&ad, err) != 0) goto out;
+    phases_mark("marker, swap, old folder");
     st->candidates = nc;
     st->formations = g.nf;
     st->wishes = g.nw;
