@@ -263,7 +263,7 @@ return function(admit)
   function admit.comparison_text(c, opts)
     local lang = opts and opts.lang or "en"
     local function T(template, values) return i18n.t(template, values, lang) end
-    local function count(n, one, many) return T(n == 1 and one or many, { n = n }) end
+    local function count(n, one, many) return i18n.count(n, one, many, lang) end
     local function share(part, whole, min) return text.pct(part, whole, lang, min) end
     local out = {}
     local function say(line) out[#out + 1] = line end
