@@ -178,6 +178,51 @@ describe("every error the C side reports at a file or folder has its French", fu
   end)
 end)
 
+-- The Lua API used wrongly from a script (the officer's own script, or the REPL): the error
+-- names the script's line and is shown in French.
+describe("the Lua API used wrongly: the error in French, at the script's line", function()
+  local H = h.root .. "/tests/fixtures/sim/hand/"
+  local FCW = 'formations = "' .. H .. 'formations.csv", candidates = "' .. H .. 'candidates.csv", wishes = "'
+    .. H .. 'wishes.csv"'
+  local MISUSES = {
+    { "admit.compare(3)", "attend une table" },
+    { 'admit.compare{ formations = "x" }', "il manque candidates" },
+    { "admit.formation{ capacity = 10, min_techno = 200 }", "doit être un pourcentage entier de 0 à 100" },
+    { "admit.formation(3)", "une table {establishment=, program=, capacity=, ...} est attendue" },
+    { "admit.formation{ capacity = 10, policy = 3 }", "'policy' doit être de type table, reçu number" },
+    { "admit.formation{ capacity = -1 }", "capacity doit être un nombre entier de places" },
+    { "admit.formation{ capacity = 10, zorg = 1 }", "champ inconnu 'zorg'" },
+    { "admit.phase(3)", "attend une table" },
+    { "admit.phase{ zorg = 1 }", "champ inconnu 'zorg'" },
+    { "admit.phase{ " .. FCW .. ", days = 1.5 }", "days doit être un entier" },
+    { "admit.phase{ " .. FCW .. ', overbooking = "x" }', "overbooking doit être un pourcentage entier" },
+    { "admit.simulate(3)", "attend une table" },
+    { "admit.simulate{ zorg = 1 }", "champ inconnu 'zorg'" },
+    { "admit.simulate{ " .. FCW .. ", policies = 3 }", "policies doit être une politique" },
+    { "admit.simulate{ " .. FCW .. ', mode = "zorg" }', "mode doit être 'student' ou 'school'" },
+    { 'admit.simulate{ formations = 3, candidates = "c", wishes = "w" }', "doit être le chemin d'un fichier CSV" },
+    { "admit.annexes(3)", "dir doit être un texte" },
+    { "admit.formation{ capacity = 10 }:call_orders(3)", "des candidats ou un classement sont attendus" },
+    { 'admit.load_policy("x", 3)', "les options doivent être une table", 2 },
+    { 'admit.load_policy("x", { zorg = 1 })', "option inconnue 'zorg'", 2 },
+    { "admit.policy{ zorg = 1 }", "champ inconnu 'zorg'" },
+  }
+  for _, case in ipairs(MISUSES) do
+    it(case[1], function()
+      local script = h.write(h.scratch() .. "/misuse.lua", "-- an officer's script\n" .. case[1] .. "\n")
+      local out, err, code = h.run({ script }, nil, { env = FR })
+      assert.are.equal(case[3] or 1, code)
+      if code == 1 then   -- a Lua error: at the script's line (admit.fail's input errors have none)
+        assert.matches("^admit: " .. script:gsub("%p", "%%%0") .. ":2: ", err)
+      end
+      assert.matches(case[2], err, 1, true)
+      assert.are.same({}, h.i18n_misses(err))
+      assert.are.equal("", out)
+    end)
+  end
+  after_each(h.remove_scratch)
+end)
+
 describe("messages of the API shown in French with admit.tr", function()
   local set = admit.check(admit.annexes())
   for _, case in ipairs {

@@ -100,6 +100,9 @@ return function(admit)
   -- admitted_kind_after, admitted_after} (the shares are admitted_kind / admitted).
   function admit.compare(spec)
     if type(spec) ~= "table" then error("admit.compare: expects a table {formations=, candidates=, wishes=, policies=}", 2) end
+    for _, k in ipairs { "formations", "candidates", "wishes" } do   -- named here: the caller's line
+      if spec[k] == nil then error("admit.compare: " .. k .. " is missing", 2) end
+    end
     local base = { formations = spec.formations, candidates = spec.candidates, wishes = spec.wishes,
       mode = spec.mode, progress = spec.progress }
     local before = admit.simulate(base)
