@@ -116,6 +116,26 @@ describe("admit generate: the same bytes whatever ADMIT_THREADS", function()
   end)
 end)
 
+describe("admit generate: a write that fails half-way (disk full)", function()
+  teardown(h.remove_scratch)
+
+  for _, t in ipairs { "1", "2", "8" } do
+    it("stops every thread, says why, leaves the previous output and nothing else (" .. t .. " threads)", function()
+      local parent = h.scratch()
+      local dir = parent .. "/out"
+      local before = generate(t, dir, 500, { "--formations", "30" })
+      -- 20 MB: candidates.csv fits, wishes.csv (about 45 MB) does not; stderr in err
+      local err, rc = sh(("cd %s && trap '' XFSZ; ulimit -f 40000; ADMIT_THREADS=%s %s generate --out out "
+        .. "--seed 24 --candidates 150000 --formations 900"):format(h.quote(parent), t, h.quote(h.exe())))
+      assert.are.equal(2, rc, err)
+      assert.are.equal("admit: out: cannot write wishes.csv: File too large\n", err)
+      for _, f in ipairs(FILES) do assert.are.equal(before[f], h.slurp(dir .. "/" .. f), f) end
+      local left = sh("ls -A " .. h.quote(parent))
+      assert.are.equal("out\n", left)
+    end)
+  end
+end)
+
 -- ------------------------------------------------------------- the marker's stamps
 
 local function stamp_of(path)   -- size, mtime, ctime (ns), device, inode, as the marker writes them
