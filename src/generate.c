@@ -28,7 +28,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -553,23 +552,6 @@ static uint32_t draw_pool(const gen *g, rng *r, uint32_t k)
 
 /* ------------------------------------------------------------ candidates */
 
-/* A large array (the vœux, the classement pairs): malloc'd, and asked to be backed by huge
- * pages where the kernel does so on request (transparent_hugepage=madvise): 512 times fewer
- * page faults, and fewer TLB misses when the classements write at random. */
-static void *big_alloc(size_t size)
-{
-    void *p = malloc(size);
-#ifdef MADV_HUGEPAGE
-    size_t page = 4096;
-    if (p && size >= (4u << 20)) {
-        uintptr_t lo = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
-        uintptr_t hi = ((uintptr_t)p + size) & ~(uintptr_t)(page - 1);
-        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);   /* a hint: no harm when refused */
-    }
-#endif
-    return p;
-}
-
 /* The vœux drawn by one thread, by candidate then preference: the threads draw
  * consecutive candidates, and their vœux are put end to end in candidate order. */
 typedef struct wbuf {
@@ -826,8 +808,8 @@ static int draw_cohort(gen *g, uint32_t nc)
         uint32_t lo = (uint32_t)((uint64_t)nc * t / nt), hi = (uint32_t)((uint64_t)nc * (t + 1) / nt);
         total_room += room[t] = wishes_room(hi - lo, mean);
     }
-    uint32_t *form = big_alloc(total_room * 4);
-    float *score = big_alloc(total_room * 4);
+    uint32_t *form = malloc(total_room * 4);
+    float *score = malloc(total_room * 4);
     if (!form || !score) { free(form); free(score); free(j); return -1; }
     for (int t = 0; t < nt; t++) {
         size_t off = 0;
@@ -953,7 +935,7 @@ static int rank_all(gen *g)
     int nt = g->nw < 20000 ? 1 : threads_count();
     rank_job j = { g, calloc((size_t)g->nf * nt + 1, sizeof *j.count),
                    malloc(((size_t)g->nf + 1) * sizeof *j.start),
-                   big_alloc((g->nw ? g->nw : 1) * sizeof *j.pairs), 0, { 0 } };
+                   malloc((g->nw ? g->nw : 1) * sizeof *j.pairs), 0, { 0 } };
     int rc = -1;
     if (!j.count || !j.start || !j.pairs) goto out;
     threads_run(nt, count_slice, &j);
