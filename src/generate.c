@@ -897,16 +897,30 @@ static uint32_t rank_bound(const rank_job *j, int t, int nt)
     return lo;
 }
 
-/* Stable LSD radix sort of a[0..n) on the key (bits 32-63), 8 bits a pass; a pass whose
- * digit is the same for all is skipped. The sorted pairs end in a or in tmp: returned. */
+/* Stable LSD radix sort of a[0..n) on the key (bits 32-63), 8 bits a pass, the four
+ * digits' counts taken in one read; a pass whose digit is the same for all is skipped. The
+ * sorted pairs end in a or in tmp: returned. */
 static uint64_t *sort_pairs(uint64_t *a, uint64_t *tmp, uint32_t n)
 {
-    for (int shift = 32; shift < 64; shift += 8) {
-        uint32_t count[257] = { 0 };
-        for (uint32_t i = 0; i < n; i++) count[((a[i] >> shift) & 0xFF) + 1]++;
-        if (count[((a[0] >> shift) & 0xFF) + 1] == n) continue;
-        for (int d = 0; d < 256; d++) count[d + 1] += count[d];
-        for (uint32_t i = 0; i < n; i++) tmp[count[(a[i] >> shift) & 0xFF]++] = a[i];
+    uint32_t count[4][256];
+    memset(count, 0, sizeof count);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t k = (uint32_t)(a[i] >> 32);
+        count[0][k & 0xFF]++;
+        count[1][(k >> 8) & 0xFF]++;
+        count[2][(k >> 16) & 0xFF]++;
+        count[3][k >> 24]++;
+    }
+    for (int d = 0; d < 4; d++) {
+        int shift = 32 + 8 * d;
+        uint32_t *c = count[d];
+        if (c[(a[0] >> shift) & 0xFF] == n) continue;
+        for (uint32_t v = 0, at = 0; v < 256; v++) {
+            uint32_t m = c[v];
+            c[v] = at;
+            at += m;
+        }
+        for (uint32_t i = 0; i < n; i++) tmp[c[(a[i] >> shift) & 0xFF]++] = a[i];
         uint64_t *x = a; a = tmp; tmp = x;
     }
     return a;
