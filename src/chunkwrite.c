@@ -18,7 +18,7 @@
 
 int cw_reserve(cw_buf *b, size_t n)
 {
-    if (b->cap - b->len >= n) return 0;
+    if (b->p && b->cap - b->len >= n) return 0;   /* never NULL after: b->p + b->len is defined */
     size_t cap = b->cap ? b->cap : 1 << 16;
     while (cap - b->len < n) cap *= 2;
     char *p = realloc(b->p, cap);

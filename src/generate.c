@@ -986,6 +986,7 @@ struct out {
 
 static void out_mem(out *o, const char *s, size_t n)
 {
+    if (n == 0) return;
     if (cw_reserve(o->b, n) != 0) { o->failed = 1; return; }
     memcpy(o->b->p + o->b->len, s, n);
     o->b->len += n;
@@ -1073,6 +1074,7 @@ typedef struct texts {
 
 static int texts_add(texts *t, const char *s, size_t n)
 {
+    if (n == 0) return 0;
     if (t->len + n > t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 1 << 16;
         while (cap < t->len + n) cap *= 2;
