@@ -577,7 +577,7 @@ cand_set *cand_load_opts(const char *path, const input_opts *opts, errloc *err)
     if (!buf) return NULL;
     /* the fast splitter first; csvread when it declines */
     int declined = 1;
-    cand_set *s = load_buffer(name, &buf, len, opts, 1, &declined, err);
+    cand_set *s = csvfast_enabled() ? load_buffer(name, &buf, len, opts, 1, &declined, err) : NULL;
     if (!s && declined) s = load_buffer(name, &buf, len, opts, 0, &declined, err);
     free(buf);
     return s;
