@@ -5,6 +5,7 @@
 #include "callorder_cli.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,8 +376,6 @@ static char *put_uint(char *p, uint64_t v)
     return p;
 }
 
-#define OUT_CHUNK ((size_t)1 << 20)
-
 /* The longest line candidate i can give: id doubled inside quotes, ',', 10 digits, kept
  * fields, '\n'. */
 static size_t line_bound(const cli_input *in, uint32_t i)
@@ -387,34 +386,57 @@ static size_t line_bound(const cli_input *in, uint32_t i)
     return 2 * len + 16 + kept;
 }
 
-/* Writes the result to out through a buffer of OUT_CHUNK bytes (the lines are not all
- * held at once: at 12 million rows that was a quarter of a gigabyte). 0, or -1 when
- * writing failed or memory ran out. */
-static int write_output(const cli_input *in, const uint32_t *order, FILE *out)
+/* The output goes out by blocks of OUT_BLOCK lines, formatted on the threads into a few
+ * reused buffers (slots) and written in order by the calling thread: the lines are never
+ * all held at once (at 12 million rows that was a quarter of a gigabyte), and the ids,
+ * read in call order, i.e. at random, are fetched on both cores. */
+#define OUT_BLOCK ((size_t)1 << 16)
+#define OUT_SLOTS (2 * THREADS_MAX)
+
+enum { SLOT_FREE, SLOT_FILLING, SLOT_READY };
+
+typedef struct out_slot {
+    char *buf;
+    size_t len, cap;
+    size_t block;              /* the block it holds (FILLING, READY) */
+    int state;
+} out_slot;
+
+typedef struct out_pipe {
+    const cli_input *in;
+    const uint32_t *order;
+    FILE *out;
+    size_t blocks, next;       /* blocks in all; the next one to format */
+    size_t nslots;
+    out_slot slot[OUT_SLOTS];
+    pthread_mutex_t mu;
+    pthread_cond_t cv;         /* a slot changed state */
+    int failed;                /* out of memory or a write failed: everyone stops */
+    int write_errno;
+} out_pipe;
+
+/* Room for `more` bytes after s->len. */
+static int slot_room(out_slot *s, size_t more)
 {
-    size_t head = in->kept_header ? strlen(in->kept_header) : 0, cap = OUT_CHUNK + head + 16;
-    char *buf = malloc(cap), *p = buf;
-    if (!buf) return -1;
-    memcpy(p, "id,call_rank", 12);
-    p += 12;
-    memcpy(p, in->kept_header ? in->kept_header : "", head);
-    p += head;
-    *p++ = '\n';
-    int rc = 0;
-    for (size_t k = 0; k < in->n && rc == 0; k++) {
+    if (s->len + more <= s->cap) return 0;
+    size_t cap = s->cap ? s->cap : (size_t)1 << 20;
+    while (cap < s->len + more) cap *= 2;
+    char *nb = realloc(s->buf, cap);
+    if (!nb) return -1;
+    s->buf = nb;
+    s->cap = cap;
+    return 0;
+}
+
+/* The lines of call positions [lo, hi) into s (from its start). 0, or -1 out of memory. */
+static int format_block(const cli_input *in, const uint32_t *order, size_t lo, size_t hi, out_slot *s)
+{
+    s->len = 0;
+    for (size_t k = lo; k < hi; k++) {
         /* the ids are read in call order, i.e. at random: ask for them ahead of time */
-        if (k + 32 < in->n) __builtin_prefetch(&in->id[order[k + 32]]);
-        size_t bound = line_bound(in, order[k]);
-        if ((size_t)(p - buf) + bound > cap) {
-            if (fwrite(buf, 1, (size_t)(p - buf), out) != (size_t)(p - buf)) { rc = -1; break; }
-            p = buf;
-            if (bound > cap) {   /* one line longer than the chunk (huge kept fields) */
-                char *nb = realloc(buf, bound);
-                if (!nb) { rc = -1; break; }
-                p = buf = nb;
-                cap = bound;
-            }
-        }
+        if (k + 32 < hi) __builtin_prefetch(&in->id[order[k + 32]]);
+        if (slot_room(s, line_bound(in, order[k])) != 0) return -1;
+        char *p = s->buf + s->len;
         size_t len;
         const char *id = id_text(in, order[k], &len);
         if (needs_quotes(id, len)) {
@@ -436,10 +458,90 @@ static int write_output(const cli_input *in, const uint32_t *order, FILE *out)
             p += b - a;
         }
         *p++ = '\n';
+        s->len = (size_t)(p - s->buf);
     }
-    if (rc == 0 && fwrite(buf, 1, (size_t)(p - buf), out) != (size_t)(p - buf)) rc = -1;
-    free(buf);
-    return rc;
+    return 0;
+}
+
+/* Formats block b into its slot, claimed by the caller (lock held on entry and exit). */
+static void fill_slot(out_pipe *pp, size_t b)
+{
+    out_slot *s = &pp->slot[b % pp->nslots];
+    s->state = SLOT_FILLING;
+    s->block = b;
+    pthread_mutex_unlock(&pp->mu);
+    size_t lo = b * OUT_BLOCK, hi = lo + OUT_BLOCK < pp->in->n ? lo + OUT_BLOCK : pp->in->n;
+    int rc = format_block(pp->in, pp->order, lo, hi, s);
+    pthread_mutex_lock(&pp->mu);
+    if (rc != 0) {
+        pp->failed = 1;
+        if (!pp->write_errno) pp->write_errno = ENOMEM;
+    } else
+        s->state = SLOT_READY;
+    pthread_cond_broadcast(&pp->cv);
+}
+
+/* Thread t: 0 writes the blocks in order and, while the one it waits for is being
+ * formatted, formats the next free one; the others format blocks as slots come free. */
+static void output_thread(void *ctx, int t, int nt)
+{
+    out_pipe *pp = ctx;
+    (void)nt;
+    pthread_mutex_lock(&pp->mu);
+    if (t > 0) {
+        for (;;) {
+            while (!pp->failed && pp->next < pp->blocks && pp->slot[pp->next % pp->nslots].state != SLOT_FREE)
+                pthread_cond_wait(&pp->cv, &pp->mu);
+            if (pp->failed || pp->next >= pp->blocks) break;
+            fill_slot(pp, pp->next++);
+        }
+        pthread_mutex_unlock(&pp->mu);
+        return;
+    }
+    for (size_t b = 0; b < pp->blocks && !pp->failed; b++) {
+        out_slot *s = &pp->slot[b % pp->nslots];
+        while (!pp->failed && !(s->state == SLOT_READY && s->block == b)) {
+            /* while block b is being formatted, format the next one free */
+            if (pp->next < pp->blocks && pp->slot[pp->next % pp->nslots].state == SLOT_FREE)
+                fill_slot(pp, pp->next++);
+            else
+                pthread_cond_wait(&pp->cv, &pp->mu);
+        }
+        if (pp->failed) break;
+        pthread_mutex_unlock(&pp->mu);
+        errno = 0;
+        int ok = fwrite(s->buf, 1, s->len, pp->out) == s->len;
+        int saved = errno;
+        pthread_mutex_lock(&pp->mu);
+        if (!ok) {
+            pp->failed = 1;
+            pp->write_errno = saved ? saved : EIO;
+        }
+        s->state = SLOT_FREE;
+        pthread_cond_broadcast(&pp->cv);
+    }
+    pthread_mutex_unlock(&pp->mu);
+}
+
+/* Writes the result to out. 0, or -1 when writing failed (errno set) or memory ran out. */
+static int write_output(const cli_input *in, const uint32_t *order, FILE *out)
+{
+    errno = 0;
+    if (fputs("id,call_rank", out) == EOF || (in->kept_header && fputs(in->kept_header, out) == EOF) ||
+        putc('\n', out) == EOF)
+        return -1;
+    out_pipe pp = { .in = in, .order = order, .out = out };
+    pp.blocks = (in->n + OUT_BLOCK - 1) / OUT_BLOCK;
+    int nt = pp.blocks < 4 ? 1 : threads_count();
+    pp.nslots = nt == 1 ? 1 : 2 * (size_t)nt;
+    pthread_mutex_init(&pp.mu, NULL);
+    pthread_cond_init(&pp.cv, NULL);
+    threads_run(nt, output_thread, &pp);
+    pthread_mutex_destroy(&pp.mu);
+    pthread_cond_destroy(&pp.cv);
+    for (size_t i = 0; i < pp.nslots; i++) free(pp.slot[i].buf);
+    errno = pp.write_errno;
+    return pp.failed ? -1 : 0;
 }
 
 /* First candidate before `bad` with the same rank (for the tie message). */
@@ -494,8 +596,8 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, char *o
     if (keeps(&in)) in.kept_off[0] = 0;
     /* The fast splitter reads plain files; any doubt or fault and csvread reads it again
      * from the start. */
-    int fast = read_split(&in, buf, buf_len);
-    if (fast == 1) fast = csvfast_read_buffer(buf, buf_len, on_row, &in);
+    int fast = csvfast_enabled() ? read_split(&in, buf, buf_len) : 1;
+    if (fast == 1 && csvfast_enabled()) fast = csvfast_read_buffer(buf, buf_len, on_row, &in);
     phases_mark("rows");
     if (fast == 0) {   /* every id at once; a duplicate: csvread says where, as it reads */
         uint32_t first;
