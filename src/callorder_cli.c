@@ -306,11 +306,12 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, char *o
 
 /* The header for rowsplit: the columns as on_row finds them; the parallel reader takes
  * only the plain case (flags in their columns, ids checked in bulk, no kept fields). */
-static int on_split_header(void *ctx, const csv_row *header)
+static int on_split_header(void *ctx, const csv_row *header, size_t rows)
 {
     cli_input *in = ctx;
     if (find_columns(in, NULL, header) != 0) return 1;
-    return in->col[COL_RESIDENCE] != SIZE_MAX || keeps(in);
+    if (in->col[COL_RESIDENCE] != SIZE_MAX || keeps(in)) return 1;
+    return presize(in, rows + 1) == 0 ? 0 : -1;   /* sized once: no regrowth */
 }
 
 /* One row, from any thread: it goes to its own index. Anything but a well-formed row with
@@ -587,16 +588,20 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, char *o
     in.ro = ro;
     int rc = -1;
     uint32_t *order = NULL;
-    /* sized once from the number of lines: no regrowth, no rehash */
-    size_t lines = rowsplit_lines(buf, buf_len);
-    if (reserve(&in, 0) != 0 || presize(&in, lines + 1) != 0) {
+    if (reserve(&in, 0) != 0) {
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
     if (keeps(&in)) in.kept_off[0] = 0;
-    /* The fast splitter reads plain files; any doubt or fault and csvread reads it again
-     * from the start. */
+    /* The fast splitter reads plain files (sized by its own count of the rows); any doubt
+     * or fault and csvfast, then csvread, read it again from the start, sized once from
+     * the number of lines: no regrowth, no rehash. */
     int fast = csvfast_enabled() ? read_split(&in, buf, buf_len) : 1;
+    size_t lines = 0;
+    if (fast == 1) {
+        lines = rowsplit_lines(buf, buf_len);
+        if (presize(&in, lines + 1) != 0) fast = -1;
+    }
     if (fast == 1 && csvfast_enabled()) fast = csvfast_read_buffer(buf, buf_len, on_row, &in);
     phases_mark("rows");
     if (fast == 0) {   /* every id at once; a duplicate: csvread says where, as it reads */
@@ -610,6 +615,7 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, char *o
         goto done;
     }
     if (fast == 1) {
+        if (!lines) lines = rowsplit_lines(buf, buf_len);   /* the index of csvread's ids */
         if (restart_input(&in, lines) != 0) {
             errloc_set(err, name, 0, 0, "out of memory");
             goto done;

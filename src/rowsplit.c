@@ -128,9 +128,10 @@ out:
     free(len);
 }
 
-/* The header's fields as csvread gives them (NUL-terminated copies) to fn. */
+/* The header's fields as csvread gives them (NUL-terminated copies) to fn, with the rows
+ * to come. 0, 1 declined, -1 out of memory. */
 static int read_header(const char *s, const char *stop, char delim, rowsplit_header_fn header, void *ctx,
-                       size_t *nfields)
+                       size_t rows, size_t *nfields)
 {
     size_t n = (size_t)(stop - s), nf = 1, field_len = 0;
     for (size_t i = 0; i < n; i++) {
@@ -158,7 +159,7 @@ static int read_header(const char *s, const char *stop, char delim, rowsplit_hea
         }
         csv_row row = { 0, 1, nf, field, len, NULL };
         /* a column with no name: csvread leaves it out of the rows (and says so) */
-        rc = !csvfast_named_header(field, len, nf) || header(ctx, &row) != 0;
+        rc = !csvfast_named_header(field, len, nf) ? 1 : header(ctx, &row, rows);
         *nfields = nf;
     }
     free(text);
@@ -179,8 +180,6 @@ int rowsplit_read(const char *buf, size_t len, int nt, rowsplit_header_fn header
     for (const char *p = buf; p < stop; p++) { commas += *p == ','; semis += *p == ';'; }
     split_job j = { .body = nl + 1, .end = end, .delim = semis > commas ? ';' : ',', .first_line = 2,
                     .fn = fn, .ctx = ctx };
-    int rc = read_header(buf, stop, j.delim, header, ctx, &j.nfields);
-    if (rc != 0) return rc;
     if (nt > THREADS_MAX) nt = THREADS_MAX;
     /* chunks of about equal bytes, each starting a line */
     j.lo[0] = j.body;
@@ -200,6 +199,10 @@ int rowsplit_read(const char *buf, size_t len, int nt, rowsplit_header_fn header
         total += c;
     }
     if (total == 0) return 1;   /* a header alone: csvread says what it makes of it */
+    /* the header once the rows are counted: the caller sizes its arrays once, with no
+     * pass of its own over the text */
+    int rc = read_header(buf, stop, j.delim, header, ctx, total, &j.nfields);
+    if (rc != 0) return rc;
     threads_run(nt, read_chunk, &j);
     for (int t = 0; t < nt; t++) {
         if (j.bad[t] < 0) return -1;
