@@ -360,31 +360,47 @@ static size_t line_of(const cli_input *in, size_t i)
 
 /* ------------------------------------------------------------------ output */
 
+/* The characters that make an id quoted in the output (besides a space at either end). */
+static const uint8_t quoted_char[256] = { [','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1, [';'] = 1 };
+
 static int needs_quotes(const char *s, size_t len)
 {
     if (len && (s[0] == ' ' || s[len - 1] == ' ')) return 1;
-    for (size_t i = 0; i < len; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r' || s[i] == ';') return 1;
-    return 0;
+    unsigned q = 0;
+    for (size_t i = 0; i < len; i++) q |= quoted_char[(unsigned char)s[i]];   /* no branch a character */
+    return q != 0;
 }
 
-static char *put_uint(char *p, uint64_t v)
+/* The call ranks of a block are consecutive: kept as decimal digits and counted up in
+ * place (a carry is rare), not converted a line at a time. Digits in d[start..20). */
+typedef struct decimal {
+    char d[40];
+    int start;
+} decimal;
+
+static void decimal_set(decimal *c, uint64_t v)
 {
-    char tmp[24];
-    int n = 0;
-    do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
-    while (n) *p++ = tmp[--n];
-    return p;
+    memset(c->d, '0', sizeof c->d);
+    int i = 20;
+    do { c->d[--i] = (char)('0' + v % 10); v /= 10; } while (v);
+    c->start = i;
 }
 
-/* The longest line candidate i can give: id doubled inside quotes, ',', 10 digits, kept
- * fields, '\n'. */
-static size_t line_bound(const cli_input *in, uint32_t i)
+static void decimal_next(decimal *c)
+{
+    int i = 19;
+    while (i >= c->start && c->d[i] == '9') c->d[i--] = '0';
+    if (i < c->start) c->d[--c->start] = '1';
+    else c->d[i]++;
+}
+
+/* The room a line of candidate i may take (LINE_SLACK: the fixed-size copies below may
+ * write past its end): id doubled inside quotes, ',', 10 digits, kept fields, '\n'. */
+#define LINE_SLACK 32
+static size_t line_bound(const cli_input *in, uint32_t i, size_t id_len)
 {
     size_t kept = in->kept_header ? in->kept_off[i + 1] - in->kept_off[i] : 0;
-    size_t len;
-    id_text(in, i, &len);
-    return 2 * len + 16 + kept;
+    return 2 * id_len + LINE_SLACK + kept;
 }
 
 /* The output goes out by blocks of OUT_BLOCK lines, formatted on the threads into a few
@@ -432,14 +448,17 @@ static int slot_room(out_slot *s, size_t more)
 /* The lines of call positions [lo, hi) into s (from its start). 0, or -1 out of memory. */
 static int format_block(const cli_input *in, const uint32_t *order, size_t lo, size_t hi, out_slot *s)
 {
+    decimal rank;
+    decimal_set(&rank, lo + 1);
     s->len = 0;
     for (size_t k = lo; k < hi; k++) {
         /* the ids are read in call order, i.e. at random: ask for them ahead of time */
         if (k + 32 < hi) __builtin_prefetch(&in->id[order[k + 32]]);
-        if (slot_room(s, line_bound(in, order[k])) != 0) return -1;
-        char *p = s->buf + s->len;
         size_t len;
         const char *id = id_text(in, order[k], &len);
+        int inline_id = in->id[order[k]].in.len != ID_LONG;
+        if (slot_room(s, line_bound(in, order[k], len)) != 0) return -1;
+        char *p = s->buf + s->len;
         if (needs_quotes(id, len)) {
             *p++ = '"';
             for (size_t i = 0; i < len; i++) {
@@ -448,11 +467,14 @@ static int format_block(const cli_input *in, const uint32_t *order, size_t lo, s
             }
             *p++ = '"';
         } else {
-            memcpy(p, id, len);
+            /* an inline id: its whole record, a fixed-size copy (the line's room allows it) */
+            memcpy(p, id, inline_id ? sizeof(id_rec) : len);
             p += len;
         }
         *p++ = ',';
-        p = put_uint(p, k + 1);
+        memcpy(p, rank.d + rank.start, 16);   /* at most 10 digits: the rest is overwritten */
+        p += 20 - rank.start;
+        decimal_next(&rank);
         if (in->kept_header) {
             size_t a = in->kept_off[order[k]], b = in->kept_off[order[k] + 1];
             memcpy(p, in->kept + a, b - a);
