@@ -1,7 +1,7 @@
-/* callorder_cli.c — the whole `admit callorder` path in C: parse the CSV (csvread), check
- * ids and ranks, compute the ordre d'appel (callorder_compute), format `id,call_rank` into
- * one buffer, and write it only once everything has succeeded, so that a failed run leaves
- * stdout empty. */
+/* callorder_cli.c — the whole `admit callorder` path in C: parse the CSV (rowsplit on the
+ * threads, csvfast, csvread), check ids and ranks, compute the ordre d'appel
+ * (callorder_compute), and only once everything has succeeded write `id,call_rank`, by
+ * blocks formatted on the threads, so that a failed run leaves stdout empty. */
 #include "callorder_cli.h"
 
 #include <errno.h>
