@@ -320,6 +320,27 @@ int atomic_dir_replace_file(const char *dir, const char *name, const char *text,
     return rc;
 }
 
+int atomic_dir_known(atomic_dir *ad, const char *name, const uint8_t sha256[32], uint64_t size)
+{
+    outmark_known *k = realloc(ad->known, (ad->nknown + 1) * sizeof *k);
+    if (!k) return -1;
+    ad->known = k;
+    k += ad->nknown;
+    if (!(k->name = strdup(name))) return -1;
+    memcpy(k->sha256, sha256, sizeof k->sha256);
+    k->size = size;
+    ad->nknown++;
+    return 0;
+}
+
+static void forget_known(atomic_dir *ad)
+{
+    for (size_t i = 0; i < ad->nknown; i++) free(ad->known[i].name);
+    free(ad->known);
+    ad->known = NULL;
+    ad->nknown = 0;
+}
+
 char *atomic_dir_path(const atomic_dir *ad, const char *name)
 {
     size_t n = strlen(ad->tmp) + strlen(name) + 2;
@@ -341,7 +362,9 @@ static int drop_previous(atomic_dir *ad, const char *old, errloc *err)
 
 int atomic_dir_commit(atomic_dir *ad, errloc *err)
 {
-    if (outmark_write(ad->tmp, err) != 0) {
+    int marked = outmark_write(ad->tmp, ad->known, ad->nknown, err);
+    forget_known(ad);
+    if (marked != 0) {
         atomic_dir_abort(ad);
         return -1;
     }
@@ -398,6 +421,7 @@ int atomic_dir_commit(atomic_dir *ad, errloc *err)
 
 void atomic_dir_abort(atomic_dir *ad)
 {
+    forget_known(ad);
     if (ad->tmp) remove_tree(ad->tmp);   /* the temporary folder: only what this run wrote */
     free(ad->tmp);
     free(ad->target);

@@ -3,8 +3,10 @@
 #ifndef ADMIT_ATOMIC_H
 #define ADMIT_ATOMIC_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "errloc.h"
+#include "outmark.h"
 
 typedef struct atomic_file {
     FILE *fp;
@@ -25,6 +27,8 @@ void atomic_abort(atomic_file *af);
 typedef struct atomic_dir {
     char *target;
     char *tmp;
+    outmark_known *known;   /* files hashed by their writer (atomic_dir_known) */
+    size_t nknown;
 } atomic_dir;
 
 /* Refuses (-1, err) a dir that exists and is neither empty nor written by admit (a marker
@@ -40,6 +44,10 @@ int atomic_dir_guard_input(const char *dir, const char *input, errloc *err);
  * a marker. For a file made again from the folder's other files (report.html). */
 int atomic_dir_replace_file(const char *dir, const char *name, const char *text, size_t len,
                             errloc *err);
+/* The writer of name (in the temporary directory) hashed its bytes as it wrote them: the
+ * marker takes that SHA-256 rather than reading the file again. 0, or -1 (out of memory:
+ * the file is then simply hashed at the commit). */
+int atomic_dir_known(atomic_dir *ad, const char *name, const uint8_t sha256[32], uint64_t size);
 /* Path of name inside the temporary directory (malloc'd). */
 char *atomic_dir_path(const atomic_dir *ad, const char *name);
 int atomic_dir_commit(atomic_dir *ad, errloc *err);

@@ -31,8 +31,10 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "chunkwrite.h"
 #include "csvread.h"
 #include "explain.h"
+#include "phases.h"
 #include "rng.h"
 #include "threads.h"
 #include "sim_load.h"
@@ -55,7 +57,9 @@ static const double boursier_rate[3] = { 0.14, 0.26, 0.33 };
 #define P_OUTSIDE 0.10       /* candidates from outside the simulated académies */
 #define P_LOCAL 0.85         /* share of vœux made in one's own académie, when possible */
 
-/* How well a bac fits a programme in the formations' eyes (added to the latent level). */
+/* How well a bac fits a programme in the formations' eyes (added to the latent level);
+ * fit_of: the same, tabled once. */
+static double fit_of[3][NTYPES];
 static double fit(int bac, int type)
 {
     switch (type) {
@@ -77,6 +81,20 @@ typedef struct gform {
     int annex_min;
 } gform;
 
+/* One entry of a pool's alias table: formation f when the draw's low 32 bits are below
+ * keep, else formation alias. */
+typedef struct pentry {
+    uint32_t keep, f, alias;
+} pentry;
+
+/* A formation as a vœu's draw sees it: 8 bytes, so that the 14,000 of a national cohort
+ * stay in the core's cache (the 64-byte gform did not: a cache miss per vœu). */
+typedef struct hotf {
+    float logw;                  /* log of its weight (for the category, when calibrated) */
+    uint16_t acad;
+    uint8_t type;
+} hotf;
+
 typedef struct gen {
     const gen_opts *o;
     rng r;
@@ -89,18 +107,17 @@ typedef struct gen {
     /* pools of formations per (type, académie) and per type (académie index nacad) */
     uint32_t *pool_start, *pool_f;
     double *pool_cum;            /* cumulative weights while the pools are built */
-    float *pool_prob;            /* Walker's alias table of each pool: O(1) draws */
-    uint32_t *pool_alias;
-    double *f_logw;              /* log of each formation's weight (synthetic, annexes) */
-    double (*cat_logw)[NCAT];    /* log of its weight for each category (calibrated) */
+    struct pentry *alias;        /* Walker's alias table of each pool: O(1) draws */
+    struct hotf *hot;            /* what a vœu's draw reads of its formation, packed (per
+                                    category in a calibrated cohort: hot + cat * nf) */
     double poisson_limit[3];     /* exp(-(vœux per candidate of the bac - 1)) */
     /* candidates */
     uint8_t *c_bac, *c_bours, *c_res;
     uint16_t *c_acad;
-    float *c_grade[4];           /* moyenne, maths, francais, motivation (out of 20) */
-    /* vœux, by candidate then preference */
-    uint32_t *w_cand, *w_form, *w_rank;
-    uint16_t *w_pref;
+    uint8_t *c_grade[4];         /* moyenne, maths, francais, motivation, in tenths (0 to 200) */
+    uint8_t *c_nw;               /* the candidate's number of vœux */
+    /* vœux, by candidate then preference (a vœu's candidate and preference follow from c_nw) */
+    uint32_t *w_form, *w_rank;
     float *w_score;
     size_t nw, cap_w;
     /* --formations FILE (the open dataset layout): demand of each formation from its row */
@@ -486,12 +503,13 @@ static int build_pools(gen *g)
 static int build_alias(gen *g, uint32_t npools)
 {
     size_t total = g->pool_start[npools];
-    g->pool_prob = malloc((total ? total : 1) * sizeof *g->pool_prob);
-    g->pool_alias = malloc((total ? total : 1) * sizeof *g->pool_alias);
+    float *prob = malloc((total ? total : 1) * sizeof *prob);
+    uint32_t *alias = malloc((total ? total : 1) * sizeof *alias);
+    g->alias = malloc((total ? total : 1) * sizeof *g->alias);
     uint32_t *small = malloc((total ? total : 1) * sizeof *small), *large = malloc((total ? total : 1) * sizeof *large);
     double *scaled = malloc((total ? total : 1) * sizeof *scaled);
     int rc = -1;
-    if (!g->pool_prob || !g->pool_alias || !small || !large || !scaled) goto out;
+    if (!prob || !alias || !g->alias || !small || !large || !scaled) goto out;
     for (uint32_t k = 0; k < npools; k++) {
         uint32_t lo = g->pool_start[k], n = g->pool_start[k + 1] - lo, ns = 0, nl = 0;
         if (n == 0) continue;
@@ -503,17 +521,23 @@ static int build_alias(gen *g, uint32_t npools)
         }
         while (ns && nl) {
             uint32_t s_ = small[--ns], l = large[nl - 1];
-            g->pool_prob[lo + s_] = (float)scaled[s_];
-            g->pool_alias[lo + s_] = l;
+            prob[lo + s_] = (float)scaled[s_];
+            alias[lo + s_] = l;
             scaled[l] -= 1.0 - scaled[s_];
             if (scaled[l] < 1.0) { nl--; small[ns++] = l; }
         }
-        while (nl) { uint32_t l = large[--nl]; g->pool_prob[lo + l] = 1.0f; g->pool_alias[lo + l] = l; }
-        while (ns) { uint32_t l = small[--ns]; g->pool_prob[lo + l] = 1.0f; g->pool_alias[lo + l] = l; }
+        while (nl) { uint32_t l = large[--nl]; prob[lo + l] = 1.0f; alias[lo + l] = l; }
+        while (ns) { uint32_t l = small[--ns]; prob[lo + l] = 1.0f; alias[lo + l] = l; }
+        for (uint32_t i = 0; i < n; i++) {
+            pentry *e = &g->alias[lo + i];
+            e->keep = prob[lo + i] >= 1.0f ? UINT32_MAX : (uint32_t)((double)prob[lo + i] * 4294967296.0);
+            e->f = g->pool_f[lo + i];
+            e->alias = g->pool_f[lo + alias[lo + i]];
+        }
     }
     rc = 0;
 out:
-    free(small); free(large); free(scaled);
+    free(small); free(large); free(scaled); free(prob); free(alias);
     return rc;
 }
 
@@ -521,10 +545,9 @@ static uint32_t draw_pool(const gen *g, rng *r, uint32_t k)
 {
     uint32_t lo = g->pool_start[k], n = g->pool_start[k + 1] - lo;
     if (n == 0) return UINT32_MAX;
-    double u = rng_uniform(r) * n;
-    uint32_t i = (uint32_t)u;
-    if (i >= n) i = n - 1;
-    return g->pool_f[lo + ((float)(u - i) < g->pool_prob[lo + i] ? i : g->pool_alias[lo + i])];
+    uint64_t x = rng_next(r);   /* high half: the entry; low half: entry or alias */
+    const pentry *e = &g->alias[lo + (uint32_t)(((x >> 32) * n) >> 32)];
+    return (uint32_t)x < e->keep ? e->f : e->alias;
 }
 
 /* ------------------------------------------------------------ candidates */
@@ -532,10 +555,10 @@ static uint32_t draw_pool(const gen *g, rng *r, uint32_t k)
 /* The vœux drawn by one thread, by candidate then preference: the threads draw
  * consecutive candidates, and their vœux are put end to end in candidate order. */
 typedef struct wbuf {
-    uint32_t *cand, *form;
-    uint16_t *pref;
+    uint32_t *form;
     float *score;
     size_t n, cap;
+    int borrowed;                /* form and score lie in the cohort's arrays (draw_cohort) */
 } wbuf;
 
 static int grow_wishes(wbuf *w, size_t need)
@@ -543,52 +566,79 @@ static int grow_wishes(wbuf *w, size_t need)
     if (need <= w->cap) return 0;
     size_t c = w->cap ? w->cap : 1 << 16;
     while (c < need) c *= 2;
-    uint32_t *cand = realloc(w->cand, c * 4);
-    if (cand) w->cand = cand;
+    if (w->borrowed) {   /* past its share of the cohort's arrays: on its own from here */
+        uint32_t *form = malloc(c * 4);
+        float *score = malloc(c * 4);
+        if (!form || !score) { free(form); free(score); return -1; }
+        memcpy(form, w->form, w->n * 4);
+        memcpy(score, w->score, w->n * 4);
+        w->form = form;
+        w->score = score;
+        w->borrowed = 0;
+        w->cap = c;
+        return 0;
+    }
     uint32_t *form = realloc(w->form, c * 4);
     if (form) w->form = form;
-    uint16_t *pref = realloc(w->pref, c * 2);
-    if (pref) w->pref = pref;
     float *score = realloc(w->score, c * 4);
     if (score) w->score = score;
-    if (!cand || !form || !pref || !score) return -1;
+    if (!form || !score) return -1;
     w->cap = c;
     return 0;
 }
 
 static void wbuf_free(wbuf *w)
 {
-    free(w->cand); free(w->form); free(w->pref); free(w->score);
+    if (!w->borrowed) { free(w->form); free(w->score); }
+    memset(w, 0, sizeof *w);
 }
 
-static float grade(double level, rng *r)
+/* A mark out of 20, in tenths. */
+static uint8_t grade(double level, rng *r)
 {
     double v = 10.5 + 3.0 * level + 1.5 * rng_normal(r);
     v = v < 0 ? 0 : v > 20 ? 20 : v;
-    return (float)(round(v * 10) / 10);
+    return (uint8_t)lround(v * 10);
 }
 
-/* The k vœux just drawn for candidate c (formations at w->form + w->n, their scores
- * beside): ordered by utility, best first (insertion sort: k is small), then appended with
- * their preferences 1..k. */
-static void append_wishes(wbuf *w, uint32_t c, uint32_t k, float *utility)
+static uint32_t float_key_desc(float x)
 {
-    uint32_t *forms = w->form + w->n;
-    float *score = w->score + w->n;
+    uint32_t b;
+    memcpy(&b, &x, sizeof b);
+    b = (b & 0x80000000u) ? ~b : b | 0x80000000u;   /* ascending order of floats */
+    return ~b;                                       /* best (largest) first */
+}
+
+/* The k formations just drawn for candidate c (at w->form + w->n): each one's utility to
+ * the candidate and its score in the formation's eyes drawn, then the vœux put in order of
+ * utility, best first, ties in the order drawn (insertion sort of (utility, index) keys: k
+ * is small), and appended. The draws of a candidate's formations come first, their
+ * utilities after: the formations' cache misses then overlap. */
+static void finish_wishes(const gen *g, wbuf *w, rng *r, uint32_t c, const hotf *hot, int bac,
+                          uint32_t acad, double level, uint32_t k)
+{
+    uint32_t *forms = w->form + w->n, drawn[255];
+    float *score = w->score + w->n, scores[255];
+    uint64_t key[255];
+    for (uint32_t i = 0; i < k; i++) {
+        const hotf *h = &hot[forms[i]];
+        float utility = (float)(h->logw + (h->acad == acad ? 0.7 : 0.0) + rng_normal(r));
+        scores[i] = (float)(level + fit_of[bac][h->type] + 0.6 * rng_normal(r));
+        key[i] = (uint64_t)float_key_desc(utility) << 32 | i;
+        drawn[i] = forms[i];
+    }
     for (uint32_t i = 1; i < k; i++) {
-        uint32_t fi = forms[i];
-        float ui = utility[i], si = score[i];
+        uint64_t x = key[i];
         uint32_t j = i;
-        while (j > 0 && utility[j - 1] < ui) {
-            forms[j] = forms[j - 1]; utility[j] = utility[j - 1]; score[j] = score[j - 1];
-            j--;
-        }
-        forms[j] = fi; utility[j] = ui; score[j] = si;
+        for (; j > 0 && key[j - 1] > x; j--) key[j] = key[j - 1];
+        key[j] = x;
     }
     for (uint32_t i = 0; i < k; i++) {
-        w->cand[w->n + i] = c;
-        w->pref[w->n + i] = (uint16_t)(i + 1);
+        uint32_t at = (uint32_t)key[i];
+        forms[i] = drawn[at];
+        score[i] = scores[at];
     }
+    g->c_nw[c] = (uint8_t)k;
     w->n += k;
 }
 
@@ -617,20 +667,18 @@ static int draw_calibrated(const gen *g, wbuf *w, rng *r, uint32_t c, int bac, u
                            double level, uint32_t n)
 {
     int cat = bac * 2 + g->c_bours[c];
+    const hotf *hot = g->hot + (size_t)cat * g->nf;
     if (n > g->nf) n = g->nf;
     if (grow_wishes(w, w->n + n) != 0) return -1;
     uint32_t *forms = w->form + w->n, k = 0;
-    float utility[256];
     uint32_t local = (uint32_t)cat * (g->nacad + 1) + acad, any = (uint32_t)cat * (g->nacad + 1) + g->nacad;
-    for (uint32_t i = 0; i < n && k < 256; i++) {
+    for (uint32_t i = 0; i < n && k < 255; i++) {
         uint32_t f = draw_new(g, r, local, any, acad < g->nacad, forms, k);
         if (f == UINT32_MAX) continue;
-        forms[k] = f;
-        utility[k] = (float)(g->cat_logw[f][cat] + (g->f[f].acad == acad ? 0.7 : 0.0) + rng_normal(r));
-        w->score[w->n + k] = (float)(level + fit(bac, g->f[f].type) + 0.6 * rng_normal(r));
-        k++;
+        __builtin_prefetch(&hot[f]);
+        forms[k++] = f;
     }
-    append_wishes(w, c, k, utility);
+    finish_wishes(g, w, r, c, hot, bac, acad, level, k);
     return 0;
 }
 
@@ -668,20 +716,17 @@ static int draw_candidate(gen *g, wbuf *w, uint32_t c)
     if (g->data) return draw_calibrated(g, w, r, c, bac, acad, level, n);
     if (grow_wishes(w, w->n + n) != 0) return -1;
     uint32_t *forms = w->form + w->n, k = 0;
-    float utility[256];
-    for (uint32_t i = 0; i < n && k < 256; i++) {
+    for (uint32_t i = 0; i < n && k < 255; i++) {
         double x = rng_uniform(r), cum = 0;
         int t = 0;
         for (; t < NTYPES - 1; t++) if (x < (cum += type_share[bac][t])) break;
         uint32_t local = t * (g->nacad + 1) + acad, any = t * (g->nacad + 1) + g->nacad;
         uint32_t f = draw_new(g, r, local, any, acad < g->nacad, forms, k);
         if (f == UINT32_MAX) continue;
-        forms[k] = f;
-        utility[k] = (float)(g->f_logw[f] + (g->f[f].acad == acad ? 0.7 : 0.0) + rng_normal(r));
-        w->score[w->n + k] = (float)(level + fit(bac, g->f[f].type) + 0.6 * rng_normal(r));
-        k++;
+        __builtin_prefetch(&g->hot[f]);
+        forms[k++] = f;
     }
-    append_wishes(w, c, k, utility);
+    finish_wishes(g, w, r, c, g->hot, bac, acad, level, k);
     return 0;
 }
 
@@ -699,7 +744,6 @@ static void draw_slice(void *ctx, int t, int nt)
     draw_job *j = ctx;
     gen *g = j->g;
     uint32_t lo = (uint32_t)((uint64_t)j->nc * t / nt), hi = (uint32_t)((uint64_t)j->nc * (t + 1) / nt);
-    j->rc[t] = grow_wishes(&j->w[t], ((size_t)hi - lo) * 14 + 16);
     for (uint32_t c = lo; c < hi && j->rc[t] == 0; c++) {
         j->rc[t] = draw_candidate(g, &j->w[t], c);
         if (t == 0 && g->o->progress && ((c - lo) & 0xFFFF) == 0)
@@ -712,19 +756,44 @@ static int prepare_draws(gen *g)
 {
     for (int b = 0; b < 3; b++)
         g->poisson_limit[b] = exp(-((g->data ? g->cal_mean[b] : wishes_mean[b]) - 1.0));
-    if (g->data) {
-        g->cat_logw = malloc((g->nf ? g->nf : 1) * sizeof *g->cat_logw);
-        if (!g->cat_logw) return -1;
-        for (uint32_t f = 0; f < g->nf; f++)
-            for (int cat = 0; cat < NCAT; cat++) g->cat_logw[f][cat] = log(g->cat_w[f][cat] + 1e-9);
-    } else {
-        g->f_logw = malloc((g->nf ? g->nf : 1) * sizeof *g->f_logw);
-        if (!g->f_logw) return -1;
-        for (uint32_t f = 0; f < g->nf; f++) g->f_logw[f] = log(g->f[f].weight);
-    }
+    for (int b = 0; b < 3; b++)
+        for (int t = 0; t < NTYPES; t++) fit_of[b][t] = fit(b, t);
+    int ncat = g->data ? NCAT : 1;
+    g->hot = malloc(((size_t)g->nf * ncat + 1) * sizeof *g->hot);
+    if (!g->hot) return -1;
+    for (int cat = 0; cat < ncat; cat++)
+        for (uint32_t f = 0; f < g->nf; f++) {
+            hotf *h = &g->hot[(size_t)cat * g->nf + f];
+            h->logw = (float)(g->data ? log(g->cat_w[f][cat] + 1e-9) : log(g->f[f].weight));
+            h->acad = g->f[f].acad;
+            h->type = g->f[f].type;
+        }
     return 0;
 }
 
+/* Room for the vœux of n candidates, with a wide margin: the mean vœux per candidate, mean,
+ * plus eight standard deviations of their sum (counts per candidate vary by less than 16). */
+static size_t wishes_room(uint32_t n, double mean)
+{
+    return (size_t)(n * mean + 8.0 * sqrt(n * 16.0 * 16.0) + 4096);
+}
+
+/* The vœux drawn per candidate on average, at most (for wishes_room). */
+static double wishes_mean_bound(const gen *g)
+{
+    double m = 0;
+    for (int b = 0; b < 3; b++) {
+        double mb = g->data ? g->cal_mean[b] : wishes_mean[b];
+        if (mb > g->o->max_wishes) mb = g->o->max_wishes;
+        if (mb > m) m = mb;
+    }
+    return m;
+}
+
+/* The threads draw into their own shares of one pair of arrays, sized from the expected
+ * count (untouched memory costs nothing), then the shares are moved down end to end: no
+ * second copy of the vœux. A thread that outgrows its share goes on in its own buffer, and
+ * then everything is copied into arrays of the exact size. */
 static int draw_cohort(gen *g, uint32_t nc)
 {
     if (prepare_draws(g) != 0) return -1;
@@ -733,52 +802,87 @@ static int draw_cohort(gen *g, uint32_t nc)
     j->g = g;
     j->nc = nc;
     int nt = nc < 20000 ? 1 : threads_count(), rc = 0;
+    double mean = wishes_mean_bound(g);
+    size_t room[THREADS_MAX], total_room = 0;
+    for (int t = 0; t < nt; t++) {
+        uint32_t lo = (uint32_t)((uint64_t)nc * t / nt), hi = (uint32_t)((uint64_t)nc * (t + 1) / nt);
+        total_room += room[t] = wishes_room(hi - lo, mean);
+    }
+    uint32_t *form = malloc(total_room * 4);
+    float *score = malloc(total_room * 4);
+    if (!form || !score) { free(form); free(score); free(j); return -1; }
+    for (int t = 0; t < nt; t++) {
+        size_t off = 0;
+        for (int u = 0; u < t; u++) off += room[u];
+        j->w[t] = (wbuf){ form + off, score + off, 0, room[t], 1 };
+    }
     threads_run(nt, draw_slice, j);
     size_t total = 0;
-    for (int t = 0; t < nt; t++) { rc |= j->rc[t]; total += j->w[t].n; }
-    if (rc == 0 && nt == 1) {   /* one buffer: it becomes the vœux */
-        g->w_cand = j->w[0].cand; g->w_form = j->w[0].form; g->w_pref = j->w[0].pref; g->w_score = j->w[0].score;
-        g->nw = j->w[0].n;
-        memset(&j->w[0], 0, sizeof j->w[0]);
+    int all_borrowed = 1;
+    for (int t = 0; t < nt; t++) {
+        rc |= j->rc[t];
+        total += j->w[t].n;
+        all_borrowed &= j->w[t].borrowed;
+    }
+    if (rc == 0 && all_borrowed) {   /* the shares moved down, in order: never over a later one */
+        g->w_form = form; g->w_score = score;
+        for (int t = 0; t < nt; t++) {
+            memmove(form + g->nw, j->w[t].form, j->w[t].n * 4);
+            memmove(score + g->nw, j->w[t].score, j->w[t].n * 4);
+            g->nw += j->w[t].n;
+        }
+        form = NULL; score = NULL;
     } else if (rc == 0) {
         size_t m = total ? total : 1;
-        g->w_cand = malloc(m * 4); g->w_form = malloc(m * 4); g->w_pref = malloc(m * 2); g->w_score = malloc(m * 4);
-        if (!g->w_cand || !g->w_form || !g->w_pref || !g->w_score) rc = -1;
+        g->w_form = malloc(m * 4); g->w_score = malloc(m * 4);
+        if (!g->w_form || !g->w_score) rc = -1;
         for (int t = 0; t < nt && rc == 0; t++) {
-            wbuf *w = &j->w[t];
-            memcpy(g->w_cand + g->nw, w->cand, w->n * 4);
-            memcpy(g->w_form + g->nw, w->form, w->n * 4);
-            memcpy(g->w_pref + g->nw, w->pref, w->n * 2);
-            memcpy(g->w_score + g->nw, w->score, w->n * 4);
-            g->nw += w->n;
-            wbuf_free(w);
-            memset(w, 0, sizeof *w);
+            memcpy(g->w_form + g->nw, j->w[t].form, j->w[t].n * 4);
+            memcpy(g->w_score + g->nw, j->w[t].score, j->w[t].n * 4);
+            g->nw += j->w[t].n;
         }
     }
     for (int t = 0; t < nt; t++) wbuf_free(&j->w[t]);
+    free(form); free(score);
     free(j);
     return rc;
 }
 
 /* ------------------------------------------------------------- rankings */
 
-static uint32_t float_key_desc(float x)
-{
-    uint32_t b;
-    memcpy(&b, &x, sizeof b);
-    b = (b & 0x80000000u) ? ~b : b | 0x80000000u;   /* ascending order of floats */
-    return ~b;                                       /* best (largest) first */
-}
-
 /* Classement of each formation: its applicants by score, best first; ties by candidate
- * order. Counting sort by formation, then a stable radix sort inside each, the formations
- * shared out between the threads (each writes only its formations' ranks). */
+ * order. The vœux are spread by formation as (score key << 32 | vœu) pairs, each thread
+ * spreading its share of the vœux into its own places (so each formation's pairs stay in
+ * vœu order), then each formation's pairs are radix-sorted (stable) on the key, the
+ * formations shared out between the threads (each writes only its formations' ranks). The
+ * pairs are read in order: no score looked up at random. */
 typedef struct rank_job {
     gen *g;
-    const uint32_t *start, *list;
+    uint32_t *count;             /* [t * nf + f]: thread t's vœux of formation f, then where they go */
+    uint32_t *start;             /* first pair of each formation, and nw */
+    uint64_t *pairs;
     uint32_t maxn;
     int rc[THREADS_MAX];
 } rank_job;
+
+static size_t share_lo(size_t n, int t, int nt) { return n * (size_t)t / (size_t)nt; }
+
+static void count_slice(void *ctx, int t, int nt)
+{
+    rank_job *j = ctx;
+    const gen *g = j->g;
+    uint32_t *count = j->count + (size_t)t * g->nf;
+    for (size_t w = share_lo(g->nw, t, nt); w < share_lo(g->nw, t + 1, nt); w++) count[g->w_form[w]]++;
+}
+
+static void spread_slice(void *ctx, int t, int nt)
+{
+    rank_job *j = ctx;
+    const gen *g = j->g;
+    uint32_t *at = j->count + (size_t)t * g->nf;
+    for (size_t w = share_lo(g->nw, t, nt); w < share_lo(g->nw, t + 1, nt); w++)
+        j->pairs[at[g->w_form[w]]++] = (uint64_t)float_key_desc(g->w_score[w]) << 32 | w;
+}
 
 /* Thread t takes the formations whose vœux fall in the t-th share of all vœux. */
 static uint32_t rank_bound(const rank_job *j, int t, int nt)
@@ -793,147 +897,160 @@ static uint32_t rank_bound(const rank_job *j, int t, int nt)
     return lo;
 }
 
+/* Stable LSD radix sort of a[0..n) on the key (bits 32-63), 8 bits a pass, the four
+ * digits' counts taken in one read; a pass whose digit is the same for all is skipped. The
+ * sorted pairs end in a or in tmp: returned. */
+static uint64_t *sort_pairs(uint64_t *a, uint64_t *tmp, uint32_t n)
+{
+    uint32_t count[4][256];
+    memset(count, 0, sizeof count);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t k = (uint32_t)(a[i] >> 32);
+        count[0][k & 0xFF]++;
+        count[1][(k >> 8) & 0xFF]++;
+        count[2][(k >> 16) & 0xFF]++;
+        count[3][k >> 24]++;
+    }
+    for (int d = 0; d < 4; d++) {
+        int shift = 32 + 8 * d;
+        uint32_t *c = count[d];
+        if (c[(a[0] >> shift) & 0xFF] == n) continue;
+        for (uint32_t v = 0, at = 0; v < 256; v++) {
+            uint32_t m = c[v];
+            c[v] = at;
+            at += m;
+        }
+        for (uint32_t i = 0; i < n; i++) tmp[c[(a[i] >> shift) & 0xFF]++] = a[i];
+        uint64_t *x = a; a = tmp; tmp = x;
+    }
+    return a;
+}
+
 static void rank_slice(void *ctx, int t, int nt)
 {
     rank_job *j = ctx;
     gen *g = j->g;
     uint32_t f_lo = rank_bound(j, t, nt), f_hi = rank_bound(j, t + 1, nt);
-    uint32_t *key = malloc(((size_t)j->maxn + 1) * 2 * sizeof *key);
-    uint32_t *tmp = malloc(((size_t)j->maxn + 1) * 2 * sizeof *tmp);
-    j->rc[t] = key && tmp ? 0 : -1;
+    uint64_t *tmp = malloc(((size_t)j->maxn + 1) * sizeof *tmp);
+    j->rc[t] = tmp ? 0 : -1;
     for (uint32_t f = f_lo; f < f_hi && j->rc[t] == 0; f++) {
         uint32_t n = j->start[f + 1] - j->start[f];
-        const uint32_t *l = j->list + j->start[f];
-        /* (key, vœu) pairs, LSD radix 8 bits × 4 passes */
-        uint32_t *a = key, *b = tmp;
-        for (uint32_t i = 0; i < n; i++) { a[2 * i] = float_key_desc(g->w_score[l[i]]); a[2 * i + 1] = l[i]; }
-        for (int shift = 0; shift < 32; shift += 8) {
-            uint32_t count[257] = { 0 };
-            for (uint32_t i = 0; i < n; i++) count[((a[2 * i] >> shift) & 0xFF) + 1]++;
-            for (int d = 0; d < 256; d++) count[d + 1] += count[d];
-            for (uint32_t i = 0; i < n; i++) {
-                uint32_t at = count[(a[2 * i] >> shift) & 0xFF]++;
-                b[2 * at] = a[2 * i];
-                b[2 * at + 1] = a[2 * i + 1];
-            }
-            uint32_t *x = a; a = b; b = x;
-        }
-        for (uint32_t i = 0; i < n; i++) g->w_rank[a[2 * i + 1]] = i + 1;
+        if (n == 0) continue;
+        const uint64_t *a = sort_pairs(j->pairs + j->start[f], tmp, n);
+        for (uint32_t i = 0; i < n; i++) g->w_rank[(uint32_t)a[i]] = i + 1;
         if (t == 0 && g->o->progress && (f & 1023) == 0)
             g->o->progress(g->o->pctx, "classements", (double)(f - f_lo) / (f_hi - f_lo));
     }
-    free(key);
     free(tmp);
 }
 
 static int rank_all(gen *g)
 {
-    uint32_t *start = calloc((size_t)g->nf + 1, sizeof *start);
-    uint32_t *list = malloc((g->nw ? g->nw : 1) * sizeof *list);
-    uint32_t *fill = malloc(((size_t)g->nf + 1) * sizeof *fill);
-    g->w_rank = malloc((g->nw ? g->nw : 1) * sizeof *g->w_rank);
-    int rc = -1;
-    if (!start || !list || !fill || !g->w_rank) goto out;
-    for (size_t w = 0; w < g->nw; w++) start[g->w_form[w] + 1]++;
-    uint32_t maxn = 0;
-    for (uint32_t f = 0; f < g->nf; f++) {
-        if (start[f + 1] > maxn) maxn = start[f + 1];
-        start[f + 1] += start[f];
-    }
-    memcpy(fill, start, ((size_t)g->nf + 1) * sizeof *fill);
-    for (size_t w = 0; w < g->nw; w++) list[fill[g->w_form[w]]++] = (uint32_t)w;
-    rank_job j = { g, start, list, maxn, { 0 } };
     int nt = g->nw < 20000 ? 1 : threads_count();
+    rank_job j = { g, calloc((size_t)g->nf * nt + 1, sizeof *j.count),
+                   malloc(((size_t)g->nf + 1) * sizeof *j.start),
+                   malloc((g->nw ? g->nw : 1) * sizeof *j.pairs), 0, { 0 } };
+    int rc = -1;
+    if (!j.count || !j.start || !j.pairs) goto out;
+    threads_run(nt, count_slice, &j);
+    uint32_t at = 0;
+    for (uint32_t f = 0; f < g->nf; f++) {
+        j.start[f] = at;
+        for (int t = 0; t < nt; t++) {
+            uint32_t n = j.count[(size_t)t * g->nf + f];
+            j.count[(size_t)t * g->nf + f] = at;
+            at += n;
+        }
+        if (at - j.start[f] > j.maxn) j.maxn = at - j.start[f];
+    }
+    j.start[g->nf] = at;
+    threads_run(nt, spread_slice, &j);
+    /* the scores are in the pairs now: their memory takes the ranks (no fresh pages) */
+    g->w_rank = (uint32_t *)g->w_score;
+    g->w_score = NULL;
     threads_run(nt, rank_slice, &j);
     rc = 0;
     for (int t = 0; t < nt; t++) rc |= j.rc[t];
 out:
-    free(start); free(list); free(fill);
+    free(j.count); free(j.start); free(j.pairs);
     return rc;
 }
 
 /* --------------------------------------------------------------- output */
 
-/* A buffered writer: onto a FILE, or (fp NULL) onto a file descriptor at a given offset,
- * so that several threads can each write their own part of one file. */
+/* Text appended to a chunk's buffer (chunkwrite.h); failed once memory ran out. */
 struct out {
-    FILE *fp;
-    char *buf;
-    size_t len, cap;
-    int fd;
-    off_t off;
+    cw_buf *b;
     int failed;
 };
 
-static void out_flush(out *o)
+static void out_mem(out *o, const char *s, size_t n)
 {
-    if (o->fp) {
-        fwrite(o->buf, 1, o->len, o->fp);
-    } else {
-        for (size_t done = 0; done < o->len;) {
-            ssize_t n = pwrite(o->fd, o->buf + done, o->len - done, o->off);
-            if (n <= 0) { o->failed = 1; break; }
-            done += (size_t)n;
-            o->off += n;
-        }
-    }
-    o->len = 0;
+    if (n == 0) return;
+    if (cw_reserve(o->b, n) != 0) { o->failed = 1; return; }
+    memcpy(o->b->p + o->b->len, s, n);
+    o->b->len += n;
 }
 
-static void out_str(out *o, const char *s)
-{
-    size_t n = strlen(s);
-    if (o->len + n > o->cap) out_flush(o);
-    if (n > o->cap) { fwrite(s, 1, n, o->fp); return; }
-    memcpy(o->buf + o->len, s, n);
-    o->len += n;
-}
+static void out_str(out *o, const char *s) { out_mem(o, s, strlen(s)); }
+static void out_char(out *o, char c) { out_mem(o, &c, 1); }
 
 /* Text as one CSV field (quoted when needed). */
 static void out_field(out *o, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) { out_str(o, s); return; }
-    out_str(o, "\"");
+    out_char(o, '"');
     for (const char *p = s; *p; p++) {
-        char two[3] = { *p, *p == '"' ? '"' : '\0', '\0' };
-        out_str(o, two);
+        out_char(o, *p);
+        if (*p == '"') out_char(o, '"');
     }
-    out_str(o, "\"");
+    out_char(o, '"');
+}
+
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* v in decimal at p (two digits per division, written from the end): the end. */
+static char *put_uint(char *p, uint64_t v)
+{
+    int n = 1;
+    for (uint64_t x = v; x >= 10; x /= 10) n++;
+    char *end = p + n, *q = end;
+    while (v >= 100) {
+        uint64_t d = v / 100;
+        q -= 2;
+        memcpy(q, digit_pairs + 2 * (v - d * 100), 2);
+        v = d;
+    }
+    if (v >= 10) memcpy(q - 2, digit_pairs + 2 * v, 2);
+    else q[-1] = (char)('0' + v);
+    return end;
 }
 
 static void out_uint(out *o, uint64_t v)
 {
-    char tmp[24];
-    int n = 0;
-    do tmp[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
-    if (o->len + (size_t)n + 1 > o->cap) out_flush(o);
-    while (n) o->buf[o->len++] = tmp[--n];
-}
-
-static void out_char(out *o, char c)
-{
-    if (o->len + 1 > o->cap) out_flush(o);
-    o->buf[o->len++] = c;
-}
-
-static void out_grade(out *o, float v)
-{
-    int tenths = (int)lroundf(v * 10);
-    out_uint(o, (uint64_t)(tenths / 10));
-    out_char(o, '.');
-    out_char(o, (char)('0' + tenths % 10));
+    char tmp[20];
+    out_mem(o, tmp, (size_t)(put_uint(tmp, v) - tmp));
 }
 
 /* Ids: F000001, C0000001 — fixed width from the count, so they sort as numbers. */
-static void out_id(out *o, char prefix, uint32_t i, int width)
+static char *put_id(char *p, char prefix, uint32_t i, int width)
 {
-    char tmp[16];
     uint32_t v = i + 1;
-    for (int k = width - 1; k >= 0; k--) { tmp[k] = (char)('0' + v % 10); v /= 10; }
-    if (o->len + (size_t)width + 1 > o->cap) out_flush(o);
-    o->buf[o->len++] = prefix;
-    memcpy(o->buf + o->len, tmp, (size_t)width);
-    o->len += (size_t)width;
+    *p = prefix;
+    for (int k = width; k >= 1; k--) { p[k] = (char)('0' + v % 10); v /= 10; }
+    return p + width + 1;
+}
+
+/* The next id in place (its digits from 1 to width): id + 1, carrying. */
+static void next_id(char *id, int width)
+{
+    for (int k = width; k >= 1; k--) {
+        if (id[k] != '9') { id[k]++; return; }
+        id[k] = '0';
+    }
 }
 
 static int width_for(uint32_t n)
@@ -941,6 +1058,112 @@ static int width_for(uint32_t n)
     int w = 1;
     while (n >= 10) { n /= 10; w++; }
     return w < 6 ? 6 : w;
+}
+
+/* Texts of small numbers and fields, made once: a line is then a few copies. */
+#define TEXT_SLACK 16            /* see put_text */
+typedef struct texts {
+    char *buf;                   /* every text end to end */
+    uint32_t *form_at;           /* formation f's id field and ',' at buf + form_at[f] .. form_at[f+1] */
+    uint32_t pref_at[257];       /* "1,", "2,"... likewise */
+    uint32_t grade_at[202];      /* ",0.0" .. ",20.0" (tenths 0..200) */
+    uint32_t *acad_at;           /* ",academie," field of académie a (a == nacad: hors académie) */
+    size_t form_max;             /* the longest formation text */
+    size_t len, cap;
+} texts;
+
+static int texts_add(texts *t, const char *s, size_t n)
+{
+    if (n == 0) return 0;
+    if (t->len + n > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1 << 16;
+        while (cap < t->len + n) cap *= 2;
+        char *p = realloc(t->buf, cap);
+        if (!p) return -1;
+        t->buf = p;
+        t->cap = cap;
+    }
+    memcpy(t->buf + t->len, s, n);
+    t->len += n;
+    return 0;
+}
+
+/* The text of s as a CSV field, between before and after. */
+static int texts_field(texts *t, const char *before, const char *s, const char *after)
+{
+    cw_buf b = { 0 };
+    out o = { &b, 0 };
+    out_str(&o, before);
+    out_field(&o, s);
+    out_str(&o, after);
+    int rc = o.failed ? -1 : texts_add(t, b.p, b.len);
+    free(b.p);
+    return rc;
+}
+
+static void texts_free(texts *t)
+{
+    free(t->buf);
+    free(t->form_at);
+    free(t->acad_at);
+}
+
+static int texts_make(const gen *g, texts *t)
+{
+    memset(t, 0, sizeof *t);
+    t->form_at = malloc(((size_t)g->nf + 1) * sizeof *t->form_at);
+    t->acad_at = malloc(((size_t)g->nacad + 2) * sizeof *t->acad_at);
+    if (!t->form_at || !t->acad_at) return -1;
+    int fw = width_for(g->nf);
+    char tmp[32];
+    for (uint32_t f = 0; f < g->nf; f++) {
+        t->form_at[f] = (uint32_t)t->len;
+        size_t before = t->len;
+        if (g->data) {
+            if (texts_field(t, "", g->data->f_id[f], ",") != 0) return -1;
+        } else {
+            char *e = put_id(tmp, 'F', f, fw);
+            *e++ = ',';
+            if (texts_add(t, tmp, (size_t)(e - tmp)) != 0) return -1;
+        }
+        if (t->len - before > t->form_max) t->form_max = t->len - before;
+    }
+    t->form_at[g->nf] = (uint32_t)t->len;
+    for (uint32_t k = 0; k < 256; k++) {
+        t->pref_at[k] = (uint32_t)t->len;
+        char *e = put_uint(tmp, k);
+        *e++ = ',';
+        if (texts_add(t, tmp, (size_t)(e - tmp)) != 0) return -1;
+    }
+    t->pref_at[256] = (uint32_t)t->len;
+    for (uint32_t v = 0; v <= 200; v++) {
+        t->grade_at[v] = (uint32_t)t->len;
+        char *e = put_uint(tmp + 1, v / 10);
+        tmp[0] = ',';
+        *e++ = '.';
+        *e++ = (char)('0' + v % 10);
+        if (texts_add(t, tmp, (size_t)(e - tmp)) != 0) return -1;
+    }
+    t->grade_at[201] = (uint32_t)t->len;
+    for (uint32_t a = 0; a <= g->nacad; a++) {
+        t->acad_at[a] = (uint32_t)t->len;
+        if (texts_field(t, ",", a < g->nacad ? g->acad[a] : "hors académie", "") != 0) return -1;
+    }
+    t->acad_at[g->nacad + 1] = (uint32_t)t->len;
+    static const char spare[TEXT_SLACK];   /* read past the last text by put_text */
+    if (texts_add(t, spare, sizeof spare) != 0) return -1;
+    return t->len > UINT32_MAX ? -1 : 0;
+}
+
+/* Text i of a table at p: the end. A short text is copied as 16 bytes (one move, not a
+ * call): the texts end with 16 spare bytes, and every line reserves TEXT_SLACK more than
+ * its length, so the bytes past the text are inside the buffer and written over next. */
+static char *put_text(char *p, const texts *t, const uint32_t *at, size_t i)
+{
+    size_t n = at[i + 1] - at[i];
+    if (n <= TEXT_SLACK) memcpy(p, t->buf + at[i], TEXT_SLACK);
+    else memcpy(p, t->buf + at[i], n);
+    return p + n;
 }
 
 static void write_formations(gen *g, out *o, int annexes)
@@ -951,7 +1174,8 @@ static void write_formations(gen *g, out *o, int annexes)
     int fw = width_for(g->nf);
     for (uint32_t i = 0; i < g->nf; i++) {
         const gform *f = &g->f[i];
-        out_id(o, 'F', i, fw);
+        char id[16];
+        out_mem(o, id, (size_t)(put_id(id, 'F', i, fw) - id));
         uint32_t v[5] = { f->capacity, f->min_t, f->min_p, f->min_b, f->min_r };
         for (int k = 0; k < 5; k++) { out_char(o, ','); out_uint(o, v[k]); }
         out_char(o, ',');
@@ -995,148 +1219,153 @@ static const char *speciality(uint64_t seed, uint32_t c, int bac)
     return table[bac][0].name;
 }
 
-static void write_candidates(gen *g, out *o, uint32_t nc)
-{
-    out_str(o, "id,bac,boursier,resident,academie,moyenne,maths,francais,motivation,specialite\n");
-    int cw = width_for(nc);
-    for (uint32_t c = 0; c < nc; c++) {
-        out_id(o, 'C', c, cw);
-        out_char(o, ',');
-        out_str(o, sim_bac_name(g->c_bac[c]));
-        out_str(o, g->c_bours[c] ? ",1," : ",0,");
-        out_str(o, g->c_res[c] ? "1," : "0,");
-        out_field(o, g->c_acad[c] < g->nacad ? g->acad[g->c_acad[c]] : "hors académie");
-        for (int k = 0; k < 4; k++) {
-            out_char(o, ',');
-            out_grade(o, g->c_grade[k][c]);
-        }
-        out_char(o, ',');
-        out_str(o, speciality(g->o->seed, c, g->c_bac[c]));
-        out_char(o, '\n');
-    }
-}
+/* The files are written by chunks of candidates (chunkwrite.h): chunk i holds candidates
+ * [i * CHUNK_CAND, (i + 1) * CHUNK_CAND) and, in wishes.csv, their vœux. */
+#define CHUNK_CAND 8192u
 
-static size_t digits(uint64_t v)
-{
-    size_t n = 1;
-    while (v >= 10) { v /= 10; n++; }
-    return n;
-}
+typedef struct wjob {
+    gen *g;
+    const texts *t;
+    uint32_t nc;
+    int cw;
+    const size_t *chunk_w;       /* first vœu of each chunk */
+    int annexes;
+} wjob;
 
+static const char candidates_header[] = "id,bac,boursier,resident,academie,moyenne,maths,francais,motivation,specialite\n";
 static const char wishes_header[] = "candidate_id,formation_id,preference,rank\n";
 
-/* The vœux [lo, hi) as CSV lines. */
-static void write_wish_rows(gen *g, out *o, size_t lo, size_t hi, int cw, int fw, int report)
+static int format_formations(void *ctx, size_t chunk, cw_buf *b)
 {
-    for (size_t w = lo; w < hi; w++) {
-        out_id(o, 'C', g->w_cand[w], cw);
-        out_char(o, ',');
-        if (g->data) out_field(o, g->data->f_id[g->w_form[w]]);
-        else out_id(o, 'F', g->w_form[w], fw);
-        out_char(o, ',');
-        out_uint(o, g->w_pref[w]);
-        out_char(o, ',');
-        out_uint(o, g->w_rank[w]);
-        out_char(o, '\n');
-        if (report && g->o->progress && (w & 0xFFFFF) == 0)
-            g->o->progress(g->o->pctx, "writing", (double)(w - lo) / (hi - lo));
-    }
+    wjob *j = ctx;
+    out o = { b, 0 };
+    if (j->g->data) write_dataset_formations(j->g, &o);
+    else write_formations(j->g, &o, j->annexes);
+    return o.failed ? -1 : 0;
 }
 
-/* wishes.csv is most of the bytes: each thread formats a slice of the vœux and writes it
- * at its place in the file, found by adding up the lengths of the lines before it. */
-typedef struct wishes_job {
-    gen *g;
-    int fd, cw, fw;
-    size_t bytes[THREADS_MAX];   /* length of each slice's lines */
-    int failed[THREADS_MAX];
-} wishes_job;
-
-static size_t wish_lo(const gen *g, int t, int nt) { return g->nw * (size_t)t / (size_t)nt; }
-
-/* The length out_field gives s: quoted, quotes doubled, when it holds a separator. */
-static size_t field_len(const char *s)
+static int format_candidates(void *ctx, size_t chunk, cw_buf *b)
 {
-    size_t n = strlen(s);
-    if (!strpbrk(s, ",\"\r\n")) return n;
-    for (const char *p = s; *p; p++) n += *p == '"';
-    return n + 2;
-}
-
-static void measure_slice(void *ctx, int t, int nt)
-{
-    wishes_job *j = ctx;
+    wjob *j = ctx;
     const gen *g = j->g;
-    size_t fixed = (size_t)(1 + j->cw + 1 + 1 + 1 + 1), sum = 0;   /* candidate id, commas, '\n' */
-    for (size_t w = wish_lo(g, t, nt); w < wish_lo(g, t + 1, nt); w++) {
-        size_t form = g->data ? field_len(g->data->f_id[g->w_form[w]]) : (size_t)(1 + j->fw);
-        sum += fixed + form + digits(g->w_pref[w]) + digits(g->w_rank[w]);
+    const texts *t = j->t;
+    uint32_t lo = (uint32_t)(chunk * CHUNK_CAND), hi = lo + CHUNK_CAND < j->nc ? lo + CHUNK_CAND : j->nc;
+    if (chunk == 0 && cw_reserve(b, sizeof candidates_header) == 0) {
+        memcpy(b->p, candidates_header, sizeof candidates_header - 1);
+        b->len = sizeof candidates_header - 1;
     }
-    j->bytes[t] = sum;
-}
-
-static void write_slice(void *ctx, int t, int nt)
-{
-    wishes_job *j = ctx;
-    off_t at = (off_t)(sizeof wishes_header - 1);
-    for (int u = 0; u < t; u++) at += (off_t)j->bytes[u];
-    out o = { NULL, malloc(1 << 22), 0, 1 << 22, j->fd, at, 0 };
-    if (!o.buf) { j->failed[t] = 1; return; }
-    write_wish_rows(j->g, &o, wish_lo(j->g, t, nt), wish_lo(j->g, t + 1, nt), j->cw, j->fw, t == 0);
-    out_flush(&o);
-    j->failed[t] = o.failed;
-    free(o.buf);
-}
-
-static int write_wishes_file(gen *g, const atomic_dir *ad, uint32_t nc, errloc *err)
-{
-    char *path = atomic_dir_path(ad, "wishes.csv");
-    int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666) : -1;
-    int rc = -1;
-    if (fd >= 0) {
-        wishes_job j = { g, fd, width_for(nc), width_for(g->nf), { 0 }, { 0 } };
-        int nt = g->nw < 100000 ? 1 : threads_count();
-        threads_run(nt, measure_slice, &j);
-        out head = { NULL, (char *)wishes_header, sizeof wishes_header - 1, 0, fd, 0, 0 };
-        out_flush(&head);
-        threads_run(nt, write_slice, &j);
-        rc = head.failed ? -1 : 0;
-        for (int t = 0; t < nt; t++) rc |= j.failed[t] ? -1 : 0;
-        if (close(fd) != 0) rc = -1;
+    size_t acad_max = 0;
+    for (uint32_t a = 0; a <= g->nacad; a++)
+        if (t->acad_at[a + 1] - t->acad_at[a] > acad_max) acad_max = t->acad_at[a + 1] - t->acad_at[a];
+    char id[16] = { 0 };
+    put_id(id, 'C', lo, j->cw);
+    for (uint32_t c = lo; c < hi; c++, next_id(id, j->cw)) {
+        const char *bac = sim_bac_name(g->c_bac[c]), *spec = speciality(g->o->seed, c, g->c_bac[c]);
+        size_t nb = strlen(bac), ns = strlen(spec);
+        if (cw_reserve(b, 32 + nb + acad_max + 4 * 6 + ns + TEXT_SLACK) != 0) return -1;
+        char *p = b->p + b->len;
+        memcpy(p, id, (size_t)j->cw + 1);
+        p += j->cw + 1;
+        *p++ = ',';
+        memcpy(p, bac, nb);
+        p += nb;
+        memcpy(p, g->c_bours[c] ? ",1," : ",0,", 3);
+        p += 3;
+        *p++ = g->c_res[c] ? '1' : '0';
+        p = put_text(p, t, t->acad_at, g->c_acad[c]);
+        for (int k = 0; k < 4; k++) p = put_text(p, t, t->grade_at, g->c_grade[k][c]);
+        *p++ = ',';
+        memcpy(p, spec, ns);
+        p += ns;
+        *p++ = '\n';
+        b->len = (size_t)(p - b->p);
     }
-    if (rc) errloc_set(err, g->o->out, 0, 0, "cannot write %s", "wishes.csv");
-    free(path);
-    return rc;
+    return 0;
 }
 
-typedef void (*writer_fn)(gen *g, out *o, uint32_t arg);
+static int format_wishes(void *ctx, size_t chunk, cw_buf *b)
+{
+    wjob *j = ctx;
+    const gen *g = j->g;
+    const texts *t = j->t;
+    uint32_t lo = (uint32_t)(chunk * CHUNK_CAND), hi = lo + CHUNK_CAND < j->nc ? lo + CHUNK_CAND : j->nc;
+    if (chunk == 0 && cw_reserve(b, sizeof wishes_header) == 0) {
+        memcpy(b->p, wishes_header, sizeof wishes_header - 1);
+        b->len = sizeof wishes_header - 1;
+    }
+    size_t line_max = (size_t)j->cw + 2 + t->form_max + 4 + 21 + TEXT_SLACK;
+    size_t w = j->chunk_w[chunk];
+    char id[16] = { 0 };
+    put_id(id, 'C', lo, j->cw);
+    id[j->cw + 1] = ',';
+    for (uint32_t c = lo; c < hi; c++, next_id(id, j->cw)) {
+        uint32_t k = g->c_nw[c];
+        if (cw_reserve(b, k * line_max) != 0) return -1;
+        char *p = b->p + b->len;
+        for (uint32_t i = 0; i < k; i++, w++) {
+            memcpy(p, id, 16);                  /* a fixed 16 bytes; the line goes on after the ',' */
+            p += j->cw + 2;
+            p = put_text(p, t, t->form_at, g->w_form[w]);
+            p = put_text(p, t, t->pref_at, i + 1);
+            p = put_uint(p, g->w_rank[w]);
+            *p++ = '\n';
+        }
+        b->len = (size_t)(p - b->p);
+    }
+    return 0;
+}
 
-static int write_file(gen *g, const atomic_dir *ad, const char *name, writer_fn fn, uint32_t arg,
-                      errloc *err)
+static void write_progress(void *ctx, double done)
+{
+    const gen *g = ctx;
+    g->o->progress(g->o->pctx, "writing", done);
+}
+
+/* One file of the output folder by chunks on the threads; its SHA-256, taken as written,
+ * goes to the folder's marker. */
+static int write_chunks(gen *g, atomic_dir *ad, const char *name, size_t nchunks, int nt,
+                        cw_format_fn fn, wjob *j, errloc *err)
 {
     char *path = atomic_dir_path(ad, name);
-    FILE *fp = path ? fopen(path, "wb") : NULL;
-    out o = { fp, malloc(1 << 22), 0, 1 << 22, -1, 0, 0 };
-    int rc = -1, saved = fp ? 0 : errno;
-    if (fp && o.buf) {
-        errno = 0;
-        fn(g, &o, arg);
-        out_flush(&o);
-        rc = ferror(fp) || fflush(fp) != 0 ? -1 : 0;
-        saved = errno;
+    int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666) : -1;
+    int saved = fd < 0 ? (path ? errno : ENOMEM) : 0;
+    cw_result res;
+    if (fd >= 0) {
+        int rc = chunkwrite_run(fd, nchunks, nt, fn, j, g->o->progress ? write_progress : NULL, g, &res);
+        saved = rc == 0 ? 0 : res.write_errno ? res.write_errno : ENOMEM;
+        if (close(fd) != 0 && !saved) saved = errno;
+        if (!saved) atomic_dir_known(ad, name, res.sha256, res.size);
     }
-    if (fp && fclose(fp) != 0) rc = -1, saved = saved ? saved : errno;
-    if (rc) errloc_set(err, g->o->out, 0, 0, "cannot write %s: %s", name,
-                       strerror(saved ? saved : fp && !o.buf ? ENOMEM : EIO));
-    free(o.buf);
+    if (saved) errloc_set(err, g->o->out, 0, 0, "cannot write %s: %s", name, strerror(saved));
     free(path);
-    return rc;
+    return saved ? -1 : 0;
 }
 
-static void write_formations_cb(gen *g, out *o, uint32_t annexes)
+static int write_outputs(gen *g, atomic_dir *ad, uint32_t nc, errloc *err)
 {
-    if (g->data) write_dataset_formations(g, o);
-    else write_formations(g, o, (int)annexes);
+    texts t;
+    size_t nchunks = ((size_t)nc + CHUNK_CAND - 1) / CHUNK_CAND;
+    size_t *chunk_w = malloc((nchunks + 1) * sizeof *chunk_w);
+    int rc = -1;
+    if (texts_make(g, &t) != 0 || !chunk_w) {
+        errloc_set(err, g->o->out, 0, 0, "out of memory");
+        goto out;
+    }
+    size_t w = 0;
+    for (uint32_t c = 0; c < nc; c++) {
+        if (c % CHUNK_CAND == 0) chunk_w[c / CHUNK_CAND] = w;
+        w += g->c_nw[c];
+    }
+    chunk_w[nchunks] = w;
+    wjob j = { g, &t, nc, width_for(nc), chunk_w, g->o->formations == 0 };
+    int nt = g->nw < 100000 ? 1 : threads_count();
+    rc = write_chunks(g, ad, "formations.csv", 1, 1, format_formations, &j, err);
+    if (rc == 0) rc = write_chunks(g, ad, "candidates.csv", nchunks ? nchunks : 1, nt, format_candidates, &j, err);
+    if (rc == 0) rc = write_chunks(g, ad, "wishes.csv", nchunks ? nchunks : 1, nt, format_wishes, &j, err);
+out:
+    texts_free(&t);
+    free(chunk_w);
+    return rc;
 }
 
 /* ----------------------------------------------------------------- entry */
@@ -1154,10 +1383,11 @@ static void gen_free(gen *g)
 {
     strpool_free(g->pool);
     free(g->f); free(g->pool_start); free(g->pool_f); free(g->pool_cum);
-    free(g->pool_prob); free(g->pool_alias); free(g->f_logw); free(g->cat_logw);
+    free(g->alias); free(g->hot);
     free(g->c_bac); free(g->c_bours); free(g->c_res); free(g->c_acad);
     for (int k = 0; k < 4; k++) free(g->c_grade[k]);
-    free(g->w_cand); free(g->w_form); free(g->w_rank); free(g->w_pref); free(g->w_score);
+    free(g->c_nw);
+    free(g->w_form); free(g->w_rank); free(g->w_score);
     free(g->cat_w);
     sim_problem_free(g->data);
 }
@@ -1167,6 +1397,7 @@ int gen_run(const gen_opts *o, gen_stats *st, errloc *err)
     gen g;
     memset(&g, 0, sizeof g);
     g.o = o;
+    rng_init();
     rng_seed(&g.r, o->seed);
     int rc = -1;
     atomic_dir ad = { 0 };
@@ -1174,6 +1405,7 @@ int gen_run(const gen_opts *o, gen_stats *st, errloc *err)
         errloc_set(err, "--max-wishes", 0, 0, "must be between 1 and 255");
         return -1;
     }
+    phases_mark(NULL);
     if (!(g.pool = strpool_new())) goto oom;
     if (o->formations_file) {
         if (load_dataset(&g, err) != 0) goto out;
@@ -1189,19 +1421,24 @@ int gen_run(const gen_opts *o, gen_stats *st, errloc *err)
     uint32_t nc = o->candidates;
     g.c_bac = malloc(nc + 1); g.c_bours = malloc(nc + 1); g.c_res = malloc(nc + 1);
     g.c_acad = malloc(((size_t)nc + 1) * 2);
+    g.c_nw = malloc(nc + 1);
     for (int k = 0; k < 4; k++)
         if (!(g.c_grade[k] = malloc(((size_t)nc + 1) * sizeof *g.c_grade[k]))) goto oom;
-    if (!g.c_bac || !g.c_bours || !g.c_res || !g.c_acad) goto oom;
+    if (!g.c_bac || !g.c_bours || !g.c_res || !g.c_acad || !g.c_nw) goto oom;
+    phases_mark("formations, pools");
     if (draw_cohort(&g, nc) != 0) goto oom;
+    phases_mark("draw the cohort");
     if (rank_all(&g) != 0) goto oom;
+    phases_mark("classements");
     if (atomic_dir_open(&ad, o->out, err) != 0) goto out;
-    if (write_file(&g, &ad, "formations.csv", write_formations_cb, o->formations == 0, err) ||
-        write_file(&g, &ad, "candidates.csv", write_candidates, nc, err) ||
-        write_wishes_file(&g, &ad, nc, err)) {
+    phases_mark("check the folder");
+    if (write_outputs(&g, &ad, nc, err) != 0) {
         atomic_dir_abort(&ad);
         goto out;
     }
+    phases_mark("write the files");
     if (atomic_dir_commit(&ad, err) != 0) goto out;
+    phases_mark("marker, swap, old folder");
     st->candidates = nc;
     st->formations = g.nf;
     st->wishes = g.nw;

@@ -21,7 +21,7 @@ local work, cohort, opendata
 setup(function()
   work = h.tmpdir()
   cohort, opendata = work .. "/cohort", work .. "/od"
-  local _, err, code = h.run({ "generate", "--out", cohort, "--seed", "3", "--candidates", "2000",
+  local _, err, code = h.run({ "generate", "--out", cohort, "--seed", "7", "--candidates", "2000",
     "--formations", "40" }, nil, { env = EN })
   assert(code == 0, err)
   _, err, code = h.run({ "generate", "--out", opendata, "--seed", "3", "--candidates", "600",
