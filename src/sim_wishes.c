@@ -23,22 +23,20 @@
 
 /* Formation ids repeat on every row: tables of every formation whose id is short, built
  * once before the threads start and only read by them. Ids of up to 8 bytes (Parcoursup's
- * codes, F000123...) sit in 16-byte slots, the table small enough to stay in a core's L2
- * cache (256 KB for 14,000 formations); ids of 9 to 16 bytes in 24-byte slots; longer ids
- * go to the id map. Linear probing on the top bits of a multiplicative hash (every byte of
- * the id moves them). */
-typedef struct fslot8 {
-    uint64_t key;             /* the id's bytes, zero-padded */
-    uint32_t len, form;       /* len 0 = empty slot */
-} fslot8;
-
+ * codes, F000123...) are their bytes zero-padded into one word, which is the whole key (an
+ * id holds no NUL byte here: the fast path refuses texts with one, so the padding tells the
+ * length); the words sit in a table of their own (128 KB for 14,000 formations: it stays in
+ * a core's L2 cache beside the streams of the parse), their formations beside it, read on a
+ * hit only. Ids of 9 to 16 bytes go to 24-byte slots; longer ids to the id map. Linear
+ * probing on the top bits of a multiplicative hash (every byte of the id moves them). */
 typedef struct fslot16 {
     uint64_t key[2];
     uint32_t len, form;
 } fslot16;
 
 typedef struct ftable {
-    fslot8 *s8;
+    uint64_t *key8;           /* 0 = empty slot */
+    uint32_t *form8;
     fslot16 *s16;
     size_t mask8, mask16;
     int shift8, shift16;      /* 64 - log2(slots) */
@@ -58,6 +56,16 @@ static size_t table_slots(size_t n, int *shift)
     return slots;
 }
 
+static void ftable_free(ftable *t)
+{
+    free(t->key8);
+    free(t->form8);
+    free(t->s16);
+    t->key8 = NULL;
+    t->form8 = NULL;
+    t->s16 = NULL;
+}
+
 /* 0, or -1 when out of memory (the lookups then all go to the id map). */
 static int ftable_build(ftable *t, const sim_problem *p)
 {
@@ -68,15 +76,13 @@ static int ftable_build(ftable *t, const sim_problem *p)
         n16 += len > 8 && len <= 16;
     }
     size_t slots8 = table_slots(n8, &t->shift8), slots16 = table_slots(n16, &t->shift16);
-    t->s8 = calloc(slots8, sizeof *t->s8);
+    t->key8 = calloc(slots8, sizeof *t->key8);
+    t->form8 = calloc(slots8, sizeof *t->form8);
     t->s16 = calloc(slots16, sizeof *t->s16);
     t->mask8 = slots8 - 1;
     t->mask16 = slots16 - 1;
-    if (!t->s8 || !t->s16) {
-        free(t->s8);
-        free(t->s16);
-        t->s8 = NULL;
-        t->s16 = NULL;
+    if (!t->key8 || !t->form8 || !t->s16) {
+        ftable_free(t);
         return -1;
     }
     for (uint32_t f = 0; f < p->nf; f++) {   /* a repeated id keeps its first formation, as the id map does */
@@ -86,8 +92,11 @@ static int ftable_build(ftable *t, const sim_problem *p)
         memcpy(key, p->f_id[f], len);
         if (len <= 8) {
             size_t i = fslot_of(key[0], 0, t->shift8);
-            while (t->s8[i].len && !(t->s8[i].len == len && t->s8[i].key == key[0])) i = (i + 1) & t->mask8;
-            if (!t->s8[i].len) t->s8[i] = (fslot8){ key[0], (uint32_t)len, f };
+            while (t->key8[i] && t->key8[i] != key[0]) i = (i + 1) & t->mask8;
+            if (!t->key8[i]) {
+                t->key8[i] = key[0];
+                t->form8[i] = f;
+            }
         } else {
             size_t i = fslot_of(key[0], key[1], t->shift16);
             while (t->s16[i].len && !(t->s16[i].len == len && t->s16[i].key[0] == key[0] &&
@@ -99,24 +108,37 @@ static int ftable_build(ftable *t, const sim_problem *p)
     return 0;
 }
 
-static void ftable_free(ftable *t)
+/* The id's len (1..8) bytes, zero-padded, as ftable_build makes them: one load when eight
+ * bytes can be read before hi (the bytes past the id are then masked off). */
+static uint64_t word_of(const char *id, size_t len, const char *hi)
 {
-    free(t->s8);
-    free(t->s16);
+    uint64_t k = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (hi - id >= 8) {
+        memcpy(&k, id, 8);
+        return len == 8 ? k : k & ((UINT64_C(1) << (len * 8)) - 1);
+    }
+#endif
+    memcpy(&k, id, len);
+    return k;
 }
 
-static uint32_t lookup_formation(const sim_problem *p, const ftable *t, const char *id, size_t len)
+/* hi: the end of the readable text after id. */
+static uint32_t lookup_formation(const sim_problem *p, const ftable *t, const char *id, size_t len,
+                                 const char *hi)
 {
-    if (!t->s8 || len > 16) return sim_lookup_formation(p, id, len);
-    uint64_t key[2] = { 0, 0 };
-    memcpy(key, id, len);
+    if (!t->key8 || len > 16) return sim_lookup_formation(p, id, len);
     if (len <= 8) {
-        for (size_t i = fslot_of(key[0], 0, t->shift8);; i = (i + 1) & t->mask8) {
-            const fslot8 *e = &t->s8[i];
-            if (e->len == 0) return SIM_NONE;   /* every short id is in the table */
-            if (e->len == len && e->key == key[0]) return e->form;
+        uint64_t k = word_of(id, len, hi);
+        if (k == 0) return SIM_NONE;   /* NUL bytes: not from the fast path's texts, never a key */
+        for (size_t i = fslot_of(k, 0, t->shift8);; i = (i + 1) & t->mask8) {
+            uint64_t e = t->key8[i];
+            if (e == k) return t->form8[i];
+            if (e == 0) return SIM_NONE;   /* every short id is in the table */
         }
     }
+    uint64_t key[2] = { 0, 0 };
+    memcpy(key, id, len);
     for (size_t i = fslot_of(key[0], key[1], t->shift16);; i = (i + 1) & t->mask16) {
         const fslot16 *e = &t->s16[i];
         if (e->len == 0) return SIM_NONE;
@@ -249,7 +271,7 @@ static void parse_chunk(void *ctx, int t, int nt)
             last_cid = field[0];
             last_len = flen[0];
         }
-        uint32_t form = lookup_formation(p, &x->forms, field[1], flen[1]);
+        uint32_t form = lookup_formation(p, &x->forms, field[1], flen[1], c->hi);
         uint32_t pref = plain_number(field[2], flen[2], PREF_MAX);
         uint32_t rank = plain_number(field[3], flen[3], RANK_MAX);
         if (form == SIM_NONE || pref == 0 || rank == 0 || line > UINT32_MAX) goto done;
@@ -269,7 +291,7 @@ done:;
 int sim_wishes_parse(sim_problem *p, const char *body, size_t len, size_t first_line,
                      const sim_wish_layout *lay)
 {
-    par x = { p, lay, { NULL, NULL, 0, 0, 0, 0 }, threads_count(), { { 0 } } };
+    par x = { p, lay, { NULL, NULL, NULL, 0, 0, 0, 0 }, threads_count(), { { 0 } } };
     if (len < ((size_t)1 << 20)) x.nt = 1;   /* a thread is not worth it below a megabyte */
     const char *end = body + len;
     for (int t = 0; t < x.nt; t++) {

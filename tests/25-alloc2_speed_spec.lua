@@ -144,3 +144,48 @@ describe("alloc2: results.xlsx at zlib's fastest level", function()
     assert.matches("<v>2</v>", member(dir .. "/t.xlsx", "xl/worksheets/sheet1.xml"), 1, true)
   end)
 end)
+
+describe("alloc2: formation ids read a word at a time", function()
+  teardown(h.remove_scratch)
+
+  -- One seat per formation, one vœu per candidate, the formation the last column of the
+  -- vœux file and its last line without a newline: the ids near the end of the text are
+  -- read without the eight-byte load, the others with it and masked.
+  local function pairing(forms, sep, final_newline)
+    local d = h.scratch()
+    local f, c, w = { "formation_id,capacity\n" }, { "id,bac,boursier,resident\n" },
+                    { "candidate_id,preference,rank,formation_id" }
+    for i, id in ipairs(forms) do
+      f[#f + 1] = id .. ",1\n"
+      c[#c + 1] = "K" .. i .. ",general,0,0\n"
+      w[#w + 1] = "K" .. i .. sep .. "1" .. sep .. "1" .. sep .. id
+    end
+    local wtext = table.concat(w, "\n"):gsub(",", sep) .. (final_newline and "\n" or "")
+    local files = { formations = h.write(d .. "/f.csv", table.concat(f)),
+                    candidates = h.write(d .. "/c.csv", table.concat(c)),
+                    wishes = h.write(d .. "/w.csv", wtext) }
+    local got = {}
+    for _, t in ipairs { "1", "2" } do
+      local out = d .. "/out" .. t
+      local _, err, code = run_env("ADMIT_THREADS=" .. t, { "allocate", "--quiet", "--formations", files.formations,
+        "--candidates", files.candidates, "--wishes", files.wishes, "--out", out })
+      assert.are.equal(0, code, err)
+      got[t] = h.slurp(out .. "/assignments.csv")
+    end
+    assert.are.equal(got["1"], got["2"])
+    local want = { "candidate_id,formation_id" }
+    for i, id in ipairs(forms) do want[#want + 1] = "K" .. i .. "," .. id end
+    assert.are.equal(table.concat(want, "\n") .. "\n", got["1"])
+  end
+
+  it("ids of 1 to 8 bytes, prefixes of each other, the shortest last in the file", function()
+    local ids = { "ABCDEFGH", "ABCDEFG", "ABCDEF", "ABCDE", "ABCD", "ABC", "AB", "A" }
+    pairing(ids, ",", false)
+    pairing(ids, ",", true)
+    pairing(ids, ";", false)
+  end)
+
+  it("ids of 8 and 9 bytes side by side, and ids whose bytes differ only past the eighth", function()
+    pairing({ "F0000001", "F00000012", "F00000011", "F0000002", "12345678", "123456789" }, ",", false)
+  end)
+end)
