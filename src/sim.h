@@ -67,6 +67,8 @@ typedef struct sim_result {
     uint32_t *c_wish;              /* per candidate: the vœu it holds, SIM_NONE if none */
     uint32_t *w_callpos;           /* per vœu: 1-based position in its group's ordre d'appel */
     uint8_t *w_group;              /* per vœu: GROUP_* it competes in */
+    void *block;                   /* when not NULL, the arrays above lie in it (sim_allocate
+                                      carves them from the loader's spare block): freed whole */
 } sim_result;
 
 /* ------------------------------------------------------------ building */
