@@ -243,6 +243,24 @@ uint32_t sim_add_candidate_new(sim_problem *p, const char *id, int bac, int bour
     return i;
 }
 
+uint32_t sim_add_candidate_unchecked(sim_problem *p, const char *id, int bac, int boursier, int resident)
+{
+    if (p->nc == p->cap_c && grow_candidates(p, next_cap(p->cap_c)) != 0) return SIM_NONE;
+    const char *s = strpool_copy(p->pool, id, strlen(id));
+    if (!s) return SIM_NONE;
+    uint32_t i = p->nc++;
+    p->c_id[i] = s;
+    p->c_bac[i] = (uint8_t)bac;
+    p->c_boursier[i] = (uint8_t)(boursier != 0);
+    p->c_resident[i] = (uint8_t)(resident != 0);
+    return i;
+}
+
+long long sim_first_duplicate_candidate(const sim_problem *p, uint32_t *first)
+{
+    return idindex_first_duplicate(p->nc, cand_text, p, first);
+}
+
 int sim_set_kept(sim_problem *p, uint32_t c, const char *text)
 {
     if (!p->c_kept) {
@@ -315,6 +333,15 @@ int sim_sync_ids(sim_problem *p)
     /* made only once candidates have room, so that it is sized for them */
     if (p->cap_c && (map_ready(&pf->maps.cand, &pf->maps.cand_ready, p->cap_c) ||
                      idmap_sync(&pf->maps.cand, p->c_id, p->nc, cand_text, p, &pf->cand_synced)))
+        return -1;
+    return 0;
+}
+
+int sim_sync_formation_ids(sim_problem *p)
+{
+    sim_problem_full *pf = (sim_problem_full *)p;
+    if (p->cap_f && (map_ready(&pf->maps.form, &pf->maps.form_ready, p->cap_f) ||
+                     idmap_sync(&pf->maps.form, p->f_id, p->nf, form_text, p, &pf->form_synced)))
         return -1;
     return 0;
 }

@@ -87,6 +87,13 @@ uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier
  * appended. */
 uint32_t sim_add_candidate_new(sim_problem *p, const char *id, int bac, int boursier, int resident,
                                uint32_t *earlier);
+/* The same without the id map (for a loader that checks the ids all at once afterwards,
+ * sim_first_duplicate_candidate): the id is copied, the map catches up on its first use. */
+uint32_t sim_add_candidate_unchecked(sim_problem *p, const char *id, int bac, int boursier,
+                                     int resident);
+/* The first candidate whose id an earlier one has, with *first that earlier one; -1 when
+ * the ids are distinct, -2 when out of memory. Cache-friendly, on the threads. */
+long long sim_first_duplicate_candidate(const sim_problem *p, uint32_t *first);
 uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pref,
                       uint32_t rank, uint32_t line);
 int sim_set_desc(sim_problem *p, uint32_t f, int which, const char *text);
@@ -110,6 +117,8 @@ uint32_t sim_find_candidate(sim_problem *p, const char *id);
 /* The same split in two, for lookups from several threads: sim_sync_ids brings the maps
  * up to date (0, or -1 when out of memory); the lookups then only read. */
 int sim_sync_ids(sim_problem *p);
+/* The formations' map alone (the candidates' is made when first needed). */
+int sim_sync_formation_ids(sim_problem *p);
 uint32_t sim_lookup_formation(const sim_problem *p, const char *id, size_t len);
 uint32_t sim_lookup_candidate(const sim_problem *p, const char *id, size_t len);
 

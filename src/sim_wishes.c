@@ -7,6 +7,7 @@
  * for what is accepted and for every message. */
 #include "sim_wishes.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,25 +147,13 @@ static uint32_t lookup_formation(const sim_problem *p, const ftable *t, const ch
     }
 }
 
-/* The candidate of a row: vœux come grouped by candidate, usually in the order of the
- * candidates file, so the candidate after the previous one is tried first (its id compared
- * whole: ids are unique), then the id map. */
-static uint32_t lookup_candidate(const sim_problem *p, uint32_t prev, const char *id, size_t len)
-{
-    uint32_t next = prev == SIM_NONE ? 0 : prev + 1;
-    if (next < p->nc) {
-        const char *cid = p->c_id[next];
-        if (strncmp(cid, id, len) == 0 && cid[len] == '\0') return next;   /* stops at a shorter id's end */
-    }
-    return sim_lookup_candidate(p, id, len);
-}
-
 typedef struct chunk {
     const char *lo, *hi;      /* whole lines */
     size_t newlines;          /* '\n' in [lo, hi) */
     size_t base;              /* first vœu slot of this chunk in p's arrays */
     size_t first_line;        /* file line of lo */
     size_t n;                 /* vœux parsed */
+    uint32_t first_cand;      /* the candidate of its first row when found ahead, else SIM_NONE */
     int status;               /* 0 plain, 1 not */
 } chunk;
 
@@ -173,8 +162,75 @@ typedef struct par {
     const sim_wish_layout *lay;
     ftable forms;
     int nt;
+    /* the candidates' id map, made by the first thread that needs it (vœux out of the
+     * candidates' order): 0 not yet, 1 made, -1 out of memory */
+    int cand_map;
+    pthread_mutex_t lock;
     chunk ch[THREADS_MAX];
 } par;
+
+static int same_id(const char *cid, const char *id, size_t len)
+{
+    return strncmp(cid, id, len) == 0 && cid[len] == '\0';   /* stops at a shorter id's end */
+}
+
+/* The candidates' id map, made once for all threads (sim_sync_ids is not for concurrent
+ * use: the first thread makes it under the lock, the others wait). 0, or -1. */
+static int candidate_map(par *x)
+{
+    if (__atomic_load_n(&x->cand_map, __ATOMIC_ACQUIRE) == 0) {
+        pthread_mutex_lock(&x->lock);
+        if (x->cand_map == 0)
+            __atomic_store_n(&x->cand_map, sim_sync_ids(x->p) == 0 ? 1 : -1, __ATOMIC_RELEASE);
+        pthread_mutex_unlock(&x->lock);
+    }
+    return __atomic_load_n(&x->cand_map, __ATOMIC_ACQUIRE) == 1 ? 0 : -1;
+}
+
+/* The candidate of a row: vœux come grouped by candidate, usually in the order of the
+ * candidates file, so the candidate after the previous one is tried first, then the few
+ * after it (candidates without a vœu are skipped so), each id compared whole (ids are
+ * unique: checked on loading); only then the id map, made on the first such miss. */
+static uint32_t lookup_candidate(par *x, uint32_t prev, const char *id, size_t len)
+{
+    const sim_problem *p = x->p;
+    uint32_t next = prev == SIM_NONE ? 0 : prev + 1;
+    for (uint32_t k = next; k < p->nc && k < next + 4; k++)
+        if (same_id(p->c_id[k], id, len)) return k;
+    if (candidate_map(x) != 0) return SIM_NONE;
+    return sim_lookup_candidate(p, id, len);
+}
+
+/* The candidate of the first row of a chunk after the first, found before the threads
+ * start: in a file in the candidates' order it sits about as far into the candidates as
+ * the chunk is into the text, so the ids around that place are compared, nearest first,
+ * up to 65,536 of them each way. SIM_NONE when not found there (the chunk then asks the
+ * map). Only a guess: a wrong field here is found again, and refused, by the parse. */
+static uint32_t chunk_start_candidate(const par *x, const chunk *c, const char *body, size_t len)
+{
+    const sim_problem *p = x->p;
+    const sim_wish_layout *lay = x->lay;
+    if (p->nc == 0 || c->lo >= c->hi) return SIM_NONE;
+    const char *f = c->lo, *eol = memchr(c->lo, '\n', (size_t)(c->hi - c->lo));
+    if (!eol) eol = c->hi;
+    for (size_t i = 0; i < lay->cand && f; i++) {   /* to the candidate's field */
+        f = memchr(f, lay->delim, (size_t)(eol - f));
+        if (f) f++;
+    }
+    if (!f) return SIM_NONE;
+    const char *fe = memchr(f, lay->delim, (size_t)(eol - f));
+    if (!fe) fe = eol > f && eol[-1] == '\r' ? eol - 1 : eol;
+    size_t n = (size_t)(fe - f);
+    if (n == 0 || n > ID_MAX) return SIM_NONE;
+    uint64_t guess = (uint64_t)p->nc * (uint64_t)(c->lo - body) / (len ? len : 1);
+    if (guess >= p->nc) guess = p->nc - 1;
+    for (uint64_t d = 0; d < ((uint64_t)1 << 16); d++) {
+        if (guess + d < p->nc && same_id(p->c_id[guess + d], f, n)) return (uint32_t)(guess + d);
+        if (d && d <= guess && same_id(p->c_id[guess - d], f, n)) return (uint32_t)(guess - d);
+        if (guess + d >= p->nc && d >= guess) break;
+    }
+    return SIM_NONE;
+}
 
 static void count_chunk(void *ctx, int t, int nt)
 {
@@ -230,7 +286,8 @@ static void parse_chunk(void *ctx, int t, int nt)
     const sim_wish_layout *lay = x->lay;
     const char *last_cid = NULL;
     size_t last_len = 0, at = c->base, line = c->first_line;
-    uint32_t last_cand = SIM_NONE;
+    /* the first row's candidate found ahead: the guess of "the next one" starts there */
+    uint32_t last_cand = c->first_cand == SIM_NONE || c->first_cand == 0 ? SIM_NONE : c->first_cand - 1;
     c->status = 1;
     /* one pass over the bytes: each is a plain byte, the delimiter, '\n' or '\r' */
     uint8_t cls[256] = { 0 };
@@ -265,7 +322,7 @@ static void parse_chunk(void *ctx, int t, int nt)
         if (nf != lay->nfields || !plain_id(field[0], flen[0]) || !plain_id(field[1], flen[1])) goto done;
         uint32_t cand = last_cand;
         if (!last_cid || flen[0] != last_len || memcmp(field[0], last_cid, last_len) != 0) {
-            cand = lookup_candidate(p, last_cand, field[0], flen[0]);
+            cand = lookup_candidate(x, last_cand, field[0], flen[0]);
             if (cand == SIM_NONE) goto done;
             last_cand = cand;
             last_cid = field[0];
@@ -291,7 +348,7 @@ done:;
 int sim_wishes_parse(sim_problem *p, const char *body, size_t len, size_t first_line,
                      const sim_wish_layout *lay)
 {
-    par x = { p, lay, { NULL, NULL, NULL, 0, 0, 0, 0 }, threads_count(), { { 0 } } };
+    par x = { .p = p, .lay = lay, .nt = threads_count(), .cand_map = 0, .lock = PTHREAD_MUTEX_INITIALIZER };
     if (len < ((size_t)1 << 20)) x.nt = 1;   /* a thread is not worth it below a megabyte */
     const char *end = body + len;
     for (int t = 0; t < x.nt; t++) {
@@ -316,8 +373,11 @@ int sim_wishes_parse(sim_problem *p, const char *body, size_t len, size_t first_
     if (slots >= UINT32_MAX - 1) return 1;    /* the row-by-row reader says where */
     if (sim_reserve(p, 0, 0, slots) != 0) return -1;
     ftable_build(&x.forms, p);   /* without it (no memory), the id map answers */
+    x.ch[0].first_cand = SIM_NONE;
+    for (int t = 1; t < x.nt; t++) x.ch[t].first_cand = chunk_start_candidate(&x, &x.ch[t], body, len);
     threads_run(x.nt, parse_chunk, &x);
     ftable_free(&x.forms);
+    pthread_mutex_destroy(&x.lock);
     for (int t = 0; t < x.nt; t++)
         if (x.ch[t].status != 0) return 1;
     /* close the gaps: chunk t's vœux move down to follow chunk t-1's */

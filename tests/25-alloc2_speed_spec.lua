@@ -1,7 +1,9 @@
 -- The allocate path, third pass (issue 13): results.xlsx deflated at zlib's fastest level
--- (src/xlsx_zip.c), and what else this pass changed. Each change keeps the bytes a person
--- reads: the XML inside the workbook is the same at every level, every other output is the
--- same whatever ADMIT_THREADS says.
+-- (src/xlsx_zip.c), formation ids looked up a word at a time, candidate ids checked all at
+-- once after loading (the id map made only when the vœux are out of the candidates' order),
+-- the result's arrays carved from the spent vœux text. Each change keeps the bytes a person
+-- reads: the XML inside the workbook is the same at every level, every other output and
+-- every message is the same whatever ADMIT_THREADS says.
 local h = require "helpers"
 local admit = require "admit"
 
@@ -14,7 +16,7 @@ local function the_cohort()
   if cohort then return cohort end
   cohort = h.scratch() .. "/in"
   local _, err, code = run_env("ADMIT_THREADS=1", { "generate", "--out", cohort, "--seed", "25",
-                                                    "--candidates", "3000", "--formations", "60" })
+                                                    "--candidates", "6000", "--formations", "80" })
   assert.are.equal(0, code, err)
   return cohort
 end
@@ -187,5 +189,153 @@ describe("alloc2: formation ids read a word at a time", function()
 
   it("ids of 8 and 9 bytes side by side, and ids whose bytes differ only past the eighth", function()
     pairing({ "F0000001", "F00000012", "F00000011", "F0000002", "12345678", "123456789" }, ",", false)
+  end)
+end)
+
+describe("alloc2: candidate ids checked all at once, the id map only when needed", function()
+  teardown(function()
+    h.remove_scratch()
+    cohort = nil
+  end)
+
+  local function run_files(threads, files, out)
+    return run_env("ADMIT_THREADS=" .. threads, { "allocate", "--quiet", "--formations", files.formations,
+      "--candidates", files.candidates, "--wishes", files.wishes, "--out", out })
+  end
+
+  local function set(d, f, c, w)
+    return { formations = h.write(d .. "/f.csv", f), candidates = h.write(d .. "/c.csv", c),
+             wishes = h.write(d .. "/w.csv", w) }
+  end
+
+  -- text with every occurrence of the plain string s taken out
+  local function without(text, s)
+    local out, i = {}, 1
+    while true do
+      local a, b = text:find(s, i, true)
+      if not a then out[#out + 1] = text:sub(i); break end
+      out[#out + 1] = text:sub(i, a - 1)
+      i = b + 1
+    end
+    return table.concat(out)
+  end
+
+  -- csvread reads a file with a quote in it (no fast path): the reference for every message
+  local function quoted(text) return (text:gsub("^id,", '"id",')) end
+
+  local DUPS = {
+    { "the second row repeats the first", { "A1", "A1", "B", "C" }, "c.csv:3:1: duplicate candidate id 'A1' (already on line 2)" },
+    { "the last row repeats the first", { "A1", "B", "C", "A1" }, "c.csv:5:1: duplicate candidate id 'A1' (already on line 2)" },
+    { "two repeats: the earliest later row is named", { "A", "B", "C", "B", "A" }, "c.csv:5:1: duplicate candidate id 'B' (already on line 3)" },
+    { "ids that differ only in case are distinct", { "a", "A", "b" }, nil },
+  }
+  for _, case in ipairs(DUPS) do
+    it("a repeated candidate id: " .. case[1] .. " (the message csvread gives, on 1 and 2 threads)", function()
+      local d = h.scratch()
+      local c = { "id,bac,boursier,resident" }
+      for _, id in ipairs(case[2]) do c[#c + 1] = id .. ",general,0,0" end
+      local ctext = table.concat(c, "\n") .. "\n"
+      local files = set(d, "formation_id,capacity\nF1,1\n", ctext, "candidate_id,formation_id,preference,rank\n")
+      local rd = h.scratch()
+      local ref = set(rd, "formation_id,capacity\nF1,1\n", quoted(ctext), "candidate_id,formation_id,preference,rank\n")
+      local _, rerr, rcode = run_files("1", ref, rd .. "/ref")
+      for _, t in ipairs { "1", "2" } do
+        local _, err, code = run_files(t, files, d .. "/out" .. t)
+        if case[3] then
+          assert.are.equal(2, code, err)
+          assert.matches(case[3], err, 1, true)
+          assert.are.equal(rcode, code)
+          assert.are.equal(without(rerr, ref.candidates), without(err, files.candidates))
+        else
+          assert.are.equal(0, code, err)
+        end
+      end
+    end)
+  end
+
+  it("candidates without a vœu between those with vœux (skipped by the guess, or through the map)", function()
+    local d = h.scratch()
+    local c, w, f = { "id,bac,boursier,resident" }, { "candidate_id,formation_id,preference,rank" }, { "formation_id,capacity" }
+    local want = { "candidate_id,formation_id" }
+    local has = {}
+    -- gaps of 0, 1, 2, 3, 4 and 10 candidates without a vœu
+    local at = 1
+    for _, gap in ipairs { 0, 1, 2, 3, 4, 10, 0, 3 } do
+      at = at + gap
+      has[at] = true
+      at = at + 1
+    end
+    for i = 1, at do
+      c[#c + 1] = "K" .. i .. ",general,0,0"
+      f[#f + 1] = "F" .. i .. ",1"
+      if has[i] then w[#w + 1] = "K" .. i .. ",F" .. i .. ",1,1" end
+      want[#want + 1] = "K" .. i .. "," .. (has[i] and "F" .. i or "")
+    end
+    local files = set(d, table.concat(f, "\n") .. "\n", table.concat(c, "\n") .. "\n", table.concat(w, "\n") .. "\n")
+    for _, t in ipairs { "1", "2" } do
+      local _, err, code = run_files(t, files, d .. "/out" .. t)
+      assert.are.equal(0, code, err)
+      assert.are.equal(table.concat(want, "\n") .. "\n", h.slurp(d .. "/out" .. t .. "/assignments.csv"))
+    end
+  end)
+
+  -- the cohort's vœux (over a megabyte: two chunks on two threads) rearranged by candidate
+  local function regrouped(order_of)
+    local text = h.slurp(the_cohort() .. "/wishes.csv")
+    local header, body = text:match("^([^\n]*\n)(.*)$")
+    local groups, order, cur = {}, {}, nil
+    for line in body:gmatch("[^\n]+\n") do
+      local id = line:match("^([^,]+),")
+      if id ~= cur then cur = id; order[#order + 1] = id; groups[id] = {} end
+      local g = groups[id]; g[#g + 1] = line
+    end
+    local out = { header }
+    for _, id in ipairs(order_of(order)) do out[#out + 1] = table.concat(groups[id]) end
+    return h.write(h.scratch() .. "/w.csv", table.concat(out)), #text
+  end
+
+  it("vœux in an order of their own (each chunk's first candidate not where the guess looks): the same allocation", function()
+    local c = the_cohort()
+    local base = { formations = c .. "/formations.csv", candidates = c .. "/candidates.csv", wishes = c .. "/wishes.csv" }
+    local ref = h.scratch() .. "/ref"
+    local _, err, code = run_files("2", base, ref)
+    assert.are.equal(0, code, err)
+    local orders = {
+      -- halves swapped: the second chunk starts with the first candidate
+      function(o) local t = {}; local m = #o // 2; for i = m + 1, #o do t[#t + 1] = o[i] end; for i = 1, m do t[#t + 1] = o[i] end; return t end,
+      -- every other candidate, then the rest
+      function(o) local t = {}; for i = 1, #o, 2 do t[#t + 1] = o[i] end; for i = 2, #o, 2 do t[#t + 1] = o[i] end; return t end,
+    }
+    for k, order_of in ipairs(orders) do
+      local path, size = regrouped(order_of)
+      assert.is_true(size > (1 << 20), "the threads' threshold")
+      for _, t in ipairs { "1", "2", "3" } do
+        local out = h.scratch() .. "/o"
+        _, err, code = run_files(t, { formations = base.formations, candidates = base.candidates, wishes = path }, out)
+        assert.are.equal(0, code, err)
+        for _, n in ipairs { "assignments.csv", "formations.csv", "groups.csv", "summary.json" } do
+          assert.are.equal(h.slurp(ref .. "/" .. n), h.slurp(out .. "/" .. n), k .. ": " .. n .. " on " .. t .. " threads")
+        end
+      end
+    end
+  end)
+
+  it("an unknown candidate near the middle of a large vœux file: the same located message on 1, 2 and 3 threads", function()
+    local c = the_cohort()
+    local lines = {}
+    for line in h.slurp(c .. "/wishes.csv"):gmatch("[^\n]+") do lines[#lines + 1] = line end
+    local mid = #lines // 2
+    lines[mid] = lines[mid]:gsub("^[^,]+", "NOBODY")
+    local path = h.write(h.scratch() .. "/w.csv", table.concat(lines, "\n") .. "\n")
+    local msgs = {}
+    for _, t in ipairs { "1", "2", "3" } do
+      local _, err, code = run_files(t, { formations = c .. "/formations.csv", candidates = c .. "/candidates.csv",
+                                          wishes = path }, h.scratch() .. "/o")
+      assert.are.equal(2, code, err)
+      msgs[#msgs + 1] = err
+    end
+    assert.are.equal(msgs[1], msgs[2])
+    assert.are.equal(msgs[1], msgs[3])
+    assert.matches(":" .. mid .. ":1: unknown candidate 'NOBODY' (not in the candidates file)", msgs[1], 1, true)
   end)
 end)
