@@ -143,13 +143,39 @@ static int grow_candidates(sim_problem *p, size_t c)
     return 0;
 }
 
-static int grow_wishes(sim_problem *p, size_t c)
+/* with_lines 0: the array of lines is left out (only while it is NULL and no vœu is in). */
+static int grow_wishes_opt(sim_problem *p, size_t c, int with_lines)
 {
+    if (!p->w_line && p->nw > 0) with_lines = 1;   /* lines implied so far: made explicit below */
     if (regrow(&p->w_cand, c, 4) || regrow(&p->w_form, c, 4) || regrow(&p->w_pref, c, 4) ||
-        regrow(&p->w_rank, c, 4) || regrow(&p->w_line, c, 4))
+        regrow(&p->w_rank, c, 4))
         return -1;
+    if (with_lines) {
+        int implied = !p->w_line;
+        if (regrow(&p->w_line, c, 4)) return -1;
+        if (implied)
+            for (uint32_t w = 0; w < p->nw; w++) p->w_line[w] = p->w_line0 + w;
+    }
     p->cap_w = c;
     return 0;
+}
+
+static int grow_wishes(sim_problem *p, size_t c)
+{
+    return grow_wishes_opt(p, c, 1);
+}
+
+int sim_reserve_wishes_lineless(sim_problem *p, size_t nw)
+{
+    if (nw >= UINT32_MAX - 1) nw = UINT32_MAX - 2;
+    if (nw > p->cap_w && grow_wishes_opt(p, nw, p->nw > 0 || p->w_line) != 0) return -1;
+    return 0;
+}
+
+void sim_set_lines(sim_problem *p, uint32_t *line)
+{
+    free(p->w_line);
+    p->w_line = line;
 }
 
 int sim_reserve(sim_problem *p, size_t nf, size_t nc, size_t nw)
@@ -277,8 +303,10 @@ int sim_set_kept(sim_problem *p, uint32_t c, const char *text)
 uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pref,
                       uint32_t rank, uint32_t line)
 {
-    if (p->nw == p->cap_w) {
-        if (p->nw == UINT32_MAX - 1 || grow_wishes(p, next_cap(p->cap_w)) != 0) return SIM_NONE;
+    if (p->nw == p->cap_w || !p->w_line) {   /* room, and an array of lines */
+        if (p->nw == UINT32_MAX - 1 ||
+            grow_wishes(p, p->nw == p->cap_w ? next_cap(p->cap_w) : p->cap_w) != 0)
+            return SIM_NONE;
     }
     uint32_t w = p->nw++;
     p->w_cand[w] = cand;
@@ -428,7 +456,8 @@ static void sort_small(uint32_t *list, uint32_t n, const uint32_t *key)
 /* The later (in W.csv) of two vœux. */
 static uint32_t later(const sim_problem *p, uint32_t a, uint32_t b)
 {
-    return p->w_line[a] > p->w_line[b] || (p->w_line[a] == p->w_line[b] && a > b) ? a : b;
+    uint32_t la = sim_wish_line(p, a), lb = sim_wish_line(p, b);
+    return la > lb || (la == lb && a > b) ? a : b;
 }
 
 /* Reports the rank shared by vœux a and b of one formation. */
@@ -437,7 +466,7 @@ static int rank_tie(const sim_problem *p, uint32_t a, uint32_t b, uint32_t *bad,
     uint32_t w = later(p, a, b), o = w == a ? b : a;
     *bad = w;
     snprintf(err->msg, sizeof err->msg, "rank %u appears twice in formation '%s' (already on line %u)",
-             p->w_rank[w], p->f_id[p->w_form[w]], p->w_line[o]);
+             p->w_rank[w], p->f_id[p->w_form[w]], sim_wish_line(p, o));
     return -1;
 }
 
@@ -505,7 +534,7 @@ static int check_candidates(sim_problem *p, uint32_t c_lo, uint32_t c_hi, uint32
                 *bad = w;
                 *what = 'p';
                 snprintf(err->msg, sizeof err->msg, "candidate '%s' has two vœux of preference %u (already on line %u)",
-                           p->c_id[c], p->w_pref[w], p->w_line[o]);
+                           p->c_id[c], p->w_pref[w], sim_wish_line(p, o));
                 return -1;
             }
         /* a formation twice: n is small, so quadratic is the fast way */
@@ -516,7 +545,7 @@ static int check_candidates(sim_problem *p, uint32_t c_lo, uint32_t c_hi, uint32
                     *bad = w;
                     *what = 'f';
                     snprintf(err->msg, sizeof err->msg, "candidate '%s' wishes formation '%s' twice (already on line %u)",
-                               p->c_id[c], p->f_id[p->w_form[w]], p->w_line[o]);
+                               p->c_id[c], p->f_id[p->w_form[w]], sim_wish_line(p, o));
                     return -1;
                 }
     }

@@ -52,7 +52,9 @@ typedef struct sim_problem {
     uint32_t *w_cand, *w_form;
     uint32_t *w_pref;              /* 1 = the candidate's favourite */
     uint32_t *w_rank;              /* classement pédagogique in the formation, 1 = best */
-    uint32_t *w_line;              /* line in W.csv (0 when built in memory) */
+    uint32_t *w_line;              /* line in W.csv (0 when built in memory); NULL when the
+                                      lines follow each other: see sim_wish_line */
+    uint32_t w_line0;              /* with w_line NULL: the line of vœu 0 */
     /* derived by sim_index */
     uint32_t *f_start, *f_wish;    /* vœux of formation f: f_wish[f_start[f] .. f_start[f+1]) */
     uint32_t *c_start, *c_wish;    /* vœux of candidate c, by preference */
@@ -70,6 +72,12 @@ typedef struct sim_result {
     void *block;                   /* when not NULL, the arrays above lie in it (sim_allocate
                                       carves them from the loader's spare block): freed whole */
 } sim_result;
+
+/* The line of vœu w in W.csv (a plain file without blank lines keeps no array of them). */
+static inline uint32_t sim_wish_line(const sim_problem *p, uint32_t w)
+{
+    return p->w_line ? p->w_line[w] : p->w_line0 + w;
+}
 
 /* ------------------------------------------------------------ building */
 
@@ -100,6 +108,11 @@ int sim_set_desc(sim_problem *p, uint32_t f, int which, const char *text);
 /* Makes room for at least nf formations, nc candidates and nw vœux in one allocation each
  * (a loader knows about as many from its files' line counts); 0 or -1. */
 int sim_reserve(sim_problem *p, size_t nf, size_t nc, size_t nw);
+/* Room for nw vœux in all, without the array of lines when no vœu is there yet (the fast
+ * parse of a file without blank lines: the lines follow from w_line0). 0 or -1. */
+int sim_reserve_wishes_lineless(sim_problem *p, size_t nw);
+/* The array of lines after all (a blank line was met): line[k] for the nw vœux, taken over. */
+void sim_set_lines(sim_problem *p, uint32_t *line);
 int sim_set_obs(sim_problem *p, uint32_t f, int which, int32_t value);
 /* --keep-columns: candidate c's other columns as CSV text (c = SIM_NONE: their header). */
 int sim_set_kept(sim_problem *p, uint32_t c, const char *text);

@@ -865,7 +865,7 @@ sim_problem *sim_load_opts(const char *fpath, const char *cpath, const char *wpa
     if (sim_index(p, &bad, &what, &ierr) != 0) {
         if (bad == SIM_NONE) { errloc_set(err, in[2].name, 0, 0, "%s", ierr.msg); goto fail; }
         const char *col = what == 'f' ? "formation_id" : what == 'p' ? "preference" : "rank";
-        relocate_in(&in[2], p->w_line[bad], column_index(&in[2], col), ierr.msg, err);
+        relocate_in(&in[2], sim_wish_line(p, bad), column_index(&in[2], col), ierr.msg, err);
         goto fail;
     }
     free(in[0].buf);

@@ -339,3 +339,73 @@ describe("alloc2: candidate ids checked all at once, the id map only when needed
     assert.matches(":" .. mid .. ":1: unknown candidate 'NOBODY' (not in the candidates file)", msgs[1], 1, true)
   end)
 end)
+
+describe("alloc2: the lines of the vœux follow from their place unless a blank line is met", function()
+  teardown(h.remove_scratch)
+
+  local function without(text, s)
+    local a, b = text:find(s, 1, true)
+    while a do
+      text = text:sub(1, a - 1) .. text:sub(b + 1)
+      a, b = text:find(s, 1, true)
+    end
+    return text
+  end
+
+  local F = "formation_id,capacity\nF1,2\nF2,2\nF3,2\n"
+  local C = "id,bac,boursier,resident\nA,general,0,0\nB,general,0,0\nC,general,0,0\n"
+  local ROWS = { "A,F1,1,1", "A,F2,2,1", "B,F1,1,2", "B,F3,2,1", "C,F2,1,2", "C,F3,2,2" }
+  local FAULTS = {
+    { "a preference twice", function(r) r[6] = "C,F3,1,2" end, "two vœux of preference 1" },
+    { "a formation twice", function(r) r[6] = "C,F2,2,3" end, "wishes formation 'F2' twice" },
+    { "a rank twice", function(r) r[6] = "C,F3,2,1" end, "rank 1 appears twice in formation 'F3'" },
+  }
+  -- where blank lines go: none, inside, CRLF ones, before the first vœu, at the end
+  local LAYOUTS = {
+    { "no blank line", function(rows) return table.concat(rows, "\n") .. "\n" end },
+    { "blank lines inside", function(rows)
+        return table.concat(rows, "\n", 1, 2) .. "\n\n\n" .. table.concat(rows, "\n", 3, 6) .. "\n" end },
+    { "CRLF and a blank CRLF line", function(rows)
+        return table.concat(rows, "\r\n", 1, 3) .. "\r\n\r\n" .. table.concat(rows, "\r\n", 4, 6) .. "\r\n" end },
+    { "a blank line first", function(rows) return "\n" .. table.concat(rows, "\n") .. "\n" end },
+    { "blank lines at the end", function(rows) return table.concat(rows, "\n") .. "\n\n\n" end },
+  }
+  for _, fault in ipairs(FAULTS) do
+    for _, layout in ipairs(LAYOUTS) do
+      it(fault[1] .. ", " .. layout[1] .. ": the line csvread names", function()
+        local d = h.scratch()
+        local rows = {}
+        for i, r in ipairs(ROWS) do rows[i] = r end
+        fault[2](rows)
+        local body = layout[2](rows)
+        local f, c = h.write(d .. "/f.csv", F), h.write(d .. "/c.csv", C)
+        local w = h.write(d .. "/w.csv", "candidate_id,formation_id,preference,rank\n" .. body)
+        local q = h.write(d .. "/q.csv", '"candidate_id",formation_id,preference,rank\n' .. body)
+        local _, ref, rcode = run_env("ADMIT_THREADS=1", { "allocate", "--quiet", "--formations", f, "--candidates", c,
+                                                           "--wishes", q, "--out", d .. "/r" })
+        assert.are.equal(2, rcode, ref)
+        assert.matches(fault[3], ref, 1, true)
+        for _, t in ipairs { "1", "2" } do
+          local _, err, code = run_env("ADMIT_THREADS=" .. t, { "allocate", "--quiet", "--formations", f,
+                                       "--candidates", c, "--wishes", w, "--out", d .. "/o" })
+          assert.are.equal(2, code, err)
+          assert.are.equal(without(ref, q), without(err, w))
+        end
+      end)
+    end
+  end
+
+  it("without a fault, blank lines change nothing in the allocation", function()
+    local d = h.scratch()
+    local f, c = h.write(d .. "/f.csv", F), h.write(d .. "/c.csv", C)
+    local outs = {}
+    for i, layout in ipairs(LAYOUTS) do
+      local w = h.write(d .. "/w" .. i .. ".csv", "candidate_id,formation_id,preference,rank\n" .. layout[2](ROWS))
+      local _, err, code = run_env("", { "allocate", "--quiet", "--formations", f, "--candidates", c,
+                                         "--wishes", w, "--out", d .. "/o" .. i })
+      assert.are.equal(0, code, err)
+      outs[i] = h.slurp(d .. "/o" .. i .. "/assignments.csv")
+      assert.are.equal(outs[1], outs[i], layout[1])
+    end
+  end)
+end)
