@@ -53,8 +53,9 @@ typedef struct co_slice {
     sim_result *r;
     uint32_t *s_start, *s_order;
     const uint8_t *flags;      /* per candidate: bac (2 bits), boursier, résident */
-    /* per vœu in formation order (p->f_wish order): its rank and its candidate's flags,
-     * laid out so that each formation reads its applicants in one sequential sweep */
+    /* per vœu in formation order (p->f_wish order, beside p->f_rank): its call position
+     * once computed, and its candidate's flags, laid out so that each formation reads its
+     * applicants in one sequential sweep */
     uint32_t *fo_rank;
     uint8_t *fo_flags;         /* bac (2 bits), boursier, résident, then the group (<< 4) */
     uint32_t *fill;            /* scatter: per thread, per formation, the next slot */
@@ -81,9 +82,10 @@ static void scatter_count(void *ctx, int t, int nt)
     for (uint32_t w = lo; w < hi; w++) count[x->p->w_form[w]]++;
 }
 
-/* Pass 2: each vœu's rank and flags to its place in formation order. Sequential reads,
- * writes into one stream per formation; a formation's vœux keep W.csv order, as in
- * p->f_wish (sim_index's counting sort), so slot k here is vœu p->f_wish[k]. */
+/* Pass 2: each vœu's flags to its place in formation order (its rank is there already,
+ * p->f_rank). Sequential reads, writes into one stream per formation; a formation's vœux
+ * keep W.csv order, as in p->f_wish (sim_index's counting sort), so slot k here is vœu
+ * p->f_wish[k]. */
 static void scatter_fill(void *ctx, int t, int nt)
 {
     co_slice *x = ctx;
@@ -98,12 +100,11 @@ static void scatter_fill(void *ctx, int t, int nt)
          * W.csv order, rather than scattered from each formation's list */
         int g = groups_of_bac(fl & 3, p->f_caps[f], p->f_min_techno[f], p->f_min_pro[f]);
         r->w_group[w] = (uint8_t)g;
-        x->fo_rank[k] = p->w_rank[w];
         x->fo_flags[k] = (uint8_t)(fl | g << 4);
     }
 }
 
-/* fo_rank and fo_flags, on nt threads: 0 or -1 (out of memory). */
+/* fo_flags (and the groups), on nt threads: 0 or -1 (out of memory). */
 static int scatter(co_slice *x, int nt)
 {
     const sim_problem *p = x->p;
@@ -158,13 +159,14 @@ static int call_orders_range(const co_slice *x, uint32_t f_lo, uint32_t f_hi, in
     for (uint32_t f = f_lo; f < f_hi && rc == 0; f++) {
         const uint32_t *list = p->f_wish + p->f_start[f];
         uint32_t n = p->f_start[f + 1] - p->f_start[f], count[NGROUPS] = { 0 };
-        uint32_t *rank = x->fo_rank + p->f_start[f];   /* read into all[], then the call positions */
+        const uint32_t *ranks = p->f_rank + p->f_start[f];
+        uint32_t *rank = x->fo_rank + p->f_start[f];   /* the call positions */
         const uint8_t *flags = x->fo_flags + p->f_start[f];
         for (uint32_t i = 0; i < n; i++) {
             uint8_t fl = flags[i];
             int g = fl >> 4;   /* scatter_fill's groups_of_bac */
             group[i] = (uint8_t)g;
-            all[i].rank = rank[i];
+            all[i].rank = ranks[i];
             all[i].boursier = (fl >> 2) & 1;
             all[i].resident = (fl >> 3) & 1;
             count[g]++;

@@ -392,7 +392,10 @@ static int problem_set_ranking(lua_State *L)
         newrank[i] = k;
         lua_pop(L, 1);
     }
-    for (uint32_t i = 0; i < n; i++) p->w_rank[list[i]] = newrank[i];
+    for (uint32_t i = 0; i < n; i++) {
+        p->w_rank[list[i]] = newrank[i];
+        p->f_rank[p->f_start[f] + i] = newrank[i];   /* list is f_wish + f_start[f] */
+    }
     return 0;
 }
 

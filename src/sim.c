@@ -96,7 +96,7 @@ void sim_problem_free(sim_problem *p)
     free(p->c_kept);
     free(p->c_id); free(p->c_bac); free(p->c_boursier); free(p->c_resident);
     free(p->w_cand); free(p->w_form); free(p->w_pref); free(p->w_rank); free(p->w_line);
-    free(p->f_start); free(p->f_wish); free(p->c_start); free(p->c_wish);
+    free(p->f_start); free(p->f_wish); free(p->f_rank); free(p->c_start); free(p->c_wish);
     free(p);
 }
 
@@ -424,22 +424,33 @@ void sim_default_caps(sim_problem *p)
 }
 
 /* Counting sort of the vœux on key[w] (0..nkeys): start[] gets nkeys+1 offsets, out[]
- * the vœux in key order, W.csv order kept inside a key. */
-static int bucket(const uint32_t *key, uint32_t nw, uint32_t nkeys, uint32_t **start, uint32_t **out)
+ * the vœux in key order, W.csv order kept inside a key; with val, val_out[] gets val[w]
+ * beside each (read in W order here rather than at random later). */
+static int bucket(const uint32_t *key, uint32_t nw, uint32_t nkeys, uint32_t **start, uint32_t **out,
+                  const uint32_t *val, uint32_t **val_out)
 {
     uint32_t *s = calloc((size_t)nkeys + 1, sizeof *s);
     uint32_t *o = malloc((nw ? nw : 1) * sizeof *o);
-    if (!s || !o) { free(s); free(o); return -1; }
+    uint32_t *v = val ? malloc((nw ? nw : 1) * sizeof *v) : NULL;
+    if (!s || !o || (val && !v)) { free(s); free(o); free(v); return -1; }
     for (uint32_t w = 0; w < nw; w++) s[key[w] + 1]++;
     for (uint32_t k = 0; k < nkeys; k++) s[k + 1] += s[k];
     uint32_t *fill = malloc(((size_t)nkeys + 1) * sizeof *fill);
-    if (!fill) { free(s); free(o); return -1; }
+    if (!fill) { free(s); free(o); free(v); return -1; }
     memcpy(fill, s, ((size_t)nkeys + 1) * sizeof *fill);
-    for (uint32_t w = 0; w < nw; w++) o[fill[key[w]]++] = w;
+    if (v)
+        for (uint32_t w = 0; w < nw; w++) {
+            uint32_t at = fill[key[w]]++;
+            o[at] = w;
+            v[at] = val[w];
+        }
+    else
+        for (uint32_t w = 0; w < nw; w++) o[fill[key[w]]++] = w;
     free(fill);
     free(*start); free(*out);
     *start = s;
     *out = o;
+    if (val_out) { free(*val_out); *val_out = v; }
     return 0;
 }
 
@@ -491,15 +502,15 @@ static int check_ranks(const sim_problem *p, uint32_t f_lo, uint32_t f_hi, uint3
     int rc = 0;
     for (uint32_t f = f_lo; f < f_hi && rc == 0; f++) {
         uint32_t n = p->f_start[f + 1] - p->f_start[f], max = 0;
-        const uint32_t *list = p->f_wish + p->f_start[f];
-        for (uint32_t i = 0; i < n; i++) if (p->w_rank[list[i]] > max) max = p->w_rank[list[i]];
+        const uint32_t *list = p->f_wish + p->f_start[f], *rank = p->f_rank + p->f_start[f];
+        for (uint32_t i = 0; i < n; i++) if (rank[i] > max) max = rank[i];
         if (max <= dense) {
             for (uint32_t i = 0; i < n && rc == 0; i++) {
-                uint32_t w = list[i], r = p->w_rank[w];
+                uint32_t w = list[i], r = rank[i];
                 if (seen[r]) rc = rank_tie(p, w, seen[r] - 1, bad, err);
                 seen[r] = w + 1;
             }
-            for (uint32_t i = 0; i < n; i++) seen[p->w_rank[list[i]]] = 0;
+            for (uint32_t i = 0; i < n; i++) seen[rank[i]] = 0;
             continue;
         }
         memcpy(a, list, n * sizeof *a);
@@ -583,8 +594,8 @@ static void bucket_thread(void *ctx, int t, int nt)
     index_job *j = ctx;
     sim_problem *p = j->p;
     for (int k = t; k < 2; k += nt)   /* by formation on one thread, by candidate on the other */
-        j->bucket_rc[k] = k == 0 ? bucket(p->w_form, p->nw, p->nf, &p->f_start, &p->f_wish)
-                                 : bucket(p->w_cand, p->nw, p->nc, &p->c_start, &p->c_wish);
+        j->bucket_rc[k] = k == 0 ? bucket(p->w_form, p->nw, p->nf, &p->f_start, &p->f_wish, p->w_rank, &p->f_rank)
+                                 : bucket(p->w_cand, p->nw, p->nc, &p->c_start, &p->c_wish, NULL, NULL);
 }
 
 static void check_thread(void *ctx, int t, int nt)

@@ -57,6 +57,8 @@ typedef struct sim_problem {
     uint32_t w_line0;              /* with w_line NULL: the line of vœu 0 */
     /* derived by sim_index */
     uint32_t *f_start, *f_wish;    /* vœux of formation f: f_wish[f_start[f] .. f_start[f+1]) */
+    uint32_t *f_rank;              /* beside f_wish: each one's w_rank, read in one sweep per
+                                      formation (whoever changes a rank changes both) */
     uint32_t *c_start, *c_wish;    /* vœux of candidate c, by preference */
     size_t cap_f, cap_c, cap_w;    /* allocated room */
 } sim_problem;

@@ -409,3 +409,50 @@ describe("alloc2: the lines of the vœux follow from their place unless a blank 
     end
   end)
 end)
+
+describe("alloc2: ranks kept in formation order beside the vœux", function()
+  teardown(function()
+    h.remove_scratch()
+    cohort = nil
+  end)
+
+  -- p:set_ranking changes a formation's classement after loading: the allocation must be the
+  -- one of a vœux file that held those ranks from the start
+  it("p:set_ranking then p:run gives what a vœux file with the new ranks gives, in both modes", function()
+    local c = the_cohort()
+    local f, cand, w = c .. "/formations.csv", c .. "/candidates.csv", c .. "/wishes.csv"
+    local prob = admit.check(admit.sim_load(f, cand, w))
+    -- reverse the classement of the formations with the most applicants
+    local changed = {}
+    for i = 1, #prob do
+      local apps = prob:applicants(i)
+      if #apps >= 50 and #changed < 5 then
+        local ids = {}
+        for k = #apps, 1, -1 do ids[#ids + 1] = apps[k].candidate_id end
+        prob:set_ranking(i, ids)
+        local newrank = {}
+        for k, id in ipairs(ids) do newrank[id] = k end
+        changed[prob:formation(i).formation_id] = newrank
+        changed[#changed + 1] = i
+      end
+    end
+    assert.are.equal(5, #changed)
+    -- the same ranks written into a vœux file
+    local out = {}
+    for line in h.slurp(w):gmatch("[^\n]+") do
+      local cid, fid, pref = line:match("^([^,]+),([^,]+),([^,]+),")
+      local nr = changed[fid]
+      if nr and nr[cid] then line = table.concat({ cid, fid, pref, nr[cid] }, ",") end
+      out[#out + 1] = line
+    end
+    local w2 = h.write(h.scratch() .. "/w2.csv", table.concat(out, "\n") .. "\n")
+    local fresh = admit.check(admit.sim_load(f, cand, w2))
+    for _, mode in ipairs { "student", "school" } do
+      local a, b = prob:run(mode), fresh:run(mode)
+      assert.are.same(b:assignments(), a:assignments(), mode)
+      assert.are.same(b:formations(), a:formations(), mode)
+      local wa, wb = a:wishes(), b:wishes()
+      for k = 1, #wb, 97 do assert.are.same(wb[k], wa[k], mode .. " vœu " .. k) end
+    end
+  end)
+end)
