@@ -5,9 +5,14 @@
 --
 -- The candidates file needs the columns id,bac,boursier,resident; these policies also
 -- read moyenne, maths, francais, specialite and motivation (see the fixture below).
+-- What it prints is in the user's language (--lang, LANG): English templates looked up in
+-- admit's French catalogue (SCRIPTING.md §1, "Language").
+local i18n = require "admit.i18n"
+local T = i18n.t
+
 local path = arg and arg[1] or (admit.home .. "/tests/fixtures/callorder/candidates.csv")
 local candidates = admit.check(admit.candidates(path))
-print(string.format("%d candidates from %s", #candidates, path))
+print(T("{n} candidates from {file}", { n = #candidates, file = path }))
 
 -- Every policy file; the first policy matching a formation gives it its rules.
 local policies = {}
@@ -41,8 +46,8 @@ for _, spec in ipairs(specs) do
   spec.policy = policy_for(spec)
   local f = admit.formation(spec)
   print()
-  print(f)
-  print("policy: " .. (f.policy and f.policy.name or "none"))
+  print(admit.tr(tostring(f)))   -- tostring is English, as every text of the API; admit.tr: in the user's language
+  print(f.policy and T("policy: {name}", { name = f.policy.name }) or T("policy: none"))
   -- the policy ranks the candidates, decides the group capacities; each group gets its
   -- ordre d'appel with the formation's boursier rate
   local groups = f:call_orders(candidates)
@@ -50,9 +55,10 @@ for _, spec in ipairs(specs) do
     local co = g.call_order
     local first = {}
     for k = 1, math.min(g.capacity, #co) do first[#first + 1] = co[k].id end
-    print(string.format("  group %-6s %2d seats by the decree, %2d by the policy, %2d candidates;"
-                        .. " called first: %s", g.name, f.groups[g.name], g.capacity, #co,
-                        table.concat(first, " ")))
+    local function w2(n) return i18n.pad(tostring(n), 2, "r") end   -- numbers in columns
+    print("  " .. T("group {name} {a} seats by the decree, {b} by the policy, {c} candidates; called first: {list}", {
+      name = i18n.pad(g.name, 6), a = w2(f.groups[g.name]), b = w2(g.capacity), c = w2(#co),
+      list = table.concat(first, " ") }))
     -- the boursier rate holds on every prefix, or no boursier is left to call
     for k = 1, #co do
       assert(co[k].boursier_ok, "boursier rate broken at position " .. k)

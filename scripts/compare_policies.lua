@@ -8,6 +8,10 @@
 -- policy file of the policies directory is applied. The same seeded cohort is simulated
 -- twice, without and with the policies, and every formation whose outcome changed is listed.
 local lfs = require "lfs"
+-- what it prints is in the user's language (--lang, LANG): English templates looked up in
+-- admit's French catalogue (SCRIPTING.md §1, "Language")
+local i18n = require "admit.i18n"
+local T = i18n.t
 
 local USAGE = [[
 usage: admit scripts/compare_policies.lua [POLICY ...] [--seed N] [--candidates N]
@@ -20,11 +24,8 @@ usage: admit scripts/compare_policies.lua [POLICY ...] [--seed N] [--candidates 
   --policies DIR   where the policy files are (default: scripts/policies of the
                    installation; use your own directory to try your own policies)]]
 
+-- errors are raised in English, like admit's own: admit shows them in the user's language
 local function usage_error(msg) admit.fail(msg .. "\n" .. USAGE) end
-
-local function plural(n, one, many)
-  return string.format("%d %s", n, n == 1 and one or (many or one .. "s"))
-end
 
 local function whole(option, text, min, max)
   local n = text:match("^%d+$") and math.tointeger(tonumber(text))
@@ -47,16 +48,16 @@ local known = { seed = true, candidates = true, annexes = true, policies = true 
 local i = 1
 while arg and arg[i] do
   local a = arg[i]
-  if a == "--help" or a == "-h" then print(USAGE) return end
+  if a == "--help" or a == "-h" then print(admit.tr(USAGE)) return end
   local key = a:match("^%-%-(.+)$")
   if key then
-    if not known[key] then usage_error("unknown option " .. a) end
+    if not known[key] then usage_error("unknown option '" .. a .. "'") end
     local value = arg[i + 1]
-    if value == nil or value:match("^%-%-") then usage_error(a .. " needs a value") end
+    if value == nil or value:match("^%-%-") then usage_error("option " .. a .. " needs a value") end
     given[key] = value
     i = i + 2
   elseif a:match("^%-") then
-    usage_error("unknown option " .. a)
+    usage_error("unknown option '" .. a .. "'")
   else
     names[#names + 1] = a
     i = i + 1
@@ -88,24 +89,28 @@ do
                       wishes = files .. "/wishes.csv", policies = policies }
 end
 
-print(string.format("%s (%s), %s; applied to %s; seed %d, %s",
-  plural(#names, "policy file"), table.concat(names, ", "), plural(#policies, "policy", "policies"),
-  plural(c.applied, "formation"), opts.seed, plural(opts.candidates, "candidate")))
+local function count(n, one, many) return i18n.count(n, one, many) end
+print(T("{files} ({names}), {policies}; applied to {formations}; seed {seed}, {candidates}", {
+  files = count(#names, "{n} policy file", "{n} policy files"), names = table.concat(names, ", "),
+  policies = count(#policies, "{n} policy", "{n} policies"),
+  formations = count(c.applied, "{n} formation", "{n} formations"), seed = opts.seed,
+  candidates = count(opts.candidates, "{n} candidate", "{n} candidates") }))
 if c.applied == 0 then
-  print("No formation of the cohort matches these policies: check their establishment, program"
-    .. " and commune against the formations (admit.annexes(), SCRIPTING.md §2).")
+  print(T("No formation of the cohort matches these policies: check their establishment, program"
+    .. " and commune against the formations (admit.annexes(), SCRIPTING.md §2)."))
 end
 print()
-io.write(admit.comparison_text(c))
+io.write(admit.comparison_text(c, { lang = admit.lang() }))
 -- c.rows holds every formation before / after: e.g. the ones a policy changed
 local shown = 0
 for _, row in ipairs(c.rows) do
   if row.policy and row.change ~= "unchanged" then
-    if shown == 0 then print("\nFormations with a policy whose outcome changed:") end
+    if shown == 0 then print("\n" .. T("Formations with a policy whose outcome changed:")) end
     shown = shown + 1
-    print(string.format("  %-8s %s [%s]: admitted %d → %d, %s", row.formation_id, row.program or "", row.policy,
-      row.admitted_before, row.admitted_after, row.change))
+    print("  " .. i18n.pad(row.formation_id, 8) .. " " .. T("{program} [{policy}]: admitted {a} → {b}, {change*}", {
+      program = row.program or "", policy = row.policy, a = row.admitted_before, b = row.admitted_after,
+      change = row.change }))
   end
 end
-print("\n(`admit compare --out DIR` writes the same comparison as report.html, comparison.csv"
-  .. " and comparison.xlsx.)")
+print("\n" .. T("(`admit compare --out DIR` writes the same comparison as report.html, comparison.csv"
+  .. " and comparison.xlsx.)"))

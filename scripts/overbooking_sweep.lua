@@ -12,6 +12,11 @@
 --     STEP  step of the overbooking in percent (default 1)
 --     SEED  seed of the behaviour model (default 2023)
 local lfs = require "lfs"
+-- The terminal speaks the user's language (--lang, LANG), sweep.html the report's (French
+-- unless --lang or the locale asks otherwise, as report.html): English templates looked up in
+-- admit's French catalogue (SCRIPTING.md §1, "Language").
+local i18n = require "admit.i18n"
+local T = i18n.t
 local out_dir = arg and arg[1] or "out/sweep"
 local step = math.tointeger(tonumber(arg and arg[2] or 1))
 local seed = math.tointeger(tonumber(arg and arg[3] or 2023))
@@ -72,10 +77,21 @@ local rows, best = {}, {}
 local ok, err = pcall(function()
   admit.check(admit.generate(cohort))
   local F, C, W = cohort.out .. "/formations.csv", cohort.out .. "/candidates.csv", cohort.out .. "/wishes.csv"
-  print(string.format("Overbooking sweep: phase principale, 37 days, behaviour model (seed %d), "
-    .. "2023 Hauts-de-France cohort (40,000 candidates, seed 2023)", seed))
-  print(string.format("%5s  %-6s %10s %9s %7s %11s %12s %13s", "over%", "type", "formations", "capacity",
-    "fill", "overfilled", "seats over", "minimums met"))
+  print(T("Overbooking sweep: phase principale, 37 days, behaviour model (seed {n}), "
+    .. "2023 Hauts-de-France cohort (40,000 candidates, seed 2023)", { n = seed }))
+  -- the table is printed as the runs go: each column as wide as its header in the
+  -- language, or its widest value
+  local heads = { T("over%"), T("type"), T("formations"), T("capacity"), T("fill"), T("overfilled"),
+    T("seats over"), T("minimums met") }
+  local widths = { 5, 6, 10, 9, 7, 11, 12, 13 }
+  local align = { "r", "l", "r", "r", "r", "r", "r", "r" }
+  for k, head in ipairs(heads) do widths[k] = math.max(widths[k], i18n.width(head)) end
+  local function line(cells)
+    local out = {}
+    for k, cell in ipairs(cells) do out[k] = i18n.pad(tostring(cell), widths[k], align[k]) end
+    print((table.concat(out, "  "):gsub("%s+$", "")))
+  end
+  line(heads)
   for x = 0, 30, step do
     local r = admit.phase { formations = F, candidates = C, wishes = W, overbooking = x, seed = seed }
     local t = measure(r)
@@ -84,8 +100,8 @@ local ok, err = pcall(function()
       if m.formations > 0 then
         local fill = m.capacity > 0 and m.seated / m.capacity or 0
         rows[#rows + 1] = { x, name, m.formations, m.capacity, m.accepted, fill, m.overfilled, m.over, m.met, m.with_min }
-        print(string.format("%5d  %-6s %10d %9d %6.1f%% %11d %12d %8d of %d", x, name, m.formations,
-          m.capacity, 100 * fill, m.overfilled, m.over, m.met, m.with_min))
+        line { x, name, m.formations, m.capacity, i18n.percent(m.seated, m.capacity), m.overfilled, m.over,
+          T("{a} of {b}", { a = m.met, b = m.with_min }) }
         local b = best[name]
         if m.overfilled == 0 and (not b or fill > b.fill) then best[name] = { x = x, fill = fill, met = m.met, with_min = m.with_min } end
       end
@@ -95,11 +111,13 @@ end)
 cleanup()
 if not ok then error(err, 0) end
 
-print("\nAnswer: the overbooking that fills each type best with no formation overfilled")
+print("\n" .. T("Answer: the overbooking that fills each type best with no formation overfilled"))
 for _, name in ipairs(types) do
   local b = best[name]
   if b then
-    print(string.format("  %-6s %2d%%: fill %.1f%%, minimums met %d of %d", name, b.x, 100 * b.fill, b.met, b.with_min))
+    local pct = i18n.percent_text(i18n.pad(tostring(b.x), 2, "r"))
+    print("  " .. T("{type} {pct}: fill {fill}, minimums met {a} of {b}", { type = i18n.pad(name, 6), pct = pct,
+      fill = i18n.percent(b.fill, 1), a = b.met, b = b.with_min }))
   end
 end
 
@@ -128,16 +146,18 @@ for _, name in ipairs(types) do
     over_series[#over_series + 1] = { label = name, colour = colours[name], values = over[name] }
   end
 end
+local lang = admit.report_lang or "fr"
+local function P(template, values) return T(template, values, lang) end
 local page = table.concat {
-  '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Overbooking sweep</title>\n',
-  "<style>body{font-family:sans-serif;max-width:60rem;margin:1rem auto}svg{max-width:100%;height:auto}",
+  '<!DOCTYPE html>\n<html lang="', lang, '">\n<head>\n<meta charset="utf-8">\n<title>', esc(P("Overbooking sweep")),
+  "</title>\n<style>body{font-family:sans-serif;max-width:60rem;margin:1rem auto}svg{max-width:100%;height:auto}",
   "svg .ax{stroke:#888}svg .grid{stroke:#e3e7eb}svg text{font-size:11px}.legend span{margin-right:1rem}</style>\n",
-  "</head>\n<body>\n<h1>Overbooking sweep</h1>\n<p>", esc(string.format("Phase principale (37 days, behaviour "
-    .. "model, seed %d) on the 2023 Hauts-de-France cohort of make run, every formation overbooked by the same "
-    .. "percent.", seed)), "</p>\n<h2>Fill rate (accepted up to the capacity / capacity)</h2>\n",
-  chart(esc, fill_series, 100, "%", "fill rate against overbooking", xs),
-  "\n<h2>Formations overfilled (accepted above the capacity)</h2>\n",
-  chart(esc, over_series, maxover, "", "formations overfilled against overbooking", xs), "\n</body>\n</html>\n",
+  "</head>\n<body>\n<h1>", esc(P("Overbooking sweep")), "</h1>\n<p>", esc(P("Phase principale (37 days, behaviour "
+    .. "model, seed {n}) on the 2023 Hauts-de-France cohort of make run, every formation overbooked by the same "
+    .. "percent.", { n = seed })), "</p>\n<h2>", esc(P("Fill rate (accepted up to the capacity / capacity)")), "</h2>\n",
+  chart(esc, fill_series, 100, "%", P("fill rate against overbooking"), xs),
+  "\n<h2>", esc(P("Formations overfilled (accepted above the capacity)")), "</h2>\n",
+  chart(esc, over_series, maxover, "", P("formations overfilled against overbooking"), xs), "\n</body>\n</html>\n",
 }
 admit.check(admit.write_dir(out_dir, { ["sweep.csv"] = table.concat(lines, "\n") .. "\n", ["sweep.html"] = page }))
-print("\n" .. out_dir .. "/sweep.csv and sweep.html (the curves) written")
+print("\n" .. T("{dir}/sweep.csv and sweep.html (the curves) written", { dir = out_dir }))

@@ -35,6 +35,9 @@ typedef struct csv_scratch {
     size_t *row_line;
     size_t nrows, rows_cap;
     size_t mem_room;          /* bytes the Lua memory cap still allows (0 = no cap) */
+    size_t *head_col;         /* 1-based file column of each header field, when columns with
+                               * no name were left out (NULL: field i is column i) */
+    size_t nhead_col;
     int out_of_memory;
 } csv_scratch;
 
@@ -45,6 +48,7 @@ static void scratch_release(csv_scratch *t)
     free(t->field_len);
     free(t->row_first);
     free(t->row_line);
+    free(t->head_col);
     memset(t, 0, sizeof *t);
 }
 
@@ -110,6 +114,16 @@ static int scratch_add_row(csv_scratch *t, const csv_row *row)
 static int csv_collect(void *vt, csv_reader *rd, const csv_row *row)
 {
     csv_scratch *t = vt;
+    if (row->index == 0 && row->column && row->nfields) {
+        size_t cap = 0;
+        if (scratch_grow(t, (void **)&t->head_col, &cap, row->nfields, sizeof(size_t)) != 0) {
+            t->out_of_memory = 1;
+            csv_fail(rd, 0, "not enough memory");
+            return -1;
+        }
+        for (size_t i = 0; i < row->nfields; i++) t->head_col[i] = csv_column(row, i);
+        t->nhead_col = row->nfields;
+    }
     if (scratch_add_row(t, row) != 0) {
         t->out_of_memory = 1;
         csv_fail(rd, 0, "not enough memory");
@@ -123,15 +137,24 @@ static size_t row_nfields(const csv_scratch *t, size_t r)
     return (r + 1 < t->nrows ? t->row_first[r + 1] : t->nfields) - t->row_first[r];
 }
 
-/* Pushes header (a list of names) and rows (tables from names to strings, _line). */
+/* Pushes header (a list of names; header.column_in_file[i] is the file column of name i
+ * when columns with no name were left out) and rows (tables from names to strings, _line). */
 static void scratch_push(lua_State *L, const csv_scratch *t)
 {
     size_t nhead = t->nrows ? row_nfields(t, 0) : 0;
-    lua_createtable(L, (int)nhead, 0);
+    lua_createtable(L, (int)nhead, 1);
     int header = lua_gettop(L);
     for (size_t i = 0; i < nhead; i++) {
         lua_pushlstring(L, t->text + t->field_off[i], t->field_len[i]);
         lua_rawseti(L, header, (lua_Integer)i + 1);
+    }
+    if (t->head_col && t->nhead_col == nhead) {
+        lua_createtable(L, (int)nhead, 0);
+        for (size_t i = 0; i < nhead; i++) {
+            lua_pushinteger(L, (lua_Integer)t->head_col[i]);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        lua_setfield(L, header, "column_in_file");
     }
     lua_createtable(L, t->nrows ? (int)(t->nrows - 1) : 0, 0);
     for (size_t r = 1; r < t->nrows; r++) {

@@ -676,13 +676,13 @@ describe("the main job's annex summary", function()
       "\ntechno: 2 rows\n",                                          -- 1. a table and its count
       "\n20 BTS rows mention Cybersécurité; 6 in the académie d'Amiens\n",  -- 2.
       "\nhighest BTS minimum: 80% at ",                                 -- 3.
-      "\nLycée Louis Pasteur, Gestion de la PME:\t64\n",                -- 4.
-      "\nLycée Louis Pasteur (Hénin-Beaumont), Travaux publics:\t44\n",
-      "\nambiguous:\tnil\nambiguous: 2 rows match establishment \"Lycée Condorcet\"",  -- 5.
+      "\nLycée Louis Pasteur, Gestion de la PME: 64\n",                -- 4.
+      "\nLycée Louis Pasteur (Hénin-Beaumont), Travaux publics: 44\n",
+      "\nambiguous: nil\nambiguous: 2 rows match establishment \"Lycée Condorcet\"",  -- 5.
       "\n  Lycée Condorcet (Lens) | BTS - Services - Support à l'action managériale | 59% (bts-pro.csv:",
       "\n  Lycée Condorcet (Saint-Quentin) | BTS - Services - Support à l'action managériale | 55% (bts-pro.csv:",
-      "\nwith the commune (Lens):\t59\n",
-      "\nthe source gives two rates:\tnil\n",
+      "\nwith the commune (Lens): 59\n",
+      "\nthe source gives two rates: nil\n",
       "\nanomalies: 16 cut labels, 4 keys with two rates, 6 homonyms\n",  -- 6.
     } do
       assert.is_truthy(out:find(want, 1, true), want)

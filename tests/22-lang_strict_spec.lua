@@ -13,58 +13,7 @@ local EN = "LC_ALL= LC_MESSAGES= LANG=C.UTF-8 ADMIT_I18N_STRICT=1 COLUMNS=100"
 local HAND = h.root .. "/tests/fixtures/sim/hand/"
 local NNBSP = "\u{202F}"
 
--- English words that a French text never holds (matched as whole ASCII words, after the
--- machine tokens are taken out: paths, snake_case names, options, quoted names).
-local ENGLISH = {
-  "applied", "needed", "of", "placed", "admitted", "resident", "seats", "seat", "formations with",
-  "rows", "row", "column", "columns", "round", "rounds", "offers", "offer", "filled", "overfilled",
-  "underfilled", "results", "Results", "candidates", "candidate", "unassigned", "the", "with", "and",
-  "not met", "met", "policy", "policies", "changed", "before", "after", "days", "behaviour", "open",
-  "read", "skipped", "encoding", "separator", "header", "Report", "rebuilt", "share", "written",
-  "error", "cannot", "missing", "expected", "got", "file", "folder", "is", "are", "has", "have",
-  "empty", "left", "more", "minimum rates", "Minimum", "Totals", "fill", "annex", "lines", "cut",
-  "June", "July", "day", "end", "phase:", "Commands", "usage", "needs", "unknown", "wrote",
-}
-
---- The English words left in text (machine tokens taken out first).
-local function english_in(text)
-  local found, seen = {}, {}
-  for line in text:gmatch("[^\n]+") do
-    line = line:gsub("^(%s*)%S+(%s+<%-)", "%1%2")            -- --explain: the field's machine name
-      :gsub("%S+,%S+", " ")                                 -- a header, a list of columns
-      :gsub("'[^']*'", " ")                                 -- quoted names (headers, columns)
-      :gsub("%S*[/_]%S*", " ")                              -- paths, snake_case, file names
-      :gsub("%-%-?[%w%-]+", " ")                            -- options
-      :gsub("%S+%.%a%a%a?%a?", " ")                         -- file names (report.html)
-    for _, w in ipairs(ENGLISH) do
-      local pattern = "%f[%a]" .. w:gsub("%p", "%%%0") .. "%f[%A]"
-      if line:find(pattern) and not seen[w] then
-        seen[w] = true
-        found[#found + 1] = w .. " in: " .. line
-      end
-    end
-  end
-  return found
-end
-
---- The strict reports of stderr (the texts with no French).
-local function misses_in(err)
-  local list = {}
-  for text in err:gmatch("admit: i18n%-strict: no French for: ([^\n]*)") do list[#list + 1] = text end
-  return list
-end
-
---- Asserts that a run in French said everything in French; returns its outputs.
-local function all_french(out, err, what)
-  local misses = misses_in(err)
-  if #misses > 0 then
-    error(what .. ": no French for:\n  " .. table.concat(misses, "\n  "), 2)
-  end
-  local words = english_in(out .. "\n" .. err)
-  if #words > 0 then
-    error(what .. ": English left in the French output:\n  " .. table.concat(words, "\n  "), 2)
-  end
-end
+local english_in, misses_in, all_french = h.english_in, h.i18n_misses, h.all_french
 
 -- A cohort with accented académies (Besançon, Orléans-Tours, La Réunion) and one from the
 -- open dataset's layout, made once for the whole file.
@@ -306,7 +255,7 @@ describe("every template of the French catalogue", function()
     for _, pair in ipairs(messages) do
       local function names(s)
         local t = {}
-        for n in s:gmatch("{([%w_]+)%*?}") do t[#t + 1] = n end
+        for n in s:gmatch("{([%w_]+)[%*%?]?}") do t[#t + 1] = n end
         table.sort(t)
         return table.concat(t, ",")
       end

@@ -612,4 +612,29 @@ describe("admit phase takes the loader options of allocate", function()
              "--wishes", HAND .. "wishes.csv", "--out", ref .. "/r" })
     assert.are_not.same(files(ref .. "/r", { "days.csv" }), files(dir .. "/a", { "days.csv" }))
   end)
+
+  -- the column of a bad overbooking / rang_limite / nb_recrutements value is its column in
+  -- the file, columns with no name before it counted (Excel's empty header cells)
+  for _, case in ipairs {
+    { "no unnamed column", ",overbooking", ",abc", 9 },
+    { "one unnamed column before it", ",,overbooking", ",,abc", 10 },
+    { "two unnamed columns before, one after", ",,,rang_limite,", ",,,-1,", 11 },
+    { "an unnamed column between two phase columns", ",overbooking,,nb_recrutements", ",5,,x", 11 },
+  } do
+    it("a bad phase value is located at its column in the file: " .. case[1], function()
+      local dir = h.scratch()
+      local text = h.slurp(HAND .. "formations.csv"):gsub("\n", case[2] .. "\n", 1)
+      local first = true
+      text = text:gsub("\n([^\n]+)", function(line)
+        local add = first and case[3] or case[3]:gsub("[^,]+", "")
+        first = false
+        return "\n" .. line .. add
+      end)
+      local f = h.write(dir .. "/f.csv", text)
+      local _, err, code = h.run({ "phase", "--formations", f, "--candidates", HAND .. "candidates.csv", "--wishes",
+        HAND .. "wishes.csv", "--out", dir .. "/o" })
+      assert.are.equal(2, code, err)
+      assert.matches("^admit: " .. f:gsub("%p", "%%%0") .. ":2:" .. case[4] .. ": ", err)
+    end)
+  end
 end)

@@ -81,4 +81,60 @@ function helpers.run(args, stdin, opts)
   return o, e, ok and 0 or code
 end
 
+-- ------------------------------------------------------------ French output checks (tests 22, 27)
+
+-- English words that a French text never holds (matched as whole ASCII words, after the
+-- machine tokens are taken out: paths, snake_case names, options, quoted names).
+helpers.ENGLISH = {
+  "applied", "needed", "of", "placed", "admitted", "resident", "seats", "seat", "formations with",
+  "rows", "row", "column", "columns", "round", "rounds", "offers", "offer", "filled", "overfilled",
+  "underfilled", "results", "Results", "candidates", "candidate", "unassigned", "the", "with", "and",
+  "not met", "met", "policy", "policies", "changed", "before", "after", "days", "behaviour", "open",
+  "read", "skipped", "encoding", "separator", "header", "Report", "rebuilt", "share", "written",
+  "error", "cannot", "missing", "expected", "got", "file", "folder", "is", "are", "has", "have",
+  "empty", "left", "more", "minimum rates", "Minimum", "Totals", "fill", "annex", "lines", "cut",
+  "June", "July", "day", "end", "phase:", "Commands", "usage", "needs", "unknown", "wrote",
+}
+
+--- The English words left in text (machine tokens taken out first).
+function helpers.english_in(text)
+  local found, seen = {}, {}
+  for line in text:gmatch("[^\n]+") do
+    line = line:gsub("^(%s*)%S+(%s+<%-)", "%1%2")            -- --explain: the field's machine name
+      :gsub("%S+,%S+", " ")                                 -- a header, a list of columns
+      :gsub("'[^']*'", " ")                                 -- quoted names (headers, columns)
+      :gsub("%S*[/_]%S*", " ")                              -- paths, snake_case, file names
+      :gsub("%-%-?[%w%-]+", " ")                            -- options
+      :gsub("%S+%.%a%a%a?%a?", " ")                         -- file names (report.html)
+    for _, w in ipairs(helpers.ENGLISH) do
+      local pattern = "%f[%a]" .. w:gsub("%p", "%%%0") .. "%f[%A]"
+      if line:find(pattern) and not seen[w] then
+        seen[w] = true
+        found[#found + 1] = w .. " in: " .. line
+      end
+    end
+  end
+  return found
+end
+
+--- The strict reports of stderr (ADMIT_I18N_STRICT=1: the texts with no French).
+function helpers.i18n_misses(err)
+  local list = {}
+  for text in err:gmatch("admit: i18n%-strict: no French for: ([^\n]*)") do list[#list + 1] = text end
+  return list
+end
+
+--- Asserts that a run in French said everything in French (no strict report, no common
+-- English word left).
+function helpers.all_french(out, err, what)
+  local misses = helpers.i18n_misses(err)
+  if #misses > 0 then
+    error(what .. ": no French for:\n  " .. table.concat(misses, "\n  "), 2)
+  end
+  local words = helpers.english_in(out .. "\n" .. err)
+  if #words > 0 then
+    error(what .. ": English left in the French output:\n  " .. table.concat(words, "\n  "), 2)
+  end
+end
+
 return helpers

@@ -43,7 +43,11 @@ end
 
 -- ------------------------------------------------------------ templates
 
-local PLACEHOLDER = "{([%w_]+)(%*?)}"
+-- {name}: kept as it is; {name*}: translated too (the template does not apply when that
+-- part has no translation); {name?}: translated when it can be, else kept as it is and, in
+-- strict mode, reported (a policy's own error message, which admit cannot know, inside an
+-- admit message that must still be shown in French).
+local PLACEHOLDER = "{([%w_]+)([%*%?]?)}"
 
 -- Variable parts that are numbers match digits only (so that a split is never ambiguous).
 local NUMERIC = { n = true, line = true, count = true, min = true, max = true, pct = true,
@@ -60,7 +64,7 @@ local function compile(template)
     pattern[#pattern + 1] = template:sub(pos, s - 1):gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")
     local kind = name:gsub("%d+$", "")
     pattern[#pattern + 1] = NUMERIC[kind] and "(%-?[%d%.]+)" or WORD[kind] and "([^%s]+)" or "([^\n]-)"
-    parts[#parts + 1] = { name = name, translate = star == "*" }
+    parts[#parts + 1] = { name = name, translate = star == "*", optional = star == "?" }
     pos = e + 1
   end
   pattern[#pattern + 1] = template:sub(pos):gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")
@@ -74,7 +78,7 @@ local catalogues = {}
 local function catalogue(lang)
   if catalogues[lang] then return catalogues[lang] end
   local source = require("admit.i18n." .. lang)
-  local c = { entries = {}, exact = {}, templates = {} }
+  local c = { entries = {}, exact = {}, templates = {}, kept = {} }
   for _, pair in ipairs(source.messages) do
     local en, target = pair[1], pair[2]
     if en:find(PLACEHOLDER) then
@@ -100,15 +104,19 @@ local translate_line
 local function apply(entry, text, c, depth)
   local caps = { text:match(entry.pattern) }
   if #caps == 0 then return nil end
-  local values = {}
+  local values, kept = {}, {}
   for i, part in ipairs(entry.parts) do
     local v = caps[i]
     if part.translate then
       v = translate_line(v, c, depth + 1)
       if not v then return nil end
+    elseif part.optional then
+      local got = translate_line(v, c, depth + 1)
+      if got then v = got else kept[#kept + 1] = v end
     end
     values[part.name] = v
   end
+  for _, k in ipairs(kept) do c.kept[#c.kept + 1] = k end
   return (entry.target:gsub(PLACEHOLDER, function(name) return values[name] end))
 end
 
@@ -126,7 +134,8 @@ function translate_line(text, c, depth)
   -- a location first, so that no template ("{word}: {rest*}") takes it for a name
   for _, loc in ipairs(LOCATIONS) do
     local where, rest = text:match(loc)
-    if where then
+    -- a location has no ": " in it: "policy 'p' (f.lua:3): ... f.lua:3: msg" is a message
+    if where and not where:sub(1, -3):find(": ", 1, true) then
       local got = translate_line(rest, c, depth + 1)
       if got then return where .. got end
     end
@@ -180,8 +189,17 @@ function i18n.translate(text, lang, quiet)
   text = tostring(text)
   if lang == "en" then return text, true end
   local c = catalogue(lang)
+  c.kept = {}
   local whole = translate_line(text, c, 0)
-  if whole then return whole, true end
+  -- {name?} parts kept in English: the text is shown, the part recorded as missing
+  local function report_kept()
+    if lang == "fr" and not quiet then
+      for _, k in ipairs(c.kept) do i18n.missing(k) end
+    end
+    c.kept = {}
+  end
+  if whole then report_kept() return whole, true end
+  c.kept = {}
   -- line by line (a message followed by a usage, a list of commands, a traceback)
   local out, complete = {}, true
   local rest = text
@@ -198,6 +216,7 @@ function i18n.translate(text, lang, quiet)
       end
       out[#out + 1] = got .. nl
       rest = after
+      report_kept()
     end
   end
   return table.concat(out), complete
@@ -264,6 +283,14 @@ function i18n.t(template, values, lang)
     if lang ~= "en" and template:find("{" .. name .. "*}", 1, true) then v = i18n.t(v, nil, lang) end
     return v
   end))
+end
+
+--- i18n.t of the singular or the plural template for n, by the language's rule: English
+-- takes the singular for 1 only, French for 0 and 1 ("0 candidat", "1 candidat", "2 candidats").
+function i18n.count(n, one, many, lang)
+  lang = lang or i18n.lang()
+  local singular = lang == "fr" and (n == 0 or n == 1) or (lang ~= "fr" and n == 1)
+  return i18n.t(singular and one or many, { n = n }, lang)
 end
 
 --- Whether the catalogue of lang has an entry for template (as i18n.t looks it up).

@@ -100,6 +100,9 @@ return function(admit)
   -- admitted_kind_after, admitted_after} (the shares are admitted_kind / admitted).
   function admit.compare(spec)
     if type(spec) ~= "table" then error("admit.compare: expects a table {formations=, candidates=, wishes=, policies=}", 2) end
+    for _, k in ipairs { "formations", "candidates", "wishes" } do   -- named here: the caller's line
+      if spec[k] == nil then error("admit.compare: " .. k .. " is missing", 2) end
+    end
     local base = { formations = spec.formations, candidates = spec.candidates, wishes = spec.wishes,
       mode = spec.mode, progress = spec.progress }
     local before = admit.simulate(base)
@@ -263,7 +266,7 @@ return function(admit)
   function admit.comparison_text(c, opts)
     local lang = opts and opts.lang or "en"
     local function T(template, values) return i18n.t(template, values, lang) end
-    local function count(n, one, many) return T(n == 1 and one or many, { n = n }) end
+    local function count(n, one, many) return i18n.count(n, one, many, lang) end
     local function share(part, whole, min) return text.pct(part, whole, lang, min) end
     local out = {}
     local function say(line) out[#out + 1] = line end

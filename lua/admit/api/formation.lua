@@ -22,11 +22,12 @@ return function(admit)
   -- which annex each minimum comes from (contract of issue 3: admit.annexes())
   local ANNEX_OF = { min_techno = "techno", min_pro = "pro", min_boursier = "boursier" }
 
-  local function fail(msg) error("admit.formation: " .. msg, 3) end
+  -- level: 3 is the script's line when fail is called from admit.formation itself
+  local function fail(msg, level) error("admit.formation: " .. msg, level or 3) end
 
   local function pct(v, field)
     if math.type(v) ~= "integer" or v < 0 or v > 100 then
-      fail(string.format("%s must be an integer percentage from 0 to 100, got %s", field, tostring(v)))
+      fail(string.format("%s must be an integer percentage from 0 to 100, got %s", field, tostring(v)), 4)
     end
     return v
   end

@@ -10,10 +10,11 @@ local rows_of = require "admit.rows"
 
 return function(admit)
 
-  -- Column position of name in the header of path (for file:line:col messages).
+  -- Column position of name in the header of path (for file:line:col messages): its
+  -- column in the file, columns with no name counted (header.column_in_file).
   local function column_of(header, name)
     for i, h in ipairs(header or {}) do
-      if h == name then return i end
+      if h == name then return header.column_in_file and header.column_in_file[i] or i end
     end
     return 0
   end

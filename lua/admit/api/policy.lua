@@ -251,7 +251,7 @@ return function(admit)
       local s = call_policy(self, rank, "the rank function failed for candidate '%s'", row.id, row)
       if type(s) ~= "number" or s ~= s then
         policy_error(self, rank, "the rank function returned %s for candidate '%s'"
-                     .. " (it must return a number, higher = better)", type(s), tostring(row.id))
+                     .. " (it must return a number, higher = better)", s ~= s and "NaN" or type(s), tostring(row.id))
       end
       return s
     end
@@ -267,7 +267,7 @@ return function(admit)
                         tostring(c.id), views[i])
         if type(s) ~= "number" or s ~= s then
           policy_error(self, self.rank, "the rank function returned %s for candidate '%s'"
-                       .. " (it must return a number, higher = better)", type(s), tostring(c.id))
+                       .. " (it must return a number, higher = better)", s ~= s and "NaN" or type(s), tostring(c.id))
         end
       else
         if math.type(c.rank) ~= "integer" then

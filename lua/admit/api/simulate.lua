@@ -189,7 +189,7 @@ return function(admit)
     local lang = opts.lang or "en"
     local function T(template, values) return i18n.t(template, values, lang) end
     local function pct(x, total) return i18n.percent(x, total, lang) end
-    local function count(n, one, many) return T(n == 1 and one or many, { n = n }) end
+    local function count(n, one, many) return i18n.count(n, one, many, lang) end
     local s = r.summary
     local out = {}
     local function say(text) out[#out + 1] = text end

@@ -98,7 +98,7 @@ return {
       end
       admit.check(admit.write_comparison(c, after, opts.out, { provenance = provenance, lang = admit.report_lang }))
       if not opts.quiet then
-        local function plural(n, one, many) return i18n.t(n == 1 and one or many, { n = n }) end
+        local function plural(n, one, many) return i18n.count(n, one, many) end
         io.stdout:write(i18n.t("admit compare: {files} ({names}), {policies} applied to {formations}", {
           files = plural(#policy_names, "{n} policy file", "{n} policy files"), names = table.concat(policy_names, ", "),
           policies = plural(#policies, "{n} policy", "{n} policies"),
