@@ -431,14 +431,14 @@ static int bucket(const uint32_t *key, uint32_t nw, uint32_t nkeys, uint32_t **s
 {
     uint32_t *s = calloc((size_t)nkeys + 1, sizeof *s);
     uint32_t *o = malloc((nw ? nw : 1) * sizeof *o);
-    uint32_t *v = val ? malloc((nw ? nw : 1) * sizeof *v) : NULL;
-    if (!s || !o || (val && !v)) { free(s); free(o); free(v); return -1; }
+    uint32_t *v = val_out ? malloc((nw ? nw : 1) * sizeof *v) : NULL;   /* even for no vœu (val NULL) */
+    if (!s || !o || (val_out && !v)) { free(s); free(o); free(v); return -1; }
     for (uint32_t w = 0; w < nw; w++) s[key[w] + 1]++;
     for (uint32_t k = 0; k < nkeys; k++) s[k + 1] += s[k];
     uint32_t *fill = malloc(((size_t)nkeys + 1) * sizeof *fill);
     if (!fill) { free(s); free(o); free(v); return -1; }
     memcpy(fill, s, ((size_t)nkeys + 1) * sizeof *fill);
-    if (v)
+    if (v && val)
         for (uint32_t w = 0; w < nw; w++) {
             uint32_t at = fill[key[w]]++;
             o[at] = w;
