@@ -1,10 +1,11 @@
-/* callorder_cli.c — the whole `admit callorder` path in C: parse the CSV (csvread), check
- * ids and ranks, compute the ordre d'appel (callorder_compute), format `id,call_rank` into
- * one buffer, and write it only once everything has succeeded, so that a failed run leaves
- * stdout empty. */
+/* callorder_cli.c — the whole `admit callorder` path in C: parse the CSV (rowsplit on the
+ * threads, csvfast, csvread), check ids and ranks, compute the ordre d'appel
+ * (callorder_compute), and only once everything has succeeded write `id,call_rank`, by
+ * blocks formatted on the threads, so that a failed run leaves stdout empty. */
 #include "callorder_cli.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "fieldval.h"
 #include "idindex.h"
 #include "rowsplit.h"
+#include "phases.h"
 #include "threads.h"
 
 enum { COL_ID, COL_RANK, COL_BOURSIER, COL_RESIDENT, COL_RESIDENCE, NCOLS };
@@ -304,11 +306,12 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, char *o
 
 /* The header for rowsplit: the columns as on_row finds them; the parallel reader takes
  * only the plain case (flags in their columns, ids checked in bulk, no kept fields). */
-static int on_split_header(void *ctx, const csv_row *header)
+static int on_split_header(void *ctx, const csv_row *header, size_t rows)
 {
     cli_input *in = ctx;
     if (find_columns(in, NULL, header) != 0) return 1;
-    return in->col[COL_RESIDENCE] != SIZE_MAX || keeps(in);
+    if (in->col[COL_RESIDENCE] != SIZE_MAX || keeps(in)) return 1;
+    return presize(in, rows + 1) == 0 ? 0 : -1;   /* sized once: no regrowth */
 }
 
 /* One row, from any thread: it goes to its own index. Anything but a well-formed row with
@@ -357,65 +360,105 @@ static size_t line_of(const cli_input *in, size_t i)
 
 /* ------------------------------------------------------------------ output */
 
+/* The characters that make an id quoted in the output (besides a space at either end). */
+static const uint8_t quoted_char[256] = { [','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1, [';'] = 1 };
+
 static int needs_quotes(const char *s, size_t len)
 {
     if (len && (s[0] == ' ' || s[len - 1] == ' ')) return 1;
-    for (size_t i = 0; i < len; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r' || s[i] == ';') return 1;
+    unsigned q = 0;
+    for (size_t i = 0; i < len; i++) q |= quoted_char[(unsigned char)s[i]];   /* no branch a character */
+    return q != 0;
+}
+
+/* The call ranks of a block are consecutive: kept as decimal digits and counted up in
+ * place (a carry is rare), not converted a line at a time. Digits in d[start..20). */
+typedef struct decimal {
+    char d[40];
+    int start;
+} decimal;
+
+static void decimal_set(decimal *c, uint64_t v)
+{
+    memset(c->d, '0', sizeof c->d);
+    int i = 20;
+    do { c->d[--i] = (char)('0' + v % 10); v /= 10; } while (v);
+    c->start = i;
+}
+
+static void decimal_next(decimal *c)
+{
+    int i = 19;
+    while (i >= c->start && c->d[i] == '9') c->d[i--] = '0';
+    if (i < c->start) c->d[--c->start] = '1';
+    else c->d[i]++;
+}
+
+/* The room a line of candidate i may take (LINE_SLACK: the fixed-size copies below may
+ * write past its end): id doubled inside quotes, ',', 10 digits, kept fields, '\n'. */
+#define LINE_SLACK 32
+static size_t line_bound(const cli_input *in, uint32_t i, size_t id_len)
+{
+    size_t kept = in->kept_header ? in->kept_off[i + 1] - in->kept_off[i] : 0;
+    return 2 * id_len + LINE_SLACK + kept;
+}
+
+/* The output goes out by blocks of OUT_BLOCK lines, formatted on the threads into a few
+ * reused buffers (slots) and written in order by the calling thread: the lines are never
+ * all held at once (at 12 million rows that was a quarter of a gigabyte), and the ids,
+ * read in call order, i.e. at random, are fetched on both cores. */
+#define OUT_BLOCK ((size_t)1 << 16)
+#define OUT_SLOTS (2 * THREADS_MAX)
+
+enum { SLOT_FREE, SLOT_FILLING, SLOT_READY };
+
+typedef struct out_slot {
+    char *buf;
+    size_t len, cap;
+    size_t block;              /* the block it holds (FILLING, READY) */
+    int state;
+} out_slot;
+
+typedef struct out_pipe {
+    const cli_input *in;
+    const uint32_t *order;
+    FILE *out;
+    size_t blocks, next;       /* blocks in all; the next one to format */
+    size_t nslots;
+    out_slot slot[OUT_SLOTS];
+    pthread_mutex_t mu;
+    pthread_cond_t cv;         /* a slot changed state */
+    int failed;                /* out of memory or a write failed: everyone stops */
+    int write_errno;
+} out_pipe;
+
+/* Room for `more` bytes after s->len. */
+static int slot_room(out_slot *s, size_t more)
+{
+    if (s->len + more <= s->cap) return 0;
+    size_t cap = s->cap ? s->cap : (size_t)1 << 20;
+    while (cap < s->len + more) cap *= 2;
+    char *nb = realloc(s->buf, cap);
+    if (!nb) return -1;
+    s->buf = nb;
+    s->cap = cap;
     return 0;
 }
 
-static char *put_uint(char *p, uint64_t v)
+/* The lines of call positions [lo, hi) into s (from its start). 0, or -1 out of memory. */
+static int format_block(const cli_input *in, const uint32_t *order, size_t lo, size_t hi, out_slot *s)
 {
-    char tmp[24];
-    int n = 0;
-    do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
-    while (n) *p++ = tmp[--n];
-    return p;
-}
-
-#define OUT_CHUNK ((size_t)1 << 20)
-
-/* The longest line candidate i can give: id doubled inside quotes, ',', 10 digits, kept
- * fields, '\n'. */
-static size_t line_bound(const cli_input *in, uint32_t i)
-{
-    size_t kept = in->kept_header ? in->kept_off[i + 1] - in->kept_off[i] : 0;
-    size_t len;
-    id_text(in, i, &len);
-    return 2 * len + 16 + kept;
-}
-
-/* Writes the result to out through a buffer of OUT_CHUNK bytes (the lines are not all
- * held at once: at 12 million rows that was a quarter of a gigabyte). 0, or -1 when
- * writing failed or memory ran out. */
-static int write_output(const cli_input *in, const uint32_t *order, FILE *out)
-{
-    size_t head = in->kept_header ? strlen(in->kept_header) : 0, cap = OUT_CHUNK + head + 16;
-    char *buf = malloc(cap), *p = buf;
-    if (!buf) return -1;
-    memcpy(p, "id,call_rank", 12);
-    p += 12;
-    memcpy(p, in->kept_header ? in->kept_header : "", head);
-    p += head;
-    *p++ = '\n';
-    int rc = 0;
-    for (size_t k = 0; k < in->n && rc == 0; k++) {
+    decimal rank;
+    decimal_set(&rank, lo + 1);
+    s->len = 0;
+    for (size_t k = lo; k < hi; k++) {
         /* the ids are read in call order, i.e. at random: ask for them ahead of time */
-        if (k + 32 < in->n) __builtin_prefetch(&in->id[order[k + 32]]);
-        size_t bound = line_bound(in, order[k]);
-        if ((size_t)(p - buf) + bound > cap) {
-            if (fwrite(buf, 1, (size_t)(p - buf), out) != (size_t)(p - buf)) { rc = -1; break; }
-            p = buf;
-            if (bound > cap) {   /* one line longer than the chunk (huge kept fields) */
-                char *nb = realloc(buf, bound);
-                if (!nb) { rc = -1; break; }
-                p = buf = nb;
-                cap = bound;
-            }
-        }
+        if (k + 32 < hi) __builtin_prefetch(&in->id[order[k + 32]]);
         size_t len;
         const char *id = id_text(in, order[k], &len);
+        int inline_id = in->id[order[k]].in.len != ID_LONG;
+        if (slot_room(s, line_bound(in, order[k], len)) != 0) return -1;
+        char *p = s->buf + s->len;
         if (needs_quotes(id, len)) {
             *p++ = '"';
             for (size_t i = 0; i < len; i++) {
@@ -424,21 +467,104 @@ static int write_output(const cli_input *in, const uint32_t *order, FILE *out)
             }
             *p++ = '"';
         } else {
-            memcpy(p, id, len);
+            /* an inline id: its whole record, a fixed-size copy (the line's room allows it) */
+            memcpy(p, id, inline_id ? sizeof(id_rec) : len);
             p += len;
         }
         *p++ = ',';
-        p = put_uint(p, k + 1);
+        memcpy(p, rank.d + rank.start, 16);   /* at most 10 digits: the rest is overwritten */
+        p += 20 - rank.start;
+        decimal_next(&rank);
         if (in->kept_header) {
             size_t a = in->kept_off[order[k]], b = in->kept_off[order[k] + 1];
             memcpy(p, in->kept + a, b - a);
             p += b - a;
         }
         *p++ = '\n';
+        s->len = (size_t)(p - s->buf);
     }
-    if (rc == 0 && fwrite(buf, 1, (size_t)(p - buf), out) != (size_t)(p - buf)) rc = -1;
-    free(buf);
-    return rc;
+    return 0;
+}
+
+/* Formats block b into its slot, claimed by the caller (lock held on entry and exit). */
+static void fill_slot(out_pipe *pp, size_t b)
+{
+    out_slot *s = &pp->slot[b % pp->nslots];
+    s->state = SLOT_FILLING;
+    s->block = b;
+    pthread_mutex_unlock(&pp->mu);
+    size_t lo = b * OUT_BLOCK, hi = lo + OUT_BLOCK < pp->in->n ? lo + OUT_BLOCK : pp->in->n;
+    int rc = format_block(pp->in, pp->order, lo, hi, s);
+    pthread_mutex_lock(&pp->mu);
+    if (rc != 0) {
+        pp->failed = 1;
+        if (!pp->write_errno) pp->write_errno = ENOMEM;
+    } else
+        s->state = SLOT_READY;
+    pthread_cond_broadcast(&pp->cv);
+}
+
+/* Thread t: 0 writes the blocks in order and, while the one it waits for is being
+ * formatted, formats the next free one; the others format blocks as slots come free. */
+static void output_thread(void *ctx, int t, int nt)
+{
+    out_pipe *pp = ctx;
+    (void)nt;
+    pthread_mutex_lock(&pp->mu);
+    if (t > 0) {
+        for (;;) {
+            while (!pp->failed && pp->next < pp->blocks && pp->slot[pp->next % pp->nslots].state != SLOT_FREE)
+                pthread_cond_wait(&pp->cv, &pp->mu);
+            if (pp->failed || pp->next >= pp->blocks) break;
+            fill_slot(pp, pp->next++);
+        }
+        pthread_mutex_unlock(&pp->mu);
+        return;
+    }
+    for (size_t b = 0; b < pp->blocks && !pp->failed; b++) {
+        out_slot *s = &pp->slot[b % pp->nslots];
+        while (!pp->failed && !(s->state == SLOT_READY && s->block == b)) {
+            /* while block b is being formatted, format the next one free */
+            if (pp->next < pp->blocks && pp->slot[pp->next % pp->nslots].state == SLOT_FREE)
+                fill_slot(pp, pp->next++);
+            else
+                pthread_cond_wait(&pp->cv, &pp->mu);
+        }
+        if (pp->failed) break;
+        pthread_mutex_unlock(&pp->mu);
+        errno = 0;
+        int ok = fwrite(s->buf, 1, s->len, pp->out) == s->len;
+        int saved = errno;
+        pthread_mutex_lock(&pp->mu);
+        if (!ok) {
+            pp->failed = 1;
+            pp->write_errno = saved ? saved : EIO;
+        }
+        s->state = SLOT_FREE;
+        pthread_cond_broadcast(&pp->cv);
+    }
+    pthread_mutex_unlock(&pp->mu);
+}
+
+/* Writes the result to out. 0, or -1 when writing failed (errno set) or memory ran out. */
+static int write_output(const cli_input *in, const uint32_t *order, FILE *out)
+{
+    errno = 0;
+    if (fputs("id,call_rank", out) == EOF || (in->kept_header && fputs(in->kept_header, out) == EOF) ||
+        putc('\n', out) == EOF)
+        return -1;
+    out_pipe pp = { .in = in, .order = order, .out = out };
+    pp.blocks = (in->n + OUT_BLOCK - 1) / OUT_BLOCK;
+    int nt = pp.blocks < 4 ? 1 : threads_count();
+    pp.nslots = nt == 1 ? 1 : 2 * (size_t)nt;
+    pthread_mutex_init(&pp.mu, NULL);
+    pthread_cond_init(&pp.cv, NULL);
+    threads_run(nt, output_thread, &pp);
+    pthread_mutex_destroy(&pp.mu);
+    pthread_cond_destroy(&pp.cv);
+    for (size_t i = 0; i < pp.nslots; i++) free(pp.slot[i].buf);
+    errno = pp.write_errno;
+    return pp.failed ? -1 : 0;
 }
 
 /* First candidate before `bad` with the same rank (for the tie message). */
@@ -460,8 +586,10 @@ int callorder_cli_run_opts(const char *path, const callorder_run_opts *ro, FILE 
 {
     const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" : path;
     size_t len;
+    phases_mark(NULL);
     char *buf = input_read(path, name, &len, err);
     if (!buf) return -1;
+    phases_mark("read the input");
     return run_buffer(name, buf, len, buf, ro, out, err);   /* frees buf */
 }
 
@@ -482,28 +610,34 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, char *o
     in.ro = ro;
     int rc = -1;
     uint32_t *order = NULL;
-    /* sized once from the number of lines: no regrowth, no rehash */
-    size_t lines = rowsplit_lines(buf, buf_len);
-    if (reserve(&in, 0) != 0 || presize(&in, lines + 1) != 0) {
+    if (reserve(&in, 0) != 0) {
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
     if (keeps(&in)) in.kept_off[0] = 0;
-    /* The fast splitter reads plain files unless --explain asks how the file was read
-     * (notes are not a reason: no ranking column is replaced by a note); any doubt or
-     * fault and csvread reads it again from the start. */
-    int fast = ro->input.explain ? 1 : read_split(&in, buf, buf_len);
-    if (fast == 1 && !ro->input.explain) fast = csvfast_read_buffer(buf, buf_len, on_row, &in);
+    /* The fast splitter reads plain files (sized by its own count of the rows); any doubt
+     * or fault and csvfast, then csvread, read it again from the start, sized once from
+     * the number of lines: no regrowth, no rehash. */
+    int fast = csvfast_enabled() ? read_split(&in, buf, buf_len) : 1;
+    size_t lines = 0;
+    if (fast == 1) {
+        lines = rowsplit_lines(buf, buf_len);
+        if (presize(&in, lines + 1) != 0) fast = -1;
+    }
+    if (fast == 1 && csvfast_enabled()) fast = csvfast_read_buffer(buf, buf_len, on_row, &in);
+    phases_mark("rows");
     if (fast == 0) {   /* every id at once; a duplicate: csvread says where, as it reads */
         uint32_t first;
         long long dup = idindex_first_duplicate(in.n, id_text, &in, &first);
         fast = dup == -2 ? -1 : dup >= 0 ? 1 : 0;
     }
+    phases_mark("duplicate ids");
     if (fast < 0) {
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
     if (fast == 1) {
+        if (!lines) lines = rowsplit_lines(buf, buf_len);   /* the index of csvread's ids */
         if (restart_input(&in, lines) != 0) {
             errloc_set(err, name, 0, 0, "out of memory");
             goto done;
@@ -511,11 +645,23 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, char *o
         csv_opts copts = { .stats = &in.stats };
         if (csv_read_buffer(name, buf, buf_len, &copts, on_row, &in, err) != 0)
             goto done;
-        colmap_explain_file(&in.map, &ro->input, name, &in.stats);
+    } else if (ro->input.explain) {
+        /* --explain keeps the fast path: what csvread would have counted, in one cheap
+         * pass over the line ends of the plain text the fast path read */
+        csvfast_stats(buf, buf_len, &in.stats);
     }
-    free(owned);   /* every row is read: the text is no longer needed */
+    colmap_explain_file(&in.map, &ro->input, name, &in.stats);
+    /* every row is read: the text is no longer needed. Its first pages, touched already,
+     * hold the call order (fresh pages cost a fault, on a VM a host fault too). */
+    size_t order_bytes = (in.n ? in.n : 1) * sizeof *order;
+    if (owned && buf_len + 1 >= order_bytes) {
+        order = realloc(owned, order_bytes);   /* a shrink: in place */
+        if (!order) order = (uint32_t *)(void *)owned;
+    } else {
+        free(owned);
+        order = malloc(order_bytes);
+    }
     owned = NULL;
-    order = malloc((in.n ? in.n : 1) * sizeof *order);
     if (!order) {
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
@@ -540,12 +686,14 @@ static int run_buffer(const char *name, const char *buf, size_t buf_len, char *o
         errloc_set(err, name, 0, 0, "out of memory");
         goto done;
     }
+    phases_mark("ordre d'appel");
     errno = 0;
     if (write_output(&in, order, out) != 0 || fflush(out) != 0) {
         errloc_set(err, "callorder", 0, 0, "cannot write the result to the output: %s",
                    strerror(errno ? errno : EIO));
         goto done;
     }
+    phases_mark("output");
     rc = 0;
 done:
     free(owned);

@@ -413,7 +413,7 @@ static int load_row(void *ctx, csv_reader *rd, const csv_row *row)
     if (lc->nextra) {
         size_t need = s->n * lc->nextra;
         if (need > lc->extra_cap) {   /* once: as many rows as lines */
-            size_t cap = lc->extra_cap ? lc->extra_cap * 2 : lc->lines * lc->nextra;
+            size_t cap = lc->extra_cap ? lc->extra_cap * 2 : (lc->lines ? lc->lines : 1) * lc->nextra;
             while (cap < need) cap *= 2;
             const char **e = realloc(lc->extra, cap * sizeof *e);
             if (e) lc->extra = e;
@@ -483,8 +483,11 @@ static int settle_columns(load_ctx *lc)
 
 /* rowsplit's callbacks: the same load_row, fed in file order (one chunk: the pool of
  * texts is not shared between threads). */
-static int split_header(void *ctx, const csv_row *header)
+static int split_header(void *ctx, const csv_row *header, size_t rows)
 {
+    load_ctx *lc = ctx;
+    lc->lines = rows + 1;
+    if (presize_rows(lc->set, rows) != 0) return -1;   /* sized once: no regrowth */
     return load_row(ctx, NULL, header) != 0;
 }
 
@@ -527,15 +530,16 @@ static cand_set *load_buffer(const char *name, char **owned, size_t len, const i
                              int fast, int *declined, errloc *err)
 {
     const char *buf = *owned;
-    size_t lines = rowsplit_lines(buf, len);   /* at most one candidate a line */
     load_ctx lc;
-    int rc = ctx_start(&lc, name, opts, fast, lines);
+    /* rowsplit counts the rows itself (split_header sizes the set); any other reading is
+     * sized from the lines, at most one candidate a line */
+    int rc = ctx_start(&lc, name, opts, fast, fast ? 0 : rowsplit_lines(buf, len));
     if (rc == 0 && fast) {
         size_t rows;
         rc = rowsplit_read(buf, len, 1, split_header, split_row, &lc, &rows);
         if (rc == 1) {   /* not plain enough for rowsplit: csvfast, from no row read */
             ctx_end(&lc, 0);
-            rc = ctx_start(&lc, name, opts, 1, lines);
+            rc = ctx_start(&lc, name, opts, 1, rowsplit_lines(buf, len));
             if (rc == 0) rc = csvfast_read_buffer(buf, len, load_row, &lc);
         }
         if (rc == 0) {   /* every id at once; a duplicate: csvread says where, as it reads */
@@ -544,6 +548,9 @@ static cand_set *load_buffer(const char *name, char **owned, size_t len, const i
             rc = dup == -2 ? -1 : dup >= 0 ? 1 : 0;
         }
         *declined = rc == 1;
+        /* --explain keeps the fast path: what csvread would have counted, in one cheap
+         * pass over the line ends of the plain text the fast path read */
+        if (rc == 0 && opts && opts->explain) csvfast_stats(buf, len, &lc.stats);
         if (rc == 0) {   /* read for good: the text is no longer needed (a third of the memory) */
             free(*owned);
             *owned = NULL;
@@ -555,7 +562,7 @@ static cand_set *load_buffer(const char *name, char **owned, size_t len, const i
     }
     if (rc == 0 && settle_columns(&lc) != 0) rc = -1;
     if (rc < 0) errloc_set(err, name, 0, 0, "out of memory");
-    if (rc == 0 && !fast) colmap_explain_file(&lc.map, opts, name, &lc.stats);
+    if (rc == 0) colmap_explain_file(&lc.map, opts, name, &lc.stats);
     cand_set *s = rc == 0 ? lc.set : NULL;
     ctx_end(&lc, rc == 0);
     return s;
@@ -572,11 +579,9 @@ cand_set *cand_load_opts(const char *path, const input_opts *opts, errloc *err)
     size_t len;
     char *buf = input_read(path, name, &len, err);   /* read once: stdin too */
     if (!buf) return NULL;
-    /* the fast splitter unless --explain asks how the file was read (notes are not a
-     * reason: no candidate column is replaced by a note) */
+    /* the fast splitter first; csvread when it declines */
     int declined = 1;
-    cand_set *s = NULL;
-    if (!opts || !opts->explain) s = load_buffer(name, &buf, len, opts, 1, &declined, err);
+    cand_set *s = csvfast_enabled() ? load_buffer(name, &buf, len, opts, 1, &declined, err) : NULL;
     if (!s && declined) s = load_buffer(name, &buf, len, opts, 0, &declined, err);
     free(buf);
     return s;

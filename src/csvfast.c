@@ -174,3 +174,9 @@ void csvfast_stats(const char *buf, size_t len, csv_stats *st)
         s = e + 1;
     }
 }
+
+int csvfast_enabled(void)
+{
+    const char *v = getenv("ADMIT_FAST_PATH");
+    return !(v && strcmp(v, "0") == 0);
+}

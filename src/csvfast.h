@@ -25,4 +25,9 @@ int csvfast_named_header(const char *const *field, const size_t *len, size_t n);
  * found by one cheap pass over the line ends, so that --explain keeps the fast path. */
 void csvfast_stats(const char *buf, size_t len, csv_stats *st);
 
+/* 0 when ADMIT_FAST_PATH=0 is in the environment: admit callorder and admit.candidates
+ * then read every file with csvread, the reference the fast readers are tested against
+ * (tests/21-, tests/26-); 1 otherwise. */
+int csvfast_enabled(void);
+
 #endif

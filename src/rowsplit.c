@@ -92,45 +92,77 @@ static void count_chunk(void *vj, int t, int nt)
     j->bad[t] = !plain_lines(j->lo[t], j->lo[t + 1], &j->rows[t]);
 }
 
+/* The end of a line's bytes: before its '\n', and before a '\r' ending it. */
+static const char *line_stop(const char *line, const char *e)
+{
+    return e > line && e[-1] == '\r' ? e - 1 : e;
+}
+
+/* One line [line, stop) split into fields already: declines (1) when it is not a row
+ * rowsplit takes, else hands it to fn. */
+static int take_row(const split_job *j, size_t row, const char *line, const char *stop, const char **field,
+                    const size_t *len, size_t nf)
+{
+    /* an empty line or one of blanks and separators: csvread decides what it is (such a
+     * line starts with a blank field: only then is the rest looked at) */
+    if (nf != j->nfields || (blank(field[0], len[0]) && only_separators(line, stop, j->delim))) return 1;
+    return j->fn(j->ctx, row, j->first_line + row, field, len) != 0;
+}
+
+/* The delimiters and line ends of a chunk are found eight bytes at a time, in one pass:
+ * each one ends a field (and a line ends the row), with no second look at the bytes. */
 static void read_chunk(void *vj, int t, int nt)
 {
     split_job *j = vj;
     (void)nt;
     const char **field = malloc(j->nfields * sizeof *field);
-    size_t *len = malloc(j->nfields * sizeof *len), row = j->rows[t];
+    size_t *len = malloc(j->nfields * sizeof *len), row = j->rows[t], nf = 0;
     if (!field || !len) { j->bad[t] = -1; goto out; }
-    for (const char *s = j->lo[t], *end = j->lo[t + 1]; s < end; row++) {
-        const char *e = memchr(s, '\n', (size_t)(end - s));
-        if (!e) e = end;
-        const char *stop = e > s && e[-1] == '\r' ? e - 1 : e;
-        size_t nf = 0;
-        const char *a = s;
-        for (const char *p = s;; p++) {
-            if (p == stop || *p == j->delim) {
-                if (nf == j->nfields || (size_t)(p - a) > CSV_MAX_FIELD) { j->bad[t] = 1; goto out; }
-                field[nf] = a;
-                len[nf++] = (size_t)(p - a);
-                if (p == stop) break;
-                a = p + 1;
-            }
+    const char *p = j->lo[t], *end = j->lo[t + 1], *line = p, *a = p;
+    const uint64_t delims = ONES * (unsigned char)j->delim, newlines = ONES * '\n';
+    for (; p < end; p += 8) {
+        uint64_t m = 0;
+        if (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            w = __builtin_bswap64(w);   /* the first byte in the low bits */
+#endif
+            m = zero_bytes(w ^ delims) | zero_bytes(w ^ newlines);
+        } else {
+            for (int k = 0; k < end - p; k++)
+                if (p[k] == j->delim || p[k] == '\n') m |= (uint64_t)0x80 << (8 * k);
         }
-        /* an empty line or one of blanks and separators: csvread decides what it is (such a
-         * line starts with a blank field: only then is the rest looked at) */
-        if (nf != j->nfields || (blank(field[0], len[0]) && only_separators(s, stop, j->delim)) ||
-            j->fn(j->ctx, row, j->first_line + row, field, len) != 0) {
-            j->bad[t] = 1;
-            goto out;
+        for (; m; m &= m - 1) {
+            const char *q = p + (__builtin_ctzll(m) >> 3);
+            const char *fe = *q == '\n' ? line_stop(line, q) : q;
+            if (nf == j->nfields || (size_t)(fe - a) > CSV_MAX_FIELD) { j->bad[t] = 1; goto out; }
+            field[nf] = a;
+            len[nf++] = (size_t)(fe - a);
+            a = q + 1;
+            if (*q != '\n') continue;
+            if (take_row(j, row, line, fe, field, len, nf) != 0) { j->bad[t] = 1; goto out; }
+            row++;
+            nf = 0;
+            line = a;
         }
-        s = e + 1;
+    }
+    if (line < end) {   /* the last line, without a newline */
+        const char *fe = line_stop(line, end);
+        if (nf == j->nfields || (size_t)(fe - a) > CSV_MAX_FIELD) { j->bad[t] = 1; goto out; }
+        field[nf] = a;
+        len[nf++] = (size_t)(fe - a);
+        if (take_row(j, row, line, fe, field, len, nf) != 0) j->bad[t] = 1;
     }
 out:
     free(field);
     free(len);
 }
 
-/* The header's fields as csvread gives them (NUL-terminated copies) to fn. */
+/* The header's fields as csvread gives them (NUL-terminated copies) to fn, with the rows
+ * to come. 0, 1 declined, -1 out of memory. */
 static int read_header(const char *s, const char *stop, char delim, rowsplit_header_fn header, void *ctx,
-                       size_t *nfields)
+                       size_t rows, size_t *nfields)
 {
     size_t n = (size_t)(stop - s), nf = 1, field_len = 0;
     for (size_t i = 0; i < n; i++) {
@@ -158,7 +190,7 @@ static int read_header(const char *s, const char *stop, char delim, rowsplit_hea
         }
         csv_row row = { 0, 1, nf, field, len, NULL };
         /* a column with no name: csvread leaves it out of the rows (and says so) */
-        rc = !csvfast_named_header(field, len, nf) || header(ctx, &row) != 0;
+        rc = !csvfast_named_header(field, len, nf) ? 1 : header(ctx, &row, rows);
         *nfields = nf;
     }
     free(text);
@@ -179,8 +211,6 @@ int rowsplit_read(const char *buf, size_t len, int nt, rowsplit_header_fn header
     for (const char *p = buf; p < stop; p++) { commas += *p == ','; semis += *p == ';'; }
     split_job j = { .body = nl + 1, .end = end, .delim = semis > commas ? ';' : ',', .first_line = 2,
                     .fn = fn, .ctx = ctx };
-    int rc = read_header(buf, stop, j.delim, header, ctx, &j.nfields);
-    if (rc != 0) return rc;
     if (nt > THREADS_MAX) nt = THREADS_MAX;
     /* chunks of about equal bytes, each starting a line */
     j.lo[0] = j.body;
@@ -200,6 +230,10 @@ int rowsplit_read(const char *buf, size_t len, int nt, rowsplit_header_fn header
         total += c;
     }
     if (total == 0) return 1;   /* a header alone: csvread says what it makes of it */
+    /* the header once the rows are counted: the caller sizes its arrays once, with no
+     * pass of its own over the text */
+    int rc = read_header(buf, stop, j.delim, header, ctx, total, &j.nfields);
+    if (rc != 0) return rc;
     threads_run(nt, read_chunk, &j);
     for (int t = 0; t < nt; t++) {
         if (j.bad[t] < 0) return -1;

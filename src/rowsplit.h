@@ -9,9 +9,10 @@
 
 #include "csvread.h"
 
-/* Called once with the header (fields NUL-terminated copies, as csvread gives them);
- * returns 0 to go on. */
-typedef int (*rowsplit_header_fn)(void *ctx, const csv_row *header);
+/* Called once with the header (fields NUL-terminated copies, as csvread gives them) and
+ * the number of data rows that will follow (counted already: room can be made for them
+ * once); returns 0 to go on, 1 to decline, -1 when out of memory. */
+typedef int (*rowsplit_header_fn)(void *ctx, const csv_row *header, size_t rows);
 /* Called for data row `row` (0 = the first after the header) on line `line` of the file,
  * from any thread, each row once; field[i] points into the buffer, len[i] bytes, not
  * NUL-terminated. Returns 0, or non-zero to decline the whole buffer. */

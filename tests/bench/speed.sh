@@ -83,16 +83,32 @@ floor_of() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else printf "-" }'; }
 
-row() {  # work, size, median, cpu, rss, growth, floor, baseline median, baseline cpu
-  sp=- spc=-
-  [ "$8" = - ] || sp="$(ratio "$8" "$3")×"
-  [ "$9" = - ] || spc="$(ratio "$9" "$4")×"
-  printf '%-30s %9s %8s %7s %8s %12s %7s %7s %8s %8s %7s %8s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" \
-    "$(ratio "$3" "$7")×" "$8" "$sp" "$9" "$spc"
+# met SPEED-UP TARGET: "met" when the measured speed-up (baseline median / ours) reaches
+# the target, "not met" below it, "-" when either is unknown.
+met() {
+  case "$1$2" in *-*) echo - ;; *)
+    awk -v s="$1" -v t="$2" 'BEGIN { print (s + 0 >= t + 0 ? "met" : "not met") }' ;; esac
 }
 
-printf '%-30s %9s %8s %7s %8s %12s %7s %7s %8s %8s %7s %8s\n' work size "median s" "cpu s" "peak MiB" growth \
-  "floor s" "/floor" "base s" "speed-up" "base cpu" "cpu ×"
+row() {  # work, size, median, cpu, rss, growth, floor, baseline median, baseline cpu, target speed-up
+  sp=- spc=- tgt=${10:--}
+  [ "$8" = - ] || sp="$(ratio "$8" "$3")"
+  [ "$9" = - ] || spc="$(ratio "$9" "$4")×"
+  verdict=$(met "$sp" "$tgt")
+  [ "$sp" = - ] || sp="$sp×"
+  [ "$tgt" = - ] || tgt="≥$tgt×"
+  printf '%-30s %9s %8s %7s %8s %12s %7s %7s %8s %8s %7s %8s %7s %8s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" \
+    "$(ratio "$3" "$7")×" "$8" "$sp" "$9" "$spc" "$tgt" "$verdict"
+}
+
+# The targets of issue 13 as speed-ups over its baseline binary (2683316), read from the
+# issue's times on this machine: allocate 7.75/2.5 s, generate 3.46/1.5 s, callorder
+# 0.49/0.15 s (1M) and 13.6/2 s (12M), admit.candidates 15/3 s (12M). With BASELINE only.
+T_GENERATE=2.3 T_ALLOCATE=3.1 T_CALLORDER_1M=3.3 T_CALLORDER_12M=6.8 T_CANDIDATES_12M=5
+[ "${SMALL:-0}" = 1 ] && T_GENERATE=- T_ALLOCATE=- T_CALLORDER_1M=- T_CALLORDER_12M=- T_CANDIDATES_12M=-
+
+printf '%-30s %9s %8s %7s %8s %12s %7s %7s %8s %8s %7s %8s %7s %8s\n' work size "median s" "cpu s" "peak MiB" growth \
+  "floor s" "/floor" "base s" "speed-up" "base cpu" "cpu ×" target verdict
 
 # ---------------------------------------------------------- generate and allocate
 big=$((1000000 / div)); small=$((big / 10))
@@ -109,7 +125,7 @@ floor_of "$in/formations.csv" "$in/candidates.csv" "$in/wishes.csv"
 infloor=$floor
 wishes=$(($(wc -l < "$in/wishes.csv") - 1))
 eval "g_small=\$gen_$small g_big=\$gen_$big g_cpu=\$gen_cpu_$big g_rss=\$gen_rss_$big"
-row "generate ($wishes vœux)" "$big" "$g_big" "$g_cpu" "$g_rss" "$(ratio "$g_big" "$g_small")× /10×" "$infloor" "$g_base" "$g_bcpu"
+row "generate ($wishes vœux)" "$big" "$g_big" "$g_cpu" "$g_rss" "$(ratio "$g_big" "$g_small")× /10×" "$infloor" "$g_base" "$g_bcpu" "$T_GENERATE"
 modes="student school"; [ "${NO_ALLOCATE:-0}" = 1 ] && modes=
 for mode in $modes; do
   for n in $small $big; do
@@ -122,7 +138,7 @@ for mode in $modes; do
   measure_base "$admit" allocate --formations "$d/formations.csv" --candidates "$d/candidates.csv" \
     --wishes "$d/wishes.csv" --out "$work/out-base" --mode "$mode"
   eval "a_small=\$al_$small a_big=\$al_$big a_cpu=\$al_cpu_$big a_rss=\$al_rss_$big"
-  row "allocate --mode $mode" "$big" "$a_big" "$a_cpu" "$a_rss" "$(ratio "$a_big" "$a_small")× /10×" "$infloor" "$bmed" "$bcpu"
+  row "allocate --mode $mode" "$big" "$a_big" "$a_cpu" "$a_rss" "$(ratio "$a_big" "$a_small")× /10×" "$infloor" "$bmed" "$bcpu" "$T_ALLOCATE"
 done
 rm -rf "$work"/in-* "$work"/out-*
 
@@ -154,8 +170,8 @@ for n in $small $big; do
   eval "fl_$n=\$floor"
 done
 eval "c_small=\$co_$small c_big=\$co_$big"
-eval "row 'callorder, one group' $small \$co_$small \$co_cpu_$small \$co_rss_$small - \$fl_$small \$cob_$small \$cobc_$small"
-eval "row 'callorder, one group' $big \$co_$big \$co_cpu_$big \$co_rss_$big \"$(ratio "$c_big" "$c_small")× /12×\" \$fl_$big \$cob_$big \$cobc_$big"
+eval "row 'callorder, one group' $small \$co_$small \$co_cpu_$small \$co_rss_$small - \$fl_$small \$cob_$small \$cobc_$small $T_CALLORDER_1M"
+eval "row 'callorder, one group' $big \$co_$big \$co_cpu_$big \$co_rss_$big \"$(ratio "$c_big" "$c_small")× /12×\" \$fl_$big \$cob_$big \$cobc_$big $T_CALLORDER_12M"
 for n in $small $big; do
   f="$work/small.csv"; [ "$n" = "$big" ] && f="$work/big.csv"
   measure "$admit" -e "local c = assert(admit.candidates('$f')); assert(#c == $n)"
@@ -164,7 +180,7 @@ for n in $small $big; do
   eval "cab_$n=\$bmed cabc_$n=\$bcpu"
 done
 eval "k_small=\$ca_$small k_big=\$ca_$big"
-eval "row 'admit.candidates, one file' $small \$ca_$small \$ca_cpu_$small \$ca_rss_$small - \$fl_$small \$cab_$small \$cabc_$small"
-eval "row 'admit.candidates, one file' $big \$ca_$big \$ca_cpu_$big \$ca_rss_$big \"$(ratio "$k_big" "$k_small")× /12×\" \$fl_$big \$cab_$big \$cabc_$big"
-[ -n "$base" ] && echo "baseline: $base (speed-up: its median / ours; cpu ×: its CPU / ours)"
+eval "row 'admit.candidates, one file' $small \$ca_$small \$ca_cpu_$small \$ca_rss_$small - \$fl_$small \$cab_$small \$cabc_$small -"
+eval "row 'admit.candidates, one file' $big \$ca_$big \$ca_cpu_$big \$ca_rss_$big \"$(ratio "$k_big" "$k_small")× /12×\" \$fl_$big \$cab_$big \$cabc_$big $T_CANDIDATES_12M"
+[ -n "$base" ] && echo "baseline: $base (speed-up: its median / ours; cpu ×: its CPU / ours; target: issue 13's, as a speed-up over its baseline 2683316; verdict: met when the speed-up reaches it)"
 echo "runs: $runs per row; machine: $(nproc) cores, ADMIT_THREADS=${ADMIT_THREADS:-(all)}, load average $(cut -d' ' -f1-3 /proc/loadavg)"
