@@ -9,6 +9,7 @@ CC      ?= cc
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 lua-filesystem lua-cjson \
             libcsv-dev lua-busted libreadline-dev libxlsxwriter-dev libutf8proc-dev \
             clang libclang-rt-14-dev valgrind hyperfine nettle-dev unzip
+DEB_PKGS += libminizip-dev   # minizip's zip.h: results.xlsx's deflate level (src/xlsx_zip.c)
 DEB_PKGS += lua-check   # luacheck: `make lint`, run by .ci/run
 DEB_PKGS += tmux   # the terminal REPL spec (tests/02-repl_spec.lua) drives admit in tmux
 DEB_PKGS += poppler-utils   # pdftotext -layout: a recueil's text from its PDF (README, tests/16-lang_spec.lua)

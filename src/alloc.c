@@ -19,10 +19,11 @@
 /* ---------------------------------------------------------------- scratch */
 
 /* The large temporary arrays of one allocation, carved from the instance's spare block
- * (sim_give_spare) while it has room, else malloc'd. */
+ * (sim_give_spare) while it has room, else malloc'd. The first `keep` bytes hold the
+ * result's own arrays, which outlive the scratch: the block then goes with the result. */
 typedef struct scratch {
     char *base;
-    size_t size, used;
+    size_t size, used, keep;
 } scratch;
 
 static void *scratch_get(scratch *s, size_t bytes)
@@ -52,8 +53,9 @@ typedef struct co_slice {
     sim_result *r;
     uint32_t *s_start, *s_order;
     const uint8_t *flags;      /* per candidate: bac (2 bits), boursier, résident */
-    /* per vœu in formation order (p->f_wish order): its rank and its candidate's flags,
-     * laid out so that each formation reads its applicants in one sequential sweep */
+    /* per vœu in formation order (p->f_wish order, beside p->f_rank): its call position
+     * once computed, and its candidate's flags, laid out so that each formation reads its
+     * applicants in one sequential sweep */
     uint32_t *fo_rank;
     uint8_t *fo_flags;         /* bac (2 bits), boursier, résident, then the group (<< 4) */
     uint32_t *fill;            /* scatter: per thread, per formation, the next slot */
@@ -80,9 +82,10 @@ static void scatter_count(void *ctx, int t, int nt)
     for (uint32_t w = lo; w < hi; w++) count[x->p->w_form[w]]++;
 }
 
-/* Pass 2: each vœu's rank and flags to its place in formation order. Sequential reads,
- * writes into one stream per formation; a formation's vœux keep W.csv order, as in
- * p->f_wish (sim_index's counting sort), so slot k here is vœu p->f_wish[k]. */
+/* Pass 2: each vœu's flags to its place in formation order (its rank is there already,
+ * p->f_rank). Sequential reads, writes into one stream per formation; a formation's vœux
+ * keep W.csv order, as in p->f_wish (sim_index's counting sort), so slot k here is vœu
+ * p->f_wish[k]. */
 static void scatter_fill(void *ctx, int t, int nt)
 {
     co_slice *x = ctx;
@@ -97,12 +100,11 @@ static void scatter_fill(void *ctx, int t, int nt)
          * W.csv order, rather than scattered from each formation's list */
         int g = groups_of_bac(fl & 3, p->f_caps[f], p->f_min_techno[f], p->f_min_pro[f]);
         r->w_group[w] = (uint8_t)g;
-        x->fo_rank[k] = p->w_rank[w];
         x->fo_flags[k] = (uint8_t)(fl | g << 4);
     }
 }
 
-/* fo_rank and fo_flags, on nt threads: 0 or -1 (out of memory). */
+/* fo_flags (and the groups), on nt threads: 0 or -1 (out of memory). */
 static int scatter(co_slice *x, int nt)
 {
     const sim_problem *p = x->p;
@@ -157,13 +159,14 @@ static int call_orders_range(const co_slice *x, uint32_t f_lo, uint32_t f_hi, in
     for (uint32_t f = f_lo; f < f_hi && rc == 0; f++) {
         const uint32_t *list = p->f_wish + p->f_start[f];
         uint32_t n = p->f_start[f + 1] - p->f_start[f], count[NGROUPS] = { 0 };
-        uint32_t *rank = x->fo_rank + p->f_start[f];   /* read into all[], then the call positions */
+        const uint32_t *ranks = p->f_rank + p->f_start[f];
+        uint32_t *rank = x->fo_rank + p->f_start[f];   /* the call positions */
         const uint8_t *flags = x->fo_flags + p->f_start[f];
         for (uint32_t i = 0; i < n; i++) {
             uint8_t fl = flags[i];
             int g = fl >> 4;   /* scatter_fill's groups_of_bac */
             group[i] = (uint8_t)g;
-            all[i].rank = rank[i];
+            all[i].rank = ranks[i];
             all[i].boursier = (fl >> 2) & 1;
             all[i].resident = (fl >> 3) & 1;
             count[g]++;
@@ -454,26 +457,54 @@ out:
 
 /* ---------------------------------------------------------------- entry */
 
+/* Gives r the block its arrays were carved from, cut down to them (the rest goes back):
+ * realloc may move it, the arrays then move with it. */
+static void result_takes_block(sim_result *r, scratch *sc)
+{
+    if (!sc->base || !sc->keep) return;   /* nothing carved: the block is only scratch */
+    char *nb = realloc(sc->base, sc->keep);
+    if (!nb) nb = sc->base;               /* could not shrink: kept whole */
+    if (nb != sc->base) {
+        r->c_wish = (uint32_t *)(void *)(nb + ((char *)r->c_wish - sc->base));
+        r->w_callpos = (uint32_t *)(void *)(nb + ((char *)r->w_callpos - sc->base));
+        r->w_group = (uint8_t *)(nb + ((char *)r->w_group - sc->base));
+    }
+    r->block = nb;
+    sc->base = NULL;
+}
+
 sim_result *sim_allocate(const sim_problem *p, sim_mode mode, sim_progress_fn progress, void *pctx)
 {
     sim_result *r = calloc(1, sizeof *r);
     size_t ns = (size_t)p->nf * NGROUPS;
-    scratch sc = { NULL, 0, 0 };
+    scratch sc = { NULL, 0, 0, 0 };
     sc.base = sim_take_spare(p, &sc.size);
-    uint32_t *s_start = malloc((ns + 1) * sizeof *s_start);
-    uint32_t *s_order = scratch_get(&sc, (p->nw ? p->nw : 1) * sizeof *s_order);
-    if (!r || !s_start || !s_order) goto fail;
+    uint32_t *s_start = malloc((ns + 1) * sizeof *s_start), *s_order = NULL;
+    if (!r || !s_start) goto fail;
     r->mode = mode;
-    r->c_wish = malloc((p->nc ? p->nc : 1) * sizeof *r->c_wish);
-    r->w_callpos = malloc((p->nw ? p->nw : 1) * sizeof *r->w_callpos);
-    r->w_group = malloc(p->nw ? p->nw : 1);
-    if (!r->c_wish || !r->w_callpos || !r->w_group) goto fail;
+    /* the result's arrays first, from the spare block when it holds them and the scratch
+     * after them (already-touched pages, rather than fresh ones: each a fault here) */
+    size_t c_bytes = ((p->nc ? p->nc : 1) * sizeof *r->c_wish + 63) & ~(size_t)63;
+    size_t w_bytes = ((p->nw ? p->nw : 1) * sizeof *r->w_callpos + 63) & ~(size_t)63;
+    size_t g_bytes = ((size_t)(p->nw ? p->nw : 1) + 63) & ~(size_t)63;
+    if (sc.base && sc.size >= c_bytes + w_bytes + g_bytes) {
+        r->c_wish = scratch_get(&sc, c_bytes);
+        r->w_callpos = scratch_get(&sc, w_bytes);
+        r->w_group = scratch_get(&sc, g_bytes);
+        sc.keep = sc.used;
+    } else {
+        r->c_wish = malloc(c_bytes);
+        r->w_callpos = malloc(w_bytes);
+        r->w_group = malloc(g_bytes);
+    }
+    s_order = scratch_get(&sc, (p->nw ? p->nw : 1) * sizeof *s_order);
+    if (!s_order || !r->c_wish || !r->w_callpos || !r->w_group) goto fail;
     if (call_orders(p, r, s_start, s_order, &sc, progress, pctx) != 0) goto fail;
     phases_mark("ordres d'appel");
     if (mode == SIM_STUDENT) {   /* the lists in call order serve only the formations' offers */
         scratch_put(&sc, s_order);
         s_order = NULL;
-        sc.used = 0;             /* the call orders' arrays are spent: their room serves again */
+        sc.used = sc.keep;       /* the call orders' arrays are spent: their room serves again */
     }
     int rc = mode == SIM_STUDENT ? students_propose(p, r, s_start, &sc, progress, pctx)
                                  : schools_propose(p, r, s_start, s_order, progress, pctx);
@@ -481,11 +512,13 @@ sim_result *sim_allocate(const sim_problem *p, sim_mode mode, sim_progress_fn pr
     phases_mark("allocation");
     free(s_start);
     scratch_put(&sc, s_order);
+    result_takes_block(r, &sc);
     free(sc.base);
     return r;
 fail:
     free(s_start);
     scratch_put(&sc, s_order);
+    if (r) result_takes_block(r, &sc);
     free(sc.base);
     sim_result_free(r);
     return NULL;
@@ -494,9 +527,13 @@ fail:
 void sim_result_free(sim_result *r)
 {
     if (!r) return;
-    free(r->c_wish);
-    free(r->w_callpos);
-    free(r->w_group);
+    if (r->block) {
+        free(r->block);   /* the three arrays lie in it */
+    } else {
+        free(r->c_wish);
+        free(r->w_callpos);
+        free(r->w_group);
+    }
     free(r);
 }
 

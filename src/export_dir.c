@@ -38,21 +38,78 @@ static int write_one(const atomic_dir *ad, const char *name, writer_fn fn, const
     return rc ? -1 : 0;
 }
 
-/* results.xlsx is the slowest file (zlib): it is written on a second thread while the
- * CSV and JSON files are written on this one. The report is only read by both. */
-typedef struct xlsx_job {
-    char *path;
-    const sim_report *rep;
-    const export_extras *x;
-    errloc err;
-    int rc;
-} xlsx_job;
+/* The files made from the report alone, shared out between this thread and a second one:
+ * each thread takes the next file not yet taken, results.xlsx (the slowest) first, so that
+ * the second thread, begun early (export_xlsx_start), has often written them all by the
+ * time the caller's own files are rendered. Errors are kept per file and reported in the
+ * order of a serial writing (the tables, the caller's files, then the workbook): the
+ * message does not depend on which thread wrote what. */
+enum { JOB_XLSX, JOB_ASSIGNMENTS, JOB_FORMATIONS, JOB_GROUPS, JOB_SUMMARY, NJOBS };
 
-static void *xlsx_thread(void *arg)
+typedef struct out_jobs {
+    atomic_dir ad;             /* a copy: only its paths are used */
+    const sim_report *rep;
+    const export_extras *x;    /* the workbook's language and provenance */
+    int next;                  /* the next job to take (atomic) */
+    int rc[NJOBS];
+    errloc err[NJOBS];
+} out_jobs;
+
+static void jobs_init(out_jobs *j, const atomic_dir *ad, const sim_report *rep, const export_extras *x)
 {
-    xlsx_job *job = arg;
-    job->rc = export_xlsx(job->path, job->rep, job->x, &job->err);
+    memset(j, 0, sizeof *j);
+    j->ad = *ad;
+    j->rep = rep;
+    j->x = x;
+}
+
+static void run_job(out_jobs *j, int i)
+{
+    static const struct { const char *name; writer_fn fn; } tables[NJOBS] = {
+        [JOB_ASSIGNMENTS] = { "assignments.csv", export_assignments_csv },
+        [JOB_FORMATIONS] = { "formations.csv", export_formations_csv },
+        [JOB_GROUPS] = { "groups.csv", export_groups_csv },
+        [JOB_SUMMARY] = { "summary.json", export_summary_json },
+    };
+    if (i != JOB_XLSX) {
+        j->rc[i] = write_one(&j->ad, tables[i].name, tables[i].fn, j->rep, &j->err[i]);
+        return;
+    }
+    char *path = atomic_dir_path(&j->ad, "results.xlsx");
+    if (!path) {
+        errloc_set(&j->err[i], j->ad.target, 0, 0, "out of memory");
+        j->rc[i] = -1;
+        return;
+    }
+    j->rc[i] = export_xlsx(path, j->rep, j->x, &j->err[i]);
+    free(path);
+}
+
+/* Takes and writes files until none is left. */
+static void run_jobs(out_jobs *j)
+{
+    for (;;) {
+        int i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
+        if (i >= NJOBS) return;
+        run_job(j, i);
+    }
+}
+
+static void *jobs_thread(void *arg)
+{
+    run_jobs(arg);
     return NULL;
+}
+
+/* The first error of jobs [lo, hi) in their order: 0, or -1 with err. */
+static int jobs_error(const out_jobs *j, int lo, int hi, errloc *err)
+{
+    for (int i = lo; i < hi; i++)
+        if (j->rc[i]) {
+            *err = j->err[i];
+            return -1;
+        }
+    return 0;
 }
 
 static int write_extra(const atomic_dir *ad, const export_file *f, errloc *err)
@@ -76,15 +133,15 @@ static int write_extra(const atomic_dir *ad, const export_file *f, errloc *err)
 
 /* ------------------------------------------------------- started early */
 
-/* A workbook begun before the caller's files exist (report.html is rendered in Lua while
- * the workbook is zipped on the other core). It owns its output folder under way and a
- * copy of what the workbook shows of the extras (language, provenance). */
+/* The files begun before the caller's own exist (report.html is rendered in Lua while the
+ * workbook is zipped and the tables written on the other core). It owns its output folder
+ * under way and a copy of what the workbook shows of the extras (language, provenance). */
 struct export_pending {
     char *dir;
     atomic_dir ad;
     export_extras x;
     char **prov;               /* copies of x.provenance */
-    xlsx_job job;
+    out_jobs jobs;
     pthread_t tid;
     int joined;
 };
@@ -106,14 +163,13 @@ export_pending *export_xlsx_start(const char *dir, const sim_report *rep, const 
     }
     pd->x.provenance = (const char *const *)pd->prov;
     if (atomic_dir_open(&pd->ad, dir, &err) != 0) goto fail;   /* export_dir will say why */
-    pd->job = (xlsx_job){ atomic_dir_path(&pd->ad, "results.xlsx"), rep, &pd->x, { { 0 } }, -1 };
-    if (!pd->job.path || pthread_create(&pd->tid, NULL, xlsx_thread, &pd->job) != 0) {
+    jobs_init(&pd->jobs, &pd->ad, rep, &pd->x);
+    if (pthread_create(&pd->tid, NULL, jobs_thread, &pd->jobs) != 0) {
         atomic_dir_abort(&pd->ad);
         goto fail;
     }
     return pd;
 fail:
-    free(pd->job.path);
     for (int i = 0; pd->prov && pd->prov[i]; i++) free(pd->prov[i]);
     free(pd->prov);
     free(pd->dir);
@@ -121,12 +177,11 @@ fail:
     return NULL;
 }
 
-/* Waits for the workbook; with abort, drops its folder too. */
+/* Waits for its thread; with abort, drops its folder too. */
 static void pending_end(export_pending *pd, int abort)
 {
     if (!pd->joined) pthread_join(pd->tid, NULL);
     if (abort) atomic_dir_abort(&pd->ad);
-    free(pd->job.path);
     for (int i = 0; pd->prov[i]; i++) free(pd->prov[i]);
     free(pd->prov);
     free(pd->dir);
@@ -143,7 +198,7 @@ void export_pending_free(export_pending *pd)
 static int pending_matches(const export_pending *pd, const char *dir, const sim_report *rep,
                            const export_extras *x)
 {
-    if (strcmp(pd->dir, dir) != 0 || pd->job.rep != rep || pd->x.english != x->english ||
+    if (strcmp(pd->dir, dir) != 0 || pd->jobs.rep != rep || pd->x.english != x->english ||
         pd->x.nprov != x->nprov)
         return 0;
     for (int i = 0; i < 2 * x->nprov; i++)
@@ -157,44 +212,44 @@ int export_dir(const char *dir, const sim_report *rep, const export_extras *x, e
     static const export_extras none = { .english = 0 };
     if (!x) x = &none;
     atomic_dir ad;
-    xlsx_job job = { NULL, rep, x, { { 0 } }, -1 };
+    out_jobs own;
+    out_jobs *jobs = &own;
     pthread_t tid;
     int threaded = 0, early = pd && pending_matches(pd, dir, rep, x);
     if (pd && !early) export_pending_free(pd);
     if (early) {
-        ad = pd->ad;   /* its folder, with results.xlsx under way */
+        ad = pd->ad;   /* its folder, with its files under way */
+        jobs = &pd->jobs;
     } else {
         if (atomic_dir_open(&ad, dir, err) != 0) return -1;
-        job.path = atomic_dir_path(&ad, "results.xlsx");
-        if (!job.path) { errloc_set(err, dir, 0, 0, "out of memory"); goto fail; }
-        /* ADMIT_THREADS=1: one file after the other */
-        threaded = threads_count() > 1 && pthread_create(&tid, NULL, xlsx_thread, &job) == 0;
-        if (!threaded) xlsx_thread(&job);
+        jobs_init(&own, &ad, rep, x);
+        /* ADMIT_THREADS=1: one file after the other, on this thread */
+        threaded = threads_count() > 1 && pthread_create(&tid, NULL, jobs_thread, &own) == 0;
     }
-    int rc = write_one(&ad, "assignments.csv", export_assignments_csv, rep, err) ||
-             write_one(&ad, "formations.csv", export_formations_csv, rep, err) ||
-             write_one(&ad, "groups.csv", export_groups_csv, rep, err) ||
-             write_one(&ad, "summary.json", export_summary_json, rep, err);
-    for (int i = 0; rc == 0 && i < x->nfiles; i++) rc = write_extra(&ad, &x->files[i], err);
+    run_jobs(jobs);   /* what the other thread has not taken yet */
+    int rc = 0;
+    errloc extra_err;
+    for (int i = 0; rc == 0 && i < x->nfiles; i++) rc = write_extra(&ad, &x->files[i], &extra_err);
     phases_mark("write CSV, JSON, extras");
     if (threaded) pthread_join(tid, NULL);
     if (early) {
         pthread_join(pd->tid, NULL);
         pd->joined = 1;
-        job.rc = pd->job.rc;
-        job.err = pd->job.err;
     }
-    phases_mark("wait for results.xlsx");
-    if (rc) goto fail;
-    if (job.rc) { *err = job.err; goto fail; }
+    phases_mark("wait for the other thread's files");
+    /* the errors in the order of a serial writing: the tables, the caller's files, the workbook */
+    if (jobs_error(jobs, JOB_XLSX + 1, NJOBS, err) != 0) goto fail;
+    if (rc) {
+        *err = extra_err;
+        goto fail;
+    }
+    if (jobs_error(jobs, JOB_XLSX, JOB_XLSX + 1, err) != 0) goto fail;
     if (x->csv_dialect == CSV_EXCEL && csv_excel_convert_dir(&ad, err) != 0) goto fail;
-    free(job.path);
     if (early) pending_end(pd, 0);   /* its folder is ad now */
     int crc = atomic_dir_commit(&ad, err);
     phases_mark("commit the folder");
     return crc;
 fail:
-    free(job.path);
     if (early) pending_end(pd, 0);
     atomic_dir_abort(&ad);
     return -1;

@@ -273,7 +273,7 @@ static int l_sim_build(lua_State *L)
     errloc ierr;
     if (sim_index(b->p, &bad, &what, &ierr) != 0) {
         char msg[1200];
-        if (bad != SIM_NONE) snprintf(msg, sizeof msg, "wishes[%u]: %s", b->p->w_line[bad], ierr.msg);
+        if (bad != SIM_NONE) snprintf(msg, sizeof msg, "wishes[%u]: %s", sim_wish_line(b->p, bad), ierr.msg);
         else snprintf(msg, sizeof msg, "%s", ierr.msg);
         return admit_pushfail(L, msg);
     }
@@ -392,7 +392,10 @@ static int problem_set_ranking(lua_State *L)
         newrank[i] = k;
         lua_pop(L, 1);
     }
-    for (uint32_t i = 0; i < n; i++) p->w_rank[list[i]] = newrank[i];
+    for (uint32_t i = 0; i < n; i++) {
+        p->w_rank[list[i]] = newrank[i];
+        p->f_rank[p->f_start[f] + i] = newrank[i];   /* list is f_wish + f_start[f] */
+    }
     return 0;
 }
 

@@ -96,7 +96,7 @@ void sim_problem_free(sim_problem *p)
     free(p->c_kept);
     free(p->c_id); free(p->c_bac); free(p->c_boursier); free(p->c_resident);
     free(p->w_cand); free(p->w_form); free(p->w_pref); free(p->w_rank); free(p->w_line);
-    free(p->f_start); free(p->f_wish); free(p->c_start); free(p->c_wish);
+    free(p->f_start); free(p->f_wish); free(p->f_rank); free(p->c_start); free(p->c_wish);
     free(p);
 }
 
@@ -143,13 +143,39 @@ static int grow_candidates(sim_problem *p, size_t c)
     return 0;
 }
 
-static int grow_wishes(sim_problem *p, size_t c)
+/* with_lines 0: the array of lines is left out (only while it is NULL and no vœu is in). */
+static int grow_wishes_opt(sim_problem *p, size_t c, int with_lines)
 {
+    if (!p->w_line && p->nw > 0) with_lines = 1;   /* lines implied so far: made explicit below */
     if (regrow(&p->w_cand, c, 4) || regrow(&p->w_form, c, 4) || regrow(&p->w_pref, c, 4) ||
-        regrow(&p->w_rank, c, 4) || regrow(&p->w_line, c, 4))
+        regrow(&p->w_rank, c, 4))
         return -1;
+    if (with_lines) {
+        int implied = !p->w_line;
+        if (regrow(&p->w_line, c, 4)) return -1;
+        if (implied)
+            for (uint32_t w = 0; w < p->nw; w++) p->w_line[w] = p->w_line0 + w;
+    }
     p->cap_w = c;
     return 0;
+}
+
+static int grow_wishes(sim_problem *p, size_t c)
+{
+    return grow_wishes_opt(p, c, 1);
+}
+
+int sim_reserve_wishes_lineless(sim_problem *p, size_t nw)
+{
+    if (nw >= UINT32_MAX - 1) nw = UINT32_MAX - 2;
+    if (nw > p->cap_w && grow_wishes_opt(p, nw, p->nw > 0 || p->w_line) != 0) return -1;
+    return 0;
+}
+
+void sim_set_lines(sim_problem *p, uint32_t *line)
+{
+    free(p->w_line);
+    p->w_line = line;
 }
 
 int sim_reserve(sim_problem *p, size_t nf, size_t nc, size_t nw)
@@ -243,6 +269,24 @@ uint32_t sim_add_candidate_new(sim_problem *p, const char *id, int bac, int bour
     return i;
 }
 
+uint32_t sim_add_candidate_unchecked(sim_problem *p, const char *id, int bac, int boursier, int resident)
+{
+    if (p->nc == p->cap_c && grow_candidates(p, next_cap(p->cap_c)) != 0) return SIM_NONE;
+    const char *s = strpool_copy(p->pool, id, strlen(id));
+    if (!s) return SIM_NONE;
+    uint32_t i = p->nc++;
+    p->c_id[i] = s;
+    p->c_bac[i] = (uint8_t)bac;
+    p->c_boursier[i] = (uint8_t)(boursier != 0);
+    p->c_resident[i] = (uint8_t)(resident != 0);
+    return i;
+}
+
+long long sim_first_duplicate_candidate(const sim_problem *p, uint32_t *first)
+{
+    return idindex_first_duplicate(p->nc, cand_text, p, first);
+}
+
 int sim_set_kept(sim_problem *p, uint32_t c, const char *text)
 {
     if (!p->c_kept) {
@@ -259,8 +303,10 @@ int sim_set_kept(sim_problem *p, uint32_t c, const char *text)
 uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pref,
                       uint32_t rank, uint32_t line)
 {
-    if (p->nw == p->cap_w) {
-        if (p->nw == UINT32_MAX - 1 || grow_wishes(p, next_cap(p->cap_w)) != 0) return SIM_NONE;
+    if (p->nw == p->cap_w || !p->w_line) {   /* room, and an array of lines */
+        if (p->nw == UINT32_MAX - 1 ||
+            grow_wishes(p, p->nw == p->cap_w ? next_cap(p->cap_w) : p->cap_w) != 0)
+            return SIM_NONE;
     }
     uint32_t w = p->nw++;
     p->w_cand[w] = cand;
@@ -319,6 +365,15 @@ int sim_sync_ids(sim_problem *p)
     return 0;
 }
 
+int sim_sync_formation_ids(sim_problem *p)
+{
+    sim_problem_full *pf = (sim_problem_full *)p;
+    if (p->cap_f && (map_ready(&pf->maps.form, &pf->maps.form_ready, p->cap_f) ||
+                     idmap_sync(&pf->maps.form, p->f_id, p->nf, form_text, p, &pf->form_synced)))
+        return -1;
+    return 0;
+}
+
 uint32_t sim_lookup_formation(const sim_problem *p, const char *id, size_t len)
 {
     const sim_problem_full *pf = (const sim_problem_full *)p;
@@ -369,22 +424,33 @@ void sim_default_caps(sim_problem *p)
 }
 
 /* Counting sort of the vœux on key[w] (0..nkeys): start[] gets nkeys+1 offsets, out[]
- * the vœux in key order, W.csv order kept inside a key. */
-static int bucket(const uint32_t *key, uint32_t nw, uint32_t nkeys, uint32_t **start, uint32_t **out)
+ * the vœux in key order, W.csv order kept inside a key; with val, val_out[] gets val[w]
+ * beside each (read in W order here rather than at random later). */
+static int bucket(const uint32_t *key, uint32_t nw, uint32_t nkeys, uint32_t **start, uint32_t **out,
+                  const uint32_t *val, uint32_t **val_out)
 {
     uint32_t *s = calloc((size_t)nkeys + 1, sizeof *s);
     uint32_t *o = malloc((nw ? nw : 1) * sizeof *o);
-    if (!s || !o) { free(s); free(o); return -1; }
+    uint32_t *v = val_out ? malloc((nw ? nw : 1) * sizeof *v) : NULL;   /* even for no vœu (val NULL) */
+    if (!s || !o || (val_out && !v)) { free(s); free(o); free(v); return -1; }
     for (uint32_t w = 0; w < nw; w++) s[key[w] + 1]++;
     for (uint32_t k = 0; k < nkeys; k++) s[k + 1] += s[k];
     uint32_t *fill = malloc(((size_t)nkeys + 1) * sizeof *fill);
-    if (!fill) { free(s); free(o); return -1; }
+    if (!fill) { free(s); free(o); free(v); return -1; }
     memcpy(fill, s, ((size_t)nkeys + 1) * sizeof *fill);
-    for (uint32_t w = 0; w < nw; w++) o[fill[key[w]]++] = w;
+    if (v && val)
+        for (uint32_t w = 0; w < nw; w++) {
+            uint32_t at = fill[key[w]]++;
+            o[at] = w;
+            v[at] = val[w];
+        }
+    else
+        for (uint32_t w = 0; w < nw; w++) o[fill[key[w]]++] = w;
     free(fill);
     free(*start); free(*out);
     *start = s;
     *out = o;
+    if (val_out) { free(*val_out); *val_out = v; }
     return 0;
 }
 
@@ -401,7 +467,8 @@ static void sort_small(uint32_t *list, uint32_t n, const uint32_t *key)
 /* The later (in W.csv) of two vœux. */
 static uint32_t later(const sim_problem *p, uint32_t a, uint32_t b)
 {
-    return p->w_line[a] > p->w_line[b] || (p->w_line[a] == p->w_line[b] && a > b) ? a : b;
+    uint32_t la = sim_wish_line(p, a), lb = sim_wish_line(p, b);
+    return la > lb || (la == lb && a > b) ? a : b;
 }
 
 /* Reports the rank shared by vœux a and b of one formation. */
@@ -410,7 +477,7 @@ static int rank_tie(const sim_problem *p, uint32_t a, uint32_t b, uint32_t *bad,
     uint32_t w = later(p, a, b), o = w == a ? b : a;
     *bad = w;
     snprintf(err->msg, sizeof err->msg, "rank %u appears twice in formation '%s' (already on line %u)",
-             p->w_rank[w], p->f_id[p->w_form[w]], p->w_line[o]);
+             p->w_rank[w], p->f_id[p->w_form[w]], sim_wish_line(p, o));
     return -1;
 }
 
@@ -435,15 +502,15 @@ static int check_ranks(const sim_problem *p, uint32_t f_lo, uint32_t f_hi, uint3
     int rc = 0;
     for (uint32_t f = f_lo; f < f_hi && rc == 0; f++) {
         uint32_t n = p->f_start[f + 1] - p->f_start[f], max = 0;
-        const uint32_t *list = p->f_wish + p->f_start[f];
-        for (uint32_t i = 0; i < n; i++) if (p->w_rank[list[i]] > max) max = p->w_rank[list[i]];
+        const uint32_t *list = p->f_wish + p->f_start[f], *rank = p->f_rank + p->f_start[f];
+        for (uint32_t i = 0; i < n; i++) if (rank[i] > max) max = rank[i];
         if (max <= dense) {
             for (uint32_t i = 0; i < n && rc == 0; i++) {
-                uint32_t w = list[i], r = p->w_rank[w];
+                uint32_t w = list[i], r = rank[i];
                 if (seen[r]) rc = rank_tie(p, w, seen[r] - 1, bad, err);
                 seen[r] = w + 1;
             }
-            for (uint32_t i = 0; i < n; i++) seen[p->w_rank[list[i]]] = 0;
+            for (uint32_t i = 0; i < n; i++) seen[rank[i]] = 0;
             continue;
         }
         memcpy(a, list, n * sizeof *a);
@@ -478,7 +545,7 @@ static int check_candidates(sim_problem *p, uint32_t c_lo, uint32_t c_hi, uint32
                 *bad = w;
                 *what = 'p';
                 snprintf(err->msg, sizeof err->msg, "candidate '%s' has two vœux of preference %u (already on line %u)",
-                           p->c_id[c], p->w_pref[w], p->w_line[o]);
+                           p->c_id[c], p->w_pref[w], sim_wish_line(p, o));
                 return -1;
             }
         /* a formation twice: n is small, so quadratic is the fast way */
@@ -489,7 +556,7 @@ static int check_candidates(sim_problem *p, uint32_t c_lo, uint32_t c_hi, uint32
                     *bad = w;
                     *what = 'f';
                     snprintf(err->msg, sizeof err->msg, "candidate '%s' wishes formation '%s' twice (already on line %u)",
-                               p->c_id[c], p->f_id[p->w_form[w]], p->w_line[o]);
+                               p->c_id[c], p->f_id[p->w_form[w]], sim_wish_line(p, o));
                     return -1;
                 }
     }
@@ -527,8 +594,8 @@ static void bucket_thread(void *ctx, int t, int nt)
     index_job *j = ctx;
     sim_problem *p = j->p;
     for (int k = t; k < 2; k += nt)   /* by formation on one thread, by candidate on the other */
-        j->bucket_rc[k] = k == 0 ? bucket(p->w_form, p->nw, p->nf, &p->f_start, &p->f_wish)
-                                 : bucket(p->w_cand, p->nw, p->nc, &p->c_start, &p->c_wish);
+        j->bucket_rc[k] = k == 0 ? bucket(p->w_form, p->nw, p->nf, &p->f_start, &p->f_wish, p->w_rank, &p->f_rank)
+                                 : bucket(p->w_cand, p->nw, p->nc, &p->c_start, &p->c_wish, NULL, NULL);
 }
 
 static void check_thread(void *ctx, int t, int nt)

@@ -52,9 +52,13 @@ typedef struct sim_problem {
     uint32_t *w_cand, *w_form;
     uint32_t *w_pref;              /* 1 = the candidate's favourite */
     uint32_t *w_rank;              /* classement pédagogique in the formation, 1 = best */
-    uint32_t *w_line;              /* line in W.csv (0 when built in memory) */
+    uint32_t *w_line;              /* line in W.csv (0 when built in memory); NULL when the
+                                      lines follow each other: see sim_wish_line */
+    uint32_t w_line0;              /* with w_line NULL: the line of vœu 0 */
     /* derived by sim_index */
     uint32_t *f_start, *f_wish;    /* vœux of formation f: f_wish[f_start[f] .. f_start[f+1]) */
+    uint32_t *f_rank;              /* beside f_wish: each one's w_rank, read in one sweep per
+                                      formation (whoever changes a rank changes both) */
     uint32_t *c_start, *c_wish;    /* vœux of candidate c, by preference */
     size_t cap_f, cap_c, cap_w;    /* allocated room */
 } sim_problem;
@@ -67,7 +71,15 @@ typedef struct sim_result {
     uint32_t *c_wish;              /* per candidate: the vœu it holds, SIM_NONE if none */
     uint32_t *w_callpos;           /* per vœu: 1-based position in its group's ordre d'appel */
     uint8_t *w_group;              /* per vœu: GROUP_* it competes in */
+    void *block;                   /* when not NULL, the arrays above lie in it (sim_allocate
+                                      carves them from the loader's spare block): freed whole */
 } sim_result;
+
+/* The line of vœu w in W.csv (a plain file without blank lines keeps no array of them). */
+static inline uint32_t sim_wish_line(const sim_problem *p, uint32_t w)
+{
+    return p->w_line ? p->w_line[w] : p->w_line0 + w;
+}
 
 /* ------------------------------------------------------------ building */
 
@@ -85,12 +97,24 @@ uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier
  * appended. */
 uint32_t sim_add_candidate_new(sim_problem *p, const char *id, int bac, int boursier, int resident,
                                uint32_t *earlier);
+/* The same without the id map (for a loader that checks the ids all at once afterwards,
+ * sim_first_duplicate_candidate): the id is copied, the map catches up on its first use. */
+uint32_t sim_add_candidate_unchecked(sim_problem *p, const char *id, int bac, int boursier,
+                                     int resident);
+/* The first candidate whose id an earlier one has, with *first that earlier one; -1 when
+ * the ids are distinct, -2 when out of memory. Cache-friendly, on the threads. */
+long long sim_first_duplicate_candidate(const sim_problem *p, uint32_t *first);
 uint32_t sim_add_wish(sim_problem *p, uint32_t cand, uint32_t form, uint32_t pref,
                       uint32_t rank, uint32_t line);
 int sim_set_desc(sim_problem *p, uint32_t f, int which, const char *text);
 /* Makes room for at least nf formations, nc candidates and nw vœux in one allocation each
  * (a loader knows about as many from its files' line counts); 0 or -1. */
 int sim_reserve(sim_problem *p, size_t nf, size_t nc, size_t nw);
+/* Room for nw vœux in all, without the array of lines when no vœu is there yet (the fast
+ * parse of a file without blank lines: the lines follow from w_line0). 0 or -1. */
+int sim_reserve_wishes_lineless(sim_problem *p, size_t nw);
+/* The array of lines after all (a blank line was met): line[k] for the nw vœux, taken over. */
+void sim_set_lines(sim_problem *p, uint32_t *line);
 int sim_set_obs(sim_problem *p, uint32_t f, int which, int32_t value);
 /* --keep-columns: candidate c's other columns as CSV text (c = SIM_NONE: their header). */
 int sim_set_kept(sim_problem *p, uint32_t c, const char *text);
@@ -108,6 +132,8 @@ uint32_t sim_find_candidate(sim_problem *p, const char *id);
 /* The same split in two, for lookups from several threads: sim_sync_ids brings the maps
  * up to date (0, or -1 when out of memory); the lookups then only read. */
 int sim_sync_ids(sim_problem *p);
+/* The formations' map alone (the candidates' is made when first needed). */
+int sim_sync_formation_ids(sim_problem *p);
 uint32_t sim_lookup_formation(const sim_problem *p, const char *id, size_t len);
 uint32_t sim_lookup_candidate(const sim_problem *p, const char *id, size_t len);
 

@@ -103,6 +103,7 @@ typedef struct load_ctx {
     size_t residence;           /* candidates: the académie de résidence field, or SIZE_MAX */
     char academie[160];         /* folded --academie */
     uint32_t last_cand;         /* the previous vœu's candidate, SIM_NONE at first */
+    int unchecked;              /* candidates added by the fast path, their ids not checked yet */
     _Alignas(64) char last_cid[512];   /* aligned: compared with every vœu's candidate id */
     uint32_t *line;             /* line of each formation / candidate read, for duplicates */
     size_t nline, cap_line;
@@ -348,16 +349,24 @@ static int on_candidate(void *vctx, csv_reader *rd, const csv_row *row)
             return -1;
         }
     }
-    uint32_t first;
-    uint32_t c = sim_add_candidate_new(x->p, id, bac, flags[0], flags[1], &first);
-    if (first != SIM_NONE) {
-        fail_at(rd, (size_t)x->cols.at[0], "duplicate candidate id '%s' (already on line %zu)", id,
-                line_of(x, first));
-        return -1;
-    }
-    if (c == SIM_NONE || remember_line(x, row) != 0) {
-        fail_at(rd, 0, "out of memory");
-        return -1;
+    uint32_t first, c;
+    if (!rd) {
+        /* the fast path: the ids are checked all at once after the last row (load_candidates);
+         * a repeated one sends the file to csvread, which says where */
+        c = sim_add_candidate_unchecked(x->p, id, bac, flags[0], flags[1]);
+        x->unchecked = 1;
+        if (c == SIM_NONE) return -1;
+    } else {
+        c = sim_add_candidate_new(x->p, id, bac, flags[0], flags[1], &first);
+        if (first != SIM_NONE) {
+            fail_at(rd, (size_t)x->cols.at[0], "duplicate candidate id '%s' (already on line %zu)", id,
+                    line_of(x, first));
+            return -1;
+        }
+        if (c == SIM_NONE || remember_line(x, row) != 0) {
+            fail_at(rd, 0, "out of memory");
+            return -1;
+        }
     }
     if (x->opts && x->opts->keep_columns) return keep_columns(rd, row, x, c);
     return 0;
@@ -370,6 +379,15 @@ static int load_candidates(sim_problem *p, const text_in *in, int fast, const in
                    .fields = cand_fields, .nfields = 5, .residence = SIZE_MAX };
     int rc = read_rows(in, on_candidate, &x, fast, err);
     free(x.line);
+    if (rc == 0 && x.unchecked) {
+        uint32_t first;
+        long long dup = sim_first_duplicate_candidate(p, &first);
+        if (dup == -2) {
+            errloc_set(err, in->name, 0, 0, "out of memory");
+            return -1;
+        }
+        if (dup >= 0) return 1;   /* read again through csvread, which locates the repeated id */
+    }
     return rc;
 }
 
@@ -515,7 +533,7 @@ static void scan_text(text_scan *x)
 static int wishes_body(load_ctx *x, const char *body, size_t len, size_t first_line, char delim,
                        size_t nfields)
 {
-    if (sim_sync_ids(x->p) != 0) return -1;
+    if (sim_sync_formation_ids(x->p) != 0) return -1;   /* the candidates' map only if needed */
     sim_wish_layout lay = { delim, nfields, (size_t)x->cols.at[0], (size_t)x->cols.at[1],
                             (size_t)x->cols.at[2], (size_t)x->cols.at[3] };
     return sim_wishes_parse(x->p, body, len, first_line, &lay);
@@ -847,7 +865,7 @@ sim_problem *sim_load_opts(const char *fpath, const char *cpath, const char *wpa
     if (sim_index(p, &bad, &what, &ierr) != 0) {
         if (bad == SIM_NONE) { errloc_set(err, in[2].name, 0, 0, "%s", ierr.msg); goto fail; }
         const char *col = what == 'f' ? "formation_id" : what == 'p' ? "preference" : "rank";
-        relocate_in(&in[2], p->w_line[bad], column_index(&in[2], col), ierr.msg, err);
+        relocate_in(&in[2], sim_wish_line(p, bad), column_index(&in[2], col), ierr.msg, err);
         goto fail;
     }
     free(in[0].buf);

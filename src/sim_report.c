@@ -76,6 +76,12 @@ typedef struct count_job {
     const sim_result *r;
     const uint32_t *row_of;   /* per formation: its row */
     const uint32_t *grp_row;  /* per formation and group (f·NGROUPS + g): its row, or UINT32_MAX */
+    /* per candidate, read once per vœu: the preference of the vœu it holds (UINT32_MAX if
+     * none), and its kinds (bit k: is of kind k). Preferences are distinct within a
+     * candidate's vœux (sim_index), so a vœu is the held one exactly when its preference is
+     * the held one's: one lookup by candidate instead of one in w_pref per vœu. */
+    uint32_t *held_pref;
+    uint8_t *kinds;
     sim_row *rows[THREADS_MAX];
 } count_job;
 
@@ -98,6 +104,24 @@ static void add_counts(sim_row *to, const sim_row *x)
     }
 }
 
+/* held_pref and kinds of the t-th slice of the candidates. */
+static void candidate_slice(void *ctx, int t, int nt)
+{
+    count_job *j = ctx;
+    const sim_problem *p = j->p;
+    uint32_t lo = (uint32_t)((uint64_t)p->nc * (uint64_t)t / (uint64_t)nt);
+    uint32_t hi = (uint32_t)((uint64_t)p->nc * (uint64_t)(t + 1) / (uint64_t)nt);
+    for (uint32_t c = lo; c < hi; c++) {
+        uint32_t held = j->r->c_wish[c];
+        j->held_pref[c] = held == SIM_NONE ? UINT32_MAX : p->w_pref[held];
+        int is[NKINDS];
+        kinds_of(p, c, is);
+        uint8_t bits = 0;
+        for (int k = 0; k < NKINDS; k++) bits |= (uint8_t)(is[k] << k);
+        j->kinds[c] = bits;
+    }
+}
+
 /* Applicants, admitted and placed elsewhere of each row, over the t-th slice of the vœux. */
 static void count_slice(void *ctx, int t, int nt)
 {
@@ -108,14 +132,14 @@ static void count_slice(void *ctx, int t, int nt)
     uint32_t lo = (uint32_t)((uint64_t)p->nw * (uint64_t)t / (uint64_t)nt);
     uint32_t hi = (uint32_t)((uint64_t)p->nw * (uint64_t)(t + 1) / (uint64_t)nt);
     for (uint32_t w = lo; w < hi; w++) {
-        uint32_t f = p->w_form[w], c = p->w_cand[w], held = r->c_wish[c];
+        uint32_t f = p->w_form[w], c = p->w_cand[w], held_pref = j->held_pref[c], pref = p->w_pref[w];
         sim_row *all = &rows[j->row_of[f]], *gr = NULL;
         uint32_t g = j->grp_row[(size_t)f * NGROUPS + r->w_group[w]];
         if (g != UINT32_MAX) gr = &rows[g];
         int is[NKINDS];
-        kinds_of(p, c, is);
-        int admitted = held == w;
-        int elsewhere = held != SIM_NONE && held != w && p->w_pref[held] < p->w_pref[w];
+        for (int k = 0; k < NKINDS; k++) is[k] = (j->kinds[c] >> k) & 1;
+        int admitted = held_pref == pref;      /* the vœu it holds */
+        int elsewhere = held_pref < pref;      /* it holds a vœu it prefers */
         for (sim_row *x = all; x; x = x == all ? gr : NULL) {
             x->applicants++;
             x->admitted += admitted;
@@ -162,8 +186,14 @@ static int count_rows(sim_report *rep)
     /* one pass over the vœux, shared out by slices: counts are sums, so each thread adds
      * into its own copy of the rows and the copies are added up after (same totals
      * whatever the thread count) */
-    count_job job = { p, r, row_of, grp_row, { NULL } };
+    count_job job = { p, r, row_of, grp_row, malloc(((size_t)p->nc + 1) * sizeof *job.held_pref),
+                      malloc((size_t)p->nc + 1), { NULL } };
+    if (!job.held_pref || !job.kinds) {
+        free(job.held_pref); free(job.kinds); free(row_of); free(grp_row);
+        return -1;
+    }
     int nt = p->nw < 100000 ? 1 : threads_count();
+    threads_run(p->nc < 100000 ? 1 : nt, candidate_slice, &job);
     for (int t = 1; t < nt; t++) {
         job.rows[t] = malloc((size_t)n * sizeof *job.rows[t]);
         if (!job.rows[t]) { nt = t; break; }
@@ -176,6 +206,8 @@ static int count_rows(sim_report *rep)
         for (uint32_t i = 0; i < n; i++) add_counts(&rep->rows[i], &job.rows[t][i]);
         free(job.rows[t]);
     }
+    free(job.held_pref);
+    free(job.kinds);
     free(row_of);
     free(grp_row);
     return 0;

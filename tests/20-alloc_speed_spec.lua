@@ -440,7 +440,7 @@ describe("alloc speed: scratch and phases", function()
     local _, perr, pcode = h.run(args, nil, { env = "ADMIT_THREADS=2 ADMIT_PHASES=1" })
     assert.are.equal(0, pcode, perr)
     for _, phase in ipairs { "load candidates", "load vœux", "ordres d'appel", "allocation", "audit",
-                             "wait for results.xlsx" } do
+                             "wait for the other thread's files" } do
       assert.matches("admit: phase " .. phase .. " +wall +[%d.]+ s +cpu +[%d.]+ s", perr)
     end
     assert.are.same(ref, files_of(dir, OUTPUTS))

@@ -124,7 +124,9 @@ static void check_same(const sim_problem *a, const sim_problem *b)
     CHECK(same_bytes(a->w_form, b->w_form, a->nw * sizeof *a->w_form));
     CHECK(same_bytes(a->w_pref, b->w_pref, a->nw * sizeof *a->w_pref));
     CHECK(same_bytes(a->w_rank, b->w_rank, a->nw * sizeof *a->w_rank));
-    CHECK(same_bytes(a->w_line, b->w_line, a->nw * sizeof *a->w_line));
+    /* the fast path keeps no array of lines for a file without blank lines: the lines, not
+     * their arrays, must agree */
+    for (uint32_t w = 0; w < a->nw; w++) CHECK(sim_wish_line(a, w) == sim_wish_line(b, w));
     for (int d = 0; d < SIM_NDESC; d++) {
         CHECK(!a->f_desc[d] == !b->f_desc[d]);
         if (a->f_desc[d]) CHECK(same_strings(a->f_desc[d], b->f_desc[d], a->nf));

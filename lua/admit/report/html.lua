@@ -25,10 +25,12 @@ local function esc(s)
     ['"'] = "&quot;", ["'"] = "&#39;" }))
 end
 
+local math_type, tointeger = math.type, math.tointeger
+-- A count from a row: a number as is (a simulation's rows), else the CSV's text read.
 local function num(v)
-  if math.type(v) == "integer" then return v end
+  if math_type(v) == "integer" then return v end
   local n = tonumber(v)
-  return n and (math.tointeger(n) or n) or 0
+  return n and (tointeger(n) or n) or 0
 end
 
 local function anchor(id)
@@ -54,37 +56,53 @@ local function model(data)
     table.insert(m.groups[id], { group = g.group, capacity = num(g.capacity), applicants = num(g.applicants),
       admitted = num(g.admitted), empty = num(g.empty_seats) })
   end
-  for k = 1, #KINDS do m.by_kind[KINDS[k]] = {} end
+  -- per kind, the formations bound by a minimum (their index in m.formations, increasing) and
+  -- their gaps, side by side: sorted below by gap then index, with a comparator on plain
+  -- arrays rather than on nested tables (a national run sorts some 30,000 of them)
+  local bound, gaps = {}, {}
+  for k = 1, #KINDS do bound[k], gaps[k] = {}, {} end
   local col = {}  -- the column names of each kind, built once
-  for _, k in ipairs(KINDS) do
-    col[k] = { min = "min_" .. k, app = "applicants_" .. k, adm = "admitted_" .. k, elsewhere = "elsewhere_" .. k }
+  for k = 1, #KINDS do
+    local name = KINDS[k]
+    col[k] = { min = "min_" .. name, app = "applicants_" .. name, adm = "admitted_" .. name,
+               elsewhere = "elsewhere_" .. name }
   end
+  local formations = m.formations
   for i, row in ipairs(data.formations or {}) do
+    local admitted = num(row.admitted)
+    local kinds = {}
     local f = { index = i, id = tostring(row.formation_id), annex = row.annex, academie = row.academie,
       establishment = row.establishment, commune = row.commune, program = row.program,
-      capacity = num(row.capacity), applicants = num(row.applicants), admitted = num(row.admitted),
-      kinds = {} }
-    for _, k in ipairs(KINDS) do
+      capacity = num(row.capacity), applicants = num(row.applicants), admitted = admitted,
+      kinds = kinds }
+    for k = 1, #KINDS do
       local c = col[k]
       local min = num(row[c.min])
       local fk = { min = min, applicants = num(row[c.app]), admitted = num(row[c.adm]), elsewhere = num(row[c.elsewhere]) }
-      if min > 0 and f.admitted > 0 then
-        fk.met = 100 * fk.admitted >= min * f.admitted
-        fk.needed = (min * f.admitted + 99) // 100
+      if min > 0 and admitted > 0 then
+        fk.met = 100 * fk.admitted >= min * admitted
+        fk.needed = (min * admitted + 99) // 100
         fk.why = not fk.met and (fk.applicants < fk.needed and "not_enough" or "elsewhere") or nil
-        fk.gap = 100 * fk.admitted / f.admitted - min
-        table.insert(m.by_kind[k], f)
+        fk.gap = 100 * fk.admitted / admitted - min
+        local b = bound[k]
+        b[#b + 1] = i
+        gaps[k][#b] = fk.gap
       end
-      f.kinds[k] = fk
+      kinds[KINDS[k]] = fk
     end
-    m.formations[#m.formations + 1] = f
+    formations[#formations + 1] = f
   end
-  for _, k in ipairs(KINDS) do
-    table.sort(m.by_kind[k], function(a, b)
-      local ga, gb = a.kinds[k].gap, b.kinds[k].gap
+  for k = 1, #KINDS do
+    local list, gap, order = bound[k], gaps[k], {}
+    for j = 1, #list do order[j] = j end
+    table.sort(order, function(a, b)   -- positions in list: their order is the indexes'
+      local ga, gb = gap[a], gap[b]
       if ga ~= gb then return ga < gb end
-      return a.index < b.index
+      return a < b
     end)
+    local sorted = {}
+    for j = 1, #order do sorted[j] = formations[list[order[j]]] end
+    m.by_kind[KINDS[k]] = sorted
   end
   return m
 end
