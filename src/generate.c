@@ -1244,16 +1244,25 @@ static int format_formations(void *ctx, size_t chunk, cw_buf *b)
     return o.failed ? -1 : 0;
 }
 
+/* The candidates [lo, *hi) of chunk; the first chunk begins with the file's header. */
+static uint32_t chunk_begin(const wjob *j, size_t chunk, cw_buf *b, const char *header, size_t header_len,
+                            uint32_t *hi)
+{
+    uint32_t lo = (uint32_t)(chunk * CHUNK_CAND);
+    *hi = lo + CHUNK_CAND < j->nc ? lo + CHUNK_CAND : j->nc;
+    if (chunk == 0 && cw_reserve(b, header_len + 1) == 0) {
+        memcpy(b->p, header, header_len);
+        b->len = header_len;
+    }
+    return lo;
+}
+
 static int format_candidates(void *ctx, size_t chunk, cw_buf *b)
 {
     wjob *j = ctx;
     const gen *g = j->g;
     const texts *t = j->t;
-    uint32_t lo = (uint32_t)(chunk * CHUNK_CAND), hi = lo + CHUNK_CAND < j->nc ? lo + CHUNK_CAND : j->nc;
-    if (chunk == 0 && cw_reserve(b, sizeof candidates_header) == 0) {
-        memcpy(b->p, candidates_header, sizeof candidates_header - 1);
-        b->len = sizeof candidates_header - 1;
-    }
+    uint32_t hi, lo = chunk_begin(j, chunk, b, candidates_header, sizeof candidates_header - 1, &hi);
     size_t acad_max = 0;
     for (uint32_t a = 0; a <= g->nacad; a++)
         if (t->acad_at[a + 1] - t->acad_at[a] > acad_max) acad_max = t->acad_at[a + 1] - t->acad_at[a];
@@ -1288,11 +1297,7 @@ static int format_wishes(void *ctx, size_t chunk, cw_buf *b)
     wjob *j = ctx;
     const gen *g = j->g;
     const texts *t = j->t;
-    uint32_t lo = (uint32_t)(chunk * CHUNK_CAND), hi = lo + CHUNK_CAND < j->nc ? lo + CHUNK_CAND : j->nc;
-    if (chunk == 0 && cw_reserve(b, sizeof wishes_header) == 0) {
-        memcpy(b->p, wishes_header, sizeof wishes_header - 1);
-        b->len = sizeof wishes_header - 1;
-    }
+    uint32_t hi, lo = chunk_begin(j, chunk, b, wishes_header, sizeof wishes_header - 1, &hi);
     size_t line_max = (size_t)j->cw + 2 + t->form_max + 4 + 21 + TEXT_SLACK;
     size_t w = j->chunk_w[chunk];
     char id[16] = { 0 };

@@ -230,6 +230,14 @@ int sim_set_obs(sim_problem *p, uint32_t f, int which, int32_t value)
     return 0;
 }
 
+/* Candidate i's bac and flags (its id is set by the caller, with or without a check). */
+static void set_candidate_kinds(sim_problem *p, uint32_t i, int bac, int boursier, int resident)
+{
+    p->c_bac[i] = (uint8_t)bac;
+    p->c_boursier[i] = (uint8_t)(boursier != 0);
+    p->c_resident[i] = (uint8_t)(resident != 0);
+}
+
 uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier, int resident)
 {
     if (p->nc == p->cap_c && grow_candidates(p, next_cap(p->cap_c)) != 0) return SIM_NONE;
@@ -237,9 +245,7 @@ uint32_t sim_add_candidate(sim_problem *p, const char *id, int bac, int boursier
     if (!s) return SIM_NONE;
     uint32_t i = p->nc++;
     p->c_id[i] = s;
-    p->c_bac[i] = (uint8_t)bac;
-    p->c_boursier[i] = (uint8_t)(boursier != 0);
-    p->c_resident[i] = (uint8_t)(resident != 0);
+    set_candidate_kinds(p, i, bac, boursier, resident);
     return i;
 }
 
@@ -263,9 +269,7 @@ uint32_t sim_add_candidate_new(sim_problem *p, const char *id, int bac, int bour
     }
     p->nc++;
     pf->cand_synced = p->nc;
-    p->c_bac[i] = (uint8_t)bac;
-    p->c_boursier[i] = (uint8_t)(boursier != 0);
-    p->c_resident[i] = (uint8_t)(resident != 0);
+    set_candidate_kinds(p, i, bac, boursier, resident);
     return i;
 }
 
@@ -276,9 +280,7 @@ uint32_t sim_add_candidate_unchecked(sim_problem *p, const char *id, int bac, in
     if (!s) return SIM_NONE;
     uint32_t i = p->nc++;
     p->c_id[i] = s;
-    p->c_bac[i] = (uint8_t)bac;
-    p->c_boursier[i] = (uint8_t)(boursier != 0);
-    p->c_resident[i] = (uint8_t)(resident != 0);
+    set_candidate_kinds(p, i, bac, boursier, resident);
     return i;
 }
 
