@@ -13,9 +13,7 @@ local BIG = 250000   -- rows: past the thresholds of the threaded id check (200,
 -- appended to a thread count: csvread reads every file (the reference of the fast readers)
 local CSVREAD = " ADMIT_FAST_PATH=0"
 
-local function run_env(threads, args, stdin)
-  return h.run(args, stdin, { env = "ADMIT_THREADS=" .. threads })
-end
+local run_env = h.run_threads
 
 -- A ranking of n rows: ids C0000001.., ranks a permutation, flags and bacs varied.
 local function ranking(n, id_of)
@@ -28,12 +26,7 @@ local function ranking(n, id_of)
   return table.concat(lines, "\n") .. "\n"
 end
 
-local function callorder(threads, file, extra)
-  local args = { "callorder", "--min-boursiers", "20", "--min-residents", "30" }
-  for _, a in ipairs(extra or {}) do args[#args + 1] = a end
-  args[#args + 1] = file
-  return run_env(threads, args)
-end
+local callorder = h.callorder_threads
 
 -- What admit.candidates read, as one text (every row, every column), in another process
 -- so that ADMIT_THREADS applies; opts is Lua source for the options table.

@@ -11,9 +11,7 @@ local THREADS = { "1", "2", "3", "8" }
 local CSVREAD = " ADMIT_FAST_PATH=0"   -- appended to a thread count
 local BLOCK = 65536                    -- lines per output block (callorder_cli.c)
 
-local function run_env(threads, args, stdin)
-  return h.run(args, stdin, { env = "ADMIT_THREADS=" .. threads })
-end
+local run_env = h.run_threads
 
 -- A ranking of n rows: ids C0000001.., ranks a permutation, flags varied; extra: a text
 -- appended to each row (wide files), header ",note" then.
@@ -26,12 +24,7 @@ local function ranking(n, extra)
   return table.concat(lines, "\n") .. "\n"
 end
 
-local function callorder(threads, file, extra)
-  local args = { "callorder", "--min-boursiers", "20", "--min-residents", "30" }
-  for _, a in ipairs(extra or {}) do args[#args + 1] = a end
-  args[#args + 1] = file
-  return run_env(threads, args)
-end
+local callorder = h.callorder_threads
 
 -- The output of run(threads) on every thread count, asserted the same each time, and the
 -- same as csvread's (stdout and stderr both).

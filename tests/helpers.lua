@@ -81,6 +81,22 @@ function helpers.run(args, stdin, opts)
   return o, e, ok and 0 or code
 end
 
+-- ------------------------------------------------------------ thread counts (tests 21, 26)
+
+--- helpers.run with ADMIT_THREADS set to threads (a count, or a count followed by more
+-- environment, e.g. "2 ADMIT_FAST_PATH=0").
+function helpers.run_threads(threads, args, stdin)
+  return helpers.run(args, stdin, { env = "ADMIT_THREADS=" .. threads })
+end
+
+--- admit callorder --min-boursiers 20 --min-residents 30 [extra...] file on that many threads.
+function helpers.callorder_threads(threads, file, extra)
+  local args = { "callorder", "--min-boursiers", "20", "--min-residents", "30" }
+  for _, a in ipairs(extra or {}) do args[#args + 1] = a end
+  args[#args + 1] = file
+  return helpers.run_threads(threads, args)
+end
+
 -- ------------------------------------------------------------ French output checks (tests 22, 27)
 
 -- English words that a French text never holds (matched as whole ASCII words, after the
